@@ -1,0 +1,242 @@
+import { Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
+import { Eip } from '@cdktf/provider-aws/lib/eip';
+import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { InternetGateway } from '@cdktf/provider-aws/lib/internet-gateway';
+import { NatGateway } from '@cdktf/provider-aws/lib/nat-gateway';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { Route } from '@cdktf/provider-aws/lib/route';
+import { RouteTable } from '@cdktf/provider-aws/lib/route-table';
+import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-association';
+import { Subnet } from '@cdktf/provider-aws/lib/subnet';
+import { Vpc } from '@cdktf/provider-aws/lib/vpc';
+import { nthSlash24, parseCidr } from '../settings/cidr';
+import { requiredSlash24Count } from '../settings/schema';
+import { ValidationError } from './validation-error';
+
+export type NatGatewayMode = 'perAz' | 'single';
+
+export interface NetworkProps {
+  /** The provider of the region this network lives in. */
+  readonly provider: AwsProvider;
+  /** Prefix of every Name tag and named resource, e.g. `orders-dev`. */
+  readonly namePrefix: string;
+  /** IPv4 CIDR of the VPC, /16 to /21 for two AZs. */
+  readonly vpcCidr: string;
+  /** Availability zones, at least 2; AZ i gets public subnet x.y.(i+1).0/24 and private x.y.(n+i+1).0/24. */
+  readonly availabilityZones: string[];
+  /**
+   * NAT gateways for the private subnets' egress.
+   * @default 'perAz' - one NAT gateway and Elastic IP per AZ, so losing an AZ never cuts another's egress
+   */
+  readonly natGateways?: NatGatewayMode;
+  /**
+   * Retention of the VPC flow log group, in days.
+   * @default 90
+   */
+  readonly flowLogRetentionDays?: number;
+  /**
+   * AWS account ID; scopes the flow-log role's trust policy with `aws:SourceAccount`.
+   * @default - trust not scoped by account (the account is unknown offline)
+   */
+  readonly accountId?: string;
+}
+
+/**
+ * A region's VPC: public subnets (load balancers) routed through an internet gateway, private
+ * subnets (tasks) routed through NAT gateways, flow logs to CloudWatch, and the default security
+ * group managed with no rules.
+ */
+export class Network extends Construct {
+  public readonly vpc: Vpc;
+  public readonly internetGateway: InternetGateway;
+  public readonly publicSubnets: Subnet[];
+  public readonly privateSubnets: Subnet[];
+  public readonly natGateways: NatGateway[];
+  public readonly flowLogGroup: CloudwatchLogGroup;
+  public readonly flowLog: FlowLog;
+
+  constructor(scope: Construct, id: string, props: NetworkProps) {
+    super(scope, id);
+    validate(props);
+    const { provider, namePrefix } = props;
+    const zones = props.availabilityZones;
+    const natMode = props.natGateways ?? 'perAz';
+
+    this.vpc = new Vpc(this, 'Vpc', {
+      provider,
+      cidrBlock: props.vpcCidr,
+      enableDnsSupport: true,
+      enableDnsHostnames: true,
+      tags: { Name: `${namePrefix}-vpc` },
+    });
+
+    new DefaultSecurityGroup(this, 'DefaultSecurityGroup', {
+      provider,
+      vpcId: this.vpc.id,
+      tags: { Name: `${namePrefix}-default-closed` },
+    });
+
+    this.internetGateway = new InternetGateway(this, 'InternetGateway', {
+      provider,
+      vpcId: this.vpc.id,
+      tags: { Name: `${namePrefix}-igw` },
+    });
+
+    const publicRouteTable = new RouteTable(this, 'PublicRouteTable', {
+      provider,
+      vpcId: this.vpc.id,
+      tags: { Name: `${namePrefix}-public` },
+    });
+    new Route(this, 'PublicDefaultRoute', {
+      provider,
+      routeTableId: publicRouteTable.id,
+      destinationCidrBlock: '0.0.0.0/0',
+      gatewayId: this.internetGateway.id,
+    });
+
+    this.publicSubnets = zones.map((zone, index) => {
+      const subnet = new Subnet(this, `PublicSubnet${index + 1}`, {
+        provider,
+        vpcId: this.vpc.id,
+        cidrBlock: nthSlash24(props.vpcCidr, index + 1),
+        availabilityZone: zone,
+        mapPublicIpOnLaunch: false,
+        tags: { Name: `${namePrefix}-public-${zone}`, tier: 'public' },
+      });
+      new RouteTableAssociation(this, `PublicSubnet${index + 1}RouteTable`, {
+        provider,
+        subnetId: subnet.id,
+        routeTableId: publicRouteTable.id,
+      });
+      return subnet;
+    });
+
+    const natCount = natMode === 'perAz' ? zones.length : 1;
+    this.natGateways = this.publicSubnets.slice(0, natCount).map((subnet, index) => {
+      const eip = new Eip(this, `NatEip${index + 1}`, {
+        provider,
+        domain: 'vpc',
+        tags: { Name: `${namePrefix}-nat-${zones[index]}` },
+      });
+      return new NatGateway(this, `NatGateway${index + 1}`, {
+        provider,
+        allocationId: eip.allocationId,
+        subnetId: subnet.id,
+        connectivityType: 'public',
+        tags: { Name: `${namePrefix}-nat-${zones[index]}` },
+        dependsOn: [this.internetGateway],
+      });
+    });
+
+    this.privateSubnets = zones.map((zone, index) => {
+      const subnet = new Subnet(this, `PrivateSubnet${index + 1}`, {
+        provider,
+        vpcId: this.vpc.id,
+        cidrBlock: nthSlash24(props.vpcCidr, zones.length + index + 1),
+        availabilityZone: zone,
+        tags: { Name: `${namePrefix}-private-${zone}`, tier: 'private' },
+      });
+      const routeTable = new RouteTable(this, `PrivateRouteTable${index + 1}`, {
+        provider,
+        vpcId: this.vpc.id,
+        tags: { Name: `${namePrefix}-private-${zone}` },
+      });
+      new Route(this, `PrivateDefaultRoute${index + 1}`, {
+        provider,
+        routeTableId: routeTable.id,
+        destinationCidrBlock: '0.0.0.0/0',
+        natGatewayId: this.natGateways[natMode === 'perAz' ? index : 0].id,
+      });
+      new RouteTableAssociation(this, `PrivateSubnet${index + 1}RouteTable`, {
+        provider,
+        subnetId: subnet.id,
+        routeTableId: routeTable.id,
+      });
+      return subnet;
+    });
+
+    this.flowLogGroup = new CloudwatchLogGroup(this, 'FlowLogGroup', {
+      provider,
+      name: `/${namePrefix}/vpc-flow-logs`,
+      retentionInDays: props.flowLogRetentionDays ?? 90,
+    });
+
+    const trust = new DataAwsIamPolicyDocument(this, 'FlowLogTrust', {
+      provider,
+      statement: [
+        {
+          effect: 'Allow',
+          actions: ['sts:AssumeRole'],
+          principals: [{ type: 'Service', identifiers: ['vpc-flow-logs.amazonaws.com'] }],
+          condition: props.accountId
+            ? [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: [props.accountId] }]
+            : undefined,
+        },
+      ],
+    });
+    const role = new IamRole(this, 'FlowLogRole', {
+      provider,
+      namePrefix: `${namePrefix}-flowlogs-`.slice(0, 38),
+      assumeRolePolicy: trust.json,
+    });
+    const permissions = new DataAwsIamPolicyDocument(this, 'FlowLogPermissions', {
+      provider,
+      statement: [
+        {
+          effect: 'Allow',
+          actions: [
+            'logs:CreateLogStream',
+            'logs:PutLogEvents',
+            'logs:DescribeLogGroups',
+            'logs:DescribeLogStreams',
+          ],
+          resources: [this.flowLogGroup.arn, `${this.flowLogGroup.arn}:*`],
+        },
+      ],
+    });
+    new IamRolePolicy(this, 'FlowLogPolicy', {
+      provider,
+      role: role.id,
+      name: 'deliver-flow-logs',
+      policy: permissions.json,
+    });
+
+    this.flowLog = new FlowLog(this, 'FlowLog', {
+      provider,
+      vpcId: this.vpc.id,
+      trafficType: 'ALL',
+      logDestinationType: 'cloud-watch-logs',
+      logDestination: this.flowLogGroup.arn,
+      iamRoleArn: role.arn,
+      maxAggregationInterval: 60,
+      tags: { Name: `${namePrefix}-flow-log` },
+    });
+  }
+}
+
+function validate(props: NetworkProps): void {
+  const zones = props.availabilityZones;
+  if (Token.isUnresolved(zones)) return;
+  if (zones.length < 2) {
+    throw new ValidationError('Network', 'availabilityZones', zones, 'list at least 2 zones');
+  }
+  if (new Set(zones).size !== zones.length) {
+    throw new ValidationError('Network', 'availabilityZones', zones, 'zones must be distinct');
+  }
+  if (Token.isUnresolved(props.vpcCidr)) return;
+  const needed = requiredSlash24Count(zones.length);
+  if (!/^\d+\.\d+\.\d+\.\d+\/\d+$/.test(props.vpcCidr) || 2 ** (24 - parseCidr(props.vpcCidr).prefixLength) < needed) {
+    throw new ValidationError(
+      'Network',
+      'vpcCidr',
+      props.vpcCidr,
+      `${zones.length} zones need ${needed} /24 subnets; use a /${24 - Math.ceil(Math.log2(needed))} or a shorter prefix`,
+    );
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * AWS commercial regions this project accepts. A region missing here is refused at synth with the
+ * list in the message; adding one is a one-line change reviewed like any other.
+ */
+export const AWS_REGIONS = [
+  'af-south-1',
+  'ap-east-1',
+  'ap-east-2',
+  'ap-northeast-1',
+  'ap-northeast-2',
+  'ap-northeast-3',
+  'ap-south-1',
+  'ap-south-2',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'ap-southeast-3',
+  'ap-southeast-4',
+  'ap-southeast-5',
+  'ap-southeast-7',
+  'ca-central-1',
+  'ca-west-1',
+  'eu-central-1',
+  'eu-central-2',
+  'eu-north-1',
+  'eu-south-1',
+  'eu-south-2',
+  'eu-west-1',
+  'eu-west-2',
+  'eu-west-3',
+  'il-central-1',
+  'me-central-1',
+  'me-south-1',
+  'mx-central-1',
+  'sa-east-1',
+  'us-east-1',
+  'us-east-2',
+  'us-west-1',
+  'us-west-2',
+] as const;
+
+export type AwsRegion = (typeof AWS_REGIONS)[number];
+
+/** Terraform provider alias for a region: `us-east-1` becomes `us_east_1`. */
+export function providerAlias(region: string): string {
+  return region.replace(/-/g, '_');
+}

@@ -1,0 +1,62 @@
+import { App } from 'cdktf';
+import { ValidationError } from '../constructs/validation-error';
+import { SettingsError, loadEnvironmentSettings } from '../settings/load';
+import { Settings } from '../settings/schema';
+import { PlatformStack } from './platform-stack';
+import { SimpleFargateStack } from './simple-fargate-stack';
+
+/** Stack names of an environment: `<app>-<env>` (every region) and `<app>-<env>-simple` (seed 8.8). */
+export function stackNames(settings: Settings): { platform: string; simple: string } {
+  const base = `${settings.app}-${settings.environment}`;
+  return { platform: base, simple: `${base}-simple` };
+}
+
+/** Builds every stack of one environment into `app`. */
+export function buildStacks(app: App, settings: Settings): void {
+  const names = stackNames(settings);
+  new PlatformStack(app, names.platform, { settings });
+  const primary = settings.regions[0];
+  new SimpleFargateStack(app, names.simple, {
+    region: primary.name,
+    availabilityZone: primary.availabilityZones[0],
+    accountId: settings.accountId,
+    logRetentionDays: settings.logRetentionDays,
+    tags: { ...settings.tags, app: settings.app, environment: settings.environment },
+  });
+}
+
+export interface RunOptions {
+  /** Environment variables (`PLATFORM_ENV`, `PLATFORM_CONFIG_DIR`, `CDKTF_OUTDIR`). */
+  readonly env: NodeJS.ProcessEnv;
+  /** Folder holding `config/`. */
+  readonly projectRoot: string;
+  /** Where to write error messages. */
+  readonly stderr: (line: string) => void;
+  /**
+   * Output folder.
+   * @default - cdktf's: CDKTF_OUTDIR, else cdktf.out
+   */
+  readonly outdir?: string;
+}
+
+/**
+ * Loads the settings, builds the stacks and synthesizes. Returns the process exit code: bad
+ * settings print one clear message (no stack trace) and synthesize nothing.
+ */
+export function run(options: RunOptions): number {
+  let app: App;
+  try {
+    const settings = loadEnvironmentSettings(options.env, options.projectRoot);
+    app = new App({ outdir: options.outdir, skipValidation: false });
+    buildStacks(app, settings);
+  } catch (error) {
+    if (error instanceof SettingsError || error instanceof ValidationError) {
+      options.stderr(`error: ${error.message}`);
+      options.stderr('Nothing was synthesized.');
+      return 1;
+    }
+    throw error;
+  }
+  app.synth();
+  return 0;
+}

@@ -1,0 +1,200 @@
+import { TerraformOutput, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { EcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster';
+import { EcsService } from '@cdktf/provider-aws/lib/ecs-service';
+import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { InternetGateway } from '@cdktf/provider-aws/lib/internet-gateway';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { Route } from '@cdktf/provider-aws/lib/route';
+import { RouteTable } from '@cdktf/provider-aws/lib/route-table';
+import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-association';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { Subnet } from '@cdktf/provider-aws/lib/subnet';
+import { Vpc } from '@cdktf/provider-aws/lib/vpc';
+import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { providerAlias } from '../settings/regions';
+import { localStateBackend } from './backend';
+
+export interface SimpleFargateStackProps {
+  /** Region to deploy the example into. */
+  readonly region: string;
+  /** Availability zone of the single public subnet; must belong to `region`. */
+  readonly availabilityZone: string;
+  /**
+   * Account the provider may run against.
+   * @default - any account
+   */
+  readonly accountId?: string;
+  /**
+   * Retention of the container log group, in days.
+   * @default 30
+   */
+  readonly logRetentionDays?: number;
+  /**
+   * Tags for every resource (through the provider's default tags).
+   * @default - only managed-by
+   */
+  readonly tags?: Record<string, string>;
+}
+
+/**
+ * The seed's section 8.8 "Simple ECS Fargate Cluster Example", with the seed's values, plus what the
+ * seed forgot so that it runs: an internet gateway and default route (the tasks pull a public image
+ * through their public IPs), an execution role, a log group and a security group admitting port 80.
+ */
+export class SimpleFargateStack extends TerraformStack {
+  public readonly cluster: EcsCluster;
+  public readonly taskDefinition: EcsTaskDefinition;
+  public readonly service: EcsService;
+
+  constructor(scope: Construct, id: string, props: SimpleFargateStackProps) {
+    super(scope, id);
+    localStateBackend(this, id);
+    const provider = new AwsProvider(this, 'aws', {
+      alias: providerAlias(props.region),
+      region: props.region,
+      allowedAccountIds: props.accountId ? [props.accountId] : undefined,
+      defaultTags: [{ tags: { ...props.tags, 'managed-by': 'cdktf' } }],
+    });
+
+    const vpc = new Vpc(this, 'VPC', {
+      provider,
+      cidrBlock: '10.0.0.0/16',
+      enableDnsSupport: true,
+      enableDnsHostnames: true,
+      tags: { Name: `${id}-vpc` },
+    });
+    const subnet = new Subnet(this, 'PublicSubnet', {
+      provider,
+      vpcId: vpc.id,
+      cidrBlock: '10.0.1.0/24',
+      availabilityZone: props.availabilityZone,
+      mapPublicIpOnLaunch: true,
+      tags: { Name: `${id}-public` },
+    });
+    const internetGateway = new InternetGateway(this, 'InternetGateway', {
+      provider,
+      vpcId: vpc.id,
+    });
+    const routeTable = new RouteTable(this, 'PublicRouteTable', { provider, vpcId: vpc.id });
+    new Route(this, 'DefaultRoute', {
+      provider,
+      routeTableId: routeTable.id,
+      destinationCidrBlock: '0.0.0.0/0',
+      gatewayId: internetGateway.id,
+    });
+    new RouteTableAssociation(this, 'PublicSubnetRouteTable', {
+      provider,
+      subnetId: subnet.id,
+      routeTableId: routeTable.id,
+    });
+
+    const securityGroup = new SecurityGroup(this, 'ServiceSecurityGroup', {
+      provider,
+      name: `${id}-service`,
+      description: 'Admits HTTP on port 80 to the sample tasks',
+      vpcId: vpc.id,
+    });
+    new VpcSecurityGroupIngressRule(this, 'HttpIngress', {
+      provider,
+      securityGroupId: securityGroup.id,
+      description: 'HTTP from anywhere',
+      cidrIpv4: '0.0.0.0/0',
+      ipProtocol: 'tcp',
+      fromPort: 80,
+      toPort: 80,
+    });
+    new VpcSecurityGroupEgressRule(this, 'AllEgress', {
+      provider,
+      securityGroupId: securityGroup.id,
+      description: 'Image pulls and log delivery over the internet gateway',
+      cidrIpv4: '0.0.0.0/0',
+      ipProtocol: '-1',
+    });
+
+    const logGroup = new CloudwatchLogGroup(this, 'LogGroup', {
+      provider,
+      name: '/ecs/MyTask',
+      retentionInDays: props.logRetentionDays ?? 30,
+    });
+
+    const trust = new DataAwsIamPolicyDocument(this, 'ExecutionRoleTrust', {
+      provider,
+      statement: [
+        {
+          effect: 'Allow',
+          actions: ['sts:AssumeRole'],
+          principals: [{ type: 'Service', identifiers: ['ecs-tasks.amazonaws.com'] }],
+          condition: props.accountId
+            ? [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: [props.accountId] }]
+            : undefined,
+        },
+      ],
+    });
+    const executionRole = new IamRole(this, 'ExecutionRole', {
+      provider,
+      namePrefix: `${id}-exec-`.slice(0, 38),
+      assumeRolePolicy: trust.json,
+    });
+    new IamRolePolicyAttachment(this, 'ExecutionRolePolicy', {
+      provider,
+      role: executionRole.name,
+      policyArn: 'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy',
+    });
+
+    this.cluster = new EcsCluster(this, 'ECSCluster', {
+      provider,
+      name: 'MyFargateCluster',
+      setting: [{ name: 'containerInsights', value: 'enabled' }],
+    });
+
+    this.taskDefinition = new EcsTaskDefinition(this, 'TaskDefinition', {
+      provider,
+      family: 'MyTask',
+      cpu: '512',
+      memory: '1024',
+      networkMode: 'awsvpc',
+      requiresCompatibilities: ['FARGATE'],
+      executionRoleArn: executionRole.arn,
+      containerDefinitions: JSON.stringify([
+        {
+          name: 'app',
+          image: 'amazon/amazon-ecs-sample:latest',
+          essential: true,
+          portMappings: [{ containerPort: 80, protocol: 'tcp' }],
+          logConfiguration: {
+            logDriver: 'awslogs',
+            options: {
+              'awslogs-group': logGroup.name,
+              'awslogs-region': props.region,
+              'awslogs-stream-prefix': 'ecs',
+            },
+          },
+        },
+      ]),
+    });
+
+    this.service = new EcsService(this, 'ECSService', {
+      provider,
+      name: 'MyService',
+      cluster: this.cluster.arn,
+      taskDefinition: this.taskDefinition.arn,
+      desiredCount: 2,
+      launchType: 'FARGATE',
+      networkConfiguration: {
+        subnets: [subnet.id],
+        securityGroups: [securityGroup.id],
+        assignPublicIp: true,
+      },
+      dependsOn: [executionRole, internetGateway],
+    });
+
+    new TerraformOutput(this, 'cluster_name', { staticId: true, value: this.cluster.name });
+    new TerraformOutput(this, 'service_name', { staticId: true, value: this.service.name });
+  }
+}

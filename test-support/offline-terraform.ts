@@ -1,0 +1,239 @@
+/**
+ * Offline Terraform for the tests and the offline plan: mock credentials and a throw-away local
+ * backend supplied from outside the synthesized configuration (an override file in a scratch copy
+ * of the stack's folder), and provider installation from a local filesystem mirror when the machine
+ * has one, else from the public registry through a shared plugin cache.
+ *
+ * Nothing here is imported by the app: the synthesized production configuration never holds
+ * credentials.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+/** The Terraform provider that @cdktf/provider-aws wraps, read from its package.json. */
+export function awsProviderRequirement(): { source: string; version: string } {
+  const pkg = JSON.parse(
+    readFileSync(require.resolve('@cdktf/provider-aws/package.json'), 'utf8'),
+  ) as { cdktf: { provider: { name: string; version: string } } };
+  return { source: pkg.cdktf.provider.name, version: pkg.cdktf.provider.version };
+}
+
+function platformDir(): string {
+  const arch = { x64: 'amd64', arm64: 'arm64', ia32: '386', arm: 'arm' }[os.arch() as string] ?? os.arch();
+  return `${os.platform()}_${arch}`;
+}
+
+/**
+ * A filesystem mirror holding the AWS provider this project pins, or undefined. Looks at
+ * TF_PROVIDER_MIRROR first, then the folders Terraform itself searches as implied local mirrors,
+ * then /opt/tf-plugins (where machine images commonly place one).
+ */
+export function findProviderMirror(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const { source, version } = awsProviderRequirement();
+  const home = os.homedir();
+  const candidates = [
+    env.TF_PROVIDER_MIRROR,
+    path.join(home, '.terraform.d', 'plugins'),
+    path.join(home, '.local', 'share', 'terraform', 'plugins'),
+    '/usr/local/share/terraform/plugins',
+    '/usr/share/terraform/plugins',
+    '/opt/tf-plugins',
+  ].filter((dir): dir is string => Boolean(dir));
+  return candidates.find((dir) => existsSync(path.join(dir, source, version, platformDir())));
+}
+
+/**
+ * Writes a Terraform CLI configuration into `dir` and returns its path: the AWS provider from the
+ * mirror when there is one (everything else, and everything without a mirror, from the registry),
+ * with a plugin cache shared by every stack of the run.
+ */
+export function writeCliConfig(dir: string, mirror: string | undefined): string {
+  mkdirSync(dir, { recursive: true });
+  const cacheDir = path.join(dir, 'plugin-cache');
+  mkdirSync(cacheDir, { recursive: true });
+  const { source } = awsProviderRequirement();
+  const installation = mirror
+    ? `provider_installation {
+  filesystem_mirror {
+    path    = ${JSON.stringify(mirror)}
+    include = [${JSON.stringify(source)}]
+  }
+  direct {
+    exclude = [${JSON.stringify(source)}]
+  }
+}
+`
+    : `provider_installation {
+  direct {}
+}
+`;
+  const file = path.join(dir, 'terraformrc');
+  writeFileSync(file, `plugin_cache_dir = ${JSON.stringify(cacheDir)}\n${installation}`);
+  return file;
+}
+
+interface SynthesizedStack {
+  provider?: { aws?: Array<{ alias?: string; region?: string }> };
+}
+
+/** Mock credentials for every AWS provider block of a synthesized stack, plus a local backend. */
+export function offlineOverride(stackJson: SynthesizedStack, statePath: string): object {
+  const providers = stackJson.provider?.aws ?? [];
+  return {
+    terraform: { backend: { local: { path: statePath } } },
+    provider: {
+      aws: providers.map((provider) => ({
+        alias: provider.alias,
+        access_key: 'mock-access-key',
+        secret_key: 'mock-secret-key',
+        skip_credentials_validation: true,
+        skip_requesting_account_id: true,
+        skip_metadata_api_check: true,
+        // The account cannot be checked without credentials; production keeps allowed_account_ids.
+        allowed_account_ids: null,
+      })),
+    },
+  };
+}
+
+export const OVERRIDE_FILE = 'zz_offline_override.tf.json';
+
+/**
+ * Copies a synthesized stack folder to `workDir` and adds the offline override there, so the
+ * stack's own folder under cdktf.out is never touched.
+ */
+export function prepareOfflineCopy(stackDir: string, workDir: string): void {
+  rmSync(workDir, { recursive: true, force: true });
+  mkdirSync(workDir, { recursive: true });
+  cpSync(stackDir, workDir, { recursive: true, filter: (src) => !src.includes(`${path.sep}.terraform`) });
+  const stackJson = JSON.parse(readFileSync(path.join(workDir, 'cdk.tf.json'), 'utf8')) as SynthesizedStack;
+  writeFileSync(
+    path.join(workDir, OVERRIDE_FILE),
+    JSON.stringify(offlineOverride(stackJson, path.join(workDir, 'offline.tfstate')), null, 2),
+  );
+}
+
+export interface TerraformResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Environment for Terraform: the CLI config, no phoning home, no input, no ambient AWS identity. */
+export function terraformEnv(cliConfigFile: string, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...base };
+  for (const key of Object.keys(env)) {
+    if (key.startsWith('AWS_') || key.startsWith('TF_TOKEN_')) delete env[key];
+  }
+  return {
+    ...env,
+    TF_CLI_CONFIG_FILE: cliConfigFile,
+    CHECKPOINT_DISABLE: '1',
+    TF_IN_AUTOMATION: '1',
+    TF_INPUT: '0',
+  };
+}
+
+export function terraform(args: string[], cwd: string, env: NodeJS.ProcessEnv): TerraformResult {
+  const result = spawnSync('terraform', args, { cwd, env, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
+  if (result.error) throw result.error;
+  return { code: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
+}
+
+function check(result: TerraformResult, what: string, dir: string): TerraformResult {
+  if (result.code !== 0) {
+    throw new Error(`terraform ${what} failed in ${dir}:\n${result.stderr || result.stdout}`);
+  }
+  return result;
+}
+
+export interface ValidateOutput {
+  readonly valid: boolean;
+  readonly error_count: number;
+  readonly warning_count: number;
+  readonly diagnostics: Array<{ severity: string; summary: string; detail?: string }>;
+}
+
+export interface PlannedResource {
+  readonly address: string;
+  readonly mode: 'managed' | 'data';
+  readonly type: string;
+  readonly name: string;
+  readonly change: { readonly actions: string[]; readonly after: Record<string, unknown> | null };
+}
+
+export interface PlanOutput {
+  readonly resource_changes: PlannedResource[];
+  readonly planned_values: { root_module: { resources?: Array<{ address: string; values: Record<string, unknown> }> } };
+  readonly configuration: {
+    readonly provider_config: Record<string, { name: string; alias?: string; expressions?: Record<string, { constant_value?: unknown }> }>;
+    readonly root_module: { resources: Array<{ address: string; provider_config_key: string; mode: string; type: string }> };
+  };
+  readonly output_changes?: Record<string, unknown>;
+}
+
+export interface OfflineResult {
+  readonly validate: ValidateOutput;
+  readonly plan: PlanOutput;
+  /** Terraform's human-readable plan. */
+  readonly planText: string;
+}
+
+/**
+ * `terraform init`, `validate` and `plan` of one synthesized stack, offline, in a scratch copy.
+ * One init per stack per call: call it once per stack and share the result between assertions.
+ */
+export function validateAndPlan(stackDir: string, workDir: string, cliConfigFile: string): OfflineResult {
+  prepareOfflineCopy(stackDir, workDir);
+  const env = terraformEnv(cliConfigFile);
+  check(terraform(['init', '-input=false', '-no-color'], workDir, env), 'init', workDir);
+  const validateResult = terraform(['validate', '-json', '-no-color'], workDir, env);
+  const validate = JSON.parse(validateResult.stdout) as ValidateOutput;
+  if (!validate.valid) {
+    throw new Error(`terraform validate failed in ${workDir}:\n${JSON.stringify(validate.diagnostics, null, 2)}`);
+  }
+  const planText = check(
+    terraform(['plan', '-input=false', '-no-color', '-lock=false', '-out=offline.tfplan'], workDir, env),
+    'plan',
+    workDir,
+  ).stdout;
+  const plan = JSON.parse(
+    check(terraform(['show', '-json', 'offline.tfplan'], workDir, env), 'show', workDir).stdout,
+  ) as PlanOutput;
+  return { validate, plan, planText };
+}
+
+/** Provider configuration key (`aws.us_east_1`) of every resource address in a plan. */
+export function providerKeys(plan: PlanOutput): Map<string, string> {
+  return new Map(plan.configuration.root_module.resources.map((r) => [r.address, r.provider_config_key]));
+}
+
+/** A short plan summary: actions, then resources per provider configuration and type. */
+export function summarizePlan(stack: string, plan: PlanOutput): string {
+  const keys = providerKeys(plan);
+  const counts = new Map<string, Map<string, number>>();
+  const actions = { create: 0, update: 0, delete: 0 };
+  for (const change of plan.resource_changes) {
+    for (const action of change.change.actions) {
+      if (action in actions) actions[action as keyof typeof actions] += 1;
+    }
+    if (change.mode !== 'managed' || change.change.actions.includes('no-op')) continue;
+    const key = keys.get(change.address.replace(/\[.*?\]$/, '')) ?? 'unknown';
+    const region = plan.configuration.provider_config[key]?.expressions?.region?.constant_value;
+    const label = region ? `${key} (${String(region)})` : key;
+    const byType = counts.get(label) ?? new Map<string, number>();
+    byType.set(change.type, (byType.get(change.type) ?? 0) + 1);
+    counts.set(label, byType);
+  }
+  const lines = [
+    `${stack}: ${actions.create} to add, ${actions.update} to change, ${actions.delete} to destroy`,
+  ];
+  for (const [label, byType] of [...counts].sort()) {
+    const total = [...byType.values()].reduce((a, b) => a + b, 0);
+    lines.push(`  ${label}: ${total} resources`);
+    for (const [type, count] of [...byType].sort()) lines.push(`    ${String(count).padStart(3)}  ${type}`);
+  }
+  return lines.join('\n');
+}
