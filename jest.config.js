@@ -4,7 +4,8 @@ module.exports = {
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
   // Transpile only (tsconfig has isolatedModules): type-checking is `npm run typecheck`, once, in CI.
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
+  globalSetup: '<rootDir>/test-support/global-setup.ts',
   setupFilesAfterEnv: ['<rootDir>/test-support/setup-jest.ts'],
   testTimeout: 240000,
 };

@@ -231,7 +231,10 @@ function validate(props: NetworkProps): void {
   }
   if (Token.isUnresolved(props.vpcCidr)) return;
   const needed = requiredSlash24Count(zones.length);
-  if (!/^\d+\.\d+\.\d+\.\d+\/\d+$/.test(props.vpcCidr) || 2 ** (24 - parseCidr(props.vpcCidr).prefixLength) < needed) {
+  if (
+    !/^\d+\.\d+\.\d+\.\d+\/\d+$/.test(props.vpcCidr) ||
+    2 ** (24 - parseCidr(props.vpcCidr).prefixLength) < needed
+  ) {
     throw new ValidationError(
       'Network',
       'vpcCidr',

@@ -4,8 +4,7 @@ import { hasHostBits, overlaps, parseCidr } from './cidr';
 
 /** Retention periods CloudWatch Logs accepts (days). */
 export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
-  3653,
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
 /** Tag keys the stack sets itself on every resource through the providers' default tags. */
@@ -45,16 +44,16 @@ const regionSchema = settingsObject({
   /** Availability zone names of this region (at least 2), e.g. `us-east-1a`. */
   availabilityZones: z
     .array(z.string({ error: 'expected an availability zone name such as us-east-1a' }))
-    .min(2, { error: 'at least 2 availability zones are required, one public and one private subnet in each' }),
+    .min(2, {
+      error: 'at least 2 availability zones are required, one public and one private subnet in each',
+    }),
 });
 
 export const settingsSchema = settingsObject({
   /** Application name: lower-case letters, digits and hyphens; prefixes every resource name. */
-  app: z
-    .string()
-    .regex(/^[a-z][a-z0-9-]{1,14}[a-z0-9]$/, {
-      error: 'expected 3 to 16 lower-case letters, digits or hyphens, starting with a letter',
-    }),
+  app: z.string().regex(/^[a-z][a-z0-9-]{1,14}[a-z0-9]$/, {
+    error: 'expected 3 to 16 lower-case letters, digits or hyphens, starting with a letter',
+  }),
   /** Environment name; must equal the settings file's name (`config/<environment>.json`). */
   environment: z
     .string()
@@ -83,17 +82,20 @@ export const settingsSchema = settingsObject({
     .default(90),
   /** Extra tags for every resource. */
   tags: z
-    .record(
-      z
-        .string()
-        .min(1)
-        .max(128)
-        .refine((key) => !key.toLowerCase().startsWith('aws:'), { error: 'tag keys may not start with "aws:"' })
-        .refine((key) => !(RESERVED_TAG_KEYS as readonly string[]).includes(key), {
-          error: `tag key is reserved; the stack sets ${RESERVED_TAG_KEYS.join(', ')} itself`,
-        }),
-      z.string().max(256, { error: 'tag values are at most 256 characters' }),
-    )
+    .record(z.string(), z.string().max(256, { error: 'tag values are at most 256 characters' }))
+    .superRefine((tags, ctx) => {
+      for (const key of Object.keys(tags)) {
+        const problem =
+          key.length > 128
+            ? 'tag keys are at most 128 characters'
+            : key.toLowerCase().startsWith('aws:')
+              ? 'tag keys may not start with "aws:"'
+              : (RESERVED_TAG_KEYS as readonly string[]).includes(key)
+                ? `tag key is reserved; the stack sets ${RESERVED_TAG_KEYS.join(', ')} itself`
+                : undefined;
+        if (problem) ctx.addIssue({ code: 'custom', path: [key], input: key, message: problem });
+      }
+    })
     .default({}),
 }).superRefine((settings, ctx) => {
   const seen = new Map<string, number>();
@@ -159,7 +161,8 @@ export const settingsSchema = settingsObject({
       code: 'custom',
       path: ['natGateways'],
       input: settings.natGateways,
-      message: 'prod requires "perAz": a single NAT gateway makes one availability zone a dependency of all others ("single" is for dev)',
+      message:
+        'prod requires "perAz": a single NAT gateway makes one availability zone a dependency of all others ("single" is for dev)',
     });
   }
 });

@@ -7,16 +7,16 @@
  * Nothing here is imported by the app: the synthesized production configuration never holds
  * credentials.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
 /** The Terraform provider that @cdktf/provider-aws wraps, read from its package.json. */
 export function awsProviderRequirement(): { source: string; version: string } {
-  const pkg = JSON.parse(
-    readFileSync(require.resolve('@cdktf/provider-aws/package.json'), 'utf8'),
-  ) as { cdktf: { provider: { name: string; version: string } } };
+  const pkg = JSON.parse(readFileSync(require.resolve('@cdktf/provider-aws/package.json'), 'utf8')) as {
+    cdktf: { provider: { name: string; version: string } };
+  };
   return { source: pkg.cdktf.provider.name, version: pkg.cdktf.provider.version };
 }
 
@@ -45,17 +45,17 @@ export function findProviderMirror(env: NodeJS.ProcessEnv = process.env): string
 }
 
 /**
- * Writes a Terraform CLI configuration into `dir` and returns its path: the AWS provider from the
- * mirror when there is one (everything else, and everything without a mirror, from the registry),
- * with a plugin cache shared by every stack of the run.
+ * Writes a Terraform CLI configuration into `dir` and returns its path. With a mirror, the AWS
+ * provider comes from it (Terraform links it, nothing is copied) and everything else from the
+ * registry; without one, everything comes from the registry through a plugin cache in `dir`, shared
+ * by every stack and every run.
  */
 export function writeCliConfig(dir: string, mirror: string | undefined): string {
   mkdirSync(dir, { recursive: true });
-  const cacheDir = path.join(dir, 'plugin-cache');
-  mkdirSync(cacheDir, { recursive: true });
   const { source } = awsProviderRequirement();
-  const installation = mirror
-    ? `provider_installation {
+  let text: string;
+  if (mirror) {
+    text = `provider_installation {
   filesystem_mirror {
     path    = ${JSON.stringify(mirror)}
     include = [${JSON.stringify(source)}]
@@ -64,14 +64,41 @@ export function writeCliConfig(dir: string, mirror: string | undefined): string 
     exclude = [${JSON.stringify(source)}]
   }
 }
-`
-    : `provider_installation {
-  direct {}
-}
 `;
+  } else {
+    const cacheDir = path.join(dir, 'plugin-cache');
+    mkdirSync(cacheDir, { recursive: true });
+    text = `plugin_cache_dir = ${JSON.stringify(cacheDir)}\n`;
+  }
   const file = path.join(dir, 'terraformrc');
-  writeFileSync(file, `plugin_cache_dir = ${JSON.stringify(cacheDir)}\n${installation}`);
+  writeFileSync(file, text);
   return file;
+}
+
+/**
+ * Writes the CLI configuration under `<projectRoot>/.work/terraform` and, without a mirror, fills
+ * the plugin cache once with a one-provider `terraform init`, so that parallel inits afterwards
+ * only link from the cache instead of racing to download into it.
+ */
+export function prepareTerraform(projectRoot: string): { cliConfigFile: string; mirror?: string } {
+  const mirror = findProviderMirror();
+  const dir = path.join(projectRoot, '.work', 'terraform');
+  const cliConfigFile = writeCliConfig(dir, mirror);
+  if (!mirror) {
+    const warm = path.join(dir, 'warm-cache');
+    mkdirSync(warm, { recursive: true });
+    const { source, version } = awsProviderRequirement();
+    writeFileSync(
+      path.join(warm, 'main.tf.json'),
+      JSON.stringify({ terraform: { required_providers: { aws: { source, version } } } }),
+    );
+    check(
+      terraform(['init', '-input=false', '-no-color', '-backend=false'], warm, terraformEnv(cliConfigFile)),
+      'init',
+      warm,
+    );
+  }
+  return { cliConfigFile, mirror };
 }
 
 interface SynthesizedStack {
@@ -122,7 +149,10 @@ export interface TerraformResult {
 }
 
 /** Environment for Terraform: the CLI config, no phoning home, no input, no ambient AWS identity. */
-export function terraformEnv(cliConfigFile: string, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+export function terraformEnv(
+  cliConfigFile: string,
+  base: NodeJS.ProcessEnv = process.env,
+): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...base };
   for (const key of Object.keys(env)) {
     if (key.startsWith('AWS_') || key.startsWith('TF_TOKEN_')) delete env[key];
@@ -166,10 +196,17 @@ export interface PlannedResource {
 
 export interface PlanOutput {
   readonly resource_changes: PlannedResource[];
-  readonly planned_values: { root_module: { resources?: Array<{ address: string; values: Record<string, unknown> }> } };
+  readonly planned_values: {
+    root_module: { resources?: Array<{ address: string; values: Record<string, unknown> }> };
+  };
   readonly configuration: {
-    readonly provider_config: Record<string, { name: string; alias?: string; expressions?: Record<string, { constant_value?: unknown }> }>;
-    readonly root_module: { resources: Array<{ address: string; provider_config_key: string; mode: string; type: string }> };
+    readonly provider_config: Record<
+      string,
+      { name: string; alias?: string; expressions?: Record<string, { constant_value?: unknown }> }
+    >;
+    readonly root_module: {
+      resources: Array<{ address: string; provider_config_key: string; mode: string; type: string }>;
+    };
   };
   readonly output_changes?: Record<string, unknown>;
 }
@@ -181,26 +218,51 @@ export interface OfflineResult {
   readonly planText: string;
 }
 
+function terraformAsync(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<TerraformResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('terraform', args, { cwd, env });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      resolve({
+        code: code ?? 1,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      }),
+    );
+  });
+}
+
 /**
  * `terraform init`, `validate` and `plan` of one synthesized stack, offline, in a scratch copy.
  * One init per stack per call: call it once per stack and share the result between assertions.
+ * Asynchronous, so several stacks can plan side by side.
  */
-export function validateAndPlan(stackDir: string, workDir: string, cliConfigFile: string): OfflineResult {
+export async function validateAndPlan(
+  stackDir: string,
+  workDir: string,
+  cliConfigFile: string,
+): Promise<OfflineResult> {
   prepareOfflineCopy(stackDir, workDir);
   const env = terraformEnv(cliConfigFile);
-  check(terraform(['init', '-input=false', '-no-color'], workDir, env), 'init', workDir);
-  const validateResult = terraform(['validate', '-json', '-no-color'], workDir, env);
-  const validate = JSON.parse(validateResult.stdout) as ValidateOutput;
+  const tf = (args: string[]) => terraformAsync(args, workDir, env);
+  check(await tf(['init', '-input=false', '-no-color']), 'init', workDir);
+  const validate = JSON.parse((await tf(['validate', '-json', '-no-color'])).stdout) as ValidateOutput;
   if (!validate.valid) {
-    throw new Error(`terraform validate failed in ${workDir}:\n${JSON.stringify(validate.diagnostics, null, 2)}`);
+    throw new Error(
+      `terraform validate failed in ${workDir}:\n${JSON.stringify(validate.diagnostics, null, 2)}`,
+    );
   }
   const planText = check(
-    terraform(['plan', '-input=false', '-no-color', '-lock=false', '-out=offline.tfplan'], workDir, env),
+    await tf(['plan', '-input=false', '-no-color', '-lock=false', '-out=offline.tfplan']),
     'plan',
     workDir,
   ).stdout;
   const plan = JSON.parse(
-    check(terraform(['show', '-json', 'offline.tfplan'], workDir, env), 'show', workDir).stdout,
+    check(await tf(['show', '-json', 'offline.tfplan']), 'show', workDir).stdout,
   ) as PlanOutput;
   return { validate, plan, planText };
 }

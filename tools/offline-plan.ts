@@ -6,14 +6,9 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { run } from '../stacks/app';
-import {
-  findProviderMirror,
-  summarizePlan,
-  validateAndPlan,
-  writeCliConfig,
-} from '../test-support/offline-terraform';
+import { prepareTerraform, summarizePlan, validateAndPlan } from '../test-support/offline-terraform';
 
-function main(): number {
+async function main(): Promise<number> {
   const root = process.cwd();
   const outdir = path.join(root, 'cdktf.out');
   process.env.CHECKPOINT_DISABLE = '1';
@@ -26,31 +21,43 @@ function main(): number {
   const wanted = process.argv.slice(2);
   const unknown = wanted.filter((name) => !(name in manifest.stacks));
   if (unknown.length) {
-    console.error(`error: unknown stack ${unknown.join(', ')}; stacks: ${Object.keys(manifest.stacks).join(', ')}`);
+    console.error(
+      `error: unknown stack ${unknown.join(', ')}; stacks: ${Object.keys(manifest.stacks).join(', ')}`,
+    );
     return 1;
   }
-  const mirror = findProviderMirror();
-  const cliConfig = writeCliConfig(path.join(root, '.work', 'terraform'), mirror);
+  const { cliConfigFile: cliConfig, mirror } = prepareTerraform(root);
   console.log(
     mirror ? `AWS provider from the local mirror ${mirror}` : 'AWS provider from the Terraform registry',
   );
-  for (const [name, stack] of Object.entries(manifest.stacks)) {
-    if (wanted.length && !wanted.includes(name)) continue;
-    const started = Date.now();
-    const result = validateAndPlan(
-      path.join(outdir, stack.workingDirectory),
-      path.join(root, '.work', 'offline', name),
-      cliConfig,
-    );
-    console.log(`\n${summarizePlan(name, result.plan)}`);
-    console.log(`  (validate: ${result.validate.warning_count} warnings; ${((Date.now() - started) / 1000).toFixed(1)} s)`);
-  }
+  const names = Object.keys(manifest.stacks).filter((name) => !wanted.length || wanted.includes(name));
+  const started = Date.now();
+  // Stacks plan side by side: each is its own Terraform configuration and state.
+  const results = await Promise.all(
+    names.map((name) =>
+      validateAndPlan(
+        path.join(outdir, manifest.stacks[name].workingDirectory),
+        path.join(root, '.work', 'offline', name),
+        cliConfig,
+      ),
+    ),
+  );
+  names.forEach((name, index) => {
+    console.log(`\n${summarizePlan(name, results[index].plan)}`);
+    console.log(`  terraform validate: ${results[index].validate.warning_count} warnings`);
+  });
+  console.log(
+    `\nValidated and planned ${names.length} stacks offline in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
+  );
   return 0;
 }
 
-try {
-  process.exitCode = main();
-} catch (error) {
-  console.error(`error: ${(error as Error).message}`);
-  process.exitCode = 1;
-}
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: Error) => {
+    console.error(`error: ${error.message}`);
+    process.exitCode = 1;
+  },
+);

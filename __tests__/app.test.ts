@@ -1,0 +1,75 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { run } from '../stacks/app';
+
+const root = path.resolve(__dirname, '..');
+
+function runApp(env: NodeJS.ProcessEnv) {
+  const outdir = path.join(mkdtempSync(path.join(os.tmpdir(), 'app-')), 'cdktf.out');
+  const errors: string[] = [];
+  const code = run({ env, projectRoot: root, outdir, stderr: (line) => errors.push(line) });
+  return { code, errors: errors.join('\n'), outdir };
+}
+
+describe('the app', () => {
+  it('synthesizes the environment stack and the simple stack for dev', () => {
+    const { code, outdir } = runApp({});
+    expect(code).toBe(0);
+    const manifest = JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
+    expect(Object.keys(manifest.stacks).sort()).toEqual(['fargate-dev', 'fargate-dev-simple']);
+  });
+
+  it('writes no credentials and no absolute machine path into the synthesized configuration', () => {
+    const { outdir } = runApp({ PLATFORM_ENV: 'prod' });
+    for (const stack of ['fargate-prod', 'fargate-prod-simple']) {
+      const text = readFileSync(path.join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8');
+      expect(text).not.toMatch(/access_key|secret_key|token/i);
+      expect(text).not.toContain(root);
+      expect(text).not.toContain(os.tmpdir());
+      expect(text).not.toMatch(/"\/(home|root|tmp|work|Users)\//);
+    }
+  });
+
+  it('exits non-zero with one clear message and synthesizes nothing on bad settings', () => {
+    // GIVEN a settings folder whose dev.json has overlapping CIDRs
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'config-'));
+    writeFileSync(
+      path.join(dir, 'dev.json'),
+      JSON.stringify({
+        app: 'fargate',
+        environment: 'dev',
+        regions: [
+          { name: 'us-east-1', vpcCidr: '10.0.0.0/16', availabilityZones: ['us-east-1a', 'us-east-1b'] },
+          { name: 'eu-west-1', vpcCidr: '10.0.0.0/16', availabilityZones: ['eu-west-1a', 'eu-west-1b'] },
+        ],
+      }),
+    );
+    // WHEN the app runs
+    const { code, errors, outdir } = runApp({ PLATFORM_CONFIG_DIR: dir });
+    // THEN
+    expect(code).toBe(1);
+    expect(errors).toContain('dev.json: invalid settings');
+    expect(errors).toContain('regions[1].vpcCidr: got "10.0.0.0/16"; overlaps regions[0].vpcCidr');
+    expect(existsSync(outdir)).toBe(false);
+  });
+
+  it('prints no stack trace from the real entry point', () => {
+    // GIVEN the built app WHEN run for an environment with no settings file
+    const build = spawnSync('node', ['scripts/build.mjs'], { cwd: root, encoding: 'utf8' });
+    expect(build.status).toBe(0);
+    const outdir = path.join(mkdtempSync(path.join(os.tmpdir(), 'app-')), 'out');
+    const result = spawnSync('node', ['dist/main.js'], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, PLATFORM_ENV: 'nosuchenv', CDKTF_OUTDIR: outdir },
+    });
+    // THEN
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(
+      'error: config/nosuchenv.json: cannot read the settings file\nNothing was synthesized.\n',
+    );
+    expect(existsSync(outdir)).toBe(false);
+  });
+});

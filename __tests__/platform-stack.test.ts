@@ -1,0 +1,103 @@
+import { Testing } from 'cdktf';
+import { PlatformStack } from '../stacks/platform-stack';
+import { SettingsInput } from '../settings/schema';
+import { allBlocks, resources, synthJson, testSettings } from '../test-support/synth';
+
+function synthPlatform(overrides: Partial<SettingsInput> = {}) {
+  const stack = new PlatformStack(Testing.app(), 'fargate-test', { settings: testSettings(overrides) });
+  return synthJson(stack);
+}
+
+describe('PlatformStack', () => {
+  it('creates one aliased AWS provider per region with default tags', () => {
+    // GIVEN default settings WHEN synthesized
+    const json = synthPlatform({ tags: { owner: 'platform' } });
+    // THEN
+    expect(json.provider?.aws).toEqual([
+      expect.objectContaining({ alias: 'us_east_1', region: 'us-east-1' }),
+      expect.objectContaining({ alias: 'eu_west_1', region: 'eu-west-1' }),
+    ]);
+    for (const provider of json.provider?.aws ?? []) {
+      expect(provider.default_tags).toEqual([
+        { tags: { owner: 'platform', app: 'fargate', environment: 'test', 'managed-by': 'cdktf' } },
+      ]);
+      expect(provider.allowed_account_ids).toBeUndefined();
+    }
+  });
+
+  it('pins every provider to the configured account', () => {
+    const json = synthPlatform({ accountId: '123456789012' });
+    expect(json.provider?.aws.map((p) => p.allowed_account_ids)).toEqual([
+      ['123456789012'],
+      ['123456789012'],
+    ]);
+  });
+
+  it('gives every resource and data source its provider explicitly', () => {
+    const json = synthPlatform();
+    const blocks = allBlocks(json);
+    expect(blocks.length).toBeGreaterThan(40);
+    const missing = blocks.filter((block) => !block.provider).map((block) => `${block.type} ${block.path}`);
+    expect(missing).toEqual([]);
+  });
+
+  it('builds each region with its own provider', () => {
+    const json = synthPlatform();
+    for (const block of allBlocks(json)) {
+      const region = block.path.split('/')[1];
+      expect(`${block.path} -> ${block.provider}`).toBe(`${block.path} -> aws.${region.replace(/-/g, '_')}`);
+    }
+    expect(resources(json, 'aws_vpc').map((vpc) => [vpc.provider, vpc.cidr_block])).toEqual(
+      expect.arrayContaining([
+        ['aws.us_east_1', '10.0.0.0/16'],
+        ['aws.eu_west_1', '10.1.0.0/16'],
+      ]),
+    );
+  });
+
+  it('adds a third region with one more settings entry and no code change', () => {
+    // GIVEN three regions
+    const json = synthPlatform({
+      regions: [
+        { name: 'us-east-1', vpcCidr: '10.0.0.0/16', availabilityZones: ['us-east-1a', 'us-east-1b'] },
+        { name: 'eu-west-1', vpcCidr: '10.1.0.0/16', availabilityZones: ['eu-west-1a', 'eu-west-1b'] },
+        {
+          name: 'ap-southeast-2',
+          vpcCidr: '10.2.0.0/16',
+          availabilityZones: ['ap-southeast-2a', 'ap-southeast-2b'],
+        },
+      ],
+    });
+    // THEN a third provider and a third full network on it
+    expect(json.provider?.aws.map((p) => p.alias)).toEqual(['us_east_1', 'eu_west_1', 'ap_southeast_2']);
+    const sydney = allBlocks(json).filter((block) => block.provider === 'aws.ap_southeast_2');
+    expect(sydney.filter((b) => b.type === 'aws_subnet')).toHaveLength(4);
+    expect(sydney.filter((b) => b.type === 'aws_nat_gateway')).toHaveLength(2);
+    expect(Object.keys(json.output ?? {})).toEqual(
+      expect.arrayContaining([
+        'ap_southeast_2_vpc_id',
+        'ap_southeast_2_public_subnet_ids',
+        'ap_southeast_2_private_subnet_ids',
+      ]),
+    );
+  });
+
+  it('outputs the VPC and subnet IDs of every region', () => {
+    const json = synthPlatform();
+    expect(Object.keys(json.output ?? {}).sort()).toEqual([
+      'eu_west_1_private_subnet_ids',
+      'eu_west_1_public_subnet_ids',
+      'eu_west_1_vpc_id',
+      'us_east_1_private_subnet_ids',
+      'us_east_1_public_subnet_ids',
+      'us_east_1_vpc_id',
+    ]);
+  });
+
+  it('keeps state under terraform.tfstate.d at the project root through a relative path', () => {
+    const json = synthPlatform();
+    expect(json.terraform?.backend).toEqual({
+      local: { path: '../../../terraform.tfstate.d/fargate-test.tfstate' },
+    });
+  });
+});

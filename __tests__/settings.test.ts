@@ -1,0 +1,234 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { SettingsError, loadEnvironmentSettings, loadSettingsFile, parseSettings } from '../settings/load';
+
+const root = path.resolve(__dirname, '..');
+
+const twoRegions = [
+  { name: 'us-east-1', vpcCidr: '10.0.0.0/16', availabilityZones: ['us-east-1a', 'us-east-1b'] },
+  { name: 'eu-west-1', vpcCidr: '10.1.0.0/16', availabilityZones: ['eu-west-1a', 'eu-west-1b'] },
+];
+
+/** Writes `config/<environment>.json` into a fresh folder and returns the validation error message. */
+function errorFor(settings: Record<string, unknown>, environment = 'dev'): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'settings-'));
+  const file = path.join(dir, `${environment}.json`);
+  writeFileSync(file, JSON.stringify(settings));
+  try {
+    loadSettingsFile(file, `config/${environment}.json`);
+  } catch (error) {
+    expect(error).toBeInstanceOf(SettingsError);
+    return (error as Error).message;
+  }
+  throw new Error('expected the settings to be rejected');
+}
+
+const valid = { app: 'fargate', environment: 'dev', regions: twoRegions };
+
+describe('settings files', () => {
+  it.each(['dev', 'prod'])('loads the shipped config/%s.json', (environment) => {
+    // GIVEN the repository's settings WHEN loaded by environment name
+    const settings = loadEnvironmentSettings({ PLATFORM_ENV: environment }, root);
+    // THEN the two default regions are there, primary first
+    expect(settings.environment).toBe(environment);
+    expect(settings.regions.map((r) => [r.name, r.vpcCidr])).toEqual([
+      ['us-east-1', '10.0.0.0/16'],
+      ['eu-west-1', '10.1.0.0/16'],
+    ]);
+  });
+
+  it('chooses dev when PLATFORM_ENV is unset', () => {
+    expect(loadEnvironmentSettings({}, root).environment).toBe('dev');
+  });
+
+  it('uses one NAT per AZ in prod and a single NAT in dev', () => {
+    expect(loadEnvironmentSettings({ PLATFORM_ENV: 'prod' }, root).natGateways).toBe('perAz');
+    expect(loadEnvironmentSettings({ PLATFORM_ENV: 'dev' }, root).natGateways).toBe('single');
+  });
+
+  it('defaults to us-east-1 then eu-west-1, one NAT per AZ and 90-day log retention', () => {
+    const settings = parseSettings({ app: 'fargate', environment: 'dev' }, 'inline');
+    expect(settings.regions).toEqual(twoRegions);
+    expect(settings.natGateways).toBe('perAz');
+    expect(settings.logRetentionDays).toBe(90);
+    expect(settings.accountId).toBeUndefined();
+  });
+
+  it('names a missing environment file', () => {
+    expect(() => loadEnvironmentSettings({ PLATFORM_ENV: 'staging' }, root)).toThrow(
+      'config/staging.json: cannot read the settings file',
+    );
+  });
+
+  it('refuses an environment name that is not a plain word', () => {
+    expect(() => loadEnvironmentSettings({ PLATFORM_ENV: '../etc/passwd' }, root)).toThrow(
+      'PLATFORM_ENV: got "../etc/passwd"; expected an environment name',
+    );
+  });
+
+  it('reports a file that is not JSON', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'settings-'));
+    writeFileSync(path.join(dir, 'dev.json'), '{ "app": ');
+    expect(() => loadSettingsFile(path.join(dir, 'dev.json'), 'config/dev.json')).toThrow(
+      /^config\/dev\.json: not valid JSON/,
+    );
+  });
+});
+
+describe('bad settings', () => {
+  it('rejects an unknown top-level key and lists the allowed ones', () => {
+    const message = errorFor({ ...valid, natGateway: 'single' });
+    expect(message).toContain('config/dev.json: invalid settings');
+    expect(message).toContain(
+      'natGateway: unknown setting "natGateway"; allowed here: app, environment, accountId, regions',
+    );
+  });
+
+  it('rejects an unknown key inside a region with its path', () => {
+    const message = errorFor({
+      ...valid,
+      regions: [{ ...twoRegions[0], vpcCird: '10.0.0.0/16' }, twoRegions[1]],
+    });
+    expect(message).toContain(
+      'regions[0].vpcCird: unknown setting "vpcCird"; allowed here: name, vpcCidr, availabilityZones',
+    );
+  });
+
+  it('rejects a wrong type with the value received', () => {
+    const message = errorFor({ ...valid, logRetentionDays: '30' });
+    expect(message).toContain('logRetentionDays: got "30"; Invalid input: expected number, received string');
+  });
+
+  it('rejects an invalid CIDR', () => {
+    const message = errorFor({
+      ...valid,
+      regions: [{ ...twoRegions[0], vpcCidr: '10.0.0.0/33' }, twoRegions[1]],
+    });
+    expect(message).toContain(
+      'regions[0].vpcCidr: got "10.0.0.0/33"; expected an IPv4 CIDR block such as 10.0.0.0/16',
+    );
+  });
+
+  it('rejects a CIDR with host bits set', () => {
+    const message = errorFor({
+      ...valid,
+      regions: [{ ...twoRegions[0], vpcCidr: '10.0.1.0/16' }, twoRegions[1]],
+    });
+    expect(message).toContain('regions[0].vpcCidr: got "10.0.1.0/16"; the address has host bits set');
+  });
+
+  it('rejects a prefix larger than a VPC can have', () => {
+    const message = errorFor({
+      ...valid,
+      regions: [{ ...twoRegions[0], vpcCidr: '10.0.0.0/8' }, twoRegions[1]],
+    });
+    expect(message).toContain('regions[0].vpcCidr: got "10.0.0.0/8"; AWS VPCs take a prefix from /16 to /28');
+  });
+
+  it('rejects overlapping VPC CIDRs, naming both regions', () => {
+    const message = errorFor({
+      ...valid,
+      regions: [twoRegions[0], { ...twoRegions[1], vpcCidr: '10.0.128.0/17' }],
+    });
+    expect(message).toContain(
+      'regions[1].vpcCidr: got "10.0.128.0/17"; overlaps regions[0].vpcCidr 10.0.0.0/16 (us-east-1); VPC CIDRs must be disjoint',
+    );
+  });
+
+  it('rejects a duplicate region', () => {
+    const message = errorFor({
+      ...valid,
+      regions: [twoRegions[0], { ...twoRegions[0], vpcCidr: '10.2.0.0/16' }],
+    });
+    expect(message).toContain('regions[1].name: got "us-east-1"; region already listed at regions[0]');
+  });
+
+  it('rejects an unknown region and lists the allowed ones', () => {
+    const message = errorFor({
+      ...valid,
+      regions: [
+        twoRegions[0],
+        { name: 'eu-west-9', vpcCidr: '10.1.0.0/16', availabilityZones: ['eu-west-9a', 'eu-west-9b'] },
+      ],
+    });
+    expect(message).toContain('regions[1].name: got "eu-west-9"; Invalid option: expected one of');
+    expect(message).toContain('"eu-west-1"');
+  });
+
+  it('rejects an availability zone of another region', () => {
+    const message = errorFor({
+      ...valid,
+      regions: [{ ...twoRegions[0], availabilityZones: ['us-east-1a', 'eu-west-1b'] }, twoRegions[1]],
+    });
+    expect(message).toContain(
+      'regions[0].availabilityZones[1]: got "eu-west-1b"; not an availability zone of us-east-1; expected us-east-1 followed by one letter',
+    );
+  });
+
+  it('rejects fewer than two availability zones', () => {
+    const message = errorFor({
+      ...valid,
+      regions: [{ ...twoRegions[0], availabilityZones: ['us-east-1a'] }, twoRegions[1]],
+    });
+    expect(message).toContain(
+      'regions[0].availabilityZones: got ["us-east-1a"]; at least 2 availability zones are required',
+    );
+  });
+
+  it('rejects the same availability zone twice', () => {
+    const message = errorFor({
+      ...valid,
+      regions: [{ ...twoRegions[0], availabilityZones: ['us-east-1a', 'us-east-1a'] }, twoRegions[1]],
+    });
+    expect(message).toContain(
+      'regions[0].availabilityZones[1]: got "us-east-1a"; availability zone listed twice',
+    );
+  });
+
+  it('rejects a prefix too small to carve the subnets, saying which prefix fits', () => {
+    const message = errorFor({
+      ...valid,
+      regions: [{ ...twoRegions[0], vpcCidr: '10.0.0.0/22' }, twoRegions[1]],
+    });
+    expect(message).toContain(
+      'regions[0].vpcCidr: got "10.0.0.0/22"; a /22 holds 4 /24 subnets but 2 availability zones need 5',
+    );
+    expect(message).toContain('use /21 or a shorter prefix');
+  });
+
+  it('rejects a log retention CloudWatch does not offer', () => {
+    const message = errorFor({ ...valid, logRetentionDays: 45 });
+    expect(message).toContain(
+      "logRetentionDays: got 45; expected one of CloudWatch's retention values: 1, 3, 5, 7, 14, 30, 60, 90",
+    );
+  });
+
+  it('rejects an account ID that is not 12 digits', () => {
+    const message = errorFor({ ...valid, accountId: 12345 });
+    expect(message).toContain('accountId: got 12345; Invalid input: expected string, received number');
+  });
+
+  it('rejects a tag that would replace one the stack sets', () => {
+    const message = errorFor({ ...valid, tags: { environment: 'x' } });
+    expect(message).toContain('tags.environment: got "environment"; tag key is reserved');
+  });
+
+  it('refuses a single NAT gateway in prod', () => {
+    const message = errorFor({ ...valid, environment: 'prod', natGateways: 'single' }, 'prod');
+    expect(message).toContain('config/prod.json: invalid settings');
+    expect(message).toContain('natGateways: got "single"; prod requires "perAz"');
+  });
+
+  it('refuses a file whose environment is not its name', () => {
+    const message = errorFor({ ...valid, environment: 'dev' }, 'prod');
+    expect(message).toContain(
+      'config/prod.json: invalid settings\n  environment: got "dev"; must equal the file\'s name "prod"',
+    );
+  });
+
+  it('reports every problem at once', () => {
+    const message = errorFor({ ...valid, app: 'A', logRetentionDays: 2 });
+    expect(message.split('\n').filter((line) => line.startsWith('  '))).toHaveLength(2);
+  });
+});

@@ -1,0 +1,84 @@
+/** Shared helpers for the unit tests: settings fixtures and queries over synthesized stacks. */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { Testing, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { parseSettings } from '../settings/load';
+import { Settings, SettingsInput } from '../settings/schema';
+
+/** The smallest valid settings, with overrides; validated like a real settings file. */
+export function testSettings(overrides: Partial<SettingsInput> = {}): Settings {
+  return parseSettings({ app: 'fargate', environment: 'test', ...overrides }, 'test settings');
+}
+
+export type Block = Record<string, unknown> & { provider?: string };
+
+export interface SynthesizedJson {
+  resource?: Record<string, Record<string, Block>>;
+  data?: Record<string, Record<string, Block>>;
+  provider?: Record<string, Array<Record<string, unknown>>>;
+  output?: Record<string, { value: unknown }>;
+  terraform?: Record<string, unknown>;
+}
+
+/**
+ * The stack as written to disk by synthesis, construct-path metadata included (Testing.synth strips
+ * it), so tests find resources by construct path and properties, never by hashed logical IDs.
+ */
+export function synthJson(stack: TerraformStack): SynthesizedJson {
+  const outdir = Testing.fullSynth(stack);
+  return JSON.parse(
+    readFileSync(path.join(outdir, 'stacks', stack.node.id, 'cdk.tf.json'), 'utf8'),
+  ) as SynthesizedJson;
+}
+
+/** Synthesizes whatever `build` adds to a fresh stack in a fresh app. */
+export function synthScopeJson(build: (scope: Construct) => void): SynthesizedJson {
+  const stack = new TerraformStack(Testing.app(), 'test');
+  build(stack);
+  return synthJson(stack);
+}
+
+/** Every resource of a type, in declaration order, with its construct path. */
+export function resources(json: SynthesizedJson, type: string): Array<Block & { path: string }> {
+  return Object.values(json.resource?.[type] ?? {}).map((block) => ({
+    ...block,
+    path: (block['//'] as { metadata: { path: string } }).metadata.path,
+  }));
+}
+
+/** The one resource of a type whose construct path ends with `suffix`. */
+export function resourceAt(json: SynthesizedJson, type: string, suffix: string): Block & { path: string } {
+  const matches = resources(json, type).filter((block) => block.path.endsWith(suffix));
+  if (matches.length !== 1) {
+    throw new Error(
+      `expected one ${type} at *${suffix}, found ${matches.map((m) => m.path).join(', ') || 'none'}`,
+    );
+  }
+  return matches[0];
+}
+
+/** `${aws_x.name.attr}` reference to the one resource of a type whose construct path ends with `suffix`. */
+export function ref(json: SynthesizedJson, type: string, suffix: string, attribute = 'id'): string {
+  const path = resourceAt(json, type, suffix).path;
+  const name = Object.keys(json.resource?.[type] ?? {}).find(
+    (key) => (json.resource?.[type]?.[key]['//'] as { metadata: { path: string } }).metadata.path === path,
+  );
+  return `\${${type}.${name}.${attribute}}`;
+}
+
+/** Every resource and data source block: type, kind, path and provider. */
+export function allBlocks(
+  json: SynthesizedJson,
+): Array<{ kind: 'resource' | 'data'; type: string; path: string; provider?: string }> {
+  const out: Array<{ kind: 'resource' | 'data'; type: string; path: string; provider?: string }> = [];
+  for (const kind of ['resource', 'data'] as const) {
+    for (const [type, blocks] of Object.entries(json[kind] ?? {})) {
+      for (const block of Object.values(blocks)) {
+        const path = (block['//'] as { metadata: { path: string } } | undefined)?.metadata.path ?? type;
+        out.push({ kind, type, path, provider: block.provider });
+      }
+    }
+  }
+  return out;
+}
