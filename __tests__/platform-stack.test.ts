@@ -43,9 +43,13 @@ describe('PlatformStack', () => {
 
   it('builds each region with its own provider', () => {
     const json = synthPlatform();
+    // Regional resources live under fargate-test/<region>/; the ECR repository under the primary
+    // region's provider, its replica-side resources under ContainerRepository/<region>/.
+    const regionOf = (path: string) =>
+      path.split('/').find((part) => /^[a-z]{2}-[a-z]+-\d$/.test(part)) ?? 'us-east-1';
     for (const block of allBlocks(json)) {
-      const region = block.path.split('/')[1];
-      expect(`${block.path} -> ${block.provider}`).toBe(`${block.path} -> aws.${region.replace(/-/g, '_')}`);
+      const expected = `aws.${regionOf(block.path).replace(/-/g, '_')}`;
+      expect(`${block.path} -> ${block.provider}`).toBe(`${block.path} -> ${expected}`);
     }
     expect(resources(json, 'aws_vpc').map((vpc) => [vpc.provider, vpc.cidr_block])).toEqual(
       expect.arrayContaining([
@@ -82,15 +86,22 @@ describe('PlatformStack', () => {
     );
   });
 
-  it('outputs the VPC and subnet IDs of every region', () => {
+  it('outputs the network, load balancer, cluster, service, file system, bucket and repository of every region', () => {
     const json = synthPlatform();
+    const perRegion = [
+      'alb_dns_name',
+      'bucket_name',
+      'cluster_name',
+      'file_system_id',
+      'private_subnet_ids',
+      'public_subnet_ids',
+      'repository_url',
+      'service_name',
+      'vpc_id',
+    ];
     expect(Object.keys(json.output ?? {}).sort()).toEqual([
-      'eu_west_1_private_subnet_ids',
-      'eu_west_1_public_subnet_ids',
-      'eu_west_1_vpc_id',
-      'us_east_1_private_subnet_ids',
-      'us_east_1_public_subnet_ids',
-      'us_east_1_vpc_id',
+      ...perRegion.map((name) => `eu_west_1_${name}`),
+      ...perRegion.map((name) => `us_east_1_${name}`),
     ]);
   });
 

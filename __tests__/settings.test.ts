@@ -232,3 +232,84 @@ describe('bad settings', () => {
     expect(message.split('\n').filter((line) => line.startsWith('  '))).toHaveLength(2);
   });
 });
+
+describe('bad platform settings', () => {
+  it('rejects a memory size Fargate does not pair with the CPU, listing the allowed values', () => {
+    const message = errorFor({ ...valid, task: { cpu: 1024, memoryMiB: 1024 } });
+    expect(message).toContain(
+      'task.memoryMiB: got 1024; with 1024 CPU units Fargate accepts memoryMiB 2048 to 8192 in steps of 1024',
+    );
+  });
+
+  it('rejects a CPU value Fargate does not offer', () => {
+    const message = errorFor({ ...valid, task: { cpu: 3000, memoryMiB: 4096 } });
+    expect(message).toContain(
+      'task.cpu: got 3000; Fargate CPU must be one of 256, 512, 1024, 2048, 4096, 8192, 16384',
+    );
+  });
+
+  it('rejects a desired count outside the autoscaling range', () => {
+    const message = errorFor({ ...valid, service: { desiredCount: 12, minCapacity: 2, maxCapacity: 10 } });
+    expect(message).toContain(
+      'service.desiredCount: got 12; must lie within minCapacity 2 and maxCapacity 10 (min <= desired <= max)',
+    );
+  });
+
+  it('rejects an app name that makes the load balancer names too long', () => {
+    const message = errorFor(
+      { ...valid, app: 'payments-gateway', environment: 'staging01', task: { containerPort: 8080 } },
+      'staging01',
+    );
+    expect(message).toContain(
+      'app: got "payments-gateway"; the target group name "payments-gateway-staging01-tg-8080" would be 34 characters; AWS allows 32',
+    );
+  });
+
+  it('refuses the latest tag in prod', () => {
+    const message = errorFor({ ...valid, environment: 'prod', image: { tag: 'latest' } }, 'prod');
+    expect(message).toContain('image.tag: got "latest"; prod refuses "latest"');
+  });
+
+  it('accepts the latest tag outside prod', () => {
+    expect(parseSettings({ ...valid, image: { tag: 'latest' } }, 'inline').image.tag).toBe('latest');
+  });
+
+  it('rejects an image reference that carries a tag', () => {
+    const message = errorFor({ ...valid, image: { repositoryUri: 'nginx:1.27', tag: '1.27' } });
+    expect(message).toContain(
+      'image.repositoryUri: got "nginx:1.27"; expected an image repository without a tag',
+    );
+  });
+
+  it('requires provisioned throughput with the provisioned mode', () => {
+    const message = errorFor({ ...valid, efs: { throughputMode: 'provisioned' } });
+    expect(message).toContain(
+      'efs.provisionedThroughputMibps: got nothing; required when throughputMode is "provisioned"',
+    );
+  });
+
+  it('refuses provisioned throughput with another mode', () => {
+    const message = errorFor({
+      ...valid,
+      efs: { throughputMode: 'elastic', provisionedThroughputMibps: 10 },
+    });
+    expect(message).toContain(
+      'efs.provisionedThroughputMibps: got 10; only allowed with throughputMode "provisioned"',
+    );
+  });
+
+  it('refuses a writable path over the EFS mount', () => {
+    const message = errorFor({ ...valid, task: { writablePaths: ['/mnt/efs/tmp'] } });
+    expect(message).toContain('task.writablePaths[0]: got "/mnt/efs/tmp"; lies under /mnt/efs');
+  });
+
+  it('rejects a hosted zone ID that is not one', () => {
+    const message = errorFor({ ...valid, domain: { zoneName: 'example.com', hostedZoneId: 'example.com' } });
+    expect(message).toContain('domain.hostedZoneId: got "example.com"; expected a Route 53 hosted zone ID');
+  });
+
+  it('rejects a domain that is not a DNS name', () => {
+    const message = errorFor({ ...valid, domain: { zoneName: 'Example_com', hostedZoneId: 'Z123' } });
+    expect(message).toContain('domain.zoneName: got "Example_com"; expected a lower-case DNS domain');
+  });
+});

@@ -37,7 +37,8 @@ function formatIssue(issue: z.core.$ZodIssue): string {
     return `${issue.keys.map((key) => `${place}${key}`).join(', ')}: ${issue.message}`;
   }
   const where = issue.path.length ? formatPath(issue.path) : '(top level)';
-  return `${where}: got ${formatValue(issue.input)}; ${issue.message}`;
+  const missing = issue.code === 'custom' && issue.params?.missing === true;
+  return `${where}: got ${missing ? 'nothing' : formatValue(issue.input)}; ${issue.message}`;
 }
 
 /**

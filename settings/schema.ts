@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AWS_REGIONS } from './regions';
 import { hasHostBits, overlaps, parseCidr } from './cidr';
+import { fargateSizeProblem } from './fargate';
 
 /** Retention periods CloudWatch Logs accepts (days). */
 export const LOG_RETENTION_DAYS = [
@@ -23,6 +24,8 @@ function settingsObject<T extends z.ZodRawShape>(shape: T) {
         : undefined,
   });
 }
+
+const FARGATE_CPU_KEYS = new Set([256, 512, 1024, 2048, 4096, 8192, 16384]);
 
 /** Number of /24 blocks a VPC must hold: x.y.0.0 stays free, then one public and one private per AZ. */
 export function requiredSlash24Count(azCount: number): number {
@@ -47,6 +50,114 @@ const regionSchema = settingsObject({
     .min(2, {
       error: 'at least 2 availability zones are required, one public and one private subnet in each',
     }),
+});
+
+const imageSchema = settingsObject({
+  /**
+   * Image repository without the tag, e.g. `public.ecr.aws/nginx/nginx`.
+   * Omitted: the environment's own ECR repository, created in the primary region and replicated to the others.
+   */
+  repositoryUri: z
+    .string()
+    .regex(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+$/, {
+      error: 'expected an image repository without a tag, e.g. public.ecr.aws/nginx/nginx',
+    })
+    .optional(),
+  /** Image tag to deploy; `latest` is refused in prod, where deployments must be reproducible. */
+  tag: z
+    .string()
+    .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, {
+      error: 'expected a Docker image tag (letters, digits, _ . -, at most 128)',
+    })
+    .default('latest'),
+  /** Images the ECR lifecycle policy keeps. */
+  keepImageCount: z.number().int().min(1).max(10000).default(30),
+});
+
+const taskSchema = settingsObject({
+  /** Task CPU units (Fargate sizes: 256, 512, 1024, 2048, 4096, 8192, 16384). */
+  cpu: z.number().int().default(1024),
+  /** Task memory in MiB; must be valid for the CPU (Fargate's table). */
+  memoryMiB: z.number().int().default(2048),
+  /** Port the container listens on; the ALB's target group forwards to it. */
+  containerPort: z.number().int().min(1).max(65535).default(80),
+  /** Container health check command, e.g. ["CMD-SHELL", "curl -f http://localhost/ || exit 1"]; none by default. */
+  healthCheckCommand: z.array(z.string()).min(2).optional(),
+  /** Mount the container's root filesystem read-only. */
+  readonlyRootFilesystem: z.boolean().default(true),
+  /** Absolute paths given writable task storage when the root filesystem is read-only. */
+  writablePaths: z
+    .array(
+      z
+        .string()
+        .regex(/^\/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$/, { error: 'expected an absolute path such as /tmp' }),
+    )
+    .default(['/tmp']),
+});
+
+const serviceSchema = settingsObject({
+  /** Tasks at creation; autoscaling owns the count afterwards. */
+  desiredCount: z.number().int().min(0).default(2),
+  /** Autoscaling minimum. */
+  minCapacity: z.number().int().min(0).default(2),
+  /** Autoscaling maximum. */
+  maxCapacity: z.number().int().min(1).default(10),
+  /** Target average CPU utilization, percent. */
+  cpuTargetPercent: z.number().min(1).max(100).default(70),
+  /** Target average memory utilization, percent. */
+  memoryTargetPercent: z.number().min(1).max(100).default(75),
+  /** Seconds between scale-in activities. */
+  scaleInCooldownSeconds: z.number().int().min(0).max(3600).default(60),
+  /** Seconds between scale-out activities. */
+  scaleOutCooldownSeconds: z.number().int().min(0).max(3600).default(60),
+  /** Seconds the service ignores failing load balancer health checks after a task starts. */
+  healthCheckGracePeriodSeconds: z.number().int().min(0).max(2147483647).default(60),
+  /** Path of the ALB target health check. */
+  healthCheckPath: z
+    .string()
+    .regex(/^\/\S{0,1023}$/, { error: 'expected a path starting with /' })
+    .default('/'),
+  /** Seconds the ALB drains a deregistering task; short for quick deploys. */
+  deregistrationDelaySeconds: z.number().int().min(0).max(3600).default(30),
+  /** Allow `aws ecs execute-command` into running tasks. */
+  enableExecuteCommand: z.boolean().default(false),
+});
+
+const efsSchema = settingsObject({
+  /** EFS throughput mode. */
+  throughputMode: z.enum(['bursting', 'elastic', 'provisioned']).default('bursting'),
+  /** Provisioned throughput in MiB/s; required with `provisioned`, refused otherwise. */
+  provisionedThroughputMibps: z.number().min(1).max(3414).optional(),
+  /** When files move to Infrequent Access. */
+  transitionToIa: z
+    .enum([
+      'AFTER_1_DAY',
+      'AFTER_7_DAYS',
+      'AFTER_14_DAYS',
+      'AFTER_30_DAYS',
+      'AFTER_60_DAYS',
+      'AFTER_90_DAYS',
+      'AFTER_180_DAYS',
+      'AFTER_270_DAYS',
+      'AFTER_365_DAYS',
+    ])
+    .default('AFTER_30_DAYS'),
+});
+
+const domainSchema = settingsObject({
+  /** The hosted zone's domain, e.g. `example.com`. */
+  zoneName: z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
+    error: 'expected a lower-case DNS domain such as example.com',
+  }),
+  /** ID of the existing Route 53 hosted zone of `zoneName`. */
+  hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, {
+    error: 'expected a Route 53 hosted zone ID such as Z0123456789ABCDEFGHIJ',
+  }),
+  /** Label of the application's record in the zone: `app` serves app.<zoneName>. */
+  recordName: z
+    .string()
+    .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, { error: 'expected one DNS label such as app' })
+    .default('app'),
 });
 
 export const settingsSchema = settingsObject({
@@ -80,6 +191,34 @@ export const settingsSchema = settingsObject({
       error: `expected one of CloudWatch's retention values: ${LOG_RETENTION_DAYS.join(', ')}`,
     })
     .default(90),
+  /** The application's image. */
+  image: imageSchema.default({ tag: 'latest', keepImageCount: 30 }),
+  /** The task definition (seed 8.3). */
+  task: taskSchema.default({
+    cpu: 1024,
+    memoryMiB: 2048,
+    containerPort: 80,
+    readonlyRootFilesystem: true,
+    writablePaths: ['/tmp'],
+  }),
+  /** The ECS service, its load balancer and autoscaling (seed 8.5). */
+  service: serviceSchema.default({
+    desiredCount: 2,
+    minCapacity: 2,
+    maxCapacity: 10,
+    cpuTargetPercent: 70,
+    memoryTargetPercent: 75,
+    scaleInCooldownSeconds: 60,
+    scaleOutCooldownSeconds: 60,
+    healthCheckGracePeriodSeconds: 60,
+    healthCheckPath: '/',
+    deregistrationDelaySeconds: 30,
+    enableExecuteCommand: false,
+  }),
+  /** The EFS file system of each region (seed 8.2). */
+  efs: efsSchema.default({ throughputMode: 'bursting', transitionToIa: 'AFTER_30_DAYS' }),
+  /** DNS and TLS: with a domain the ALBs serve HTTPS with ACM certificates. Omitted: HTTP only, no DNS resources. */
+  domain: domainSchema.optional(),
   /** Extra tags for every resource. */
   tags: z
     .record(z.string(), z.string().max(256, { error: 'tag values are at most 256 characters' }))
@@ -154,6 +293,75 @@ export const settingsSchema = settingsObject({
         });
       }
     });
+  });
+
+  const sizeProblem = fargateSizeProblem(settings.task.cpu, settings.task.memoryMiB);
+  if (sizeProblem) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['task', FARGATE_CPU_KEYS.has(settings.task.cpu) ? 'memoryMiB' : 'cpu'],
+      input: FARGATE_CPU_KEYS.has(settings.task.cpu) ? settings.task.memoryMiB : settings.task.cpu,
+      message: sizeProblem,
+    });
+  }
+  const targetGroupName = `${settings.app}-${settings.environment}-tg-${settings.task.containerPort}`;
+  if (targetGroupName.length > 32) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['app'],
+      input: settings.app,
+      message: `the target group name "${targetGroupName}" would be ${targetGroupName.length} characters; AWS allows 32 for load balancer and target group names, so shorten app or environment`,
+    });
+  }
+  const { minCapacity, desiredCount, maxCapacity } = settings.service;
+  if (!(minCapacity <= desiredCount && desiredCount <= maxCapacity)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['service', 'desiredCount'],
+      input: desiredCount,
+      message: `must lie within minCapacity ${minCapacity} and maxCapacity ${maxCapacity} (min <= desired <= max)`,
+    });
+  }
+  if (
+    settings.efs.throughputMode === 'provisioned' &&
+    settings.efs.provisionedThroughputMibps === undefined
+  ) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['efs', 'provisionedThroughputMibps'],
+      params: { missing: true },
+      message: 'required when throughputMode is "provisioned" (1 to 3414 MiB/s)',
+    });
+  }
+  if (
+    settings.efs.throughputMode !== 'provisioned' &&
+    settings.efs.provisionedThroughputMibps !== undefined
+  ) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['efs', 'provisionedThroughputMibps'],
+      input: settings.efs.provisionedThroughputMibps,
+      message: `only allowed with throughputMode "provisioned" (got "${settings.efs.throughputMode}")`,
+    });
+  }
+  if (settings.environment === 'prod' && settings.image.tag === 'latest') {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['image', 'tag'],
+      input: settings.image.tag,
+      message:
+        'prod refuses "latest": deployments must be reproducible; set an immutable tag such as a version or commit SHA',
+    });
+  }
+  settings.task.writablePaths.forEach((writable, index) => {
+    if (writable === '/mnt/efs' || writable.startsWith('/mnt/efs/')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['task', 'writablePaths', index],
+        input: writable,
+        message: 'lies under /mnt/efs, where the EFS volume is mounted; choose another path',
+      });
+    }
   });
 
   if (settings.environment === 'prod' && settings.natGateways === 'single') {

@@ -1,0 +1,392 @@
+import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { FileSystem, FileSystemProps } from '../constructs/efs-file-system';
+import {
+  Block,
+  SynthesizedJson,
+  allBlocks,
+  ref,
+  resourceAt,
+  resources,
+  synthScopeJson,
+} from '../test-support/synth';
+
+type Overrides = Partial<Omit<FileSystemProps, 'provider'>>;
+
+/**
+ * A file system on an aliased provider, plus a task-role policy document built from its client
+ * statements, the way the Fargate service consumes them.
+ */
+function synthFileSystem(props: Overrides = {}): SynthesizedJson {
+  return synthScopeJson((scope) => {
+    const provider = new AwsProvider(scope, 'aws', { region: 'eu-west-1', alias: 'eu_west_1' });
+    const efs = new FileSystem(scope, 'Efs', {
+      provider,
+      namePrefix: 'fargate-test',
+      vpcId: 'vpc-0123456789abcdef0',
+      subnetIds: ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'],
+      clientSecurityGroupId: 'sg-0c1e57c1e57c1e57c',
+      ...props,
+    });
+    new DataAwsIamPolicyDocument(scope, 'TaskRolePolicy', {
+      provider,
+      statement: efs.clientPolicyStatements,
+    });
+  });
+}
+
+/** The one data source of a type whose construct path ends with `suffix`. */
+function dataAt(json: SynthesizedJson, type: string, suffix: string): Block {
+  const matches = Object.values(json.data?.[type] ?? {}).filter((block) =>
+    (block['//'] as { metadata: { path: string } }).metadata.path.endsWith(suffix),
+  );
+  expect(matches).toHaveLength(1);
+  return matches[0];
+}
+
+describe('FileSystem', () => {
+  it('creates the seed’s encrypted, general-purpose, bursting file system named after the prefix', () => {
+    // GIVEN / WHEN a file system with the defaults
+    const json = synthFileSystem();
+    // THEN
+    expect(resources(json, 'aws_efs_file_system')).toEqual([
+      expect.objectContaining({
+        encrypted: true,
+        performance_mode: 'generalPurpose',
+        throughput_mode: 'bursting',
+        tags: { Name: 'fargate-test-efs' },
+      }),
+    ]);
+    expect(resources(json, 'aws_efs_file_system')[0].provisioned_throughput_in_mibps).toBeUndefined();
+  });
+
+  it('encrypts with its own rotating customer-managed KMS key', () => {
+    // GIVEN / WHEN
+    const json = synthFileSystem();
+    // THEN
+    expect(resourceAt(json, 'aws_kms_key', 'Efs/Key/Key')).toMatchObject({ enable_key_rotation: true });
+    expect(resourceAt(json, 'aws_kms_alias', 'Efs/Key/Alias')).toMatchObject({
+      name: 'alias/fargate-test/efs',
+      target_key_id: ref(json, 'aws_kms_key', 'Efs/Key/Key', 'key_id'),
+    });
+    expect(resourceAt(json, 'aws_efs_file_system', 'Efs/FileSystem').kms_key_id).toBe(
+      ref(json, 'aws_kms_key', 'Efs/Key/Key', 'arn'),
+    );
+  });
+
+  it('moves files to Infrequent Access after 30 days and back on first access, one rule per block', () => {
+    // GIVEN / WHEN
+    const json = synthFileSystem();
+    // THEN
+    expect(resourceAt(json, 'aws_efs_file_system', 'Efs/FileSystem').lifecycle_policy).toEqual([
+      { transition_to_ia: 'AFTER_30_DAYS' },
+      { transition_to_primary_storage_class: 'AFTER_1_ACCESS' },
+    ]);
+  });
+
+  it('uses the given Infrequent Access transition', () => {
+    // GIVEN / WHEN
+    const json = synthFileSystem({ transitionToIa: 'AFTER_7_DAYS' });
+    // THEN
+    expect(resourceAt(json, 'aws_efs_file_system', 'Efs/FileSystem').lifecycle_policy).toEqual([
+      { transition_to_ia: 'AFTER_7_DAYS' },
+      { transition_to_primary_storage_class: 'AFTER_1_ACCESS' },
+    ]);
+  });
+
+  it('provisions the given throughput in provisioned mode', () => {
+    // GIVEN / WHEN
+    const json = synthFileSystem({ throughputMode: 'provisioned', provisionedThroughputMibps: 256 });
+    // THEN
+    expect(resourceAt(json, 'aws_efs_file_system', 'Efs/FileSystem')).toMatchObject({
+      throughput_mode: 'provisioned',
+      provisioned_throughput_in_mibps: 256,
+    });
+  });
+
+  it('uses elastic throughput without a provisioned figure', () => {
+    // GIVEN / WHEN
+    const json = synthFileSystem({ throughputMode: 'elastic' });
+    // THEN
+    const fileSystem = resourceAt(json, 'aws_efs_file_system', 'Efs/FileSystem');
+    expect(fileSystem.throughput_mode).toBe('elastic');
+    expect(fileSystem.provisioned_throughput_in_mibps).toBeUndefined();
+  });
+
+  it('manages the EFS automatic backup policy as DISABLED by default', () => {
+    // GIVEN / WHEN
+    const json = synthFileSystem();
+    // THEN the AWS Backup plan does the backups; EFS's own daily backup is explicitly off
+    expect(resources(json, 'aws_efs_backup_policy')).toEqual([
+      expect.objectContaining({
+        file_system_id: ref(json, 'aws_efs_file_system', 'Efs/FileSystem'),
+        backup_policy: { status: 'DISABLED' },
+      }),
+    ]);
+  });
+
+  it('enables the EFS automatic backup policy when asked', () => {
+    // GIVEN / WHEN
+    const json = synthFileSystem({ automaticBackups: true });
+    // THEN
+    expect(resourceAt(json, 'aws_efs_backup_policy', 'Efs/BackupPolicy').backup_policy).toEqual({
+      status: 'ENABLED',
+    });
+  });
+
+  it('puts a mount target in every subnet behind the EFS security group', () => {
+    // GIVEN / WHEN three subnets
+    const subnetIds = ['subnet-01', 'subnet-02', 'subnet-03'];
+    const json = synthFileSystem({ subnetIds });
+    // THEN
+    const fileSystem = ref(json, 'aws_efs_file_system', 'Efs/FileSystem');
+    const group = ref(json, 'aws_security_group', 'Efs/SecurityGroup');
+    expect(resources(json, 'aws_efs_mount_target')).toHaveLength(3);
+    subnetIds.forEach((subnetId, index) => {
+      expect(resourceAt(json, 'aws_efs_mount_target', `Efs/MountTarget${index + 1}`)).toMatchObject({
+        file_system_id: fileSystem,
+        subnet_id: subnetId,
+        security_groups: [group],
+      });
+    });
+  });
+
+  it('gives the mount targets their own security group in the VPC', () => {
+    // GIVEN / WHEN
+    const json = synthFileSystem();
+    // THEN
+    expect(resources(json, 'aws_security_group')).toEqual([
+      expect.objectContaining({
+        name: 'fargate-test-efs',
+        description: expect.stringMatching(/NFS/),
+        vpc_id: 'vpc-0123456789abcdef0',
+        tags: { Name: 'fargate-test-efs' },
+      }),
+    ]);
+  });
+
+  it('admits NFS on TCP 2049 only from the client security group', () => {
+    // GIVEN / WHEN
+    const json = synthFileSystem();
+    // THEN exactly one ingress rule, from the clients' group, no CIDR or prefix list
+    const rules = resources(json, 'aws_vpc_security_group_ingress_rule');
+    expect(rules).toHaveLength(1);
+    expect(rules[0]).toMatchObject({
+      security_group_id: ref(json, 'aws_security_group', 'Efs/SecurityGroup'),
+      referenced_security_group_id: 'sg-0c1e57c1e57c1e57c',
+      ip_protocol: 'tcp',
+      from_port: 2049,
+      to_port: 2049,
+    });
+    expect(rules[0]).not.toHaveProperty('cidr_ipv4');
+    expect(rules[0]).not.toHaveProperty('cidr_ipv6');
+    expect(rules[0]).not.toHaveProperty('prefix_list_id');
+    expect(resourceAt(json, 'aws_security_group', 'Efs/SecurityGroup').ingress).toBeUndefined();
+  });
+
+  it('adds no egress rule: mount targets never open connections', () => {
+    // GIVEN / WHEN
+    const json = synthFileSystem();
+    // THEN
+    expect(resources(json, 'aws_vpc_security_group_egress_rule')).toEqual([]);
+    expect(resources(json, 'aws_security_group_rule')).toEqual([]);
+    expect(resourceAt(json, 'aws_security_group', 'Efs/SecurityGroup').egress).toBeUndefined();
+  });
+
+  it('creates the seed’s access point: uid/gid 1000 in /ecs, created 1000:1000 with 755', () => {
+    // GIVEN / WHEN
+    const json = synthFileSystem();
+    // THEN
+    expect(resources(json, 'aws_efs_access_point')).toEqual([
+      expect.objectContaining({
+        file_system_id: ref(json, 'aws_efs_file_system', 'Efs/FileSystem'),
+        posix_user: { uid: 1000, gid: 1000 },
+        root_directory: {
+          path: '/ecs',
+          creation_info: { owner_uid: 1000, owner_gid: 1000, permissions: '755' },
+        },
+      }),
+    ]);
+  });
+
+  it('creates the access point’s directory for the given POSIX user, path and permissions', () => {
+    // GIVEN / WHEN
+    const json = synthFileSystem({
+      posixUid: 2001,
+      posixGid: 3002,
+      rootDirectoryPath: '/apps/orders',
+      rootDirectoryPermissions: '0750',
+    });
+    // THEN the directory's owner is the enforced POSIX user
+    expect(resourceAt(json, 'aws_efs_access_point', 'Efs/AccessPoint')).toMatchObject({
+      posix_user: { uid: 2001, gid: 3002 },
+      root_directory: {
+        path: '/apps/orders',
+        creation_info: { owner_uid: 2001, owner_gid: 3002, permissions: '0750' },
+      },
+    });
+  });
+
+  it('denies every request made without TLS in the file-system policy', () => {
+    // GIVEN / WHEN
+    const json = synthFileSystem();
+    // THEN
+    const document = dataAt(json, 'aws_iam_policy_document', 'Efs/FileSystemPolicyDocument');
+    expect(document.statement).toEqual([
+      {
+        sid: 'DenyInsecureTransport',
+        effect: 'Deny',
+        principals: [{ type: 'AWS', identifiers: ['*'] }],
+        actions: ['*'],
+        resources: [ref(json, 'aws_efs_file_system', 'Efs/FileSystem', 'arn')],
+        condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],
+      },
+    ]);
+    const documentName = Object.keys(json.data?.aws_iam_policy_document ?? {}).find(
+      (name) => json.data?.aws_iam_policy_document[name] === document,
+    );
+    expect(resources(json, 'aws_efs_file_system_policy')).toEqual([
+      expect.objectContaining({
+        file_system_id: ref(json, 'aws_efs_file_system', 'Efs/FileSystem'),
+        policy: `\${data.aws_iam_policy_document.${documentName}.json}`,
+        bypass_policy_lockout_safety_check: false,
+      }),
+    ]);
+  });
+
+  it('offers task-role statements allowing mount and write through the access point only', () => {
+    // GIVEN / WHEN a task-role document built from clientPolicyStatements
+    const json = synthFileSystem();
+    // THEN
+    expect(dataAt(json, 'aws_iam_policy_document', 'TaskRolePolicy').statement).toEqual([
+      {
+        sid: 'MountAndWriteThroughAccessPoint',
+        effect: 'Allow',
+        actions: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'],
+        resources: [ref(json, 'aws_efs_file_system', 'Efs/FileSystem', 'arn')],
+        condition: [
+          {
+            test: 'StringEquals',
+            variable: 'elasticfilesystem:AccessPointArn',
+            values: [ref(json, 'aws_efs_access_point', 'Efs/AccessPoint', 'arn')],
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('puts every resource and data source on the given provider', () => {
+    // GIVEN / WHEN
+    const json = synthFileSystem();
+    // THEN
+    const blocks = allBlocks(json);
+    expect(blocks.map((block) => block.type).sort()).toEqual([
+      'aws_efs_access_point',
+      'aws_efs_backup_policy',
+      'aws_efs_file_system',
+      'aws_efs_file_system_policy',
+      'aws_efs_mount_target',
+      'aws_efs_mount_target',
+      'aws_iam_policy_document',
+      'aws_iam_policy_document',
+      'aws_kms_alias',
+      'aws_kms_key',
+      'aws_security_group',
+      'aws_vpc_security_group_ingress_rule',
+    ]);
+    expect(blocks.filter((block) => block.provider !== 'aws.eu_west_1')).toEqual([]);
+  });
+
+  it('rejects an empty subnet list', () => {
+    expect(() => synthFileSystem({ subnetIds: [] })).toThrow(
+      'FileSystem: subnetIds [] is not allowed; list at least 1 private subnet for a mount target',
+    );
+  });
+
+  it('rejects a repeated subnet', () => {
+    expect(() => synthFileSystem({ subnetIds: ['subnet-01', 'subnet-01'] })).toThrow(
+      'FileSystem: subnetIds ["subnet-01","subnet-01"] is not allowed; subnets must be distinct; each gets one mount target',
+    );
+  });
+
+  it('rejects an unknown throughput mode', () => {
+    expect(() => synthFileSystem({ throughputMode: 'burst' as 'bursting' })).toThrow(
+      'FileSystem: throughputMode "burst" is not allowed; use one of bursting, elastic, provisioned',
+    );
+  });
+
+  it('rejects provisioned mode without a throughput', () => {
+    expect(() => synthFileSystem({ throughputMode: 'provisioned' })).toThrow(
+      'FileSystem: provisionedThroughputMibps undefined is not allowed; required when throughputMode is provisioned; use 1 to 3414 MiB/s',
+    );
+  });
+
+  it('rejects a provisioned throughput outside provisioned mode', () => {
+    expect(() => synthFileSystem({ provisionedThroughputMibps: 100 })).toThrow(
+      'FileSystem: provisionedThroughputMibps 100 is not allowed; set it only when throughputMode is provisioned, not bursting',
+    );
+  });
+
+  it('rejects a provisioned throughput below 1 MiB/s', () => {
+    expect(() => synthFileSystem({ throughputMode: 'provisioned', provisionedThroughputMibps: 0 })).toThrow(
+      'FileSystem: provisionedThroughputMibps 0 is not allowed; use 1 to 3414 MiB/s',
+    );
+  });
+
+  it('rejects a provisioned throughput above 3414 MiB/s', () => {
+    expect(() =>
+      synthFileSystem({ throughputMode: 'provisioned', provisionedThroughputMibps: 3415 }),
+    ).toThrow('FileSystem: provisionedThroughputMibps 3415 is not allowed; use 1 to 3414 MiB/s');
+  });
+
+  it('rejects a transition the provider does not offer', () => {
+    expect(() => synthFileSystem({ transitionToIa: 'AFTER_2_DAYS' as 'AFTER_1_DAY' })).toThrow(
+      'FileSystem: transitionToIa "AFTER_2_DAYS" is not allowed; use one of AFTER_1_DAY, AFTER_7_DAYS, ' +
+        'AFTER_14_DAYS, AFTER_30_DAYS, AFTER_60_DAYS, AFTER_90_DAYS, AFTER_180_DAYS, AFTER_270_DAYS, AFTER_365_DAYS',
+    );
+  });
+
+  it('rejects a POSIX user ID that is not a whole number', () => {
+    expect(() => synthFileSystem({ posixUid: 1000.5 })).toThrow(
+      'FileSystem: posixUid 1000.5 is not allowed; use a whole number from 0 to 4294967295',
+    );
+  });
+
+  it('rejects a negative POSIX group ID', () => {
+    expect(() => synthFileSystem({ posixGid: -1 })).toThrow(
+      'FileSystem: posixGid -1 is not allowed; use a whole number from 0 to 4294967295',
+    );
+  });
+
+  it('rejects the file system root as the access point’s directory', () => {
+    expect(() => synthFileSystem({ rootDirectoryPath: '/' })).toThrow(
+      'FileSystem: rootDirectoryPath "/" is not allowed; an access point at the root would expose the whole ' +
+        'file system; use a directory such as /ecs',
+    );
+  });
+
+  it.each([
+    ['a relative path', 'ecs'],
+    ['a trailing slash', '/ecs/'],
+    ['an empty component', '/apps//ecs'],
+    ['more than 4 levels', '/a/b/c/d/e'],
+    ['a hidden directory', '/.ecs'],
+    ['a forbidden character', '/ecs$data'],
+    ['more than 100 characters', `/${'a'.repeat(100)}`],
+  ])('rejects a root directory path with %s', (_case, rootDirectoryPath) => {
+    expect(() => synthFileSystem({ rootDirectoryPath })).toThrow(
+      `FileSystem: rootDirectoryPath ${JSON.stringify(rootDirectoryPath)} is not allowed; use an absolute path ` +
+        'of 1 to 4 directories, at most 100 characters, with no trailing slash, no name starting with "." ' +
+        'and none of $#<>;`|&?{}^*',
+    );
+  });
+
+  it.each(['75', '0x755', '758', '07555'])(
+    'rejects root directory permissions %s',
+    (rootDirectoryPermissions) => {
+      expect(() => synthFileSystem({ rootDirectoryPermissions })).toThrow(
+        `FileSystem: rootDirectoryPermissions "${rootDirectoryPermissions}" is not allowed; use 3 or 4 octal digits, e.g. 755`,
+      );
+    },
+  );
+});

@@ -1,0 +1,357 @@
+import { EcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster';
+import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { FargateService, FargateServiceProps } from '../constructs/fargate-service';
+import {
+  SynthesizedJson,
+  allBlocks,
+  ref,
+  resourceAt,
+  resources,
+  synthScopeJson,
+} from '../test-support/synth';
+
+type Overrides = Partial<Omit<FargateServiceProps, 'provider' | 'cluster' | 'securityGroup' | 'listeners'>>;
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- container definitions and policy documents are free-form JSON */
+
+/** A service wired to stand-in cluster, security group and listener resources in eu-west-1. */
+function synthService(overrides: Overrides = {}): SynthesizedJson {
+  return synthScopeJson((scope) => {
+    const provider = new AwsProvider(scope, 'aws', { region: 'eu-west-1', alias: 'eu_west_1' });
+    const cluster = new EcsCluster(scope, 'Cluster', { provider, name: 'fargate-test-cluster' });
+    const securityGroup = new SecurityGroup(scope, 'Tasks', { provider, name: 'tasks', vpcId: 'vpc-1' });
+    const listener = new LbListener(scope, 'Listener', {
+      provider,
+      loadBalancerArn: 'arn:alb',
+      port: 80,
+      defaultAction: [
+        { type: 'fixed-response', fixedResponse: { contentType: 'text/plain', statusCode: '200' } },
+      ],
+    });
+    new FargateService(scope, 'Service', {
+      provider,
+      region: 'eu-west-1',
+      namePrefix: 'fargate-test',
+      cluster,
+      securityGroup,
+      subnetIds: ['subnet-a', 'subnet-b'],
+      loadBalancerSecurityGroupId: 'sg-alb',
+      targetGroupArn: 'arn:tg',
+      listeners: [listener],
+      image: 'registry.example.com/app:1.0.0',
+      fileSystem: {
+        fileSystemId: 'fs-1',
+        accessPointId: 'fsap-1',
+        securityGroupId: 'sg-efs',
+        mountTargets: [],
+        clientPolicyStatements: [
+          { effect: 'Allow', actions: ['elasticfilesystem:ClientMount'], resources: ['arn:fs'] },
+        ],
+      },
+      dataBucket: {
+        bucketName: 'fargate-test-data-eu-west-1',
+        readWriteStatements: [
+          { effect: 'Allow', actions: ['s3:GetObject'], resources: ['arn:aws:s3:::b/*'] },
+        ],
+      },
+      ...overrides,
+    });
+  });
+}
+
+function container(json: SynthesizedJson): Record<string, any> {
+  const task = resourceAt(json, 'aws_ecs_task_definition', 'TaskDefinition');
+  return (JSON.parse(String(task.container_definitions)) as Array<Record<string, any>>)[0];
+}
+
+function policyDocument(json: SynthesizedJson, suffix: string): Record<string, any> {
+  const doc = Object.values(json.data?.aws_iam_policy_document ?? {}).find((d) =>
+    String((d['//'] as { metadata: { path: string } }).metadata.path).endsWith(suffix),
+  );
+  if (!doc) throw new Error(`no policy document at *${suffix}`);
+  return doc;
+}
+
+describe('FargateService', () => {
+  it("defines the seed's task: family <prefix>-task, 1024 CPU / 2048 MiB, awsvpc, Fargate, two roles", () => {
+    // GIVEN / WHEN the defaults
+    const json = synthService();
+    // THEN
+    expect(resourceAt(json, 'aws_ecs_task_definition', 'TaskDefinition')).toMatchObject({
+      family: 'fargate-test-task',
+      cpu: '1024',
+      memory: '2048',
+      network_mode: 'awsvpc',
+      requires_compatibilities: ['FARGATE'],
+      execution_role_arn: ref(json, 'aws_iam_role', 'ExecutionRole', 'arn'),
+      task_role_arn: ref(json, 'aws_iam_role', 'TaskRole', 'arn'),
+    });
+    expect(ref(json, 'aws_iam_role', 'ExecutionRole')).not.toBe(ref(json, 'aws_iam_role', 'TaskRole'));
+  });
+
+  it('mounts EFS through the access point with TLS and IAM authorization', () => {
+    const json = synthService();
+    const task = resourceAt(json, 'aws_ecs_task_definition', 'TaskDefinition');
+    expect(task.volume).toEqual(
+      expect.arrayContaining([
+        {
+          name: 'efs-storage',
+          efs_volume_configuration: {
+            file_system_id: 'fs-1',
+            transit_encryption: 'ENABLED',
+            authorization_config: { access_point_id: 'fsap-1', iam: 'ENABLED' },
+          },
+        },
+      ]),
+    );
+    expect(container(json).mountPoints).toContainEqual({
+      sourceVolume: 'efs-storage',
+      containerPath: '/mnt/efs',
+      readOnly: false,
+    });
+  });
+
+  it('runs container app, essential, unprivileged, read-only root with writable /tmp', () => {
+    const json = synthService();
+    const app = container(json);
+    expect(app).toMatchObject({
+      name: 'app',
+      image: 'registry.example.com/app:1.0.0',
+      essential: true,
+      privileged: false,
+      readonlyRootFilesystem: true,
+      portMappings: [{ containerPort: 80, protocol: 'tcp' }],
+    });
+    expect(app.mountPoints).toContainEqual({
+      sourceVolume: 'scratch-1',
+      containerPath: '/tmp',
+      readOnly: false,
+    });
+    expect(resourceAt(json, 'aws_ecs_task_definition', 'TaskDefinition').volume).toContainEqual({
+      name: 'scratch-1',
+    });
+    expect(app.healthCheck).toBeUndefined();
+  });
+
+  it('passes S3_BUCKET and AWS_REGION and logs to its log group with prefix ecs', () => {
+    const json = synthService({ logRetentionDays: 30 });
+    const app = container(json);
+    expect(app.environment).toEqual([
+      { name: 'S3_BUCKET', value: 'fargate-test-data-eu-west-1' },
+      { name: 'AWS_REGION', value: 'eu-west-1' },
+    ]);
+    expect(app.logConfiguration).toEqual({
+      logDriver: 'awslogs',
+      options: {
+        'awslogs-group': ref(json, 'aws_cloudwatch_log_group', 'LogGroup', 'name'),
+        'awslogs-region': 'eu-west-1',
+        'awslogs-stream-prefix': 'ecs',
+      },
+    });
+    expect(resourceAt(json, 'aws_cloudwatch_log_group', 'LogGroup')).toMatchObject({
+      name: '/ecs/fargate-test',
+      retention_in_days: 30,
+    });
+  });
+
+  it('adds the container health check and port from props', () => {
+    const json = synthService({
+      containerPort: 8080,
+      healthCheckCommand: ['CMD-SHELL', 'curl -f http://localhost:8080/'],
+    });
+    expect(container(json).healthCheck).toMatchObject({
+      command: ['CMD-SHELL', 'curl -f http://localhost:8080/'],
+    });
+    expect(container(json).portMappings).toEqual([{ containerPort: 8080, protocol: 'tcp' }]);
+    expect(resourceAt(json, 'aws_ecs_service', 'Service').load_balancer).toEqual([
+      { target_group_arn: 'arn:tg', container_name: 'app', container_port: 8080 },
+    ]);
+  });
+
+  it('runs the service in private subnets without public IPs behind the target group', () => {
+    const json = synthService();
+    expect(resourceAt(json, 'aws_ecs_service', 'Service')).toMatchObject({
+      name: 'fargate-test-service',
+      cluster: ref(json, 'aws_ecs_cluster', 'Cluster', 'arn'),
+      task_definition: ref(json, 'aws_ecs_task_definition', 'TaskDefinition', 'arn'),
+      desired_count: 2,
+      launch_type: 'FARGATE',
+      network_configuration: {
+        subnets: ['subnet-a', 'subnet-b'],
+        security_groups: [ref(json, 'aws_security_group', 'Tasks')],
+        assign_public_ip: false,
+      },
+      load_balancer: [{ target_group_arn: 'arn:tg', container_name: 'app', container_port: 80 }],
+      depends_on: [expect.stringMatching(/^aws_lb_listener\./)],
+    });
+  });
+
+  it('deploys safely: circuit breaker with rollback, 100/200 percent, grace period, tags propagated', () => {
+    const json = synthService({ healthCheckGracePeriodSeconds: 90 });
+    expect(resourceAt(json, 'aws_ecs_service', 'Service')).toMatchObject({
+      deployment_circuit_breaker: { enable: true, rollback: true },
+      deployment_minimum_healthy_percent: 100,
+      deployment_maximum_percent: 200,
+      health_check_grace_period_seconds: 90,
+      propagate_tags: 'SERVICE',
+      enable_execute_command: false,
+      lifecycle: { ignore_changes: ['desired_count'] },
+    });
+  });
+
+  it('admits only the load balancer on the container port and allows HTTPS and NFS out', () => {
+    const json = synthService();
+    const tasks = ref(json, 'aws_security_group', 'Tasks');
+    expect(resources(json, 'aws_vpc_security_group_ingress_rule')).toEqual([
+      expect.objectContaining({
+        security_group_id: tasks,
+        referenced_security_group_id: 'sg-alb',
+        ip_protocol: 'tcp',
+        from_port: 80,
+        to_port: 80,
+      }),
+    ]);
+    const egress = resources(json, 'aws_vpc_security_group_egress_rule').map((rule) => [
+      rule.from_port,
+      rule.cidr_ipv4 ?? rule.referenced_security_group_id,
+    ]);
+    expect(egress.sort()).toEqual([
+      [2049, 'sg-efs'],
+      [443, '0.0.0.0/0'],
+    ]);
+  });
+
+  it('scales between 2 and 10 tasks on CPU 70% and memory 75% with 60 s cooldowns, with the service-linked role', () => {
+    const json = synthService();
+    const target = resourceAt(json, 'aws_appautoscaling_target', 'ScalableTarget');
+    expect(target).toMatchObject({
+      min_capacity: 2,
+      max_capacity: 10,
+      scalable_dimension: 'ecs:service:DesiredCount',
+      service_namespace: 'ecs',
+      resource_id: `service/${ref(json, 'aws_ecs_cluster', 'Cluster', 'name')}/${ref(json, 'aws_ecs_service', 'Service', 'name')}`,
+    });
+    expect(target.role_arn).toBeUndefined();
+    const policies = resources(json, 'aws_appautoscaling_policy').map(
+      (p) => p.target_tracking_scaling_policy_configuration,
+    );
+    expect(policies).toEqual(
+      expect.arrayContaining([
+        {
+          predefined_metric_specification: { predefined_metric_type: 'ECSServiceAverageCPUUtilization' },
+          target_value: 70,
+          scale_in_cooldown: 60,
+          scale_out_cooldown: 60,
+        },
+        {
+          predefined_metric_specification: { predefined_metric_type: 'ECSServiceAverageMemoryUtilization' },
+          target_value: 75,
+          scale_in_cooldown: 60,
+          scale_out_cooldown: 60,
+        },
+      ]),
+    );
+  });
+
+  it('gives the execution role only the managed task execution policy', () => {
+    const json = synthService();
+    expect(resources(json, 'aws_iam_role_policy_attachment')).toEqual([
+      expect.objectContaining({
+        role: ref(json, 'aws_iam_role', 'ExecutionRole', 'name'),
+        policy_arn: 'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy',
+      }),
+    ]);
+    expect(resources(json, 'aws_iam_role_policy').map((p) => p.role)).toEqual([
+      ref(json, 'aws_iam_role', 'TaskRole'),
+    ]);
+  });
+
+  it("gives the task role exactly the bucket's and the file system's statements, no wildcard resource", () => {
+    const json = synthService();
+    const statements = policyDocument(json, 'TaskPermissions').statement as Array<Record<string, unknown>>;
+    expect(statements).toEqual([
+      { effect: 'Allow', actions: ['s3:GetObject'], resources: ['arn:aws:s3:::b/*'] },
+      { effect: 'Allow', actions: ['elasticfilesystem:ClientMount'], resources: ['arn:fs'] },
+    ]);
+  });
+
+  it('adds the ECS Exec channels only when execute command is enabled', () => {
+    const json = synthService({ enableExecuteCommand: true });
+    expect(resourceAt(json, 'aws_ecs_service', 'Service').enable_execute_command).toBe(true);
+    const statements = policyDocument(json, 'TaskPermissions').statement as Array<Record<string, unknown>>;
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        sid: 'EcsExecChannels',
+        actions: expect.arrayContaining(['ssmmessages:OpenDataChannel']),
+      }),
+    );
+  });
+
+  it('trusts ecs-tasks.amazonaws.com, scoped to the account when known', () => {
+    const unscoped = policyDocument(synthService(), 'TaskTrust').statement[0];
+    expect(unscoped).toMatchObject({
+      principals: [{ type: 'Service', identifiers: ['ecs-tasks.amazonaws.com'] }],
+    });
+    expect(unscoped.condition).toBeUndefined();
+    const scoped = policyDocument(synthService({ accountId: '123456789012' }), 'TaskTrust').statement[0];
+    expect(scoped.condition).toEqual([
+      { test: 'StringEquals', variable: 'aws:SourceAccount', values: ['123456789012'] },
+      { test: 'ArnLike', variable: 'aws:SourceArn', values: ['arn:aws:ecs:eu-west-1:123456789012:*'] },
+    ]);
+  });
+
+  it('puts every block on the given provider', () => {
+    const json = synthService();
+    expect(allBlocks(json).filter((block) => block.provider !== 'aws.eu_west_1')).toEqual([]);
+  });
+
+  it.each([
+    [
+      { cpu: 1024, memoryMiB: 1024 },
+      'FargateService: cpu/memoryMiB "1024/1024" is not allowed; with 1024 CPU units Fargate accepts memoryMiB 2048 to 8192 in steps of 1024',
+    ],
+    [
+      { cpu: 300, memoryMiB: 1024 },
+      'FargateService: cpu/memoryMiB "300/1024" is not allowed; Fargate CPU must be one of 256, 512, 1024, 2048, 4096, 8192, 16384',
+    ],
+    [
+      { cpu: 8192, memoryMiB: 18432 },
+      'with 8192 CPU units Fargate accepts memoryMiB 16384 to 61440 in steps of 4096',
+    ],
+    [
+      { containerPort: 70000 },
+      'FargateService: containerPort 70000 is not allowed; use a port from 1 to 65535',
+    ],
+    [
+      { desiredCount: 11 },
+      'FargateService: desiredCount 11 is not allowed; it must lie within minCapacity 2 and maxCapacity 10',
+    ],
+    [
+      { minCapacity: 3, desiredCount: 2 },
+      'desiredCount 2 is not allowed; it must lie within minCapacity 3 and maxCapacity 10',
+    ],
+    [
+      { cpuTargetPercent: 150 },
+      'FargateService: cpuTargetPercent/memoryTargetPercent 150 is not allowed; use 1 to 100',
+    ],
+    [
+      { writablePaths: ['/mnt/efs/cache'] },
+      'FargateService: writablePaths "/mnt/efs/cache" is not allowed; use absolute paths other than / and outside /mnt/efs',
+    ],
+    [{ writablePaths: ['tmp'] }, 'FargateService: writablePaths "tmp" is not allowed'],
+    [{ subnetIds: [] }, 'FargateService: subnetIds [] is not allowed; list at least one private subnet'],
+  ] as Array<[Overrides, string]>)('rejects %j', (overrides, message) => {
+    expect(() => synthService(overrides)).toThrow(message);
+  });
+
+  it.each([
+    [256, 512],
+    [512, 4096],
+    [4096, 30720],
+    [16384, 122880],
+  ])('accepts the Fargate size %i CPU / %i MiB', (cpu, memoryMiB) => {
+    expect(() => synthService({ cpu, memoryMiB })).not.toThrow();
+  });
+});

@@ -1,0 +1,450 @@
+import { TerraformOutput } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { LoadBalancer, LoadBalancerProps } from '../constructs/load-balancer';
+import {
+  SynthesizedJson,
+  allBlocks,
+  ref,
+  resourceAt,
+  resources,
+  synthScopeJson,
+} from '../test-support/synth';
+
+const certificate = { domainName: 'app.example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ' };
+
+function synthLoadBalancer(props: Partial<Omit<LoadBalancerProps, 'provider'>> = {}): SynthesizedJson {
+  return synthScopeJson((scope) => {
+    const provider = new AwsProvider(scope, 'aws', { region: 'us-east-1', alias: 'us_east_1' });
+    new LoadBalancer(scope, 'Alb', {
+      provider,
+      namePrefix: 'fargate-test',
+      vpcId: 'vpc-0123456789abcdef0',
+      subnetIds: ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'],
+      targetSecurityGroupId: 'sg-0123456789abcdef0',
+      targetPort: 8080,
+      ...props,
+    });
+  });
+}
+
+/** The security group rules of a type as comparable objects: construct ID and arguments only. */
+function rules(json: SynthesizedJson, type: string): Array<Record<string, unknown>> {
+  return resources(json, type).map((block) => {
+    const rule: Record<string, unknown> = { id: block.path.split('/').pop(), ...block };
+    for (const key of ['//', 'path', 'provider']) delete rule[key];
+    return rule;
+  });
+}
+
+describe('LoadBalancer', () => {
+  it('creates an internet-facing application load balancer in the public subnets, hardened', () => {
+    // GIVEN / WHEN a load balancer with the defaults
+    const json = synthLoadBalancer();
+    // THEN
+    expect(resources(json, 'aws_lb')).toHaveLength(1);
+    expect(resourceAt(json, 'aws_lb', 'Alb/LoadBalancer')).toMatchObject({
+      name: 'fargate-test-alb',
+      load_balancer_type: 'application',
+      internal: false,
+      subnets: ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'],
+      security_groups: [ref(json, 'aws_security_group', 'Alb/SecurityGroup')],
+      drop_invalid_header_fields: true,
+      desync_mitigation_mode: 'defensive',
+      enable_http2: true,
+      idle_timeout: 60,
+      enable_deletion_protection: false,
+    });
+  });
+
+  it('turns deletion protection on when asked', () => {
+    // GIVEN / WHEN
+    const json = synthLoadBalancer({ deletionProtection: true });
+    // THEN
+    expect(resourceAt(json, 'aws_lb', 'Alb/LoadBalancer').enable_deletion_protection).toBe(true);
+  });
+
+  it('opens the security group to HTTP from anywhere and lets it reach only the tasks on their port', () => {
+    // GIVEN / WHEN a load balancer without a certificate
+    const json = synthLoadBalancer();
+    // THEN
+    const group = ref(json, 'aws_security_group', 'Alb/SecurityGroup');
+    expect(resourceAt(json, 'aws_security_group', 'Alb/SecurityGroup')).toMatchObject({
+      name: 'fargate-test-alb',
+      vpc_id: 'vpc-0123456789abcdef0',
+      description: expect.stringContaining('fargate-test-alb') as unknown,
+    });
+    expect(resourceAt(json, 'aws_security_group', 'Alb/SecurityGroup').ingress).toBeUndefined();
+    expect(resourceAt(json, 'aws_security_group', 'Alb/SecurityGroup').egress).toBeUndefined();
+    expect(rules(json, 'aws_vpc_security_group_ingress_rule')).toEqual([
+      expect.objectContaining({
+        id: 'HttpIngressIpv4',
+        security_group_id: group,
+        ip_protocol: 'tcp',
+        from_port: 80,
+        to_port: 80,
+        cidr_ipv4: '0.0.0.0/0',
+      }),
+      expect.objectContaining({
+        id: 'HttpIngressIpv6',
+        security_group_id: group,
+        ip_protocol: 'tcp',
+        from_port: 80,
+        to_port: 80,
+        cidr_ipv6: '::/0',
+      }),
+    ]);
+    expect(rules(json, 'aws_vpc_security_group_egress_rule')).toEqual([
+      {
+        id: 'TargetEgress',
+        security_group_id: group,
+        description: 'Requests and health checks to the tasks',
+        ip_protocol: 'tcp',
+        from_port: 8080,
+        to_port: 8080,
+        referenced_security_group_id: 'sg-0123456789abcdef0',
+      },
+    ]);
+  });
+
+  it('registers the tasks by IP in a target group with a fast-failing health check', () => {
+    // GIVEN / WHEN
+    const json = synthLoadBalancer();
+    // THEN
+    expect(resourceAt(json, 'aws_lb_target_group', 'Alb/TargetGroup')).toMatchObject({
+      name: 'fargate-test-tg-8080',
+      target_type: 'ip',
+      protocol: 'HTTP',
+      port: 8080,
+      vpc_id: 'vpc-0123456789abcdef0',
+      deregistration_delay: '30',
+      health_check: {
+        enabled: true,
+        protocol: 'HTTP',
+        port: 'traffic-port',
+        path: '/',
+        matcher: '200-399',
+        interval: 10,
+        timeout: 5,
+        healthy_threshold: 2,
+        unhealthy_threshold: 2,
+      },
+      lifecycle: { create_before_destroy: true },
+    });
+  });
+
+  it('applies the health check path, interval, threshold and deregistration delay given', () => {
+    // GIVEN / WHEN
+    const json = synthLoadBalancer({
+      healthCheckPath: '/healthz',
+      healthCheckIntervalSeconds: 30,
+      unhealthyThresholdCount: 3,
+      deregistrationDelaySeconds: 0,
+    });
+    // THEN the rest of the health check is unchanged
+    expect(resourceAt(json, 'aws_lb_target_group', 'Alb/TargetGroup')).toMatchObject({
+      deregistration_delay: '0',
+      health_check: {
+        path: '/healthz',
+        interval: 30,
+        unhealthy_threshold: 3,
+        timeout: 5,
+        healthy_threshold: 2,
+        matcher: '200-399',
+      },
+    });
+  });
+
+  it('names the target group after its port, so a new port creates a new group before the old one goes', () => {
+    // GIVEN / WHEN
+    const json = synthLoadBalancer({ targetPort: 3000 });
+    // THEN
+    expect(resourceAt(json, 'aws_lb_target_group', 'Alb/TargetGroup')).toMatchObject({
+      name: 'fargate-test-tg-3000',
+      port: 3000,
+      lifecycle: { create_before_destroy: true },
+    });
+    expect(resourceAt(json, 'aws_vpc_security_group_egress_rule', 'TargetEgress')).toMatchObject({
+      from_port: 3000,
+      to_port: 3000,
+    });
+  });
+
+  it('forwards HTTP on 80 to the targets and has nothing on 443 without a certificate', () => {
+    // GIVEN / WHEN
+    const json = synthLoadBalancer();
+    // THEN
+    expect(resources(json, 'aws_lb_listener')).toEqual([
+      expect.objectContaining({
+        path: expect.stringMatching(/Alb\/HttpListener$/) as unknown,
+        load_balancer_arn: ref(json, 'aws_lb', 'Alb/LoadBalancer', 'arn'),
+        port: 80,
+        protocol: 'HTTP',
+        default_action: [
+          { type: 'forward', target_group_arn: ref(json, 'aws_lb_target_group', 'Alb/TargetGroup', 'arn') },
+        ],
+      }),
+    ]);
+    expect(JSON.stringify(json.resource)).not.toContain('443');
+    for (const type of ['aws_acm_certificate', 'aws_acm_certificate_validation', 'aws_route53_record']) {
+      expect(resources(json, type)).toEqual([]);
+    }
+  });
+
+  it('requests a DNS-validated certificate and writes its validation record in the zone', () => {
+    // GIVEN / WHEN a load balancer with a domain
+    const json = synthLoadBalancer({ certificate });
+    // THEN
+    expect(resourceAt(json, 'aws_acm_certificate', 'Alb/Certificate')).toMatchObject({
+      domain_name: 'app.example.com',
+      validation_method: 'DNS',
+      lifecycle: { create_before_destroy: true },
+    });
+    const options = ref(json, 'aws_acm_certificate', 'Alb/Certificate', 'domain_validation_options');
+    // cdktf's list accessor on a set: tolist(...) then the legacy `.0` index
+    const option = `tolist(${options.slice(2, -1)}).0`;
+    expect(resourceAt(json, 'aws_route53_record', 'Alb/CertificateValidationRecord')).toMatchObject({
+      zone_id: 'Z0123456789ABCDEFGHIJ',
+      name: `\${${option}.resource_record_name}`,
+      type: `\${${option}.resource_record_type}`,
+      records: [`\${${option}.resource_record_value}`],
+      ttl: 60,
+      allow_overwrite: true,
+    });
+    expect(resourceAt(json, 'aws_acm_certificate_validation', 'Alb/CertificateValidation')).toMatchObject({
+      certificate_arn: ref(json, 'aws_acm_certificate', 'Alb/Certificate', 'arn'),
+      validation_record_fqdns: [ref(json, 'aws_route53_record', 'Alb/CertificateValidationRecord', 'fqdn')],
+    });
+  });
+
+  it('serves HTTPS on 443 with the TLS 1.3 policy once the certificate is issued', () => {
+    // GIVEN / WHEN
+    const json = synthLoadBalancer({ certificate });
+    // THEN the certificate ARN comes from the validation, so the listener waits for it
+    expect(resourceAt(json, 'aws_lb_listener', 'Alb/HttpsListener')).toMatchObject({
+      load_balancer_arn: ref(json, 'aws_lb', 'Alb/LoadBalancer', 'arn'),
+      port: 443,
+      protocol: 'HTTPS',
+      ssl_policy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+      certificate_arn: ref(
+        json,
+        'aws_acm_certificate_validation',
+        'Alb/CertificateValidation',
+        'certificate_arn',
+      ),
+      default_action: [
+        { type: 'forward', target_group_arn: ref(json, 'aws_lb_target_group', 'Alb/TargetGroup', 'arn') },
+      ],
+    });
+  });
+
+  it('redirects HTTP to HTTPS permanently with a certificate', () => {
+    // GIVEN / WHEN
+    const json = synthLoadBalancer({ certificate });
+    // THEN
+    expect(resources(json, 'aws_lb_listener')).toHaveLength(2);
+    expect(resourceAt(json, 'aws_lb_listener', 'Alb/HttpListener')).toMatchObject({
+      load_balancer_arn: ref(json, 'aws_lb', 'Alb/LoadBalancer', 'arn'),
+      port: 80,
+      protocol: 'HTTP',
+      default_action: [
+        { type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', status_code: 'HTTP_301' } },
+      ],
+    });
+  });
+
+  it('opens 443 as well as 80 from anywhere with a certificate', () => {
+    // GIVEN / WHEN
+    const json = synthLoadBalancer({ certificate });
+    // THEN
+    expect(
+      rules(json, 'aws_vpc_security_group_ingress_rule').map((rule) => [
+        rule.id,
+        rule.from_port,
+        rule.to_port,
+        rule.cidr_ipv4 ?? rule.cidr_ipv6,
+      ]),
+    ).toEqual([
+      ['HttpIngressIpv4', 80, 80, '0.0.0.0/0'],
+      ['HttpIngressIpv6', 80, 80, '::/0'],
+      ['HttpsIngressIpv4', 443, 443, '0.0.0.0/0'],
+      ['HttpsIngressIpv6', 443, 443, '::/0'],
+    ]);
+    expect(resources(json, 'aws_vpc_security_group_egress_rule')).toHaveLength(1);
+  });
+
+  it('exposes its children and the ARN suffixes CloudWatch uses as dimensions', () => {
+    // GIVEN
+    let construct: LoadBalancer | undefined;
+    // WHEN the suffixes are used in outputs
+    const json = synthScopeJson((scope) => {
+      const provider = new AwsProvider(scope, 'aws', { region: 'us-east-1', alias: 'us_east_1' });
+      construct = new LoadBalancer(scope, 'Alb', {
+        provider,
+        namePrefix: 'fargate-test',
+        vpcId: 'vpc-1',
+        subnetIds: ['subnet-a', 'subnet-b'],
+        targetSecurityGroupId: 'sg-1',
+        targetPort: 8080,
+        certificate,
+      });
+      new TerraformOutput(scope, 'LoadBalancerDimension', { value: construct.arnSuffix });
+      new TerraformOutput(scope, 'TargetGroupDimension', { value: construct.targetGroupArnSuffix });
+    });
+    // THEN
+    expect(json.output?.LoadBalancerDimension.value).toBe(
+      ref(json, 'aws_lb', 'Alb/LoadBalancer', 'arn_suffix'),
+    );
+    expect(json.output?.TargetGroupDimension.value).toBe(
+      ref(json, 'aws_lb_target_group', 'Alb/TargetGroup', 'arn_suffix'),
+    );
+    const lb = construct!;
+    expect(
+      [
+        lb.loadBalancer,
+        lb.securityGroup,
+        lb.targetGroup,
+        lb.httpListener,
+        lb.httpsListener,
+        lb.certificate,
+      ].map((child) => child?.node.path),
+    ).toEqual(
+      ['LoadBalancer', 'SecurityGroup', 'TargetGroup', 'HttpListener', 'HttpsListener', 'Certificate'].map(
+        (id) => `test/Alb/${id}`,
+      ),
+    );
+  });
+
+  it('puts every block on the given provider', () => {
+    // GIVEN / WHEN both variants
+    for (const [json, count] of [
+      [synthLoadBalancer(), 7],
+      [synthLoadBalancer({ certificate }), 13],
+    ] as const) {
+      // THEN
+      const blocks = allBlocks(json);
+      expect(blocks).toHaveLength(count);
+      expect(blocks.filter((block) => block.provider !== 'aws.us_east_1')).toEqual([]);
+    }
+  });
+
+  it('accepts a namePrefix whose longest name is exactly 32 characters', () => {
+    // GIVEN a 24-character prefix: "<prefix>-tg-8080" is 32 characters
+    const namePrefix = 'a'.repeat(24);
+    // WHEN
+    const json = synthLoadBalancer({ namePrefix });
+    // THEN
+    expect(resourceAt(json, 'aws_lb_target_group', 'Alb/TargetGroup').name).toHaveLength(32);
+  });
+
+  it('rejects a namePrefix that makes a 33-character target group name', () => {
+    expect(() => synthLoadBalancer({ namePrefix: 'a'.repeat(25) })).toThrow(
+      `LoadBalancer: namePrefix "${'a'.repeat(25)}" is not allowed; the target group name "${'a'.repeat(25)}-tg-8080" is 33 characters; AWS allows at most 32`,
+    );
+  });
+
+  it('rejects a namePrefix that makes a 33-character load balancer name', () => {
+    expect(() => synthLoadBalancer({ namePrefix: 'a'.repeat(29) })).toThrow(
+      `LoadBalancer: namePrefix "${'a'.repeat(29)}" is not allowed; the load balancer name "${'a'.repeat(29)}-alb" is 33 characters; AWS allows at most 32`,
+    );
+  });
+
+  it('rejects a namePrefix with characters AWS does not allow in names', () => {
+    expect(() => synthLoadBalancer({ namePrefix: 'fargate_dev' })).toThrow(
+      'LoadBalancer: namePrefix "fargate_dev" is not allowed; use letters, digits and hyphens, not beginning or ending with a hyphen (AWS load balancer naming)',
+    );
+  });
+
+  it('rejects a namePrefix beginning with a hyphen', () => {
+    expect(() => synthLoadBalancer({ namePrefix: '-fargate' })).toThrow(
+      'LoadBalancer: namePrefix "-fargate" is not allowed; use letters, digits and hyphens, not beginning or ending with a hyphen (AWS load balancer naming)',
+    );
+  });
+
+  it('rejects a namePrefix beginning with "internal-"', () => {
+    expect(() => synthLoadBalancer({ namePrefix: 'internal-app' })).toThrow(
+      'LoadBalancer: namePrefix "internal-app" is not allowed; AWS load balancer names must not begin with "internal-"',
+    );
+  });
+
+  it('rejects a namePrefix beginning with "sg-"', () => {
+    expect(() => synthLoadBalancer({ namePrefix: 'sg-app' })).toThrow(
+      'LoadBalancer: namePrefix "sg-app" is not allowed; AWS security group names must not begin with "sg-"',
+    );
+  });
+
+  it('rejects fewer than two subnets', () => {
+    expect(() => synthLoadBalancer({ subnetIds: ['subnet-0aaaaaaaaaaaaaaaa'] })).toThrow(
+      'LoadBalancer: subnetIds ["subnet-0aaaaaaaaaaaaaaaa"] is not allowed; list at least 2 public subnets in different AZs (an ALB needs two)',
+    );
+  });
+
+  it.each([0, 65536, 80.5])('rejects targetPort %p', (targetPort) => {
+    expect(() => synthLoadBalancer({ targetPort })).toThrow(
+      `LoadBalancer: targetPort ${targetPort} is not allowed; use an integer from 1 to 65535`,
+    );
+  });
+
+  it('rejects a health check path not starting with "/"', () => {
+    expect(() => synthLoadBalancer({ healthCheckPath: 'healthz' })).toThrow(
+      'LoadBalancer: healthCheckPath "healthz" is not allowed; use a path starting with "/", at most 1024 characters',
+    );
+  });
+
+  it('rejects a health check path longer than 1024 characters', () => {
+    const healthCheckPath = `/${'a'.repeat(1024)}`;
+    expect(() => synthLoadBalancer({ healthCheckPath })).toThrow(
+      `LoadBalancer: healthCheckPath "${healthCheckPath}" is not allowed; use a path starting with "/", at most 1024 characters`,
+    );
+  });
+
+  it.each([4, 301, 7.5])('rejects healthCheckIntervalSeconds %p outside 5 to 300', (interval) => {
+    expect(() => synthLoadBalancer({ healthCheckIntervalSeconds: interval })).toThrow(
+      `LoadBalancer: healthCheckIntervalSeconds ${interval} is not allowed; use an integer from 5 to 300 seconds`,
+    );
+  });
+
+  it('rejects a health check interval not longer than the 5-second timeout', () => {
+    expect(() => synthLoadBalancer({ healthCheckIntervalSeconds: 5 })).toThrow(
+      'LoadBalancer: healthCheckIntervalSeconds 5 is not allowed; the interval must be longer than the 5-second health check timeout',
+    );
+  });
+
+  it.each([1, 11])('rejects unhealthyThresholdCount %p', (count) => {
+    expect(() => synthLoadBalancer({ unhealthyThresholdCount: count })).toThrow(
+      `LoadBalancer: unhealthyThresholdCount ${count} is not allowed; use an integer from 2 to 10`,
+    );
+  });
+
+  it.each([-1, 3601])('rejects deregistrationDelaySeconds %p', (delay) => {
+    expect(() => synthLoadBalancer({ deregistrationDelaySeconds: delay })).toThrow(
+      `LoadBalancer: deregistrationDelaySeconds ${delay} is not allowed; use an integer from 0 to 3600 seconds`,
+    );
+  });
+
+  it.each([
+    'example',
+    'App.Example.com',
+    'app.example.com.',
+    'app_1.example.com',
+    '-app.example.com',
+    `${'a'.repeat(63)}.`.repeat(3) + 'b'.repeat(63),
+  ])('rejects the certificate domain name %p', (domainName) => {
+    expect(() => synthLoadBalancer({ certificate: { ...certificate, domainName } })).toThrow(
+      `LoadBalancer: certificate.domainName "${domainName}" is not allowed; use a lower-case DNS name such as app.example.com (or *.example.com), without a trailing dot`,
+    );
+  });
+
+  it('accepts a wildcard certificate domain name', () => {
+    const json = synthLoadBalancer({ certificate: { ...certificate, domainName: '*.example.com' } });
+    expect(resourceAt(json, 'aws_acm_certificate', 'Alb/Certificate').domain_name).toBe('*.example.com');
+  });
+
+  it.each(['0123456789ABC', 'z0123456789abc', '/hostedzone/Z0123456789ABC'])(
+    'rejects the hosted zone ID %p',
+    (hostedZoneId) => {
+      expect(() => synthLoadBalancer({ certificate: { ...certificate, hostedZoneId } })).toThrow(
+        `LoadBalancer: certificate.hostedZoneId "${hostedZoneId}" is not allowed; use a Route 53 hosted zone ID such as Z0123456789ABC`,
+      );
+    },
+  );
+});

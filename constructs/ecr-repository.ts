@@ -1,0 +1,377 @@
+import { Fn, Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { EcrLifecyclePolicy } from '@cdktf/provider-aws/lib/ecr-lifecycle-policy';
+import { EcrReplicationConfiguration } from '@cdktf/provider-aws/lib/ecr-replication-configuration';
+import { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository';
+import { EcrRepositoryCreationTemplate } from '@cdktf/provider-aws/lib/ecr-repository-creation-template';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { EncryptionKey } from './kms-key';
+import { ValidationError } from './validation-error';
+
+/** A region the repository is replicated to, with the provider of that region. */
+export interface ContainerRepositoryReplicaRegion {
+  /** Region name, e.g. `eu-west-1`; must be the region of `provider`. */
+  readonly region: string;
+  /** The provider of that region. */
+  readonly provider: AwsProvider;
+}
+
+export interface ContainerRepositoryProps {
+  /** The provider of the primary region, where images are pushed (its region must be `region`). */
+  readonly provider: AwsProvider;
+  /** Name of the primary region, e.g. `us-east-1`. */
+  readonly region: string;
+  /** Repository name: 2 to 256 characters, lowercase, optionally namespaced (`team/app`). */
+  readonly repositoryName: string;
+  /** Alias without the `alias/` prefix of the repository's KMS key; each replica region's key gets it too. */
+  readonly keyAlias: string;
+  /**
+   * The other regions of the environment, each with its provider; ECR replicates every pushed image there.
+   * @default - no replication: the repository exists in the primary region only
+   */
+  readonly replicaRegions?: ContainerRepositoryReplicaRegion[];
+  /**
+   * Images kept per region, whatever their tags (1 to 10000); older ones are expired.
+   * @default 30
+   */
+  readonly keepImageCount?: number;
+}
+
+/** What the construct creates in one replica region. */
+export interface ContainerRepositoryReplica {
+  /** Region name. */
+  readonly region: string;
+  /** The KMS key of the replicated repository in that region. */
+  readonly key: EncryptionKey;
+  /** The template ECR applies when replication creates the repository in that region. */
+  readonly creationTemplate: EcrRepositoryCreationTemplate;
+}
+
+const CONSTRUCT = 'ContainerRepository';
+/** ECR's own repository name pattern. */
+const NAME_PATTERN = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+const REGION_PATTERN = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
+/** Days an untagged image (a dangling manifest, an interrupted push) is kept. */
+const UNTAGGED_EXPIRY_DAYS = 7;
+
+/**
+ * The application's container image repository: created once in the primary region, replicated by
+ * ECR to every other region of the environment so each region's tasks pull from their own region.
+ *
+ * The repository has immutable tags, scan on push, a customer-managed KMS key with rotation and a
+ * lifecycle policy (untagged images expire after 7 days; only the last `keepImageCount` images are
+ * kept). With replica regions, ECR creates the replicated repository on the first replicated push,
+ * from a repository creation template in that region that carries the same settings, its own KMS key
+ * and the same lifecycle policy, so replicas are as locked down as the source.
+ *
+ * Assumptions:
+ * - The replication configuration (`aws_ecr_replication_configuration`) is registry-wide: one per
+ *   account per source region. This construct owns it, so one `ContainerRepository` with replica
+ *   regions per account and primary region; another replication configuration in the same registry
+ *   would overwrite this one and be overwritten back.
+ * - Its rule filters on the repository name as a prefix (`PREFIX_MATCH`): repositories whose name
+ *   starts with this one's (`orders` also matches `orders-worker`) replicate too.
+ * - Creation-template prefixes are namespaces (ECR appends `/`): a namespaced name `team/app` gets a
+ *   template for `team`, an un-namespaced name the `ROOT` template, which applies to every repository
+ *   ECR creates by replication in that region without a more specific template. Templates only apply
+ *   to repositories created after them, so replication waits for them.
+ * - Only images pushed after replication is configured are replicated.
+ */
+export class ContainerRepository extends Construct {
+  /** The repository in the primary region. */
+  public readonly repository: EcrRepository;
+  /** The repository's KMS key in the primary region. */
+  public readonly key: EncryptionKey;
+  /** The repository's lifecycle policy in the primary region. */
+  public readonly lifecyclePolicy: EcrLifecyclePolicy;
+  /** The registry's replication configuration; undefined without replica regions. */
+  public readonly replication?: EcrReplicationConfiguration;
+  /** Role ECR assumes to create replicated repositories with KMS; undefined without replica regions. */
+  public readonly replicaCreationRole?: IamRole;
+  /** Per replica region: its key and creation template, in the order of `replicaRegions`. */
+  public readonly replicas: ContainerRepositoryReplica[];
+
+  private readonly primaryRegion: string;
+  private readonly replicaRegionNames: string[];
+
+  constructor(scope: Construct, id: string, props: ContainerRepositoryProps) {
+    super(scope, id);
+    validate(props);
+    const { provider, repositoryName } = props;
+    const replicaRegions = props.replicaRegions ?? [];
+    this.primaryRegion = props.region;
+    this.replicaRegionNames = replicaRegions.map((replica) => replica.region);
+    const lifecyclePolicy = lifecyclePolicyJson(props.keepImageCount ?? 30);
+
+    this.key = new EncryptionKey(this, 'Key', {
+      provider,
+      alias: props.keyAlias,
+      description: `ECR repository ${repositoryName}`,
+    });
+
+    this.repository = new EcrRepository(this, 'Repository', {
+      provider,
+      name: repositoryName,
+      imageTagMutability: 'IMMUTABLE',
+      imageScanningConfiguration: { scanOnPush: true },
+      encryptionConfiguration: [{ encryptionType: 'KMS', kmsKey: this.key.arn }],
+      forceDelete: false,
+    });
+
+    this.lifecyclePolicy = new EcrLifecyclePolicy(this, 'LifecyclePolicy', {
+      provider,
+      repository: this.repository.name,
+      policy: lifecyclePolicy,
+    });
+
+    // One scope per region, named after the region, so removing a region never moves another's resources.
+    const regions = replicaRegions.map((replica) => {
+      const scope = new Construct(this, replica.region);
+      const key = new EncryptionKey(scope, 'Key', {
+        provider: replica.provider,
+        alias: props.keyAlias,
+        description: `ECR repository ${repositoryName} (replica in ${replica.region})`,
+      });
+      return { ...replica, scope, key };
+    });
+    if (regions.length === 0) {
+      this.replicas = [];
+      return;
+    }
+
+    // IAM is global: one role, managed through the primary region's provider, serves every region.
+    const role = this.createReplicaCreationRole(
+      provider,
+      repositoryName,
+      regions.map((region) => region.key),
+    );
+    this.replicaCreationRole = role.role;
+
+    const templatePrefix = creationTemplatePrefix(repositoryName);
+    this.replicas = regions.map(({ region, provider: regionProvider, scope: regionScope, key }) => ({
+      region,
+      key,
+      creationTemplate: new EcrRepositoryCreationTemplate(regionScope, 'CreationTemplate', {
+        provider: regionProvider,
+        prefix: templatePrefix,
+        appliedFor: ['REPLICATION'],
+        description: 'Replicated application images: immutable tags, KMS, lifecycle policy',
+        imageTagMutability: 'IMMUTABLE',
+        encryptionConfiguration: [{ encryptionType: 'KMS', kmsKey: key.arn }],
+        lifecyclePolicy,
+        customRoleArn: role.role.arn,
+        dependsOn: [role.policy],
+      }),
+    }));
+
+    this.replication = new EcrReplicationConfiguration(this, 'Replication', {
+      provider,
+      replicationConfiguration: {
+        rule: [
+          {
+            destination: replicaRegions.map(({ region }) => ({
+              region,
+              registryId: this.repository.registryId,
+            })),
+            repositoryFilter: [{ filter: repositoryName, filterType: 'PREFIX_MATCH' }],
+          },
+        ],
+      },
+      // A repository replicated before its region's template exists keeps ECR's defaults for good.
+      dependsOn: this.replicas.map((replica) => replica.creationTemplate),
+    });
+  }
+
+  /**
+   * Image URI base (without tag or digest) of the repository in a region:
+   * `<registry id>.dkr.ecr.<region>.amazonaws.com/<name>`.
+   * @param region the primary region or one of the replica regions
+   */
+  public repositoryUrlFor(region: string): string {
+    const allowed = [this.primaryRegion, ...this.replicaRegionNames];
+    if (!allowed.includes(region)) {
+      throw new ValidationError(
+        CONSTRUCT,
+        'region',
+        region,
+        `the repository exists in ${allowed.join(', ')} (primary ${this.primaryRegion})`,
+      );
+    }
+    return `${this.repository.registryId}.dkr.ecr.${region}.amazonaws.com/${this.repository.name}`;
+  }
+
+  /**
+   * The role ECR assumes to create a replicated repository from a creation template: a template with
+   * a KMS key requires one. It may create, tag and replicate into this repository's name only, and
+   * use only the replica regions' keys.
+   */
+  private createReplicaCreationRole(
+    provider: AwsProvider,
+    repositoryName: string,
+    keys: EncryptionKey[],
+  ): { role: IamRole; policy: IamRolePolicy } {
+    const trust = new DataAwsIamPolicyDocument(this, 'ReplicaCreationTrust', {
+      provider,
+      statement: [
+        {
+          effect: 'Allow',
+          actions: ['sts:AssumeRole'],
+          principals: [{ type: 'Service', identifiers: ['ecr.amazonaws.com'] }],
+        },
+      ],
+    });
+    const role = new IamRole(this, 'ReplicaCreationRole', {
+      provider,
+      namePrefix: `ecr-replica-${repositoryName.replace(/\//g, '-')}-`.slice(0, 38),
+      description: 'Lets ECR create replicated repositories encrypted with their region KMS key',
+      assumeRolePolicy: trust.json,
+    });
+    const permissions = new DataAwsIamPolicyDocument(this, 'ReplicaCreationPermissions', {
+      provider,
+      statement: [
+        {
+          sid: 'CreateReplicatedRepository',
+          effect: 'Allow',
+          actions: ['ecr:CreateRepository', 'ecr:ReplicateImage', 'ecr:TagResource'],
+          // The replica's ARN is the repository's with the region swapped (partition and account kept).
+          resources: this.replicaRegionNames.map((region) =>
+            Fn.replace(this.repository.arn, `:${this.primaryRegion}:`, `:${region}:`),
+          ),
+        },
+        {
+          sid: 'UseReplicaKeys',
+          effect: 'Allow',
+          actions: ['kms:CreateGrant', 'kms:RetireGrant', 'kms:DescribeKey'],
+          resources: keys.map((key) => key.arn),
+        },
+      ],
+    });
+    const policy = new IamRolePolicy(this, 'ReplicaCreationPolicy', {
+      provider,
+      role: role.id,
+      name: 'create-replicated-repositories',
+      policy: permissions.json,
+    });
+    return { role, policy };
+  }
+}
+
+/**
+ * The lifecycle policy: untagged images expire 7 days after push (priority 1), then only the last
+ * `keepImageCount` images are kept whatever their tags (priority 2: ECR requires a `tagStatus: any`
+ * rule to have the highest priority number, i.e. to be evaluated last).
+ */
+function lifecyclePolicyJson(keepImageCount: number): string {
+  return JSON.stringify({
+    rules: [
+      {
+        rulePriority: 1,
+        description: `Expire untagged images ${UNTAGGED_EXPIRY_DAYS} days after push`,
+        selection: {
+          tagStatus: 'untagged',
+          countType: 'sinceImagePushed',
+          countUnit: 'days',
+          countNumber: UNTAGGED_EXPIRY_DAYS,
+        },
+        action: { type: 'expire' },
+      },
+      {
+        rulePriority: 2,
+        description: `Keep only the last ${keepImageCount} images`,
+        selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: keepImageCount },
+        action: { type: 'expire' },
+      },
+    ],
+  });
+}
+
+/**
+ * ECR matches creation templates by namespace (it appends `/` to the prefix): `team/app` is created
+ * from the `team` template; a name without a namespace only from the `ROOT` template.
+ */
+function creationTemplatePrefix(repositoryName: string): string {
+  const slash = repositoryName.lastIndexOf('/');
+  return slash === -1 ? 'ROOT' : repositoryName.slice(0, slash);
+}
+
+function validate(props: ContainerRepositoryProps): void {
+  const { repositoryName, keyAlias, region } = props;
+  const replicas = props.replicaRegions ?? [];
+
+  if (Token.isUnresolved(repositoryName)) {
+    if (replicas.length > 0) {
+      throw new ValidationError(
+        CONSTRUCT,
+        'repositoryName',
+        repositoryName,
+        'give a literal name when replicaRegions are set: the creation template prefix derives from it',
+      );
+    }
+  } else if (repositoryName.length < 2 || repositoryName.length > 256 || !NAME_PATTERN.test(repositoryName)) {
+    throw new ValidationError(
+      CONSTRUCT,
+      'repositoryName',
+      repositoryName,
+      'use 2 to 256 characters: lowercase letters and digits, parts joined by one of . _ - and namespaces by / (e.g. team/app)',
+    );
+  }
+
+  if (!Token.isUnresolved(keyAlias) && !/^(?!alias\/|aws\/)[a-zA-Z0-9/_-]{1,250}$/.test(keyAlias)) {
+    throw new ValidationError(
+      CONSTRUCT,
+      'keyAlias',
+      keyAlias,
+      'give the alias without the alias/ prefix: letters, digits, / _ - and not starting with aws/',
+    );
+  }
+
+  if (!REGION_PATTERN.test(region)) {
+    throw new ValidationError(CONSTRUCT, 'region', region, 'give a region name such as us-east-1');
+  }
+  checkProviderRegion('region', region, props.provider);
+
+  const keep = props.keepImageCount;
+  if (keep !== undefined && (!Number.isInteger(keep) || keep < 1 || keep > 10000)) {
+    throw new ValidationError(CONSTRUCT, 'keepImageCount', keep, 'use an integer from 1 to 10000');
+  }
+
+  const names = replicas.map((replica) => replica.region);
+  if (!names.every((name) => REGION_PATTERN.test(name))) {
+    throw new ValidationError(
+      CONSTRUCT,
+      'replicaRegions',
+      names,
+      'give region names such as eu-west-1 (they name the per-region constructs)',
+    );
+  }
+  if (new Set(names).size !== names.length) {
+    throw new ValidationError(CONSTRUCT, 'replicaRegions', names, 'regions must be distinct');
+  }
+  if (names.includes(region)) {
+    throw new ValidationError(
+      CONSTRUCT,
+      'replicaRegions',
+      names,
+      `the primary region ${region} is the source, not a replica`,
+    );
+  }
+  replicas.forEach((replica, index) =>
+    checkProviderRegion(`replicaRegions[${index}].region`, replica.region, replica.provider),
+  );
+}
+
+/** The region given must be the provider's, when the provider's region is a literal. */
+function checkProviderRegion(prop: string, region: string, provider: AwsProvider): void {
+  const providerRegion = provider.region;
+  if (providerRegion !== undefined && !Token.isUnresolved(providerRegion) && providerRegion !== region) {
+    throw new ValidationError(
+      CONSTRUCT,
+      prop,
+      region,
+      `it must be the region of its provider (${providerRegion})`,
+    );
+  }
+}

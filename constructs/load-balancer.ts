@@ -1,0 +1,329 @@
+import { Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { AcmCertificate } from '@cdktf/provider-aws/lib/acm-certificate';
+import { AcmCertificateValidation } from '@cdktf/provider-aws/lib/acm-certificate-validation';
+import { Lb } from '@cdktf/provider-aws/lib/lb';
+import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
+import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { ValidationError } from './validation-error';
+
+/** A public certificate for the load balancer, validated by DNS in a Route 53 zone. */
+export interface LoadBalancerCertificateProps {
+  /** The (lower-case) domain the certificate covers, e.g. `app.example.com` or `*.example.com`. */
+  readonly domainName: string;
+  /** ID of the public Route 53 hosted zone that receives the DNS validation record, e.g. `Z0123456789ABC`. */
+  readonly hostedZoneId: string;
+}
+
+export interface LoadBalancerProps {
+  /** The provider of the region the load balancer lives in. */
+  readonly provider: AwsProvider;
+  /** Prefix of every named resource, e.g. `fargate-dev`; gives `<prefix>-alb` and `<prefix>-tg-<port>`. */
+  readonly namePrefix: string;
+  /** ID of the VPC of the subnets and of the targets. */
+  readonly vpcId: string;
+  /** The public subnets the load balancer's nodes live in, at least 2 (one per AZ). */
+  readonly subnetIds: string[];
+  /** Security group of the tasks; the load balancer may only send traffic to it, on `targetPort`. */
+  readonly targetSecurityGroupId: string;
+  /** Port the containers listen on (1 to 65535); targets are registered by IP on this port. */
+  readonly targetPort: number;
+  /**
+   * Path of the HTTP health check, starting with `/`, at most 1024 characters.
+   * @default '/'
+   */
+  readonly healthCheckPath?: string;
+  /**
+   * Seconds between health checks, 6 to 300 (the timeout is 5 s and must be shorter).
+   * @default 10 - with 2 failures, a dead task is out of rotation (and out of Global Accelerator's view) in about 20 s
+   */
+  readonly healthCheckIntervalSeconds?: number;
+  /**
+   * Consecutive failed health checks before a target is unhealthy, 2 to 10.
+   * @default 2
+   */
+  readonly unhealthyThresholdCount?: number;
+  /**
+   * Seconds the load balancer keeps draining a deregistered target's in-flight requests, 0 to 3600.
+   * @default 30 - deployments stay quick; AWS's own default is 300
+   */
+  readonly deregistrationDelaySeconds?: number;
+  /**
+   * Whether the load balancer is protected from deletion (by Terraform or anyone else).
+   * @default false - the production stack turns it on
+   */
+  readonly deletionProtection?: boolean;
+  /**
+   * A domain served over HTTPS: an ACM certificate validated by DNS, an HTTPS listener on 443 and
+   * HTTP on 80 redirected to it.
+   * @default - no domain: plain HTTP on 80 forwarded to the targets, nothing on 443
+   */
+  readonly certificate?: LoadBalancerCertificateProps;
+}
+
+/** Health check timeout, in seconds; the interval must be longer. */
+const HEALTH_CHECK_TIMEOUT_SECONDS = 5;
+/** AWS's limit on load balancer and target group names. */
+const MAX_NAME_LENGTH = 32;
+/** The TLS policy of the HTTPS listener: TLS 1.3 and 1.2 with forward-secret ciphers only. */
+const TLS_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
+
+/**
+ * An internet-facing Application Load Balancer in front of an ECS Fargate service whose tasks run
+ * in private subnets and register by IP: a security group open to the world on 80 (and 443 with a
+ * certificate) that can only reach the tasks on their port, a target group with a fast-failing
+ * health check (Global Accelerator follows target health), and HTTP, or HTTPS with HTTP redirected,
+ * listeners.
+ *
+ * The target group's name is `<namePrefix>-tg-<targetPort>`, and it is created before the one it
+ * replaces. Changing the port, the only input that forces a new target group, then gives a new name,
+ * so Terraform creates the new group, moves the listener (and the service) to it and only then
+ * deletes the old one. A fixed `<namePrefix>-tg` would have to be destroyed first, which AWS refuses
+ * while a listener uses it; `name_prefix` (6 characters at most) would allow the same ordering but
+ * leaves a random, unrecognisable name in the console and in CloudWatch.
+ */
+export class LoadBalancer extends Construct {
+  public readonly securityGroup: SecurityGroup;
+  public readonly loadBalancer: Lb;
+  public readonly targetGroup: LbTargetGroup;
+  /** The listener on port 80: forwards to the targets, or redirects to HTTPS with a certificate. */
+  public readonly httpListener: LbListener;
+  /** The listener on port 443, with a certificate only. */
+  public readonly httpsListener?: LbListener;
+  /** The ACM certificate, with a certificate only. */
+  public readonly certificate?: AcmCertificate;
+
+  constructor(scope: Construct, id: string, props: LoadBalancerProps) {
+    super(scope, id);
+    validate(props);
+    const { provider, namePrefix, targetPort } = props;
+    const domain = props.certificate;
+    const listenerPorts = domain ? [80, 443] : [80];
+
+    this.securityGroup = new SecurityGroup(this, 'SecurityGroup', {
+      provider,
+      name: `${namePrefix}-alb`,
+      description: `Internet-facing load balancer ${namePrefix}-alb: HTTP(S) from anywhere, to the tasks only`,
+      vpcId: props.vpcId,
+      tags: { Name: `${namePrefix}-alb` },
+    });
+    for (const port of listenerPorts) {
+      const scheme = port === 443 ? 'Https' : 'Http';
+      for (const [family, cidr] of [
+        ['Ipv4', { cidrIpv4: '0.0.0.0/0' }],
+        ['Ipv6', { cidrIpv6: '::/0' }],
+      ] as const) {
+        new VpcSecurityGroupIngressRule(this, `${scheme}Ingress${family}`, {
+          provider,
+          securityGroupId: this.securityGroup.id,
+          description: `${scheme.toUpperCase()} from anywhere (${family})`,
+          ipProtocol: 'tcp',
+          fromPort: port,
+          toPort: port,
+          ...cidr,
+        });
+      }
+    }
+    new VpcSecurityGroupEgressRule(this, 'TargetEgress', {
+      provider,
+      securityGroupId: this.securityGroup.id,
+      description: 'Requests and health checks to the tasks',
+      ipProtocol: 'tcp',
+      fromPort: targetPort,
+      toPort: targetPort,
+      referencedSecurityGroupId: props.targetSecurityGroupId,
+    });
+
+    this.loadBalancer = new Lb(this, 'LoadBalancer', {
+      provider,
+      name: `${namePrefix}-alb`,
+      loadBalancerType: 'application',
+      internal: false,
+      subnets: props.subnetIds,
+      securityGroups: [this.securityGroup.id],
+      dropInvalidHeaderFields: true,
+      desyncMitigationMode: 'defensive',
+      enableHttp2: true,
+      idleTimeout: 60,
+      enableDeletionProtection: props.deletionProtection ?? false,
+    });
+
+    this.targetGroup = new LbTargetGroup(this, 'TargetGroup', {
+      provider,
+      name: `${namePrefix}-tg-${targetPort}`,
+      targetType: 'ip',
+      protocol: 'HTTP',
+      port: targetPort,
+      vpcId: props.vpcId,
+      deregistrationDelay: String(props.deregistrationDelaySeconds ?? 30),
+      healthCheck: {
+        enabled: true,
+        protocol: 'HTTP',
+        port: 'traffic-port',
+        path: props.healthCheckPath ?? '/',
+        matcher: '200-399',
+        interval: props.healthCheckIntervalSeconds ?? 10,
+        timeout: HEALTH_CHECK_TIMEOUT_SECONDS,
+        healthyThreshold: 2,
+        unhealthyThreshold: props.unhealthyThresholdCount ?? 2,
+      },
+      lifecycle: { createBeforeDestroy: true },
+    });
+    const forward = [{ type: 'forward', targetGroupArn: this.targetGroup.arn }];
+
+    if (!domain) {
+      this.httpListener = new LbListener(this, 'HttpListener', {
+        provider,
+        loadBalancerArn: this.loadBalancer.arn,
+        port: 80,
+        protocol: 'HTTP',
+        defaultAction: forward,
+      });
+      return;
+    }
+
+    this.certificate = new AcmCertificate(this, 'Certificate', {
+      provider,
+      domainName: domain.domainName,
+      validationMethod: 'DNS',
+      tags: { Name: `${namePrefix}-alb` },
+      lifecycle: { createBeforeDestroy: true },
+    });
+    // One domain, so one validation option; the set is read through tolist(...)[0].
+    const option = this.certificate.domainValidationOptions.get(0);
+    const record = new Route53Record(this, 'CertificateValidationRecord', {
+      provider,
+      zoneId: domain.hostedZoneId,
+      name: option.resourceRecordName,
+      type: option.resourceRecordType,
+      records: [option.resourceRecordValue],
+      ttl: 60,
+      allowOverwrite: true,
+    });
+    const validation = new AcmCertificateValidation(this, 'CertificateValidation', {
+      provider,
+      certificateArn: this.certificate.arn,
+      validationRecordFqdns: [record.fqdn],
+    });
+    // Taking the ARN from the validation makes the listener wait until the certificate is issued.
+    this.httpsListener = new LbListener(this, 'HttpsListener', {
+      provider,
+      loadBalancerArn: this.loadBalancer.arn,
+      port: 443,
+      protocol: 'HTTPS',
+      sslPolicy: TLS_POLICY,
+      certificateArn: validation.certificateArn,
+      defaultAction: forward,
+    });
+    this.httpListener = new LbListener(this, 'HttpListener', {
+      provider,
+      loadBalancerArn: this.loadBalancer.arn,
+      port: 80,
+      protocol: 'HTTP',
+      defaultAction: [
+        { type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' } },
+      ],
+    });
+  }
+
+  /** The load balancer's ARN suffix (`app/<name>/<id>`), CloudWatch's `LoadBalancer` dimension. */
+  public get arnSuffix(): string {
+    return this.loadBalancer.arnSuffix;
+  }
+
+  /** The target group's ARN suffix (`targetgroup/<name>/<id>`), CloudWatch's `TargetGroup` dimension. */
+  public get targetGroupArnSuffix(): string {
+    return this.targetGroup.arnSuffix;
+  }
+}
+
+function fail(prop: string, value: unknown, allowed: string): never {
+  throw new ValidationError('LoadBalancer', prop, value, allowed);
+}
+
+function checkInteger(prop: string, value: number | undefined, min: number, max: number, unit = ''): void {
+  if (value === undefined || Token.isUnresolved(value)) return;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    fail(prop, value, `use an integer from ${min} to ${max}${unit}`);
+  }
+}
+
+/** AWS's 32-character limit on load balancer and target group names, checked on the built name. */
+function checkName(namePrefix: string, kind: string, name: string): void {
+  if (name.length > MAX_NAME_LENGTH) {
+    fail(
+      'namePrefix',
+      namePrefix,
+      `the ${kind} name "${name}" is ${name.length} characters; AWS allows at most ${MAX_NAME_LENGTH}`,
+    );
+  }
+}
+
+function validate(props: LoadBalancerProps): void {
+  const { namePrefix, targetPort } = props;
+  checkInteger('targetPort', targetPort, 1, 65535);
+  if (!Token.isUnresolved(namePrefix)) {
+    if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/.test(namePrefix)) {
+      fail(
+        'namePrefix',
+        namePrefix,
+        'use letters, digits and hyphens, not beginning or ending with a hyphen (AWS load balancer naming)',
+      );
+    }
+    if (/^internal-/i.test(namePrefix)) {
+      fail('namePrefix', namePrefix, 'AWS load balancer names must not begin with "internal-"');
+    }
+    if (/^sg-/i.test(namePrefix)) {
+      fail('namePrefix', namePrefix, 'AWS security group names must not begin with "sg-"');
+    }
+    checkName(namePrefix, 'load balancer', `${namePrefix}-alb`);
+    if (!Token.isUnresolved(targetPort)) {
+      checkName(namePrefix, 'target group', `${namePrefix}-tg-${targetPort}`);
+    }
+  }
+  if (!Token.isUnresolved(props.subnetIds) && props.subnetIds.length < 2) {
+    fail('subnetIds', props.subnetIds, 'list at least 2 public subnets in different AZs (an ALB needs two)');
+  }
+  const path = props.healthCheckPath;
+  if (path !== undefined && !Token.isUnresolved(path) && (!path.startsWith('/') || path.length > 1024)) {
+    fail('healthCheckPath', path, 'use a path starting with "/", at most 1024 characters');
+  }
+  const interval = props.healthCheckIntervalSeconds;
+  checkInteger('healthCheckIntervalSeconds', interval, 5, 300, ' seconds');
+  if (interval !== undefined && !Token.isUnresolved(interval) && interval <= HEALTH_CHECK_TIMEOUT_SECONDS) {
+    fail(
+      'healthCheckIntervalSeconds',
+      interval,
+      `the interval must be longer than the ${HEALTH_CHECK_TIMEOUT_SECONDS}-second health check timeout`,
+    );
+  }
+  checkInteger('unhealthyThresholdCount', props.unhealthyThresholdCount, 2, 10);
+  checkInteger('deregistrationDelaySeconds', props.deregistrationDelaySeconds, 0, 3600, ' seconds');
+  const domain = props.certificate;
+  if (domain && !Token.isUnresolved(domain.domainName)) {
+    const labels = domain.domainName.replace(/^\*\./, '').split('.');
+    if (
+      domain.domainName.length > 253 ||
+      labels.length < 2 ||
+      !labels.every((label) => /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(label))
+    ) {
+      fail(
+        'certificate.domainName',
+        domain.domainName,
+        'use a lower-case DNS name such as app.example.com (or *.example.com), without a trailing dot',
+      );
+    }
+  }
+  if (domain && !Token.isUnresolved(domain.hostedZoneId) && !/^Z[A-Z0-9]{1,31}$/.test(domain.hostedZoneId)) {
+    fail(
+      'certificate.hostedZoneId',
+      domain.hostedZoneId,
+      'use a Route 53 hosted zone ID such as Z0123456789ABC',
+    );
+  }
+}

@@ -1,0 +1,149 @@
+import { Construct } from 'constructs';
+import { EcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { RegionSettings, Settings } from '../settings/schema';
+import { FileSystem } from './efs-file-system';
+import { FargateService } from './fargate-service';
+import { LoadBalancer } from './load-balancer';
+import { Network } from './network';
+import { DataBucket } from './s3-bucket';
+
+export interface RegionalPlatformProps {
+  /** The provider of this region. */
+  readonly provider: AwsProvider;
+  /** The environment's validated settings. */
+  readonly settings: Settings;
+  /** This region's entry of `settings.regions`. */
+  readonly region: RegionSettings;
+  /** Full image reference, tag included, that this region's tasks pull. */
+  readonly image: string;
+}
+
+/**
+ * Everything one region runs, wired to that region's provider and network: the VPC, an ECS cluster
+ * with Container Insights, the EFS file system, the data bucket, the load balancer and the Fargate
+ * service. The composition of this app; the constructs it uses are reusable on their own.
+ */
+export class RegionalPlatform extends Construct {
+  public readonly network: Network;
+  public readonly cluster: EcsCluster;
+  public readonly taskSecurityGroup: SecurityGroup;
+  public readonly fileSystem: FileSystem;
+  public readonly dataBucket: DataBucket;
+  public readonly loadBalancer: LoadBalancer;
+  public readonly service: FargateService;
+
+  constructor(scope: Construct, id: string, props: RegionalPlatformProps) {
+    super(scope, id);
+    const { provider, settings, region } = props;
+    const namePrefix = `${settings.app}-${settings.environment}`;
+    const isProd = settings.environment === 'prod';
+
+    this.network = new Network(this, 'Network', {
+      provider,
+      namePrefix,
+      vpcCidr: region.vpcCidr,
+      availabilityZones: region.availabilityZones,
+      natGateways: settings.natGateways,
+      flowLogRetentionDays: settings.logRetentionDays,
+      accountId: settings.accountId,
+    });
+    const vpcId = this.network.vpc.id;
+    const privateSubnetIds = this.network.privateSubnets.map((subnet) => subnet.id);
+
+    this.cluster = new EcsCluster(this, 'Cluster', {
+      provider,
+      name: `${namePrefix}-cluster`,
+      setting: [{ name: 'containerInsights', value: 'enabled' }],
+    });
+
+    // Created here, before the service, because the file system and the load balancer both refer to it.
+    this.taskSecurityGroup = new SecurityGroup(this, 'TaskSecurityGroup', {
+      provider,
+      name: `${namePrefix}-tasks`,
+      description: `Tasks of ${namePrefix}: in from the load balancer, out to HTTPS and EFS`,
+      vpcId,
+      tags: { Name: `${namePrefix}-tasks` },
+    });
+
+    this.fileSystem = new FileSystem(this, 'FileSystem', {
+      provider,
+      namePrefix,
+      vpcId,
+      subnetIds: privateSubnetIds,
+      clientSecurityGroupId: this.taskSecurityGroup.id,
+      throughputMode: settings.efs.throughputMode,
+      provisionedThroughputMibps: settings.efs.provisionedThroughputMibps,
+      transitionToIa: settings.efs.transitionToIa,
+    });
+
+    this.dataBucket = new DataBucket(this, 'DataBucket', {
+      provider,
+      bucketName: `${namePrefix}-data-${region.name}`,
+      keyAlias: `${namePrefix}/data`,
+    });
+
+    this.loadBalancer = new LoadBalancer(this, 'LoadBalancer', {
+      provider,
+      namePrefix,
+      vpcId,
+      subnetIds: this.network.publicSubnets.map((subnet) => subnet.id),
+      targetSecurityGroupId: this.taskSecurityGroup.id,
+      targetPort: settings.task.containerPort,
+      healthCheckPath: settings.service.healthCheckPath,
+      deregistrationDelaySeconds: settings.service.deregistrationDelaySeconds,
+      deletionProtection: isProd,
+      certificate: settings.domain
+        ? {
+            domainName: `${settings.domain.recordName}.${settings.domain.zoneName}`,
+            hostedZoneId: settings.domain.hostedZoneId,
+          }
+        : undefined,
+    });
+
+    this.service = new FargateService(this, 'Service', {
+      provider,
+      region: region.name,
+      namePrefix,
+      cluster: this.cluster,
+      securityGroup: this.taskSecurityGroup,
+      subnetIds: privateSubnetIds,
+      loadBalancerSecurityGroupId: this.loadBalancer.securityGroup.id,
+      targetGroupArn: this.loadBalancer.targetGroup.arn,
+      listeners: [
+        this.loadBalancer.httpListener,
+        ...(this.loadBalancer.httpsListener ? [this.loadBalancer.httpsListener] : []),
+      ],
+      image: props.image,
+      fileSystem: {
+        fileSystemId: this.fileSystem.fileSystem.id,
+        accessPointId: this.fileSystem.accessPoint.id,
+        securityGroupId: this.fileSystem.securityGroup.id,
+        mountTargets: this.fileSystem.mountTargets,
+        clientPolicyStatements: this.fileSystem.clientPolicyStatements,
+      },
+      dataBucket: {
+        bucketName: this.dataBucket.bucket.bucket,
+        readWriteStatements: this.dataBucket.readWriteStatements,
+      },
+      cpu: settings.task.cpu,
+      memoryMiB: settings.task.memoryMiB,
+      containerPort: settings.task.containerPort,
+      healthCheckCommand: settings.task.healthCheckCommand,
+      readonlyRootFilesystem: settings.task.readonlyRootFilesystem,
+      writablePaths: settings.task.writablePaths,
+      logRetentionDays: settings.logRetentionDays,
+      desiredCount: settings.service.desiredCount,
+      minCapacity: settings.service.minCapacity,
+      maxCapacity: settings.service.maxCapacity,
+      cpuTargetPercent: settings.service.cpuTargetPercent,
+      memoryTargetPercent: settings.service.memoryTargetPercent,
+      scaleInCooldownSeconds: settings.service.scaleInCooldownSeconds,
+      scaleOutCooldownSeconds: settings.service.scaleOutCooldownSeconds,
+      healthCheckGracePeriodSeconds: settings.service.healthCheckGracePeriodSeconds,
+      enableExecuteCommand: settings.service.enableExecuteCommand,
+      accountId: settings.accountId,
+    });
+  }
+}
