@@ -73,6 +73,79 @@ describe.each(environments)('the %s environment', (environment) => {
     );
   });
 
+  it('plans the full platform in each region on that region’s provider', () => {
+    const changes = managed(results[stack].plan);
+    for (const alias of ['aws.us_east_1', 'aws.eu_west_1']) {
+      const count = (type: string) =>
+        changes.filter((c) => c.providerKey === alias && c.type === type).length;
+      expect({
+        cluster: count('aws_ecs_cluster'),
+        service: count('aws_ecs_service'),
+        taskDefinition: count('aws_ecs_task_definition'),
+        fileSystem: count('aws_efs_file_system'),
+        mountTargets: count('aws_efs_mount_target'),
+        accessPoint: count('aws_efs_access_point'),
+        bucket: count('aws_s3_bucket'),
+        loadBalancer: count('aws_lb'),
+        targetGroup: count('aws_lb_target_group'),
+        scalableTarget: count('aws_appautoscaling_target'),
+        scalingPolicies: count('aws_appautoscaling_policy'),
+      }).toEqual({
+        cluster: 1,
+        service: 1,
+        taskDefinition: 1,
+        fileSystem: 1,
+        mountTargets: 2,
+        accessPoint: 1,
+        bucket: 1,
+        loadBalancer: 1,
+        targetGroup: 1,
+        scalableTarget: 1,
+        scalingPolicies: 2,
+      });
+    }
+    const repositories = changes.filter((c) => c.type === 'aws_ecr_repository');
+    expect(repositories.map((r) => r.providerKey)).toEqual(['aws.us_east_1']);
+    expect(
+      changes.filter((c) => c.type === 'aws_ecr_repository_creation_template').map((c) => c.providerKey),
+    ).toEqual(['aws.eu_west_1']);
+  });
+
+  it('wires each region’s service, load balancer and file system to that region’s subnets only', () => {
+    const plan = results[stack].plan;
+    const keys = providerKeys(plan);
+    const references = (address: string, ...path: string[]): string[] => {
+      const resource = plan.configuration.root_module.resources.find(
+        (r) => r.address === address,
+      ) as unknown as {
+        expressions: Record<string, unknown>;
+      };
+      let node: unknown = resource.expressions;
+      for (const key of path)
+        node = Array.isArray(node) ? node[0]?.[key] : (node as Record<string, unknown>)?.[key];
+      return ((node as { references?: string[] })?.references ?? []).filter((r) =>
+        /^aws_subnet\.[^.]+$/.test(r),
+      );
+    };
+    for (const change of managed(plan)) {
+      const subnets =
+        change.type === 'aws_ecs_service'
+          ? references(change.address, 'network_configuration', 'subnets')
+          : change.type === 'aws_lb'
+            ? references(change.address, 'subnets')
+            : change.type === 'aws_efs_mount_target'
+              ? references(change.address, 'subnet_id')
+              : undefined;
+      if (!subnets) continue;
+      expect(subnets.length).toBeGreaterThan(0);
+      for (const subnet of subnets) {
+        expect(`${change.address} -> ${subnet} on ${keys.get(subnet)}`).toBe(
+          `${change.address} -> ${subnet} on ${change.providerKey}`,
+        );
+      }
+    }
+  });
+
   it('configures each aliased provider for its own region', () => {
     const config = results[stack].plan.configuration.provider_config;
     expect(config['aws.us_east_1'].expressions?.region?.constant_value).toBe('us-east-1');

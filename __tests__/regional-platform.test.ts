@@ -1,0 +1,189 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- container definitions are free-form JSON */
+import { Testing } from 'cdktf';
+import { PlatformStack } from '../stacks/platform-stack';
+import { SettingsInput } from '../settings/schema';
+import { Block, SynthesizedJson, ref, resources, synthJson, testSettings } from '../test-support/synth';
+
+function synthPlatform(overrides: Partial<SettingsInput> = {}): SynthesizedJson {
+  return synthJson(new PlatformStack(Testing.app(), 'fargate-test', { settings: testSettings(overrides) }));
+}
+
+const REGIONS = ['us-east-1', 'eu-west-1'];
+
+/** The one resource of `type` under `fargate-test/<region>/` whose path ends with `suffix`. */
+function inRegion(
+  json: SynthesizedJson,
+  region: string,
+  type: string,
+  suffix: string,
+): Block & { path: string } {
+  const matches = resources(json, type).filter(
+    (block) => block.path.startsWith(`fargate-test/${region}/`) && block.path.endsWith(suffix),
+  );
+  if (matches.length !== 1)
+    throw new Error(`expected one ${type} *${suffix} in ${region}, got ${matches.length}`);
+  return matches[0];
+}
+
+function regionalRef(
+  json: SynthesizedJson,
+  region: string,
+  type: string,
+  suffix: string,
+  attribute = 'id',
+): string {
+  return ref(
+    json,
+    type,
+    `${region}/${inRegion(json, region, type, suffix).path.split(`${region}/`)[1]}`,
+    attribute,
+  );
+}
+
+function containerOf(json: SynthesizedJson, region: string): Record<string, any> {
+  const task = inRegion(json, region, 'aws_ecs_task_definition', 'TaskDefinition');
+  return JSON.parse(String(task.container_definitions))[0];
+}
+
+describe('RegionalPlatform (through PlatformStack)', () => {
+  it.each(REGIONS)(
+    'runs the %s service in that region’s private subnets, behind that region’s ALB',
+    (region) => {
+      // GIVEN the default two regions WHEN synthesized
+      const json = synthPlatform();
+      // THEN
+      const service = inRegion(json, region, 'aws_ecs_service', 'Service/Service');
+      expect(service.provider).toBe(`aws.${region.replace(/-/g, '_')}`);
+      expect(service.network_configuration).toEqual({
+        subnets: [
+          regionalRef(json, region, 'aws_subnet', 'Network/PrivateSubnet1'),
+          regionalRef(json, region, 'aws_subnet', 'Network/PrivateSubnet2'),
+        ],
+        security_groups: [regionalRef(json, region, 'aws_security_group', 'TaskSecurityGroup')],
+        assign_public_ip: false,
+      });
+      expect(service.load_balancer).toEqual([
+        {
+          target_group_arn: regionalRef(
+            json,
+            region,
+            'aws_lb_target_group',
+            'LoadBalancer/TargetGroup',
+            'arn',
+          ),
+          container_name: 'app',
+          container_port: 80,
+        },
+      ]);
+      expect(service.cluster).toBe(regionalRef(json, region, 'aws_ecs_cluster', 'Cluster', 'arn'));
+      expect(inRegion(json, region, 'aws_lb', 'LoadBalancer/LoadBalancer').subnets).toEqual([
+        regionalRef(json, region, 'aws_subnet', 'Network/PublicSubnet1'),
+        regionalRef(json, region, 'aws_subnet', 'Network/PublicSubnet2'),
+      ]);
+    },
+  );
+
+  it.each(REGIONS)('mounts the %s file system in that region’s private subnets', (region) => {
+    const json = synthPlatform();
+    const mountTargets = resources(json, 'aws_efs_mount_target').filter((m) =>
+      m.path.startsWith(`fargate-test/${region}/`),
+    );
+    expect(mountTargets.map((m) => m.subnet_id).sort()).toEqual(
+      [
+        regionalRef(json, region, 'aws_subnet', 'Network/PrivateSubnet1'),
+        regionalRef(json, region, 'aws_subnet', 'Network/PrivateSubnet2'),
+      ].sort(),
+    );
+    const task = inRegion(json, region, 'aws_ecs_task_definition', 'TaskDefinition');
+    expect((task.volume as Array<Record<string, any>>)[0].efs_volume_configuration).toMatchObject({
+      file_system_id: regionalRef(json, region, 'aws_efs_file_system', 'FileSystem/FileSystem'),
+      authorization_config: {
+        access_point_id: regionalRef(json, region, 'aws_efs_access_point', 'FileSystem/AccessPoint'),
+        iam: 'ENABLED',
+      },
+    });
+  });
+
+  it.each(REGIONS)('gives the %s tasks that region’s bucket, region and image replica', (region) => {
+    const json = synthPlatform();
+    const container = containerOf(json, region);
+    expect(container.environment).toEqual([
+      { name: 'S3_BUCKET', value: regionalRef(json, region, 'aws_s3_bucket', 'DataBucket/Bucket', 'bucket') },
+      { name: 'AWS_REGION', value: region },
+    ]);
+    expect(inRegion(json, region, 'aws_s3_bucket', 'DataBucket/Bucket').bucket).toBe(
+      `fargate-test-data-${region}`,
+    );
+    const registry = ref(json, 'aws_ecr_repository', 'ContainerRepository/Repository', 'registry_id');
+    expect(container.image).toBe(
+      `${registry}.dkr.ecr.${region}.amazonaws.com/${ref(json, 'aws_ecr_repository', 'ContainerRepository/Repository', 'name')}:latest`,
+    );
+  });
+
+  it('keeps one ECR repository, in the primary region, replicated to the other', () => {
+    const json = synthPlatform();
+    expect(resources(json, 'aws_ecr_repository').map((r) => [r.name, r.provider])).toEqual([
+      ['fargate-test', 'aws.us_east_1'],
+    ]);
+    const [replication] = resources(json, 'aws_ecr_replication_configuration');
+    expect(JSON.stringify(replication.replication_configuration)).toContain('"region":"eu-west-1"');
+  });
+
+  it('uses an external image and creates no repository when the settings name one', () => {
+    const json = synthPlatform({ image: { repositoryUri: 'public.ecr.aws/nginx/nginx', tag: '1.27' } });
+    expect(resources(json, 'aws_ecr_repository')).toEqual([]);
+    expect(resources(json, 'aws_ecr_replication_configuration')).toEqual([]);
+    for (const region of REGIONS)
+      expect(containerOf(json, region).image).toBe('public.ecr.aws/nginx/nginx:1.27');
+  });
+
+  it('protects the load balancers from deletion in prod only', () => {
+    const prod = synthJson(
+      new PlatformStack(Testing.app(), 'fargate-test', {
+        settings: testSettings({ environment: 'prod', image: { tag: '1.0.0' } }),
+      }),
+    );
+    expect(resources(prod, 'aws_lb').map((lb) => lb.enable_deletion_protection)).toEqual([true, true]);
+    expect(resources(synthPlatform(), 'aws_lb').map((lb) => lb.enable_deletion_protection)).toEqual([
+      false,
+      false,
+    ]);
+  });
+
+  it('serves HTTPS with a certificate per region when a domain is configured', () => {
+    const json = synthPlatform({ domain: { zoneName: 'example.com', hostedZoneId: 'Z0123456789ABC' } });
+    expect(resources(json, 'aws_acm_certificate').map((c) => [c.provider, c.domain_name])).toEqual(
+      expect.arrayContaining([
+        ['aws.us_east_1', 'app.example.com'],
+        ['aws.eu_west_1', 'app.example.com'],
+      ]),
+    );
+    expect(resources(json, 'aws_lb_listener').filter((l) => l.port === 443)).toHaveLength(2);
+    expect(resources(synthPlatform(), 'aws_acm_certificate')).toEqual([]);
+  });
+
+  it('passes the task settings through to every region', () => {
+    const json = synthPlatform({
+      task: {
+        cpu: 2048,
+        memoryMiB: 8192,
+        containerPort: 8080,
+        readonlyRootFilesystem: true,
+        writablePaths: ['/tmp', '/var/cache'],
+      },
+      service: { minCapacity: 3, desiredCount: 3, maxCapacity: 6 },
+    });
+    for (const region of REGIONS) {
+      expect(inRegion(json, region, 'aws_ecs_task_definition', 'TaskDefinition')).toMatchObject({
+        cpu: '2048',
+        memory: '8192',
+      });
+      expect(containerOf(json, region).portMappings).toEqual([{ containerPort: 8080, protocol: 'tcp' }]);
+      expect(inRegion(json, region, 'aws_appautoscaling_target', 'ScalableTarget')).toMatchObject({
+        min_capacity: 3,
+        max_capacity: 6,
+      });
+      expect(inRegion(json, region, 'aws_lb_target_group', 'TargetGroup').port).toBe(8080);
+    }
+  });
+});
