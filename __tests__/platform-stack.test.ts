@@ -9,13 +9,14 @@ function synthPlatform(overrides: Partial<SettingsInput> = {}) {
 }
 
 describe('PlatformStack', () => {
-  it('creates one aliased AWS provider per region with default tags', () => {
+  it('creates one aliased AWS provider per region, plus us-west-2 for Global Accelerator, with default tags', () => {
     // GIVEN default settings WHEN synthesized
     const json = synthPlatform({ tags: { owner: 'platform' } });
     // THEN
     expect(json.provider?.aws).toEqual([
       expect.objectContaining({ alias: 'us_east_1', region: 'us-east-1' }),
       expect.objectContaining({ alias: 'eu_west_1', region: 'eu-west-1' }),
+      expect.objectContaining({ alias: 'us_west_2', region: 'us-west-2' }),
     ]);
     for (const provider of json.provider?.aws ?? []) {
       expect(provider.default_tags).toEqual([
@@ -28,6 +29,7 @@ describe('PlatformStack', () => {
   it('pins every provider to the configured account', () => {
     const json = synthPlatform({ accountId: '123456789012' });
     expect(json.provider?.aws.map((p) => p.allowed_account_ids)).toEqual([
+      ['123456789012'],
       ['123456789012'],
       ['123456789012'],
     ]);
@@ -73,7 +75,12 @@ describe('PlatformStack', () => {
       ],
     });
     // THEN a third provider and a third full network on it
-    expect(json.provider?.aws.map((p) => p.alias)).toEqual(['us_east_1', 'eu_west_1', 'ap_southeast_2']);
+    expect(json.provider?.aws.map((p) => p.alias)).toEqual([
+      'us_east_1',
+      'eu_west_1',
+      'ap_southeast_2',
+      'us_west_2',
+    ]);
     const sydney = allBlocks(json).filter((block) => block.provider === 'aws.ap_southeast_2');
     expect(sydney.filter((b) => b.type === 'aws_subnet')).toHaveLength(4);
     expect(sydney.filter((b) => b.type === 'aws_nat_gateway')).toHaveLength(2);

@@ -99,6 +99,11 @@ export interface FargateServiceProps {
    */
   readonly logRetentionDays?: number;
   /**
+   * KMS key that encrypts the container log group.
+   * @default - CloudWatch Logs' own encryption
+   */
+  readonly logKmsKeyArn?: string;
+  /**
    * Tasks at creation; ignored afterwards, autoscaling owns the count.
    * @default 2
    */
@@ -211,6 +216,7 @@ export class FargateService extends Construct {
       provider,
       name: `/ecs/${namePrefix}`,
       retentionInDays: props.logRetentionDays ?? 90,
+      kmsKeyId: props.logKmsKeyArn,
     });
 
     const trust = new DataAwsIamPolicyDocument(this, 'TaskTrust', {

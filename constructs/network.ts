@@ -41,6 +41,11 @@ export interface NetworkProps {
    */
   readonly flowLogRetentionDays?: number;
   /**
+   * KMS key that encrypts the flow log group.
+   * @default - CloudWatch Logs' own encryption
+   */
+  readonly logKmsKeyArn?: string;
+  /**
    * AWS account ID; scopes the flow-log role's trust policy with `aws:SourceAccount`.
    * @default - trust not scoped by account (the account is unknown offline)
    */
@@ -165,6 +170,7 @@ export class Network extends Construct {
       provider,
       name: `/${namePrefix}/vpc-flow-logs`,
       retentionInDays: props.flowLogRetentionDays ?? 90,
+      kmsKeyId: props.logKmsKeyArn,
     });
 
     const trust = new DataAwsIamPolicyDocument(this, 'FlowLogTrust', {

@@ -6,6 +6,7 @@ import { RegionSettings, Settings } from '../settings/schema';
 import { FileSystem } from './efs-file-system';
 import { FargateService } from './fargate-service';
 import { LoadBalancer } from './load-balancer';
+import { LogEncryptionKey } from './log-encryption-key';
 import { Network } from './network';
 import { DataBucket } from './s3-bucket';
 
@@ -18,6 +19,13 @@ export interface RegionalPlatformProps {
   readonly region: RegionSettings;
   /** Full image reference, tag included, that this region's tasks pull. */
   readonly image: string;
+  /**
+   * Route 53 zone of `settings.domain` (existing or created by the stack).
+   * @default - no domain: HTTP only, no certificate
+   */
+  readonly hostedZoneId?: string;
+  /** The AWS account ID (from the settings, or looked up when the settings omit it). */
+  readonly accountId: string;
 }
 
 /**
@@ -26,6 +34,7 @@ export interface RegionalPlatformProps {
  * service. The composition of this app; the constructs it uses are reusable on their own.
  */
 export class RegionalPlatform extends Construct {
+  public readonly logKey: LogEncryptionKey;
   public readonly network: Network;
   public readonly cluster: EcsCluster;
   public readonly taskSecurityGroup: SecurityGroup;
@@ -40,6 +49,13 @@ export class RegionalPlatform extends Construct {
     const namePrefix = `${settings.app}-${settings.environment}`;
     const isProd = settings.environment === 'prod';
 
+    this.logKey = new LogEncryptionKey(this, 'LogKey', {
+      provider,
+      region: region.name,
+      accountId: props.accountId,
+      alias: `${namePrefix}/logs`,
+    });
+
     this.network = new Network(this, 'Network', {
       provider,
       namePrefix,
@@ -47,7 +63,8 @@ export class RegionalPlatform extends Construct {
       availabilityZones: region.availabilityZones,
       natGateways: settings.natGateways,
       flowLogRetentionDays: settings.logRetentionDays,
-      accountId: settings.accountId,
+      logKmsKeyArn: this.logKey.arn,
+      accountId: props.accountId,
     });
     const vpcId = this.network.vpc.id;
     const privateSubnetIds = this.network.privateSubnets.map((subnet) => subnet.id);
@@ -94,12 +111,13 @@ export class RegionalPlatform extends Construct {
       healthCheckPath: settings.service.healthCheckPath,
       deregistrationDelaySeconds: settings.service.deregistrationDelaySeconds,
       deletionProtection: isProd,
-      certificate: settings.domain
-        ? {
-            domainName: `${settings.domain.recordName}.${settings.domain.zoneName}`,
-            hostedZoneId: settings.domain.hostedZoneId,
-          }
-        : undefined,
+      certificate:
+        settings.domain && props.hostedZoneId
+          ? {
+              domainName: `${settings.domain.recordName}.${settings.domain.zoneName}`,
+              hostedZoneId: props.hostedZoneId,
+            }
+          : undefined,
     });
 
     this.service = new FargateService(this, 'Service', {
@@ -134,6 +152,7 @@ export class RegionalPlatform extends Construct {
       readonlyRootFilesystem: settings.task.readonlyRootFilesystem,
       writablePaths: settings.task.writablePaths,
       logRetentionDays: settings.logRetentionDays,
+      logKmsKeyArn: this.logKey.arn,
       desiredCount: settings.service.desiredCount,
       minCapacity: settings.service.minCapacity,
       maxCapacity: settings.service.maxCapacity,
@@ -143,7 +162,7 @@ export class RegionalPlatform extends Construct {
       scaleOutCooldownSeconds: settings.service.scaleOutCooldownSeconds,
       healthCheckGracePeriodSeconds: settings.service.healthCheckGracePeriodSeconds,
       enableExecuteCommand: settings.service.enableExecuteCommand,
-      accountId: settings.accountId,
+      accountId: props.accountId,
     });
   }
 }

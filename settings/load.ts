@@ -37,8 +37,16 @@ function formatIssue(issue: z.core.$ZodIssue): string {
     return `${issue.keys.map((key) => `${place}${key}`).join(', ')}: ${issue.message}`;
   }
   const where = issue.path.length ? formatPath(issue.path) : '(top level)';
-  const missing = issue.code === 'custom' && issue.params?.missing === true;
-  return `${where}: got ${missing ? 'nothing' : formatValue(issue.input)}; ${issue.message}`;
+  if (issue.code === 'custom' && issue.params?.missing === true) {
+    return `${where}: got nothing; ${issue.message}`;
+  }
+  // Some issues (a union's discriminator) carry the enclosing object: show the value at the path.
+  const last = issue.path[issue.path.length - 1];
+  const input =
+    issue.input !== null && typeof issue.input === 'object' && typeof last === 'string' && last in issue.input
+      ? (issue.input as Record<string, unknown>)[last]
+      : issue.input;
+  return `${where}: got ${formatValue(input)}; ${issue.message}`;
 }
 
 /**

@@ -27,6 +27,17 @@ function settingsObject<T extends z.ZodRawShape>(shape: T) {
 
 const FARGATE_CPU_KEYS = new Set([256, 512, 1024, 2048, 4096, 8192, 16384]);
 
+type RefinementContext = Parameters<Parameters<z.ZodType['superRefine']>[0]>[1];
+
+/** Adds a settings problem at `path`; an undefined `input` is reported as missing. */
+function problem(ctx: RefinementContext, path: PropertyKey[], input: unknown, message: string): void {
+  ctx.addIssue(
+    input === undefined
+      ? { code: 'custom', path, message, params: { missing: true } }
+      : { code: 'custom', path, input, message },
+  );
+}
+
 /** Number of /24 blocks a VPC must hold: x.y.0.0 stays free, then one public and one private per AZ. */
 export function requiredSlash24Count(azCount: number): number {
   return 2 * azCount + 1;
@@ -149,16 +160,158 @@ const domainSchema = settingsObject({
   zoneName: z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
     error: 'expected a lower-case DNS domain such as example.com',
   }),
-  /** ID of the existing Route 53 hosted zone of `zoneName`. */
-  hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, {
-    error: 'expected a Route 53 hosted zone ID such as Z0123456789ABCDEFGHIJ',
-  }),
+  /** ID of the existing Route 53 hosted zone of `zoneName`; omit it with createZone. */
+  hostedZoneId: z
+    .string()
+    .regex(/^Z[A-Z0-9]{1,31}$/, { error: 'expected a Route 53 hosted zone ID such as Z0123456789ABCDEFGHIJ' })
+    .optional(),
+  /** Create a new public hosted zone for `zoneName` (then delegate it from the parent zone). */
+  createZone: z.boolean().default(false),
   /** Label of the application's record in the zone: `app` serves app.<zoneName>. */
   recordName: z
     .string()
     .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, { error: 'expected one DNS label such as app' })
     .default('app'),
 });
+
+const acceleratorSchema = settingsObject({
+  /** `IPV4`, or `DUAL_STACK` (adds an AAAA record; the endpoints must then be dual-stack). */
+  ipAddressType: z.enum(['IPV4', 'DUAL_STACK']).default('IPV4'),
+  /** `SOURCE_IP` keeps a client on one endpoint; `NONE` spreads its flows. */
+  clientAffinity: z.enum(['NONE', 'SOURCE_IP']).default('NONE'),
+  /** Existing S3 bucket that receives the accelerator's flow logs; none turns flow logs off. */
+  flowLogsBucket: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, {
+      error: 'expected an S3 bucket name (lower-case letters, digits, hyphens)',
+    })
+    .optional(),
+});
+
+const backupRuleSchema = settingsObject({
+  /** Rule name, e.g. DailyBackups. */
+  name: z.string(),
+  /** AWS Backup schedule, e.g. cron(0 5 ? * * *). */
+  scheduleExpression: z.string(),
+  /** Minutes after the scheduled time a backup may start (at least 60). */
+  startWindowMinutes: z.number().int(),
+  /** Minutes a started backup may take. */
+  completionWindowMinutes: z.number().int(),
+  /** Days a recovery point is kept. */
+  deleteAfterDays: z.number().int(),
+  /** Days before a recovery point moves to cold storage; deleteAfterDays must be at least this + 90. */
+  coldStorageAfterDays: z.number().int().optional(),
+});
+
+const backupSchema = settingsObject({
+  /** Backup rules; the seed's daily (30 days) and weekly (90 days) rules by default. */
+  rules: z
+    .array(backupRuleSchema)
+    .min(1)
+    .default([
+      {
+        name: 'DailyBackups',
+        scheduleExpression: 'cron(0 5 ? * * *)',
+        startWindowMinutes: 60,
+        completionWindowMinutes: 120,
+        deleteAfterDays: 30,
+      },
+      {
+        name: 'WeeklyBackups',
+        scheduleExpression: 'cron(0 5 ? * 1 *)',
+        startWindowMinutes: 60,
+        completionWindowMinutes: 120,
+        deleteAfterDays: 90,
+      },
+    ]),
+  /** Vault lock: recovery points cannot be deleted early, not even by an administrator. Omitted: no lock. */
+  vaultLock: settingsObject({
+    minRetentionDays: z.number().int().min(1),
+    maxRetentionDays: z.number().int().min(1),
+    /** Days until a compliance-mode lock becomes immutable (at least 3); omitted: governance mode. */
+    changeableForDays: z.number().int().min(3).optional(),
+  }).optional(),
+});
+
+const replicationSchema = settingsObject({
+  /** S3 Replication Time Control: 15-minute replication SLA, with metrics. */
+  replicationTimeControl: z.boolean().default(false),
+  /** Replicate every region's bucket back to the primary as well (active-active). */
+  bidirectional: z.boolean().default(false),
+});
+
+const alarmsSchema = settingsObject({
+  /** Email addresses subscribed to every region's alarm topic (each must confirm). */
+  emails: z.array(z.email({ error: 'expected an email address' })).default([]),
+  /** ECS service CPU alarm threshold, percent (the seed's 85). */
+  cpuHighPercent: z.number().min(1).max(100).default(85),
+  /** ECS service memory alarm threshold, percent. */
+  memoryHighPercent: z.number().min(1).max(100).default(85),
+  /** 5xx responses per period that raise the alarm. */
+  http5xxCount: z.number().int().min(1).default(10),
+  /** Unhealthy targets that raise the alarm. */
+  unhealthyHostCount: z.number().int().min(1).default(1),
+  /** p99 target response time that raises the alarm, seconds. */
+  targetResponseTimeP99Seconds: z.number().positive().default(2),
+  /** Alarm period, seconds: 10, 20, 30 or a multiple of 60. */
+  periodSeconds: z
+    .number()
+    .int()
+    .refine((period) => [10, 20, 30].includes(period) || (period > 0 && period % 60 === 0), {
+      error: 'CloudWatch takes a period of 10, 20, 30 or a multiple of 60 seconds',
+    })
+    .default(60),
+  /** Periods that must breach before the alarm fires. */
+  evaluationPeriods: z.number().int().min(1).default(2),
+});
+
+const backendSchema = z
+  .discriminatedUnion(
+    'type',
+    [
+      settingsObject({
+        /** State in terraform.tfstate.d/<stack>.tfstate at the project root (one person, one machine). */
+        type: z.literal('local'),
+      }),
+      settingsObject({
+        /** State in S3, one object per stack: <keyPrefix>/<stack>.tfstate. */
+        type: z.literal('s3'),
+        /** Existing, versioned state bucket. */
+        bucket: z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: 'expected an S3 bucket name' }),
+        /** Region of the state bucket. */
+        region: z.enum(AWS_REGIONS),
+        /** Key prefix of the state objects. */
+        keyPrefix: z
+          .string()
+          .regex(/^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/, {
+            error: 'expected an S3 key prefix without leading or trailing slash',
+          })
+          .default('cdktf'),
+        /** `lockfile`: Terraform's native S3 lock file (Terraform >= 1.10); `dynamodb`: a DynamoDB lock table. */
+        locking: z.enum(['lockfile', 'dynamodb']).default('lockfile'),
+        /** DynamoDB lock table (with locking "dynamodb"). */
+        dynamodbTable: z.string().min(3).max(255).optional(),
+        /** KMS key (ARN or alias) encrypting the state objects; S3's default encryption otherwise. */
+        kmsKeyId: z.string().optional(),
+      }),
+      settingsObject({
+        /** Terraform Cloud / Enterprise: one workspace per stack, named after the stack. */
+        type: z.literal('cloud'),
+        /** Organization that owns the workspaces. */
+        organization: z
+          .string()
+          .regex(/^[A-Za-z0-9_-]+$/, { error: 'expected a Terraform Cloud organization name' }),
+        /** Terraform Enterprise host; Terraform Cloud by default. */
+        hostname: z.string().default('app.terraform.io'),
+        /** Terraform Cloud project holding the workspaces; the organization's default project otherwise. */
+        project: z.string().optional(),
+      }),
+    ],
+    { error: 'expected type "local", "s3" or "cloud"' },
+  )
+  .prefault({ type: 'local' });
 
 export const settingsSchema = settingsObject({
   /** Application name: lower-case letters, digits and hyphens; prefixes every resource name. */
@@ -192,39 +345,31 @@ export const settingsSchema = settingsObject({
     })
     .default(90),
   /** The application's image. */
-  image: imageSchema.default({ tag: 'latest', keepImageCount: 30 }),
+  image: imageSchema.prefault({}),
   /** The task definition (seed 8.3). */
-  task: taskSchema.default({
-    cpu: 1024,
-    memoryMiB: 2048,
-    containerPort: 80,
-    readonlyRootFilesystem: true,
-    writablePaths: ['/tmp'],
-  }),
+  task: taskSchema.prefault({}),
   /** The ECS service, its load balancer and autoscaling (seed 8.5). */
-  service: serviceSchema.default({
-    desiredCount: 2,
-    minCapacity: 2,
-    maxCapacity: 10,
-    cpuTargetPercent: 70,
-    memoryTargetPercent: 75,
-    scaleInCooldownSeconds: 60,
-    scaleOutCooldownSeconds: 60,
-    healthCheckGracePeriodSeconds: 60,
-    healthCheckPath: '/',
-    deregistrationDelaySeconds: 30,
-    enableExecuteCommand: false,
-  }),
+  service: serviceSchema.prefault({}),
   /** The EFS file system of each region (seed 8.2). */
-  efs: efsSchema.default({ throughputMode: 'bursting', transitionToIa: 'AFTER_30_DAYS' }),
+  efs: efsSchema.prefault({}),
   /** DNS and TLS: with a domain the ALBs serve HTTPS with ACM certificates. Omitted: HTTP only, no DNS resources. */
   domain: domainSchema.optional(),
+  /** Global Accelerator in front of every region's load balancer. */
+  accelerator: acceleratorSchema.prefault({}),
+  /** AWS Backup of each region's file system, copied to another region. */
+  backup: backupSchema.prefault({}),
+  /** Cross-region replication of the data buckets. */
+  replication: replicationSchema.prefault({}),
+  /** Alarms and their notification topic in every region. */
+  alarms: alarmsSchema.prefault({}),
+  /** Where Terraform keeps the state of each stack. */
+  backend: backendSchema,
   /** Extra tags for every resource. */
   tags: z
     .record(z.string(), z.string().max(256, { error: 'tag values are at most 256 characters' }))
     .superRefine((tags, ctx) => {
       for (const key of Object.keys(tags)) {
-        const problem =
+        const reason =
           key.length > 128
             ? 'tag keys are at most 128 characters'
             : key.toLowerCase().startsWith('aws:')
@@ -232,7 +377,7 @@ export const settingsSchema = settingsObject({
               : (RESERVED_TAG_KEYS as readonly string[]).includes(key)
                 ? `tag key is reserved; the stack sets ${RESERVED_TAG_KEYS.join(', ')} itself`
                 : undefined;
-        if (problem) ctx.addIssue({ code: 'custom', path: [key], input: key, message: problem });
+        if (reason) problem(ctx, [key], key, reason);
       }
     })
     .default({}),
@@ -241,31 +386,31 @@ export const settingsSchema = settingsObject({
   settings.regions.forEach((region, index) => {
     const first = seen.get(region.name);
     if (first !== undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['regions', index, 'name'],
-        input: region.name,
-        message: `region already listed at regions[${first}]; each region appears once`,
-      });
+      problem(
+        ctx,
+        ['regions', index, 'name'],
+        region.name,
+        `region already listed at regions[${first}]; each region appears once`,
+      );
     }
     seen.set(region.name, index);
 
     const zones = new Set<string>();
     region.availabilityZones.forEach((zone, zoneIndex) => {
       if (!new RegExp(`^${region.name}[a-z]$`).test(zone)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['regions', index, 'availabilityZones', zoneIndex],
-          input: zone,
-          message: `not an availability zone of ${region.name}; expected ${region.name} followed by one letter, e.g. ${region.name}a`,
-        });
+        problem(
+          ctx,
+          ['regions', index, 'availabilityZones', zoneIndex],
+          zone,
+          `not an availability zone of ${region.name}; expected ${region.name} followed by one letter, e.g. ${region.name}a`,
+        );
       } else if (zones.has(zone)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['regions', index, 'availabilityZones', zoneIndex],
-          input: zone,
-          message: 'availability zone listed twice; subnets must be in distinct zones',
-        });
+        problem(
+          ctx,
+          ['regions', index, 'availabilityZones', zoneIndex],
+          zone,
+          'availability zone listed twice; subnets must be in distinct zones',
+        );
       }
       zones.add(zone);
     });
@@ -275,103 +420,120 @@ export const settingsSchema = settingsObject({
     const available = 2 ** (24 - cidr.prefixLength);
     if (available < needed) {
       const largest = 24 - Math.ceil(Math.log2(needed));
-      ctx.addIssue({
-        code: 'custom',
-        path: ['regions', index, 'vpcCidr'],
-        input: region.vpcCidr,
-        message: `a /${cidr.prefixLength} holds ${available} /24 subnets but ${region.availabilityZones.length} availability zones need ${needed} (x.y.1.0 upwards, one public and one private per zone); use /${largest} or a shorter prefix`,
-      });
+      problem(
+        ctx,
+        ['regions', index, 'vpcCidr'],
+        region.vpcCidr,
+        `a /${cidr.prefixLength} holds ${available} /24 subnets but ${region.availabilityZones.length} availability zones need ${needed} (x.y.1.0 upwards, one public and one private per zone); use /${largest} or a shorter prefix`,
+      );
     }
 
     settings.regions.slice(0, index).forEach((other, otherIndex) => {
       if (overlaps(parseCidr(other.vpcCidr), cidr)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['regions', index, 'vpcCidr'],
-          input: region.vpcCidr,
-          message: `overlaps regions[${otherIndex}].vpcCidr ${other.vpcCidr} (${other.name}); VPC CIDRs must be disjoint so the VPCs can be peered`,
-        });
+        problem(
+          ctx,
+          ['regions', index, 'vpcCidr'],
+          region.vpcCidr,
+          `overlaps regions[${otherIndex}].vpcCidr ${other.vpcCidr} (${other.name}); VPC CIDRs must be disjoint so the VPCs can be peered`,
+        );
       }
     });
   });
 
   const sizeProblem = fargateSizeProblem(settings.task.cpu, settings.task.memoryMiB);
   if (sizeProblem) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['task', FARGATE_CPU_KEYS.has(settings.task.cpu) ? 'memoryMiB' : 'cpu'],
-      input: FARGATE_CPU_KEYS.has(settings.task.cpu) ? settings.task.memoryMiB : settings.task.cpu,
-      message: sizeProblem,
-    });
+    problem(
+      ctx,
+      ['task', FARGATE_CPU_KEYS.has(settings.task.cpu) ? 'memoryMiB' : 'cpu'],
+      FARGATE_CPU_KEYS.has(settings.task.cpu) ? settings.task.memoryMiB : settings.task.cpu,
+      sizeProblem,
+    );
   }
   const targetGroupName = `${settings.app}-${settings.environment}-tg-${settings.task.containerPort}`;
   if (targetGroupName.length > 32) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['app'],
-      input: settings.app,
-      message: `the target group name "${targetGroupName}" would be ${targetGroupName.length} characters; AWS allows 32 for load balancer and target group names, so shorten app or environment`,
-    });
+    problem(
+      ctx,
+      ['app'],
+      settings.app,
+      `the target group name "${targetGroupName}" would be ${targetGroupName.length} characters; AWS allows 32 for load balancer and target group names, so shorten app or environment`,
+    );
   }
   const { minCapacity, desiredCount, maxCapacity } = settings.service;
   if (!(minCapacity <= desiredCount && desiredCount <= maxCapacity)) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['service', 'desiredCount'],
-      input: desiredCount,
-      message: `must lie within minCapacity ${minCapacity} and maxCapacity ${maxCapacity} (min <= desired <= max)`,
-    });
+    problem(
+      ctx,
+      ['service', 'desiredCount'],
+      desiredCount,
+      `must lie within minCapacity ${minCapacity} and maxCapacity ${maxCapacity} (min <= desired <= max)`,
+    );
   }
   if (
     settings.efs.throughputMode === 'provisioned' &&
     settings.efs.provisionedThroughputMibps === undefined
   ) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['efs', 'provisionedThroughputMibps'],
-      params: { missing: true },
-      message: 'required when throughputMode is "provisioned" (1 to 3414 MiB/s)',
-    });
+    problem(
+      ctx,
+      ['efs', 'provisionedThroughputMibps'],
+      undefined,
+      'required when throughputMode is "provisioned" (1 to 3414 MiB/s)',
+    );
   }
   if (
     settings.efs.throughputMode !== 'provisioned' &&
     settings.efs.provisionedThroughputMibps !== undefined
   ) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['efs', 'provisionedThroughputMibps'],
-      input: settings.efs.provisionedThroughputMibps,
-      message: `only allowed with throughputMode "provisioned" (got "${settings.efs.throughputMode}")`,
-    });
+    problem(
+      ctx,
+      ['efs', 'provisionedThroughputMibps'],
+      settings.efs.provisionedThroughputMibps,
+      `only allowed with throughputMode "provisioned" (got "${settings.efs.throughputMode}")`,
+    );
+  }
+  if (settings.domain && settings.domain.createZone === (settings.domain.hostedZoneId !== undefined)) {
+    problem(
+      ctx,
+      ['domain', 'hostedZoneId'],
+      settings.domain.hostedZoneId,
+      'give either hostedZoneId (an existing zone) or createZone: true (a new zone), exactly one',
+    );
+  }
+  if (
+    settings.backend.type === 's3' &&
+    (settings.backend.locking === 'dynamodb') !== Boolean(settings.backend.dynamodbTable)
+  ) {
+    problem(
+      ctx,
+      ['backend', 'dynamodbTable'],
+      settings.backend.dynamodbTable,
+      'give dynamodbTable exactly when locking is "dynamodb" (with "lockfile" Terraform locks through S3 itself)',
+    );
   }
   if (settings.environment === 'prod' && settings.image.tag === 'latest') {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['image', 'tag'],
-      input: settings.image.tag,
-      message:
-        'prod refuses "latest": deployments must be reproducible; set an immutable tag such as a version or commit SHA',
-    });
+    problem(
+      ctx,
+      ['image', 'tag'],
+      settings.image.tag,
+      'prod refuses "latest": deployments must be reproducible; set an immutable tag such as a version or commit SHA',
+    );
   }
   settings.task.writablePaths.forEach((writable, index) => {
     if (writable === '/mnt/efs' || writable.startsWith('/mnt/efs/')) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['task', 'writablePaths', index],
-        input: writable,
-        message: 'lies under /mnt/efs, where the EFS volume is mounted; choose another path',
-      });
+      problem(
+        ctx,
+        ['task', 'writablePaths', index],
+        writable,
+        'lies under /mnt/efs, where the EFS volume is mounted; choose another path',
+      );
     }
   });
 
   if (settings.environment === 'prod' && settings.natGateways === 'single') {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['natGateways'],
-      input: settings.natGateways,
-      message:
-        'prod requires "perAz": a single NAT gateway makes one availability zone a dependency of all others ("single" is for dev)',
-    });
+    problem(
+      ctx,
+      ['natGateways'],
+      settings.natGateways,
+      'prod requires "perAz": a single NAT gateway makes one availability zone a dependency of all others ("single" is for dev)',
+    );
   }
 });
 

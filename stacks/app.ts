@@ -21,6 +21,7 @@ export function buildStacks(app: App, settings: Settings): void {
     availabilityZone: primary.availabilityZones[0],
     accountId: settings.accountId,
     logRetentionDays: settings.logRetentionDays,
+    backend: settings.backend,
     tags: { ...settings.tags, app: settings.app, environment: settings.environment },
   });
 }

@@ -1,11 +1,16 @@
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone';
 import { ContainerRepository } from '../constructs/ecr-repository';
 import { RegionalPlatform } from '../constructs/regional-platform';
 import { providerAlias } from '../settings/regions';
 import { Settings } from '../settings/schema';
-import { localStateBackend } from './backend';
+import { stateBackend } from './backend';
+
+/** Global Accelerator's API and CloudWatch metrics are served from us-west-2. */
+export const GLOBAL_SERVICES_REGION = 'us-west-2';
 
 export interface PlatformStackProps {
   /** Validated settings of one environment. */
@@ -24,21 +29,25 @@ export class PlatformStack extends TerraformStack {
   public readonly regions: ReadonlyMap<string, RegionalPlatform>;
   /** The environment's ECR repository, unless the settings name an external image. */
   public readonly repository?: ContainerRepository;
+  /** The hosted zone, when the settings ask for a new one. */
+  public readonly zone?: Route53Zone;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id);
     const { settings } = props;
     const namePrefix = `${settings.app}-${settings.environment}`;
-    localStateBackend(this, id);
+    stateBackend(this, id, settings.backend);
 
+    // One provider per deployment region, plus us-west-2, where AWS serves Global Accelerator's API
+    // and metrics (reused when it is also a deployment region).
     const providers = new Map<string, AwsProvider>();
-    for (const region of settings.regions) {
-      const alias = providerAlias(region.name);
+    for (const regionName of new Set([...settings.regions.map((r) => r.name), GLOBAL_SERVICES_REGION])) {
+      const alias = providerAlias(regionName);
       providers.set(
-        region.name,
+        regionName,
         new AwsProvider(this, `aws_${alias}`, {
           alias,
-          region: region.name,
+          region: regionName,
           allowedAccountIds: settings.accountId ? [settings.accountId] : undefined,
           defaultTags: [
             {
@@ -56,6 +65,22 @@ export class PlatformStack extends TerraformStack {
     this.providers = providers;
     const [primary, ...replicas] = settings.regions;
     const providerOf = (region: string) => providers.get(region) as AwsProvider;
+
+    // The account comes from the settings, so plans need no AWS call; only when the settings omit
+    // it is it looked up (one STS call at plan time).
+    const accountId =
+      settings.accountId ??
+      new DataAwsCallerIdentity(this, 'Account', { provider: providerOf(primary.name) }).accountId;
+
+    let hostedZoneId = settings.domain?.hostedZoneId;
+    if (settings.domain?.createZone) {
+      this.zone = new Route53Zone(this, 'HostedZone', {
+        provider: providerOf(GLOBAL_SERVICES_REGION),
+        name: settings.domain.zoneName,
+        comment: `${namePrefix}: created by cdktf; delegate it from the parent zone`,
+      });
+      hostedZoneId = this.zone.zoneId;
+    }
 
     if (!settings.image.repositoryUri) {
       this.repository = new ContainerRepository(this, 'ContainerRepository', {
@@ -80,6 +105,8 @@ export class PlatformStack extends TerraformStack {
         settings,
         region,
         image: `${repositoryUrlFor(region.name)}:${settings.image.tag}`,
+        hostedZoneId,
+        accountId,
       });
       platforms.set(region.name, platform);
       this.regionOutputs(region.name, platform, repositoryUrlFor(region.name));

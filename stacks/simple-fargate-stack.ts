@@ -18,7 +18,7 @@ import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { providerAlias } from '../settings/regions';
-import { localStateBackend } from './backend';
+import { BackendSettings, stateBackend } from './backend';
 
 export interface SimpleFargateStackProps {
   /** Region to deploy the example into. */
@@ -35,6 +35,11 @@ export interface SimpleFargateStackProps {
    * @default 30
    */
   readonly logRetentionDays?: number;
+  /**
+   * Where the state lives.
+   * @default - local, in terraform.tfstate.d/<stack>.tfstate at the project root
+   */
+  readonly backend?: BackendSettings;
   /**
    * Tags for every resource (through the provider's default tags).
    * @default - only managed-by
@@ -54,7 +59,7 @@ export class SimpleFargateStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: SimpleFargateStackProps) {
     super(scope, id);
-    localStateBackend(this, id);
+    stateBackend(this, id, props.backend ?? { type: 'local' });
     const provider = new AwsProvider(this, 'aws', {
       alias: providerAlias(props.region),
       region: props.region,
