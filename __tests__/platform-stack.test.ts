@@ -47,8 +47,11 @@ describe('PlatformStack', () => {
     const json = synthPlatform();
     // Regional resources live under fargate-test/<region>/; the ECR repository under the primary
     // region's provider, its replica-side resources under ContainerRepository/<region>/.
+    // Global Accelerator (and its endpoint groups, scoped by region) is managed through us-west-2.
     const regionOf = (path: string) =>
-      path.split('/').find((part) => /^[a-z]{2}-[a-z]+-\d$/.test(part)) ?? 'us-east-1';
+      path.startsWith('fargate-test/GlobalAccelerator/')
+        ? 'us-west-2'
+        : (path.split('/').find((part) => /^[a-z]{2}-[a-z]+-\d$/.test(part)) ?? 'us-east-1');
     for (const block of allBlocks(json)) {
       const expected = `aws.${regionOf(block.path).replace(/-/g, '_')}`;
       expect(`${block.path} -> ${block.provider}`).toBe(`${block.path} -> ${expected}`);
@@ -93,10 +96,12 @@ describe('PlatformStack', () => {
     );
   });
 
-  it('outputs the network, load balancer, cluster, service, file system, bucket and repository of every region', () => {
+  it('outputs the accelerator, the app URL and, per region, network, ALB, cluster, service, storage, vault, topic and repository', () => {
     const json = synthPlatform();
     const perRegion = [
+      'alarm_topic_arn',
       'alb_dns_name',
+      'backup_vault_arn',
       'bucket_name',
       'cluster_name',
       'file_system_id',
@@ -107,9 +112,14 @@ describe('PlatformStack', () => {
       'vpc_id',
     ];
     expect(Object.keys(json.output ?? {}).sort()).toEqual([
+      'accelerator_dns_name',
+      'accelerator_static_ips',
+      'app_url',
       ...perRegion.map((name) => `eu_west_1_${name}`),
+      'expected_failover_seconds',
       ...perRegion.map((name) => `us_east_1_${name}`),
     ]);
+    expect(json.output?.expected_failover_seconds.value).toBe(55);
   });
 
   it('keeps state under terraform.tfstate.d at the project root through a relative path', () => {

@@ -49,7 +49,9 @@ describe('settings files', () => {
 
   it('defaults to us-east-1 then eu-west-1, one NAT per AZ and 90-day log retention', () => {
     const settings = parseSettings({ app: 'fargate', environment: 'dev' }, 'inline');
-    expect(settings.regions).toEqual(twoRegions);
+    expect(settings.regions).toEqual(
+      twoRegions.map((region) => ({ ...region, acceleratorWeight: 100, trafficDialPercentage: 100 })),
+    );
     expect(settings.natGateways).toBe('perAz');
     expect(settings.logRetentionDays).toBe(90);
     expect(settings.accountId).toBeUndefined();

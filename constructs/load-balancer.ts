@@ -67,7 +67,7 @@ export interface LoadBalancerProps {
 }
 
 /** Health check timeout, in seconds; the interval must be longer. */
-const HEALTH_CHECK_TIMEOUT_SECONDS = 5;
+export const HEALTH_CHECK_TIMEOUT_SECONDS = 5;
 /** AWS's limit on load balancer and target group names. */
 const MAX_NAME_LENGTH = 32;
 /** The TLS policy of the HTTPS listener: TLS 1.3 and 1.2 with forward-secret ciphers only. */

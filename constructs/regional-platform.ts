@@ -5,10 +5,14 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { RegionSettings, Settings } from '../settings/schema';
 import { FileSystem } from './efs-file-system';
 import { FargateService } from './fargate-service';
+import { AlarmTopic } from './alarm-topic';
+import { BackupCopyDestination, BackupPlan } from './backup-plan';
 import { LoadBalancer } from './load-balancer';
 import { LogEncryptionKey } from './log-encryption-key';
 import { Network } from './network';
 import { DataBucket } from './s3-bucket';
+import { ServiceAlarms } from './service-alarms';
+import { ServiceDashboard } from './service-dashboard';
 
 export interface RegionalPlatformProps {
   /** The provider of this region. */
@@ -26,6 +30,11 @@ export interface RegionalPlatformProps {
   readonly hostedZoneId?: string;
   /** The AWS account ID (from the settings, or looked up when the settings omit it). */
   readonly accountId: string;
+  /**
+   * Another region's backup vault that every backup of this region is copied to.
+   * @default - no cross-region copy (a single-region environment)
+   */
+  readonly backupCopyTo?: BackupCopyDestination;
 }
 
 /**
@@ -42,6 +51,10 @@ export class RegionalPlatform extends Construct {
   public readonly dataBucket: DataBucket;
   public readonly loadBalancer: LoadBalancer;
   public readonly service: FargateService;
+  public readonly alarmTopic: AlarmTopic;
+  public readonly alarms: ServiceAlarms;
+  public readonly backup: BackupPlan;
+  public readonly dashboard: ServiceDashboard;
 
   constructor(scope: Construct, id: string, props: RegionalPlatformProps) {
     super(scope, id);
@@ -109,6 +122,8 @@ export class RegionalPlatform extends Construct {
       targetSecurityGroupId: this.taskSecurityGroup.id,
       targetPort: settings.task.containerPort,
       healthCheckPath: settings.service.healthCheckPath,
+      healthCheckIntervalSeconds: settings.service.healthCheckIntervalSeconds,
+      unhealthyThresholdCount: settings.service.unhealthyThresholdCount,
       deregistrationDelaySeconds: settings.service.deregistrationDelaySeconds,
       deletionProtection: isProd,
       certificate:
@@ -163,6 +178,53 @@ export class RegionalPlatform extends Construct {
       healthCheckGracePeriodSeconds: settings.service.healthCheckGracePeriodSeconds,
       enableExecuteCommand: settings.service.enableExecuteCommand,
       accountId: props.accountId,
+    });
+
+    // The EFS-managed daily backup stays off: the plan below backs the file system up and copies
+    // it to another region, and two backups would be paid twice.
+    this.backup = new BackupPlan(this, 'Backup', {
+      provider,
+      namePrefix,
+      resourceArns: [this.fileSystem.fileSystem.arn],
+      rules: settings.backup.rules,
+      copyTo: props.backupCopyTo ? [props.backupCopyTo] : undefined,
+      vaultLock: settings.backup.vaultLock,
+    });
+
+    this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', {
+      provider,
+      namePrefix,
+      region: region.name,
+      accountId: props.accountId,
+      emailAddresses: settings.alarms.emails,
+    });
+    this.alarms = new ServiceAlarms(this, 'Alarms', {
+      provider,
+      namePrefix,
+      topicArn: this.alarmTopic.topic.arn,
+      clusterName: this.cluster.name,
+      serviceName: this.service.service.name,
+      loadBalancerArnSuffix: this.loadBalancer.arnSuffix,
+      targetGroupArnSuffix: this.loadBalancer.targetGroupArnSuffix,
+      minRunningTasks: settings.service.minCapacity,
+      cpuHighPercent: settings.alarms.cpuHighPercent,
+      memoryHighPercent: settings.alarms.memoryHighPercent,
+      http5xxCount: settings.alarms.http5xxCount,
+      unhealthyHostCount: settings.alarms.unhealthyHostCount,
+      targetResponseTimeP99Seconds: settings.alarms.targetResponseTimeP99Seconds,
+      periodSeconds: settings.alarms.periodSeconds,
+      evaluationPeriods: settings.alarms.evaluationPeriods,
+    });
+
+    this.dashboard = new ServiceDashboard(this, 'Dashboard', {
+      provider,
+      dashboardName: `${namePrefix}-${region.name}`,
+      region: region.name,
+      clusterName: this.cluster.name,
+      serviceName: this.service.service.name,
+      loadBalancerArnSuffix: this.loadBalancer.arnSuffix,
+      targetGroupArnSuffix: this.loadBalancer.targetGroupArnSuffix,
+      alarmArns: this.alarms.alarms.map((alarm) => alarm.arn),
     });
   }
 }

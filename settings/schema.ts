@@ -61,6 +61,10 @@ const regionSchema = settingsObject({
     .min(2, {
       error: 'at least 2 availability zones are required, one public and one private subnet in each',
     }),
+  /** Weight of this region's load balancer in its Global Accelerator endpoint group (0 to 255). */
+  acceleratorWeight: z.number().int().min(0).max(255).default(100),
+  /** Share of traffic Global Accelerator sends to this region, percent; 0 makes it a standby that still takes failover traffic. */
+  trafficDialPercentage: z.number().min(0).max(100).default(100),
 });
 
 const imageSchema = settingsObject({
@@ -128,6 +132,10 @@ const serviceSchema = settingsObject({
     .string()
     .regex(/^\/\S{0,1023}$/, { error: 'expected a path starting with /' })
     .default('/'),
+  /** Seconds between ALB target health checks (6 to 300); with the threshold it sets how fast a dead region is left. */
+  healthCheckIntervalSeconds: z.number().int().min(6).max(300).default(10),
+  /** Failed health checks before a target is unhealthy (2 to 10). */
+  unhealthyThresholdCount: z.number().int().min(2).max(10).default(2),
   /** Seconds the ALB drains a deregistering task; short for quick deploys. */
   deregistrationDelaySeconds: z.number().int().min(0).max(3600).default(30),
   /** Allow `aws ecs execute-command` into running tasks. */
@@ -331,7 +339,7 @@ export const settingsSchema = settingsObject({
   regions: z
     .array(regionSchema)
     .min(1, { error: 'at least one region is required' })
-    .default([
+    .prefault([
       { name: 'us-east-1', vpcCidr: '10.0.0.0/16', availabilityZones: ['us-east-1a', 'us-east-1b'] },
       { name: 'eu-west-1', vpcCidr: '10.1.0.0/16', availabilityZones: ['eu-west-1a', 'eu-west-1b'] },
     ]),

@@ -1,10 +1,14 @@
-import { TerraformOutput, TerraformStack } from 'cdktf';
+import { Lazy, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone';
 import { ContainerRepository } from '../constructs/ecr-repository';
+import { GlobalAccelerator, expectedFailoverSeconds } from '../constructs/global-accelerator';
+import { GlobalDashboard } from '../constructs/global-dashboard';
+import { HEALTH_CHECK_TIMEOUT_SECONDS } from '../constructs/load-balancer';
 import { RegionalPlatform } from '../constructs/regional-platform';
+import { BucketReplication } from '../constructs/s3-replication';
 import { providerAlias } from '../settings/regions';
 import { Settings } from '../settings/schema';
 import { stateBackend } from './backend';
@@ -29,6 +33,10 @@ export class PlatformStack extends TerraformStack {
   public readonly regions: ReadonlyMap<string, RegionalPlatform>;
   /** The environment's ECR repository, unless the settings name an external image. */
   public readonly repository?: ContainerRepository;
+  /** Global Accelerator over every region's load balancer, with its DNS record when a domain is set. */
+  public readonly accelerator: GlobalAccelerator;
+  /** One dashboard in the primary region with every region side by side and the accelerator's traffic. */
+  public readonly globalDashboard: GlobalDashboard;
   /** The hosted zone, when the settings ask for a new one. */
   public readonly zone?: Route53Zone;
 
@@ -98,8 +106,11 @@ export class PlatformStack extends TerraformStack {
     const repositoryUrlFor = (region: string): string =>
       this.repository ? this.repository.repositoryUrlFor(region) : (settings.image.repositoryUri as string);
 
+    // Each region copies its backups to the next region of the list (the last to the first), so a
+    // region's backups survive the loss of that region. The next region is built later, hence Lazy.
     const platforms = new Map<string, RegionalPlatform>();
-    for (const region of settings.regions) {
+    settings.regions.forEach((region, index) => {
+      const next = settings.regions[(index + 1) % settings.regions.length].name;
       const platform = new RegionalPlatform(this, region.name, {
         provider: providerOf(region.name),
         settings,
@@ -107,11 +118,99 @@ export class PlatformStack extends TerraformStack {
         image: `${repositoryUrlFor(region.name)}:${settings.image.tag}`,
         hostedZoneId,
         accountId,
+        backupCopyTo:
+          next === region.name
+            ? undefined
+            : {
+                region: next,
+                vaultArn: Lazy.stringValue({ produce: () => platforms.get(next)?.backup.vault.arn }),
+              },
       });
       platforms.set(region.name, platform);
       this.regionOutputs(region.name, platform, repositoryUrlFor(region.name));
-    }
+    });
     this.regions = platforms;
+
+    // Primary bucket -> every other region; with bidirectional, every other region -> primary too.
+    const replication = new Construct(this, 'DataReplication');
+    const replicate = (source: string, destinations: string[]) =>
+      new BucketReplication(replication, source, {
+        provider: providerOf(source),
+        region: source,
+        namePrefix,
+        source: (platforms.get(source) as RegionalPlatform).dataBucket,
+        destinations: destinations.map((region) => ({
+          region,
+          bucket: (platforms.get(region) as RegionalPlatform).dataBucket,
+        })),
+        replicationTimeControl: settings.replication.replicationTimeControl,
+      });
+    if (replicas.length > 0) {
+      replicate(
+        primary.name,
+        replicas.map((region) => region.name),
+      );
+      if (settings.replication.bidirectional) {
+        for (const region of replicas) replicate(region.name, [primary.name]);
+      }
+    }
+
+    this.accelerator = new GlobalAccelerator(this, 'GlobalAccelerator', {
+      provider: providerOf(GLOBAL_SERVICES_REGION),
+      name: namePrefix,
+      endpoints: settings.regions.map((region) => ({
+        region: region.name,
+        loadBalancerArn: (platforms.get(region.name) as RegionalPlatform).loadBalancer.loadBalancer.arn,
+        weight: region.acceleratorWeight,
+        trafficDialPercentage: region.trafficDialPercentage,
+      })),
+      ipAddressType: settings.accelerator.ipAddressType,
+      clientAffinity: settings.accelerator.clientAffinity,
+      tlsEnabled: settings.domain !== undefined,
+      flowLogsBucketName: settings.accelerator.flowLogsBucket,
+      dns: settings.domain
+        ? { zoneName: settings.domain.zoneName, recordName: settings.domain.recordName, hostedZoneId }
+        : undefined,
+    });
+
+    const failoverSeconds = expectedFailoverSeconds({
+      healthCheckIntervalSeconds: settings.service.healthCheckIntervalSeconds,
+      unhealthyThresholdCount: settings.service.unhealthyThresholdCount,
+      healthCheckTimeoutSeconds: HEALTH_CHECK_TIMEOUT_SECONDS,
+    });
+    const globalOutputs: Record<string, { description: string; value: string | string[] | number }> = {
+      accelerator_dns_name: {
+        description: 'DNS name of the Global Accelerator (use it when no domain is configured)',
+        value: this.accelerator.dnsName,
+      },
+      accelerator_static_ips: {
+        description: 'Static anycast IPs of the accelerator',
+        value: this.accelerator.staticIps,
+      },
+      app_url: { description: 'URL of the application', value: this.accelerator.appUrl },
+      expected_failover_seconds: {
+        description: 'Worst-case seconds before Global Accelerator moves new connections off a failed region',
+        value: failoverSeconds,
+      },
+    };
+    for (const [name, output] of Object.entries(globalOutputs)) {
+      new TerraformOutput(this, name, { staticId: true, ...output });
+    }
+
+    this.globalDashboard = new GlobalDashboard(this, 'GlobalDashboard', {
+      provider: providerOf(primary.name),
+      dashboardName: `${namePrefix}-global`,
+      services: settings.regions.map((region) => {
+        const platform = platforms.get(region.name) as RegionalPlatform;
+        return {
+          region: region.name,
+          clusterName: platform.cluster.name,
+          serviceName: platform.service.service.name,
+          loadBalancerArnSuffix: platform.loadBalancer.arnSuffix,
+        };
+      }),
+      acceleratorArn: this.accelerator.accelerator.arn,
+    });
   }
 
   private regionOutputs(region: string, platform: RegionalPlatform, repositoryUrl: string): void {
@@ -134,6 +233,8 @@ export class PlatformStack extends TerraformStack {
       service_name: { description: 'ECS service name', value: platform.service.service.name },
       file_system_id: { description: 'EFS file system ID', value: platform.fileSystem.fileSystem.id },
       bucket_name: { description: 'Data bucket name', value: platform.dataBucket.bucket.bucket },
+      backup_vault_arn: { description: 'Backup vault ARN', value: platform.backup.vault.arn },
+      alarm_topic_arn: { description: 'SNS topic of the alarms', value: platform.alarmTopic.topic.arn },
       repository_url: { description: 'Image repository the tasks pull from', value: repositoryUrl },
     };
     for (const [name, output] of Object.entries(outputs)) {

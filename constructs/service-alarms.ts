@@ -1,0 +1,310 @@
+import { Token } from 'cdktf';
+import { Construct } from 'constructs';
+import {
+  CloudwatchMetricAlarm,
+  CloudwatchMetricAlarmConfig,
+} from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { ValidationError } from './validation-error';
+
+/** CloudWatch's limit on period × evaluation periods: one day for periods under an hour, else seven days. */
+const MAX_EVALUATION_RANGE_SECONDS = { underAnHour: 86400, hourOrLonger: 604800 } as const;
+
+export interface ServiceAlarmsProps {
+  /** The provider of the region the service runs in (alarms are regional, like the metrics). */
+  readonly provider: AwsProvider;
+  /** Prefix of every alarm name, e.g. `orders-dev`; gives `<prefix>-high-cpu` and so on. */
+  readonly namePrefix: string;
+  /** ARN of this region's alarm topic; every alarm notifies it on entering ALARM and on returning to OK. */
+  readonly topicArn: string;
+  /** Name of the ECS cluster (the `ClusterName` dimension). */
+  readonly clusterName: string;
+  /** Name of the ECS service (the `ServiceName` dimension). */
+  readonly serviceName: string;
+  /** The load balancer's ARN suffix `app/<name>/<id>` (the `LoadBalancer` dimension); its name shows no data. */
+  readonly loadBalancerArnSuffix: string;
+  /** The target group's ARN suffix `targetgroup/<name>/<id>` (the `TargetGroup` dimension). */
+  readonly targetGroupArnSuffix: string;
+  /** The service's autoscaling minimum, at least 1; fewer running tasks than this raises an alarm. */
+  readonly minRunningTasks: number;
+  /**
+   * Average CPU utilization of the service above which it alarms, percent (1 to 100).
+   * @default 85 - the seed's high-CPU alarm
+   */
+  readonly cpuHighPercent?: number;
+  /**
+   * Average memory utilization of the service above which it alarms, percent (1 to 100).
+   * @default 85
+   */
+  readonly memoryHighPercent?: number;
+  /**
+   * 5xx responses to clients per period (load balancer's and targets' together) above which it
+   * alarms, a whole number from 0 (any 5xx alarms).
+   * @default 10
+   */
+  readonly http5xxCount?: number;
+  /**
+   * Unhealthy targets at or above which it alarms, a whole number from 1.
+   * @default 1 - any unhealthy target
+   */
+  readonly unhealthyHostCount?: number;
+  /**
+   * 99th percentile of the targets' response time above which it alarms, seconds (more than 0).
+   * @default 2
+   */
+  readonly targetResponseTimeP99Seconds?: number;
+  /**
+   * Length of each evaluation period, seconds: 10, 20, 30 or a multiple of 60 (CloudWatch's rule).
+   * The ECS, ALB and Container Insights metrics arrive once a minute, so a sub-minute period (a
+   * high-resolution alarm, billed higher) sees gaps between data points.
+   * @default 60 - the seed's
+   */
+  readonly periodSeconds?: number;
+  /**
+   * Consecutive breaching periods before an alarm fires, at least 1; periods × period may span at
+   * most one day (periods under an hour) or seven days.
+   * @default 2 - the seed's
+   */
+  readonly evaluationPeriods?: number;
+}
+
+/**
+ * A region's alarms on one ECS service behind an ALB (seed 8.6), each notifying the alarm topic on
+ * ALARM and on OK: high CPU (the seed's), high memory, 5xx responses, unhealthy targets, p99 response
+ * time, and fewer running tasks than the autoscaling minimum.
+ *
+ * Missing data is chosen per alarm. The ECS utilization and ALB metrics are absent only when there
+ * is nothing to measure (no task running, no request, no 5xx), which is not high usage, errors or
+ * latency, so those alarms treat gaps as not breaching and return to OK rather than lingering in
+ * INSUFFICIENT_DATA; no task running is what the running-tasks alarm is for, and it treats a gap as
+ * breaching, since silence from the service is the failure it watches for.
+ */
+export class ServiceAlarms extends Construct {
+  /** AWS/ECS CPUUtilization, Average, above `cpuHighPercent`: the seed's alarm. */
+  public readonly cpuHigh: CloudwatchMetricAlarm;
+  /** AWS/ECS MemoryUtilization, Average, above `memoryHighPercent`. */
+  public readonly memoryHigh: CloudwatchMetricAlarm;
+  /** Load balancer plus target 5xx responses per period, above `http5xxCount`. */
+  public readonly alb5xx: CloudwatchMetricAlarm;
+  /** UnHealthyHostCount of the target group, Maximum, at or above `unhealthyHostCount`. */
+  public readonly unhealthyHosts: CloudwatchMetricAlarm;
+  /** TargetResponseTime p99 above `targetResponseTimeP99Seconds`. */
+  public readonly targetResponseTimeP99: CloudwatchMetricAlarm;
+  /** ECS/ContainerInsights RunningTaskCount, Minimum, below `minRunningTasks`. */
+  public readonly runningTasksLow: CloudwatchMetricAlarm;
+  /** Every alarm above, in that order. */
+  public readonly alarms: CloudwatchMetricAlarm[];
+
+  constructor(scope: Construct, id: string, props: ServiceAlarmsProps) {
+    super(scope, id);
+    validate(props);
+    const { provider, namePrefix, topicArn } = props;
+    const period = props.periodSeconds ?? 60;
+    const service = { ClusterName: props.clusterName, ServiceName: props.serviceName };
+    const loadBalancer = { LoadBalancer: props.loadBalancerArnSuffix };
+    const alarm = (
+      alarmId: string,
+      config: Omit<CloudwatchMetricAlarmConfig, 'evaluationPeriods' | 'alarmActions' | 'okActions'>,
+    ) =>
+      new CloudwatchMetricAlarm(this, alarmId, {
+        provider,
+        evaluationPeriods: props.evaluationPeriods ?? 2,
+        alarmActions: [topicArn],
+        okActions: [topicArn],
+        ...config,
+      });
+
+    this.cpuHigh = alarm('CpuHigh', {
+      alarmName: `${namePrefix}-high-cpu`,
+      alarmDescription: `Average CPU of ECS service ${props.serviceName} is high`,
+      namespace: 'AWS/ECS',
+      metricName: 'CPUUtilization',
+      dimensions: service,
+      statistic: 'Average',
+      period,
+      comparisonOperator: 'GreaterThanThreshold',
+      threshold: props.cpuHighPercent ?? 85,
+      treatMissingData: 'notBreaching',
+    });
+
+    this.memoryHigh = alarm('MemoryHigh', {
+      alarmName: `${namePrefix}-high-memory`,
+      alarmDescription: `Average memory of ECS service ${props.serviceName} is high`,
+      namespace: 'AWS/ECS',
+      metricName: 'MemoryUtilization',
+      dimensions: service,
+      statistic: 'Average',
+      period,
+      comparisonOperator: 'GreaterThanThreshold',
+      threshold: props.memoryHighPercent ?? 85,
+      treatMissingData: 'notBreaching',
+    });
+
+    // Clients get 5xx from two sources, each counted once: the targets' own (HTTPCode_Target_5XX,
+    // application errors) and the load balancer's (HTTPCode_ELB_5XX: 502/503/504 when targets crash,
+    // time out or none is healthy, the outage the targets' count cannot see). The alarm sums both;
+    // each is published only for periods that had such responses, hence FILL.
+    this.alb5xx = alarm('Alb5xx', {
+      alarmName: `${namePrefix}-alb-5xx`,
+      alarmDescription: `Load balancer ${props.loadBalancerArnSuffix} returns 5xx responses to clients`,
+      metricQuery: [
+        {
+          id: 'elb5xx',
+          label: 'HTTP 5xx generated by the load balancer',
+          metric: {
+            namespace: 'AWS/ApplicationELB',
+            metricName: 'HTTPCode_ELB_5XX_Count',
+            dimensions: loadBalancer,
+            stat: 'Sum',
+            period,
+          },
+        },
+        {
+          id: 'target5xx',
+          label: 'HTTP 5xx returned by the targets',
+          metric: {
+            namespace: 'AWS/ApplicationELB',
+            metricName: 'HTTPCode_Target_5XX_Count',
+            dimensions: loadBalancer,
+            stat: 'Sum',
+            period,
+          },
+        },
+        {
+          id: 'client5xx',
+          label: 'HTTP 5xx returned to clients',
+          expression: 'FILL(elb5xx, 0) + FILL(target5xx, 0)',
+          returnData: true,
+        },
+      ],
+      comparisonOperator: 'GreaterThanThreshold',
+      threshold: props.http5xxCount ?? 10,
+      treatMissingData: 'notBreaching',
+    });
+
+    this.unhealthyHosts = alarm('UnhealthyHosts', {
+      alarmName: `${namePrefix}-unhealthy-hosts`,
+      alarmDescription: `Target group ${props.targetGroupArnSuffix} has unhealthy targets`,
+      namespace: 'AWS/ApplicationELB',
+      metricName: 'UnHealthyHostCount',
+      dimensions: { TargetGroup: props.targetGroupArnSuffix, ...loadBalancer },
+      statistic: 'Maximum',
+      period,
+      comparisonOperator: 'GreaterThanOrEqualToThreshold',
+      threshold: props.unhealthyHostCount ?? 1,
+      treatMissingData: 'notBreaching',
+    });
+
+    this.targetResponseTimeP99 = alarm('TargetResponseTimeP99', {
+      alarmName: `${namePrefix}-p99-response-time`,
+      alarmDescription: `99th percentile response time of the targets behind ${props.loadBalancerArnSuffix} is high`,
+      namespace: 'AWS/ApplicationELB',
+      metricName: 'TargetResponseTime',
+      dimensions: loadBalancer,
+      extendedStatistic: 'p99',
+      period,
+      comparisonOperator: 'GreaterThanThreshold',
+      threshold: props.targetResponseTimeP99Seconds ?? 2,
+      treatMissingData: 'notBreaching',
+      // A p99 over a handful of requests is just the slowest one; keep the state until there are enough.
+      evaluateLowSampleCountPercentiles: 'ignore',
+    });
+
+    this.runningTasksLow = alarm('RunningTasksLow', {
+      alarmName: `${namePrefix}-low-running-tasks`,
+      alarmDescription: `ECS service ${props.serviceName} runs fewer than ${props.minRunningTasks} tasks (its autoscaling minimum)`,
+      namespace: 'ECS/ContainerInsights',
+      metricName: 'RunningTaskCount',
+      dimensions: service,
+      statistic: 'Minimum',
+      period,
+      comparisonOperator: 'LessThanThreshold',
+      threshold: props.minRunningTasks,
+      treatMissingData: 'breaching',
+    });
+
+    this.alarms = [
+      this.cpuHigh,
+      this.memoryHigh,
+      this.alb5xx,
+      this.unhealthyHosts,
+      this.targetResponseTimeP99,
+      this.runningTasksLow,
+    ];
+  }
+}
+
+function validate(props: ServiceAlarmsProps): void {
+  const fail = (prop: string, value: unknown, allowed: string): never => {
+    throw new ValidationError('ServiceAlarms', prop, value, allowed);
+  };
+  const known = <T>(value: T | undefined): value is T => value !== undefined && !Token.isUnresolved(value);
+
+  const period = props.periodSeconds;
+  if (
+    known(period) &&
+    !([10, 20, 30].includes(period) || (Number.isInteger(period) && period > 0 && period % 60 === 0))
+  ) {
+    fail('periodSeconds', period, 'CloudWatch alarm periods are 10, 20, 30 or a multiple of 60 seconds');
+  }
+  const evaluations = props.evaluationPeriods;
+  if (known(evaluations) && !(Number.isInteger(evaluations) && evaluations >= 1)) {
+    fail('evaluationPeriods', evaluations, 'use a whole number from 1');
+  }
+  const effectivePeriod = props.periodSeconds ?? 60;
+  const effectiveEvaluations = props.evaluationPeriods ?? 2;
+  if (!Token.isUnresolved(effectivePeriod) && !Token.isUnresolved(effectiveEvaluations)) {
+    const range = effectivePeriod * effectiveEvaluations;
+    const limit =
+      effectivePeriod < 3600
+        ? MAX_EVALUATION_RANGE_SECONDS.underAnHour
+        : MAX_EVALUATION_RANGE_SECONDS.hourOrLonger;
+    if (range > limit) {
+      fail(
+        'evaluationPeriods',
+        effectiveEvaluations,
+        `${effectiveEvaluations} periods of ${effectivePeriod} s span ${range} s; CloudWatch allows at most ` +
+          '86400 s (one day) for periods under an hour and 604800 s (seven days) otherwise',
+      );
+    }
+  }
+
+  for (const prop of ['cpuHighPercent', 'memoryHighPercent'] as const) {
+    const percent = props[prop];
+    if (known(percent) && !(percent >= 1 && percent <= 100)) {
+      fail(prop, percent, 'use a percentage from 1 to 100');
+    }
+  }
+  const count5xx = props.http5xxCount;
+  if (known(count5xx) && !(Number.isInteger(count5xx) && count5xx >= 0)) {
+    fail('http5xxCount', count5xx, 'use a whole number from 0 (0 alarms on any 5xx)');
+  }
+  const unhealthy = props.unhealthyHostCount;
+  if (known(unhealthy) && !(Number.isInteger(unhealthy) && unhealthy >= 1)) {
+    fail('unhealthyHostCount', unhealthy, 'use a whole number from 1 (at 0 it would always alarm)');
+  }
+  const p99 = props.targetResponseTimeP99Seconds;
+  if (known(p99) && !(p99 > 0)) fail('targetResponseTimeP99Seconds', p99, 'use a number of seconds above 0');
+  const minTasks = props.minRunningTasks;
+  if (known(minTasks) && !(Number.isInteger(minTasks) && minTasks >= 1)) {
+    fail('minRunningTasks', minTasks, 'use a whole number from 1 (with 0 the alarm could never fire)');
+  }
+
+  if (known(props.loadBalancerArnSuffix) && !/^app\/[^/]+\/[0-9a-f]+$/.test(props.loadBalancerArnSuffix)) {
+    fail(
+      'loadBalancerArnSuffix',
+      props.loadBalancerArnSuffix,
+      'use the ARN suffix app/<name>/<id> (the LoadBalancer dimension), not the name or the full ARN',
+    );
+  }
+  if (
+    known(props.targetGroupArnSuffix) &&
+    !/^targetgroup\/[^/]+\/[0-9a-f]+$/.test(props.targetGroupArnSuffix)
+  ) {
+    fail(
+      'targetGroupArnSuffix',
+      props.targetGroupArnSuffix,
+      'use the ARN suffix targetgroup/<name>/<id> (the TargetGroup dimension), not the name or the full ARN',
+    );
+  }
+}
