@@ -40,6 +40,7 @@ describe('the app', () => {
       JSON.stringify({
         app: 'fargate',
         environment: 'dev',
+        image: { tag: '1.0.0' },
         regions: [
           { name: 'us-east-1', vpcCidr: '10.0.0.0/16', availabilityZones: ['us-east-1a', 'us-east-1b'] },
           { name: 'eu-west-1', vpcCidr: '10.0.0.0/16', availabilityZones: ['eu-west-1a', 'eu-west-1b'] },
@@ -53,6 +54,21 @@ describe('the app', () => {
     expect(errors).toContain('dev.json: invalid settings');
     expect(errors).toContain('regions[1].vpcCidr: got "10.0.0.0/16"; overlaps regions[0].vpcCidr');
     expect(existsSync(outdir)).toBe(false);
+  });
+
+  it('refuses two environments that would share one ECR replication configuration', () => {
+    // GIVEN dev and prod settings in the same account, both replicating their own repository
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'config-'));
+    for (const environment of ['dev', 'prod']) {
+      writeFileSync(
+        path.join(dir, `${environment}.json`),
+        JSON.stringify({ app: 'fargate', environment, accountId: '123456789012', image: { tag: '1.0.0' } }),
+      );
+    }
+    // WHEN the app runs for dev THEN
+    const { code, errors } = runApp({ PLATFORM_CONFIG_DIR: dir });
+    expect(code).toBe(1);
+    expect(errors).toContain('accountId: got "123456789012"; prod.json uses the same account');
   });
 
   it('prints no stack trace from the real entry point', () => {

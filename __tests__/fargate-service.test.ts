@@ -184,7 +184,11 @@ describe('FargateService', () => {
         assign_public_ip: false,
       },
       load_balancer: [{ target_group_arn: 'arn:tg', container_name: 'app', container_port: 80 }],
-      depends_on: [expect.stringMatching(/^aws_lb_listener\./)],
+      depends_on: [
+        expect.stringMatching(/^aws_lb_listener\./),
+        expect.stringMatching(/^aws_iam_role_policy_attachment\..*ExecutionRolePolicy/),
+        expect.stringMatching(/^aws_iam_role_policy\..*TaskPolicy/),
+      ],
     });
   });
 
@@ -287,6 +291,22 @@ describe('FargateService', () => {
         actions: expect.arrayContaining(['ssmmessages:OpenDataChannel']),
       }),
     );
+  });
+
+  it('makes the SSM agent paths writable when ECS Exec runs with a read-only root', () => {
+    const json = synthService({ enableExecuteCommand: true });
+    const paths = (container(json).mountPoints as Array<{ containerPath: string }>).map(
+      (m) => m.containerPath,
+    );
+    expect(paths).toEqual(['/mnt/efs', '/tmp', '/var/lib/amazon', '/var/log/amazon']);
+    expect((container(synthService()).mountPoints as unknown[]).length).toBe(2);
+  });
+
+  it('scopes the execution role trust to the account only', () => {
+    const scoped = policyDocument(synthService({ accountId: '123456789012' }), 'ExecutionTrust').statement[0];
+    expect(scoped.condition).toEqual([
+      { test: 'StringEquals', variable: 'aws:SourceAccount', values: ['123456789012'] },
+    ]);
   });
 
   it('trusts ecs-tasks.amazonaws.com, scoped to the account when known', () => {

@@ -84,14 +84,6 @@ describe('LoadBalancer', () => {
         to_port: 80,
         cidr_ipv4: '0.0.0.0/0',
       }),
-      expect.objectContaining({
-        id: 'HttpIngressIpv6',
-        security_group_id: group,
-        ip_protocol: 'tcp',
-        from_port: 80,
-        to_port: 80,
-        cidr_ipv6: '::/0',
-      }),
     ]);
     expect(rules(json, 'aws_vpc_security_group_egress_rule')).toEqual([
       {
@@ -265,9 +257,7 @@ describe('LoadBalancer', () => {
       ]),
     ).toEqual([
       ['HttpIngressIpv4', 80, 80, '0.0.0.0/0'],
-      ['HttpIngressIpv6', 80, 80, '::/0'],
       ['HttpsIngressIpv4', 443, 443, '0.0.0.0/0'],
-      ['HttpsIngressIpv6', 443, 443, '::/0'],
     ]);
     expect(resources(json, 'aws_vpc_security_group_egress_rule')).toHaveLength(1);
   });
@@ -317,8 +307,8 @@ describe('LoadBalancer', () => {
   it('puts every block on the given provider', () => {
     // GIVEN / WHEN both variants
     for (const [json, count] of [
-      [synthLoadBalancer(), 7],
-      [synthLoadBalancer({ certificate }), 13],
+      [synthLoadBalancer(), 6],
+      [synthLoadBalancer({ certificate }), 11],
     ] as const) {
       // THEN
       const blocks = allBlocks(json);

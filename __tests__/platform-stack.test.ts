@@ -35,6 +35,12 @@ describe('PlatformStack', () => {
     ]);
   });
 
+  it('takes the account from the settings and looks it up only when they omit it', () => {
+    expect(synthPlatform({ accountId: '123456789012' }).data?.aws_caller_identity).toBeUndefined();
+    const lookedUp = Object.values(synthPlatform().data?.aws_caller_identity ?? {});
+    expect(lookedUp.map((block) => block.provider)).toEqual(['aws.us_east_1']);
+  });
+
   it('gives every resource and data source its provider explicitly', () => {
     const json = synthPlatform();
     const blocks = allBlocks(json);

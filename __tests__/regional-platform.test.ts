@@ -112,18 +112,18 @@ describe('RegionalPlatform (through PlatformStack)', () => {
       { name: 'AWS_REGION', value: region },
     ]);
     expect(inRegion(json, region, 'aws_s3_bucket', 'DataBucket/Bucket').bucket).toBe(
-      `fargate-test-data-${region}`,
+      `fargate-test-data-${region}-\${data.aws_caller_identity.Account.account_id}`,
     );
     const registry = ref(json, 'aws_ecr_repository', 'ContainerRepository/Repository', 'registry_id');
     expect(container.image).toBe(
-      `${registry}.dkr.ecr.${region}.amazonaws.com/${ref(json, 'aws_ecr_repository', 'ContainerRepository/Repository', 'name')}:latest`,
+      `${registry}.dkr.ecr.${region}.amazonaws.com/${ref(json, 'aws_ecr_repository', 'ContainerRepository/Repository', 'name')}:1.0.0`,
     );
   });
 
   it('keeps one ECR repository, in the primary region, replicated to the other', () => {
     const json = synthPlatform();
     expect(resources(json, 'aws_ecr_repository').map((r) => [r.name, r.provider])).toEqual([
-      ['fargate-test', 'aws.us_east_1'],
+      ['fargate/test/app', 'aws.us_east_1'],
     ]);
     const [replication] = resources(json, 'aws_ecr_replication_configuration');
     expect(JSON.stringify(replication.replication_configuration)).toContain('"region":"eu-west-1"');

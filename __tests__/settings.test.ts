@@ -24,7 +24,7 @@ function errorFor(settings: Record<string, unknown>, environment = 'dev'): strin
   throw new Error('expected the settings to be rejected');
 }
 
-const valid = { app: 'fargate', environment: 'dev', regions: twoRegions };
+const valid = { app: 'fargate', environment: 'dev', regions: twoRegions, image: { tag: '1.0.0' } };
 
 describe('settings files', () => {
   it.each(['dev', 'prod'])('loads the shipped config/%s.json', (environment) => {
@@ -48,7 +48,7 @@ describe('settings files', () => {
   });
 
   it('defaults to us-east-1 then eu-west-1, one NAT per AZ and 90-day log retention', () => {
-    const settings = parseSettings({ app: 'fargate', environment: 'dev' }, 'inline');
+    const settings = parseSettings({ app: 'fargate', environment: 'dev', image: { tag: '1.0.0' } }, 'inline');
     expect(settings.regions).toEqual(
       twoRegions.map((region) => ({ ...region, acceleratorWeight: 100, trafficDialPercentage: 100 })),
     );
@@ -272,8 +272,26 @@ describe('bad platform settings', () => {
     expect(message).toContain('image.tag: got "latest"; prod refuses "latest"');
   });
 
-  it('accepts the latest tag outside prod', () => {
-    expect(parseSettings({ ...valid, image: { tag: 'latest' } }, 'inline').image.tag).toBe('latest');
+  it('accepts the latest tag of an external image outside prod', () => {
+    const image = { repositoryUri: 'public.ecr.aws/nginx/nginx', tag: 'latest' };
+    expect(parseSettings({ ...valid, image }, 'inline').image.tag).toBe('latest');
+  });
+
+  it("refuses the latest tag with the environment's immutable ECR repository", () => {
+    const message = errorFor({ ...valid, image: { tag: 'latest' } });
+    expect(message).toContain(
+      'image.tag: got "latest"; the environment\'s ECR repository has immutable tags',
+    );
+  });
+
+  it('requires an image tag', () => {
+    const message = errorFor({ ...valid, image: {} });
+    expect(message).toContain('image.tag: missing; this setting is required (string)');
+  });
+
+  it('refuses an app name with a prefix AWS reserves', () => {
+    const message = errorFor({ ...valid, app: 'internal-api' });
+    expect(message).toContain('app: got "internal-api"; must not start with "internal-"');
   });
 
   it('rejects an image reference that carries a tag', () => {

@@ -23,6 +23,8 @@ import { ValidationError } from './validation-error';
 /** Name of the application container and of the task's EFS volume. */
 export const CONTAINER_NAME = 'app';
 export const EFS_VOLUME_NAME = 'efs-storage';
+/** Paths the SSM agent behind ECS Exec writes to. */
+export const ECS_EXEC_WRITABLE_PATHS = ['/var/lib/amazon', '/var/log/amazon'];
 /** Where the EFS volume is mounted in the container (seed 8.3). */
 export const EFS_CONTAINER_PATH = '/mnt/efs';
 
@@ -219,34 +221,41 @@ export class FargateService extends Construct {
       kmsKeyId: props.logKmsKeyArn,
     });
 
-    const trust = new DataAwsIamPolicyDocument(this, 'TaskTrust', {
-      provider,
-      statement: [
-        {
-          effect: 'Allow',
-          actions: ['sts:AssumeRole'],
-          principals: [{ type: 'Service', identifiers: ['ecs-tasks.amazonaws.com'] }],
-          condition: props.accountId
-            ? [
-                { test: 'StringEquals', variable: 'aws:SourceAccount', values: [props.accountId] },
-                {
-                  test: 'ArnLike',
-                  variable: 'aws:SourceArn',
-                  values: [`arn:aws:ecs:${props.region}:${props.accountId}:*`],
-                },
-              ]
-            : undefined,
-        },
-      ],
-    });
+    // Both roles trust ECS tasks of this account; the task role also only from this region's ECS
+    // (AWS documents aws:SourceArn for task roles, not for execution roles).
+    const trustPolicy = (id: string, sourceArn: boolean) =>
+      new DataAwsIamPolicyDocument(this, id, {
+        provider,
+        statement: [
+          {
+            effect: 'Allow',
+            actions: ['sts:AssumeRole'],
+            principals: [{ type: 'Service', identifiers: ['ecs-tasks.amazonaws.com'] }],
+            condition: props.accountId
+              ? [
+                  { test: 'StringEquals', variable: 'aws:SourceAccount', values: [props.accountId] },
+                  ...(sourceArn
+                    ? [
+                        {
+                          test: 'ArnLike',
+                          variable: 'aws:SourceArn',
+                          values: [`arn:aws:ecs:${props.region}:${props.accountId}:*`],
+                        },
+                      ]
+                    : []),
+                ]
+              : undefined,
+          },
+        ],
+      });
 
     this.executionRole = new IamRole(this, 'ExecutionRole', {
       provider,
       namePrefix: `${namePrefix}-exec-`.slice(0, 38),
       description: `Pulls the image and writes logs for ${namePrefix} tasks`,
-      assumeRolePolicy: trust.json,
+      assumeRolePolicy: trustPolicy('ExecutionTrust', false).json,
     });
-    new IamRolePolicyAttachment(this, 'ExecutionRolePolicy', {
+    const executionPolicy = new IamRolePolicyAttachment(this, 'ExecutionRolePolicy', {
       provider,
       role: this.executionRole.name,
       policyArn: 'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy',
@@ -256,7 +265,7 @@ export class FargateService extends Construct {
       provider,
       namePrefix: `${namePrefix}-task-`.slice(0, 38),
       description: `Application permissions of ${namePrefix} tasks`,
-      assumeRolePolicy: trust.json,
+      assumeRolePolicy: trustPolicy('TaskTrust', true).json,
     });
     const taskPermissions = new DataAwsIamPolicyDocument(this, 'TaskPermissions', {
       provider,
@@ -281,17 +290,22 @@ export class FargateService extends Construct {
           : []),
       ],
     });
-    new IamRolePolicy(this, 'TaskPolicy', {
+    const taskPolicy = new IamRolePolicy(this, 'TaskPolicy', {
       provider,
       role: this.taskRole.id,
       name: 'application',
       policy: taskPermissions.json,
     });
 
-    const scratchVolumes = writablePaths.map((containerPath, index) => ({
-      name: `scratch-${index + 1}`,
-      containerPath,
-    }));
+    // ECS Exec's SSM agent writes its state and logs here; a read-only root needs them writable.
+    const execPaths =
+      enableExecuteCommand && (props.readonlyRootFilesystem ?? true) ? ECS_EXEC_WRITABLE_PATHS : [];
+    const scratchVolumes = [...writablePaths, ...execPaths.filter((p) => !writablePaths.includes(p))].map(
+      (containerPath, index) => ({
+        name: `scratch-${index + 1}`,
+        containerPath,
+      }),
+    );
     const container: Record<string, unknown> = {
       name: CONTAINER_NAME,
       image: props.image,
@@ -378,7 +392,8 @@ export class FargateService extends Construct {
       enableExecuteCommand,
       waitForSteadyState: false,
       lifecycle: { ignoreChanges: ['desired_count'] },
-      dependsOn: [...props.listeners, ...props.fileSystem.mountTargets],
+      // The first tasks need the roles' permissions, the listeners and the mount targets in place.
+      dependsOn: [...props.listeners, ...props.fileSystem.mountTargets, executionPolicy, taskPolicy],
     });
 
     // No role_arn: Application Auto Scaling uses its ECS service-linked role.

@@ -114,10 +114,8 @@ export class LoadBalancer extends Construct {
     });
     for (const port of listenerPorts) {
       const scheme = port === 443 ? 'Https' : 'Http';
-      for (const [family, cidr] of [
-        ['Ipv4', { cidrIpv4: '0.0.0.0/0' }],
-        ['Ipv6', { cidrIpv6: '::/0' }],
-      ] as const) {
+      // IPv4 only: the load balancer is not dual-stack.
+      for (const [family, cidr] of [['Ipv4', { cidrIpv4: '0.0.0.0/0' }]] as const) {
         new VpcSecurityGroupIngressRule(this, `${scheme}Ingress${family}`, {
           provider,
           securityGroupId: this.securityGroup.id,

@@ -110,7 +110,8 @@ export class RegionalPlatform extends Construct {
 
     this.dataBucket = new DataBucket(this, 'DataBucket', {
       provider,
-      bucketName: `${namePrefix}-data-${region.name}`,
+      // Bucket names are global: the account ID keeps them unique (at most 60 characters).
+      bucketName: `${namePrefix}-data-${region.name}-${props.accountId}`,
       keyAlias: `${namePrefix}/data`,
     });
 

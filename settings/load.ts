@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import type { z } from 'zod';
 import { Settings, settingsSchema } from './schema';
@@ -37,6 +37,9 @@ function formatIssue(issue: z.core.$ZodIssue): string {
     return `${issue.keys.map((key) => `${place}${key}`).join(', ')}: ${issue.message}`;
   }
   const where = issue.path.length ? formatPath(issue.path) : '(top level)';
+  if (issue.code === 'invalid_type' && issue.input === undefined) {
+    return `${where}: missing; this setting is required (${issue.expected})`;
+  }
   if (issue.code === 'custom' && issue.params?.missing === true) {
     return `${where}: got nothing; ${issue.message}`;
   }
@@ -98,6 +101,37 @@ export function loadEnvironmentSettings(env: NodeJS.ProcessEnv, projectRoot: str
   }
   const dir = env[CONFIG_DIR_VARIABLE] || path.join(projectRoot, 'config');
   const file = path.join(dir, `${name}.json`);
-  const display = path.relative(projectRoot, file) || file;
-  return loadSettingsFile(file, display.startsWith('..') ? file : display);
+  const relative = path.relative(projectRoot, file);
+  const display = relative && !relative.startsWith('..') ? relative : file;
+  const settings = loadSettingsFile(file, display);
+  checkAccountNotShared(settings, dir, display);
+  return settings;
+}
+
+/**
+ * ECR's replication configuration is one per account and region: two environments that replicate
+ * their own repository across regions would overwrite each other's. Refuse that before synthesis.
+ */
+function checkAccountNotShared(settings: Settings, dir: string, display: string): void {
+  const replicatesEcr = (s: {
+    accountId?: unknown;
+    image?: { repositoryUri?: unknown };
+    regions?: unknown[];
+  }) => s.image?.repositoryUri === undefined && (s.regions === undefined || s.regions.length > 1);
+  if (!settings.accountId || !replicatesEcr(settings)) return;
+  for (const other of readdirSync(dir).filter(
+    (f) => f.endsWith('.json') && f !== `${settings.environment}.json`,
+  )) {
+    let raw: { accountId?: unknown; image?: { repositoryUri?: unknown }; regions?: unknown[] };
+    try {
+      raw = JSON.parse(readFileSync(path.join(dir, other), 'utf8'));
+    } catch {
+      continue; // that file's own synth reports it
+    }
+    if (raw.accountId === settings.accountId && replicatesEcr(raw)) {
+      throw new SettingsError(
+        `${display}: invalid settings\n  accountId: got ${formatValue(settings.accountId)}; ${other} uses the same account, and ECR keeps one replication configuration per account and region, so two environments replicating their own repository would overwrite each other's; give each environment its own account (recommended) or an external image.repositoryUri`,
+      );
+    }
+  }
 }

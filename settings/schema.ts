@@ -79,12 +79,9 @@ const imageSchema = settingsObject({
     })
     .optional(),
   /** Image tag to deploy; `latest` is refused in prod, where deployments must be reproducible. */
-  tag: z
-    .string()
-    .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, {
-      error: 'expected a Docker image tag (letters, digits, _ . -, at most 128)',
-    })
-    .default('latest'),
+  tag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, {
+    error: 'expected a Docker image tag (letters, digits, _ . -, at most 128)',
+  }),
   /** Images the ECR lifecycle policy keeps. */
   keepImageCount: z.number().int().min(1).max(10000).default(30),
 });
@@ -353,7 +350,7 @@ export const settingsSchema = settingsObject({
     })
     .default(90),
   /** The application's image. */
-  image: imageSchema.prefault({}),
+  image: imageSchema,
   /** The task definition (seed 8.3). */
   task: taskSchema.prefault({}),
   /** The ECS service, its load balancer and autoscaling (seed 8.5). */
@@ -522,6 +519,24 @@ export const settingsSchema = settingsObject({
       ['image', 'tag'],
       settings.image.tag,
       'prod refuses "latest": deployments must be reproducible; set an immutable tag such as a version or commit SHA',
+    );
+  } else if (!settings.image.repositoryUri && settings.image.tag === 'latest') {
+    problem(
+      ctx,
+      ['image', 'tag'],
+      settings.image.tag,
+      'the environment\'s ECR repository has immutable tags, so "latest" could be pushed only once; set a version or commit SHA (or image.repositoryUri for an external image)',
+    );
+  }
+  const reservedPrefix = ['internal-', 'sg-', 'xn--', 'sthree-', 'amzn-s3-demo-'].find((prefix) =>
+    settings.app.startsWith(prefix),
+  );
+  if (reservedPrefix) {
+    problem(
+      ctx,
+      ['app'],
+      settings.app,
+      `must not start with "${reservedPrefix}": AWS reserves it in load balancer, security group or bucket names, which start with the app name`,
     );
   }
   settings.task.writablePaths.forEach((writable, index) => {

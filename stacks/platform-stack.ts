@@ -94,7 +94,8 @@ export class PlatformStack extends TerraformStack {
       this.repository = new ContainerRepository(this, 'ContainerRepository', {
         provider: providerOf(primary.name),
         region: primary.name,
-        repositoryName: namePrefix,
+        // <app>/<env>/app: the replicas' creation template matches the <app>/<env> namespace only.
+        repositoryName: `${settings.app}/${settings.environment}/app`,
         keyAlias: `${namePrefix}/ecr`,
         keepImageCount: settings.image.keepImageCount,
         replicaRegions: replicas.map((region) => ({

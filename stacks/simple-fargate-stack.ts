@@ -146,7 +146,7 @@ export class SimpleFargateStack extends TerraformStack {
       namePrefix: `${id}-exec-`.slice(0, 38),
       assumeRolePolicy: trust.json,
     });
-    new IamRolePolicyAttachment(this, 'ExecutionRolePolicy', {
+    const executionPolicy = new IamRolePolicyAttachment(this, 'ExecutionRolePolicy', {
       provider,
       role: executionRole.name,
       policyArn: 'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy',
@@ -196,7 +196,7 @@ export class SimpleFargateStack extends TerraformStack {
         securityGroups: [securityGroup.id],
         assignPublicIp: true,
       },
-      dependsOn: [executionRole, internetGateway],
+      dependsOn: [executionPolicy, internetGateway],
     });
 
     new TerraformOutput(this, 'cluster_name', { staticId: true, value: this.cluster.name });

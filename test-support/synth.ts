@@ -8,7 +8,10 @@ import { Settings, SettingsInput } from '../settings/schema';
 
 /** The smallest valid settings, with overrides; validated like a real settings file. */
 export function testSettings(overrides: Partial<SettingsInput> = {}): Settings {
-  return parseSettings({ app: 'fargate', environment: 'test', ...overrides }, 'test settings');
+  return parseSettings(
+    { app: 'fargate', environment: 'test', image: { tag: '1.0.0' }, ...overrides },
+    'test settings',
+  );
 }
 
 export type Block = Record<string, unknown> & { provider?: string };
