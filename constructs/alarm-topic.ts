@@ -83,7 +83,9 @@ export class AlarmTopic extends Construct {
           principals: [{ type: 'Service', identifiers: ['cloudwatch.amazonaws.com'] }],
           actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
           resources: ['*'],
-          condition: [sourceAccount],
+          // Exactly AWS's documented statement: whether CloudWatch's KMS calls carry
+          // aws:SourceAccount is undocumented, and a condition they fail would silence every alarm.
+          // The topic policy below limits publishing to this account's alarms.
         },
       ],
     });

@@ -367,6 +367,11 @@ export const settingsSchema = settingsObject({
   replication: replicationSchema.prefault({}),
   /** Alarms and their notification topic in every region. */
   alarms: alarmsSchema.prefault({}),
+  /**
+   * Terraform's prevent_destroy on file systems, buckets, backup vaults, KMS keys and ECR repositories.
+   * Omitted: on in prod, off elsewhere (so a dev environment can be torn down).
+   */
+  preventDestroy: z.boolean().optional(),
   /** Where Terraform keeps the state of each stack. */
   backend: backendSchema,
   /** Extra tags for every resource. */
