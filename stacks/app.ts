@@ -1,3 +1,4 @@
+import { existsSync, rmSync } from 'node:fs';
 import { App } from 'cdktf';
 import { ValidationError } from '../constructs/validation-error';
 import { SettingsError, loadEnvironmentSettings } from '../settings/load';
@@ -45,13 +46,17 @@ export interface RunOptions {
  * settings print one clear message (no stack trace) and synthesize nothing.
  */
 export function run(options: RunOptions): number {
+  const outdir = options.outdir ?? options.env.CDKTF_OUTDIR ?? 'cdktf.out';
+  const outdirExisted = existsSync(outdir);
   let app: App;
   try {
     const settings = loadEnvironmentSettings(options.env, options.projectRoot);
-    app = new App({ outdir: options.outdir, skipValidation: false });
+    app = new App({ outdir, skipValidation: false });
     buildStacks(app, settings);
   } catch (error) {
     if (error instanceof SettingsError || error instanceof ValidationError) {
+      // Nothing half-built stays behind: remove an output folder this run created.
+      if (!outdirExisted) rmSync(outdir, { recursive: true, force: true });
       options.stderr(`error: ${error.message}`);
       options.stderr('Nothing was synthesized.');
       return 1;
