@@ -304,6 +304,18 @@ describe('LoadBalancer', () => {
     );
   });
 
+  it('validates against another load balancer’s record instead of owning one when given its FQDN', () => {
+    // GIVEN the record of the primary region's certificate for the same domain
+    const json = synthLoadBalancer({
+      certificate: { ...certificate, validationRecordFqdn: '_abc.app.example.com' },
+    });
+    // THEN no record of its own, and the validation uses the given one
+    expect(resources(json, 'aws_route53_record')).toEqual([]);
+    expect(resources(json, 'aws_acm_certificate_validation')).toEqual([
+      expect.objectContaining({ validation_record_fqdns: ['_abc.app.example.com'] }),
+    ]);
+  });
+
   it('puts every block on the given provider', () => {
     // GIVEN / WHEN both variants
     for (const [json, count] of [

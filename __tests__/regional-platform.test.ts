@@ -159,6 +159,19 @@ describe('RegionalPlatform (through PlatformStack)', () => {
       ]),
     );
     expect(resources(json, 'aws_lb_listener').filter((l) => l.port === 443)).toHaveLength(2);
+    // ACM asks for the same CNAME in every region: the primary owns it, the others validate against it.
+    const [record] = resources(json, 'aws_route53_record').filter((r) =>
+      r.path.endsWith('CertificateValidationRecord'),
+    );
+    expect(record.provider).toBe('aws.us_east_1');
+    expect(
+      resources(json, 'aws_route53_record').filter((r) => r.path.endsWith('CertificateValidationRecord')),
+    ).toHaveLength(1);
+    for (const validation of resources(json, 'aws_acm_certificate_validation')) {
+      expect(validation.validation_record_fqdns).toEqual([
+        ref(json, 'aws_route53_record', 'us-east-1/LoadBalancer/CertificateValidationRecord', 'fqdn'),
+      ]);
+    }
     expect(resources(synthPlatform(), 'aws_acm_certificate')).toEqual([]);
   });
 

@@ -18,6 +18,14 @@ export interface LoadBalancerCertificateProps {
   readonly domainName: string;
   /** ID of the public Route 53 hosted zone that receives the DNS validation record, e.g. `Z0123456789ABC`. */
   readonly hostedZoneId: string;
+  /**
+   * FQDN of a validation record another load balancer's certificate for the same domain already
+   * manages. ACM asks for the same CNAME for a domain in every region of an account, so one region
+   * owns the record and the others validate against it; two owners would delete it from under each
+   * other when one region is removed.
+   * @default - this load balancer creates and owns the validation record
+   */
+  readonly validationRecordFqdn?: string;
 }
 
 export interface LoadBalancerProps {
@@ -97,6 +105,8 @@ export class LoadBalancer extends Construct {
   public readonly httpsListener?: LbListener;
   /** The ACM certificate, with a certificate only. */
   public readonly certificate?: AcmCertificate;
+  /** FQDN of the DNS validation record the certificate is validated with, with a certificate only. */
+  public readonly validationRecordFqdn?: string;
 
   constructor(scope: Construct, id: string, props: LoadBalancerProps) {
     super(scope, id);
@@ -192,21 +202,25 @@ export class LoadBalancer extends Construct {
       tags: { Name: `${namePrefix}-alb` },
       lifecycle: { createBeforeDestroy: true },
     });
-    // One domain, so one validation option; the set is read through tolist(...)[0].
-    const option = this.certificate.domainValidationOptions.get(0);
-    const record = new Route53Record(this, 'CertificateValidationRecord', {
-      provider,
-      zoneId: domain.hostedZoneId,
-      name: option.resourceRecordName,
-      type: option.resourceRecordType,
-      records: [option.resourceRecordValue],
-      ttl: 60,
-      allowOverwrite: true,
-    });
+    if (domain.validationRecordFqdn) {
+      this.validationRecordFqdn = domain.validationRecordFqdn;
+    } else {
+      // One domain, so one validation option; the set is read through tolist(...)[0].
+      const option = this.certificate.domainValidationOptions.get(0);
+      this.validationRecordFqdn = new Route53Record(this, 'CertificateValidationRecord', {
+        provider,
+        zoneId: domain.hostedZoneId,
+        name: option.resourceRecordName,
+        type: option.resourceRecordType,
+        records: [option.resourceRecordValue],
+        ttl: 60,
+        allowOverwrite: true,
+      }).fqdn;
+    }
     const validation = new AcmCertificateValidation(this, 'CertificateValidation', {
       provider,
       certificateArn: this.certificate.arn,
-      validationRecordFqdns: [record.fqdn],
+      validationRecordFqdns: [this.validationRecordFqdn],
     });
     // Taking the ARN from the validation makes the listener wait until the certificate is issued.
     this.httpsListener = new LbListener(this, 'HttpsListener', {

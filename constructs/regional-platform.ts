@@ -28,6 +28,11 @@ export interface RegionalPlatformProps {
    * @default - no domain: HTTP only, no certificate
    */
   readonly hostedZoneId?: string;
+  /**
+   * The certificate validation record of the primary region, which every other region reuses.
+   * @default - this region creates the record (the primary region)
+   */
+  readonly certificateValidationRecordFqdn?: string;
   /** The AWS account ID (from the settings, or looked up when the settings omit it). */
   readonly accountId: string;
   /**
@@ -132,6 +137,7 @@ export class RegionalPlatform extends Construct {
           ? {
               domainName: `${settings.domain.recordName}.${settings.domain.zoneName}`,
               hostedZoneId: props.hostedZoneId,
+              validationRecordFqdn: props.certificateValidationRecordFqdn,
             }
           : undefined,
     });

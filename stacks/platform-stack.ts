@@ -121,6 +121,7 @@ export class PlatformStack extends TerraformStack {
         region,
         image: `${repositoryUrlFor(region.name)}:${settings.image.tag}`,
         hostedZoneId,
+        certificateValidationRecordFqdn: platforms.get(primary.name)?.loadBalancer.validationRecordFqdn,
         accountId,
         backupCopyTo:
           next === region.name
