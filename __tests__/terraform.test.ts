@@ -1,20 +1,64 @@
 /**
- * Whole-stack verification with Terraform itself: every stack of the dev and prod environments
- * validates against the real AWS provider schema and plans offline (mock credentials and a local
- * backend come from an override file in a scratch copy). One synthesis per environment and one
- * init per stack for the whole file; the stacks plan side by side.
+ * Whole-stack verification with Terraform itself: every stack of the dev and prod environments, and
+ * the platform stack of a third "stage" environment that turns on what they leave off (a domain
+ * with TLS, a third region, bidirectional replication, alarm emails, accelerator flow logs, an S3
+ * backend), validates against the real AWS provider schema and plans offline (mock credentials and
+ * a local backend come from an override file in a scratch copy). One synthesis per environment and
+ * one init per stack for the whole file; the stacks plan side by side.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { OfflineResult, PlanOutput, providerKeys } from '../test-support/offline-terraform';
-import { SynthesizedEnvironment, planStack, synthEnvironment } from '../test-support/environment';
+import {
+  CLI_CONFIG_FILE,
+  SynthesizedEnvironment,
+  planStack,
+  synthEnvironment,
+} from '../test-support/environment';
+import { marker, renderWithTerraform } from '../test-support/render';
+import { resources } from '../test-support/synth';
 
 const environments = ['dev', 'prod'] as const;
 const synthesized: Record<string, SynthesizedEnvironment> = {};
 const results: Record<string, OfflineResult> = {};
 
+const STAGE = {
+  app: 'fargate',
+  environment: 'stage',
+  accountId: '333333333333',
+  regions: [
+    { name: 'us-east-1', vpcCidr: '10.0.0.0/16', availabilityZones: ['us-east-1a', 'us-east-1b'] },
+    {
+      name: 'eu-west-1',
+      vpcCidr: '10.1.0.0/16',
+      availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+      trafficDialPercentage: 0,
+    },
+    {
+      name: 'ap-southeast-2',
+      vpcCidr: '10.2.0.0/20',
+      availabilityZones: ['ap-southeast-2a', 'ap-southeast-2b', 'ap-southeast-2c'],
+      acceleratorWeight: 50,
+    },
+  ],
+  image: { tag: '2.3.4' },
+  domain: { zoneName: 'example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ', recordName: 'shop' },
+  accelerator: { flowLogsBucket: 'acme-accelerator-logs' },
+  replication: { bidirectional: true, replicationTimeControl: true },
+  alarms: { emails: ['oncall@example.com'] },
+  backend: { type: 's3', bucket: 'acme-tfstate', region: 'us-east-1' },
+  service: { enableExecuteCommand: true },
+};
+
 beforeAll(async () => {
   const jobs: Array<Promise<void>> = [];
+  const stageDir = mkdtempSync(path.join(os.tmpdir(), 'config-stage-'));
+  writeFileSync(path.join(stageDir, 'stage.json'), JSON.stringify(STAGE));
+  synthesized.stage = synthEnvironment('stage', stageDir);
+  jobs.push(
+    planStack(synthesized.stage.stackDirs['fargate-stage']).then((r) => void (results['fargate-stage'] = r)),
+  );
   for (const environment of environments) {
     synthesized[environment] = synthEnvironment(environment);
     for (const [name, dir] of Object.entries(synthesized[environment].stackDirs)) {
@@ -23,6 +67,20 @@ beforeAll(async () => {
   }
   await Promise.all(jobs);
 });
+
+/** `aws_x.name` references in a resource's configuration expression at `path`. */
+function references(plan: PlanOutput, address: string, ...pathInExpressions: string[]): string[] {
+  const resource = plan.configuration.root_module.resources.find((r) => r.address === address) as unknown as {
+    expressions: Record<string, unknown>;
+  };
+  let node: unknown = resource.expressions;
+  for (const key of pathInExpressions) {
+    node = Array.isArray(node) ? node[0]?.[key] : (node as Record<string, unknown>)?.[key];
+  }
+  return ((node as { references?: string[] })?.references ?? []).filter((r) =>
+    /^aws_[a-z0-9_]+\.[^.]+$/.test(r),
+  );
+}
 
 function managed(plan: PlanOutput) {
   const keys = providerKeys(plan);
@@ -68,9 +126,9 @@ describe.each(environments)('the %s environment', (environment) => {
       expect(count('aws_flow_log')).toBe(1);
       expect(count('aws_default_security_group')).toBe(1);
     }
-    expect(changes.filter((change) => !change.providerKey?.match(/^aws\.(us_east_1|eu_west_1)$/))).toEqual(
-      [],
-    );
+    expect(
+      changes.filter((change) => !change.providerKey?.match(/^aws\.(us_east_1|eu_west_1|us_west_2)$/)),
+    ).toEqual([]);
   });
 
   it('plans the full platform in each region on that region’s provider', () => {
@@ -114,27 +172,16 @@ describe.each(environments)('the %s environment', (environment) => {
   it('wires each region’s service, load balancer and file system to that region’s subnets only', () => {
     const plan = results[stack].plan;
     const keys = providerKeys(plan);
-    const references = (address: string, ...path: string[]): string[] => {
-      const resource = plan.configuration.root_module.resources.find(
-        (r) => r.address === address,
-      ) as unknown as {
-        expressions: Record<string, unknown>;
-      };
-      let node: unknown = resource.expressions;
-      for (const key of path)
-        node = Array.isArray(node) ? node[0]?.[key] : (node as Record<string, unknown>)?.[key];
-      return ((node as { references?: string[] })?.references ?? []).filter((r) =>
-        /^aws_subnet\.[^.]+$/.test(r),
-      );
-    };
+    const subnetsOf = (address: string, ...at: string[]) =>
+      references(plan, address, ...at).filter((r) => r.startsWith('aws_subnet.'));
     for (const change of managed(plan)) {
       const subnets =
         change.type === 'aws_ecs_service'
-          ? references(change.address, 'network_configuration', 'subnets')
+          ? subnetsOf(change.address, 'network_configuration', 'subnets')
           : change.type === 'aws_lb'
-            ? references(change.address, 'subnets')
+            ? subnetsOf(change.address, 'subnets')
             : change.type === 'aws_efs_mount_target'
-              ? references(change.address, 'subnet_id')
+              ? subnetsOf(change.address, 'subnet_id')
               : undefined;
       if (!subnets) continue;
       expect(subnets.length).toBeGreaterThan(0);
@@ -165,6 +212,110 @@ describe.each(environments)('the %s environment', (environment) => {
     for (const dir of Object.values(synthesized[environment].stackDirs)) {
       expect(readdirSync(dir).filter((file) => file.includes('override'))).toEqual([]);
       expect(existsSync(path.join(dir, '.terraform'))).toBe(false);
+    }
+  });
+});
+
+describe.each(['dev', 'prod', 'stage'])('the global layer and observability of %s', (environment) => {
+  const stack = `fargate-${environment}`;
+
+  it('validates and plans with no warnings', () => {
+    expect(results[stack].validate).toMatchObject({ valid: true, error_count: 0, warning_count: 0 });
+  });
+
+  it('points each endpoint group at the load balancer of its own region', () => {
+    const plan = results[stack].plan;
+    const keys = providerKeys(plan);
+    const groups = managed(plan).filter((c) => c.type === 'aws_globalaccelerator_endpoint_group');
+    const regions = new Set<string>();
+    for (const group of groups) {
+      expect(group.providerKey).toBe('aws.us_west_2');
+      const region = String(group.change.after?.endpoint_group_region);
+      regions.add(region);
+      const loadBalancers = references(plan, group.address, 'endpoint_configuration', 'endpoint_id');
+      expect(loadBalancers).toHaveLength(1);
+      expect(`${region} -> ${keys.get(loadBalancers[0])}`).toBe(
+        `${region} -> aws.${region.replace(/-/g, '_')}`,
+      );
+    }
+    expect(regions.size).toBe(synthesized[environment].stacks[stack].provider?.aws.length ? regions.size : 0);
+    expect([...regions].sort()).toEqual(
+      (environment === 'stage'
+        ? ['ap-southeast-2', 'eu-west-1', 'us-east-1']
+        : ['eu-west-1', 'us-east-1']
+      ).sort(),
+    );
+  });
+
+  it('sends every alarm, and its recovery, to the topic of its own region', () => {
+    const plan = results[stack].plan;
+    const keys = providerKeys(plan);
+    const alarms = managed(plan).filter((c) => c.type === 'aws_cloudwatch_metric_alarm');
+    expect(alarms.length).toBe(6 * (environment === 'stage' ? 3 : 2));
+    for (const alarm of alarms) {
+      for (const actions of ['alarm_actions', 'ok_actions']) {
+        const topics = references(plan, alarm.address, actions);
+        expect(topics.map((t) => `${t.split('.')[0]} on ${keys.get(t)}`)).toEqual([
+          `aws_sns_topic on ${alarm.providerKey}`,
+        ]);
+      }
+    }
+  });
+
+  it('renders every dashboard to valid JSON keyed by its own region’s load balancer ARN suffix', () => {
+    const json = synthesized[environment].stacks[stack];
+    const dashboards = resources(json, 'aws_cloudwatch_dashboard');
+    expect(dashboards.length).toBe(environment === 'stage' ? 4 : 3);
+    const loadBalancers = Object.entries(json.resource?.aws_lb ?? {}).map(([name, lb]) => ({
+      name,
+      region: String(lb.provider).replace('aws.', '').replace(/_/g, '-'),
+    }));
+    for (const dashboard of dashboards) {
+      const body = JSON.parse(renderWithTerraform(String(dashboard.dashboard_body), CLI_CONFIG_FILE)) as {
+        widgets: Array<{ properties: { region?: string; metrics?: unknown[][] } }>;
+      };
+      expect(body.widgets.length).toBeGreaterThan(4);
+      for (const widget of body.widgets) {
+        for (const metric of widget.properties.metrics ?? []) {
+          const at = metric.indexOf('LoadBalancer');
+          if (at < 0 || metric[0] === '.') continue;
+          const region = widget.properties.region as string;
+          const own = loadBalancers
+            .filter((lb) => lb.region === region)
+            .map((lb) => marker('aws_lb', lb.name, 'arn_suffix'));
+          expect(own).toContain(metric[at + 1]);
+        }
+        if (widget.properties.metrics?.some((m) => m[0] === 'AWS/GlobalAccelerator')) {
+          expect(widget.properties.region).toBe('us-west-2');
+        }
+      }
+    }
+  });
+});
+
+describe('the stage variant', () => {
+  it('serves HTTPS in every region with one validation record, and an alias record to the accelerator', () => {
+    const changes = managed(results['fargate-stage'].plan);
+    expect(
+      changes.filter((c) => c.type === 'aws_acm_certificate').map((c) => c.change.after?.domain_name),
+    ).toEqual(['shop.example.com', 'shop.example.com', 'shop.example.com']);
+    const records = changes.filter((c) => c.type === 'aws_route53_record');
+    // The certificate validation CNAME (its type comes from ACM at apply) and the alias to the accelerator.
+    expect(records).toHaveLength(2);
+    expect(records.filter((r) => r.change.after?.type === 'A').map((r) => r.change.after?.name)).toEqual([
+      'shop.example.com',
+    ]);
+    expect(changes.filter((c) => c.type === 'aws_globalaccelerator_listener')).toHaveLength(2);
+  });
+
+  it('replicates the data buckets both ways and copies backups around the regions', () => {
+    const changes = managed(results['fargate-stage'].plan);
+    expect(changes.filter((c) => c.type === 'aws_s3_bucket_replication_configuration')).toHaveLength(3);
+    const plans = changes.filter((c) => c.type === 'aws_backup_plan');
+    expect(plans).toHaveLength(3);
+    for (const plan of plans) {
+      const rules = plan.change.after?.rule as Array<{ copy_action: unknown[] }>;
+      expect(rules.every((rule) => rule.copy_action.length === 1)).toBe(true);
     }
   });
 });

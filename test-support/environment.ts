@@ -16,12 +16,17 @@ export interface SynthesizedEnvironment {
   readonly stackDirs: Record<string, string>;
 }
 
-/** Synthesizes `config/<environment>.json` through the app's own entry logic. */
-export function synthEnvironment(environment: string): SynthesizedEnvironment {
+/**
+ * Synthesizes `<configDir>/<environment>.json` (default: the project's config/) through the app's
+ * own entry logic.
+ */
+export function synthEnvironment(environment: string, configDir?: string): SynthesizedEnvironment {
   const outdir = path.join(mkdtempSync(path.join(os.tmpdir(), `synth-${environment}-`)), 'cdktf.out');
   const errors: string[] = [];
   const code = run({
-    env: { PLATFORM_ENV: environment },
+    env: configDir
+      ? { PLATFORM_ENV: environment, PLATFORM_CONFIG_DIR: configDir }
+      : { PLATFORM_ENV: environment },
     projectRoot,
     outdir,
     stderr: (l) => errors.push(l),
@@ -44,5 +49,8 @@ export function synthEnvironment(environment: string): SynthesizedEnvironment {
 /** `terraform init`, `validate` and `plan` of one synthesized stack in a scratch folder. */
 export function planStack(stackDir: string): Promise<OfflineResult> {
   const work = mkdtempSync(path.join(os.tmpdir(), 'plan-'));
-  return validateAndPlan(stackDir, work, path.join(projectRoot, '.work', 'terraform', 'terraformrc'));
+  return validateAndPlan(stackDir, work, CLI_CONFIG_FILE);
 }
+
+/** The Terraform CLI configuration the test run's global setup wrote. */
+export const CLI_CONFIG_FILE = path.join(projectRoot, '.work', 'terraform', 'terraformrc');
