@@ -3,7 +3,11 @@
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: { main: 'main.ts', 'offline-plan': 'tools/offline-plan.ts' },
+  entryPoints: {
+    main: 'main.ts',
+    'offline-plan': 'tools/offline-plan.ts',
+    'export-hcl': 'tools/export-hcl.ts',
+  },
   outdir: 'dist',
   bundle: true,
   platform: 'node',
