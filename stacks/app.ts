@@ -1,5 +1,6 @@
 import { existsSync, rmSync } from 'node:fs';
-import { App } from 'cdktf';
+import { App, Aspects } from 'cdktf';
+import { PolicyPack, PolicyViolationError } from '../policies/policy-pack';
 import { ValidationError } from '../constructs/validation-error';
 import { SettingsError, loadEnvironmentSettings } from '../settings/load';
 import { Settings } from '../settings/schema';
@@ -12,12 +13,16 @@ export function stackNames(settings: Settings): { platform: string; simple: stri
   return { platform: base, simple: `${base}-simple` };
 }
 
-/** Builds every stack of one environment into `app`. */
-export function buildStacks(app: App, settings: Settings): void {
+/**
+ * Builds every stack of one environment into `app`, each checked by the security policy pack at
+ * synthesis; `report` receives one line per suppressed finding.
+ */
+export function buildStacks(app: App, settings: Settings, report?: (line: string) => void): void {
   const names = stackNames(settings);
-  new PlatformStack(app, names.platform, { settings });
+  const policies = new PolicyPack({ context: { environment: settings.environment }, report });
+  const platform = new PlatformStack(app, names.platform, { settings });
   const primary = settings.regions[0];
-  new SimpleFargateStack(app, names.simple, {
+  const simple = new SimpleFargateStack(app, names.simple, {
     region: primary.name,
     availabilityZone: primary.availabilityZones[0],
     accountId: settings.accountId,
@@ -25,6 +30,8 @@ export function buildStacks(app: App, settings: Settings): void {
     backend: settings.backend,
     tags: { ...settings.tags, app: settings.app, environment: settings.environment },
   });
+  Aspects.of(platform).add(policies);
+  Aspects.of(simple).add(policies);
 }
 
 export interface RunOptions {
@@ -52,7 +59,7 @@ export function run(options: RunOptions): number {
   try {
     const settings = loadEnvironmentSettings(options.env, options.projectRoot);
     app = new App({ outdir, skipValidation: false });
-    buildStacks(app, settings);
+    buildStacks(app, settings, options.stderr);
   } catch (error) {
     if (error instanceof SettingsError || error instanceof ValidationError) {
       // Nothing half-built stays behind: remove an output folder this run created.
@@ -63,6 +70,16 @@ export function run(options: RunOptions): number {
     }
     throw error;
   }
-  app.synth();
+  try {
+    app.synth();
+  } catch (error) {
+    if (error instanceof PolicyViolationError) {
+      if (!outdirExisted) rmSync(outdir, { recursive: true, force: true });
+      options.stderr(`error: ${error.message}`);
+      options.stderr('Nothing was synthesized.');
+      return 1;
+    }
+    throw error;
+  }
   return 0;
 }

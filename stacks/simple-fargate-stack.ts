@@ -2,6 +2,7 @@ import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
 import { EcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster';
 import { EcsService } from '@cdktf/provider-aws/lib/ecs-service';
 import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition';
@@ -17,6 +18,7 @@ import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { suppressPolicy } from '../policies/suppressions';
 import { providerAlias } from '../settings/regions';
 import { BackendSettings, stateBackend } from './backend';
 
@@ -82,6 +84,12 @@ export class SimpleFargateStack extends TerraformStack {
       mapPublicIpOnLaunch: true,
       tags: { Name: `${id}-public` },
     });
+    new DefaultSecurityGroup(this, 'DefaultSecurityGroup', { provider, vpcId: vpc.id });
+    suppressPolicy(
+      vpc,
+      'vpc-flow-logs',
+      "the seed's 8.8 example is a one-subnet demo without flow logs; the platform stack's VPCs have them",
+    );
     const internetGateway = new InternetGateway(this, 'InternetGateway', {
       provider,
       vpcId: vpc.id,
@@ -105,7 +113,7 @@ export class SimpleFargateStack extends TerraformStack {
       description: 'Admits HTTP on port 80 to the sample tasks',
       vpcId: vpc.id,
     });
-    new VpcSecurityGroupIngressRule(this, 'HttpIngress', {
+    const httpIngress = new VpcSecurityGroupIngressRule(this, 'HttpIngress', {
       provider,
       securityGroupId: securityGroup.id,
       description: 'HTTP from anywhere',
@@ -114,6 +122,11 @@ export class SimpleFargateStack extends TerraformStack {
       fromPort: 80,
       toPort: 80,
     });
+    suppressPolicy(
+      httpIngress,
+      'vpc-no-world-ingress',
+      "the seed's 8.8 example serves port 80 straight from its tasks' public IPs; it has no load balancer",
+    );
     new VpcSecurityGroupEgressRule(this, 'AllEgress', {
       provider,
       securityGroupId: securityGroup.id,
@@ -184,6 +197,12 @@ export class SimpleFargateStack extends TerraformStack {
       ]),
     });
 
+    suppressPolicy(
+      this.taskDefinition,
+      'ecs-readonly-root-filesystem',
+      'amazon/amazon-ecs-sample runs Apache httpd, which writes to its root filesystem',
+    );
+
     this.service = new EcsService(this, 'ECSService', {
       provider,
       name: 'MyService',
@@ -198,6 +217,12 @@ export class SimpleFargateStack extends TerraformStack {
       },
       dependsOn: [executionPolicy, internetGateway],
     });
+
+    suppressPolicy(
+      this.service,
+      'ecs-service-no-public-ip',
+      "the seed's 8.8 example runs its tasks in a public subnet with public IPs by design",
+    );
 
     new TerraformOutput(this, 'cluster_name', { staticId: true, value: this.cluster.name });
     new TerraformOutput(this, 'service_name', { staticId: true, value: this.service.name });

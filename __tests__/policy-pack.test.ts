@@ -1,0 +1,112 @@
+import { existsSync, mkdtempSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Aspects, Testing } from 'cdktf';
+import { Construct } from 'constructs';
+import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
+import { POLICY_PACK } from '../policies/pack';
+import { PolicyPack, PolicyViolationError, evaluatePolicies } from '../policies/policy-pack';
+import { SynthesizedStack } from '../policies/stack-view';
+import { suppressPolicy } from '../policies/suppressions';
+import { run } from '../stacks/app';
+import { PlatformStack } from '../stacks/platform-stack';
+import { synthEnvironment } from '../test-support/environment';
+import { testSettings } from '../test-support/synth';
+
+describe('the policy pack', () => {
+  it('maps every rule to a control, a severity, a title and a fix, with unique IDs', () => {
+    expect(POLICY_PACK.length).toBeGreaterThanOrEqual(35);
+    expect(new Set(POLICY_PACK.map((rule) => rule.id)).size).toBe(POLICY_PACK.length);
+    for (const rule of POLICY_PACK) {
+      expect(rule.control).toMatch(/^([A-Za-z0-9]+\.\d+|NIST [A-Z]{2}-\d+(\(\d+\))?)$/);
+      expect(['critical', 'high', 'medium', 'low']).toContain(rule.severity);
+      expect(rule.title.length).toBeGreaterThan(10);
+      expect(rule.fix.length).toBeGreaterThan(10);
+      expect(rule.appliesTo.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('has a test file with compliant and non-compliant cases for every rule', () => {
+    for (const rule of POLICY_PACK) {
+      expect(`${rule.id}: ${existsSync(path.join(__dirname, 'policies', `${rule.id}.test.ts`))}`).toBe(
+        `${rule.id}: true`,
+      );
+    }
+  });
+
+  it.each(['dev', 'prod'])(
+    'finds no violation in the %s environment, and lists the suppressions',
+    (environment) => {
+      // GIVEN the synthesized environment WHEN the pack evaluates each stack THEN
+      const { stacks } = synthEnvironment(environment);
+      const platform = evaluatePolicies(stacks[`fargate-${environment}`] as SynthesizedStack, {
+        environment,
+      });
+      expect(platform.violations).toEqual([]);
+      expect(platform.suppressed).toEqual([]);
+    },
+  );
+
+  it('fails synthesis on a violation, naming the construct path, the control and the fix', () => {
+    // GIVEN a platform stack with an unencrypted topic added in a region
+    const stack = new PlatformStack(Testing.app(), 'fargate-test', {
+      settings: testSettings({ accountId: '123456789012' }),
+    });
+    const region = stack.regions.get('us-east-1') as Construct;
+    new SnsTopic(region, 'Plain', { provider: stack.providers.get('us-east-1'), name: 'plain' });
+    Aspects.of(stack).add(new PolicyPack({ context: { environment: 'test' }, report: () => undefined }));
+    // WHEN synthesized THEN
+    expect(() => Testing.fullSynth(stack)).toThrow(PolicyViolationError);
+    expect(() => Testing.fullSynth(stack)).toThrow(
+      /\[SNS\.1 medium\] sns-encrypted at fargate-test\/us-east-1\/Plain \(aws_sns_topic\.us-east-1_Plain_[0-9A-F]+\): SNS topics should be encrypted with KMS\. Fix: set kms_master_key_id/,
+    );
+  });
+
+  it('accepts a suppressed finding and reports it with its reason', () => {
+    // GIVEN the same violation, suppressed on the region
+    const stack = new PlatformStack(Testing.app(), 'fargate-test', {
+      settings: testSettings({ accountId: '123456789012' }),
+    });
+    const region = stack.regions.get('us-east-1') as Construct;
+    new SnsTopic(region, 'Plain', { provider: stack.providers.get('us-east-1'), name: 'plain' });
+    suppressPolicy(region, 'sns-encrypted', 'test fixture: a topic that never carries data');
+    const lines: string[] = [];
+    Aspects.of(stack).add(
+      new PolicyPack({ context: { environment: 'test' }, report: (line) => lines.push(line) }),
+    );
+    // WHEN synthesized THEN no error, one line
+    expect(() => Testing.fullSynth(stack)).not.toThrow();
+    expect(lines).toEqual([
+      'policy: suppressed sns-encrypted [SNS.1] at fargate-test/us-east-1/Plain (suppressed on fargate-test/us-east-1): test fixture: a topic that never carries data',
+    ]);
+  });
+
+  it('refuses a suppression without a real reason', () => {
+    const stack = new PlatformStack(Testing.app(), 'fargate-test', { settings: testSettings() });
+    expect(() => suppressPolicy(stack, 'sns-encrypted', 'because')).toThrow(
+      'suppressPolicy: the reason for suppressing sns-encrypted at fargate-test is "because"; write why the finding is acceptable (at least 20 characters)',
+    );
+  });
+
+  it('lists the seed example’s suppressions, with their reasons, in the output of every synth', () => {
+    // GIVEN the app WHEN it synthesizes dev
+    const lines: string[] = [];
+    const outdir = path.join(mkdtempSync(path.join(os.tmpdir(), 'policy-')), 'out');
+    const code = run({
+      env: {},
+      projectRoot: path.resolve(__dirname, '..'),
+      outdir,
+      stderr: (l) => lines.push(l),
+    });
+    // THEN it succeeds and names each deliberate finding of the seed's example and why it is accepted
+    expect(code).toBe(0);
+    const suppressed = lines.filter((line) => line.startsWith('policy: suppressed'));
+    expect(suppressed.map((line) => line.split(' ')[2]).sort()).toEqual([
+      'ecs-readonly-root-filesystem',
+      'ecs-service-no-public-ip',
+      'vpc-flow-logs',
+      'vpc-no-world-ingress',
+    ]);
+    for (const line of suppressed) expect(line).toMatch(/at fargate-dev-simple\/\S+: .{20,}/);
+  });
+});
