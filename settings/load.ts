@@ -17,24 +17,70 @@ export const ENVIRONMENT_VARIABLE = 'PLATFORM_ENV';
 export const CONFIG_DIR_VARIABLE = 'PLATFORM_CONFIG_DIR';
 export const DEFAULT_ENVIRONMENT = 'dev';
 
+/** `regions[1].vpcCidr`; keys that are not plain words are quoted: `tags["a b"]`. */
 function formatPath(segments: readonly PropertyKey[]): string {
   return segments
-    .map((segment, index) =>
-      typeof segment === 'number' ? `[${segment}]` : `${index === 0 ? '' : '.'}${String(segment)}`,
-    )
+    .map((segment, index) => {
+      if (typeof segment === 'number') return `[${segment}]`;
+      const key = String(segment);
+      if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(key)) return `[${JSON.stringify(key)}]`;
+      return `${index === 0 ? '' : '.'}${key}`;
+    })
     .join('');
 }
 
+/** A value as JSON, shortened, with every control and line-separator character escaped. */
 function formatValue(value: unknown): string {
   if (value === undefined) return 'nothing';
-  const json = JSON.stringify(value);
+  const json = (JSON.stringify(value) ?? String(value)).replace(
+    // eslint-disable-next-line no-control-regex -- escaping control characters is the point
+    /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
   return json.length > 80 ? `${json.slice(0, 77)}...` : json;
+}
+
+/** Deepest nesting of arrays and objects, counted without recursion. */
+function nestingDepth(value: unknown): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length) {
+    const [node, depth] = stack.pop() as [unknown, number];
+    if (node === null || typeof node !== 'object') continue;
+    deepest = Math.max(deepest, depth + 1);
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
+/** Settings nest at most this deep (backup.vaultLock, regions[].availabilityZones[]). */
+const MAX_DEPTH = 8;
+
+/**
+ * Strings the app passes to cdktf and Terraform verbatim: Terraform would evaluate `${...}` and
+ * `%{...}`, and cdktf would resolve its own token markers, so a setting could inject expressions.
+ */
+function findInjection(
+  value: unknown,
+  at: PropertyKey[] = [],
+): { path: PropertyKey[]; value: string } | undefined {
+  if (typeof value === 'string') {
+    return /\$\{|%\{|#\{|TfToken\[/.test(value) ? { path: at, value } : undefined;
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const [key, child] of Object.entries(value)) {
+      const found =
+        findInjection(key, [...at, Array.isArray(value) ? Number(key) : key]) ??
+        findInjection(child, [...at, Array.isArray(value) ? Number(key) : key]);
+      if (found) return found;
+    }
+  }
+  return undefined;
 }
 
 function formatIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') {
-    const place = issue.path.length ? `${formatPath(issue.path)}.` : '';
-    return `${issue.keys.map((key) => `${place}${key}`).join(', ')}: ${issue.message}`;
+    return `${issue.keys.map((key) => formatPath([...issue.path, key])).join(', ')}: ${issue.message}`;
   }
   const where = issue.path.length ? formatPath(issue.path) : '(top level)';
   if (issue.code === 'invalid_type' && issue.input === undefined) {
@@ -43,10 +89,17 @@ function formatIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'custom' && issue.params?.missing === true) {
     return `${where}: got nothing; ${issue.message}`;
   }
-  // Some issues (a union's discriminator) carry the enclosing object: show the value at the path.
+  if (issue.code === 'custom' && issue.params && 'value' in issue.params) {
+    return `${where}: got ${formatValue(issue.params.value)}; ${issue.message}`;
+  }
+  // A union's discriminator issue carries the enclosing object: show the value at the path.
   const last = issue.path[issue.path.length - 1];
   const input =
-    issue.input !== null && typeof issue.input === 'object' && typeof last === 'string' && last in issue.input
+    issue.code === 'invalid_union' &&
+    issue.input !== null &&
+    typeof issue.input === 'object' &&
+    typeof last === 'string' &&
+    Object.hasOwn(issue.input, last)
       ? (issue.input as Record<string, unknown>)[last]
       : issue.input;
   return `${where}: got ${formatValue(input)}; ${issue.message}`;
@@ -57,11 +110,24 @@ function formatIssue(issue: z.core.$ZodIssue): string {
  * is a file, the environment inside must match the file's name.
  */
 export function parseSettings(raw: unknown, source: string): Settings {
+  const depth = nestingDepth(raw);
+  if (depth > MAX_DEPTH) {
+    throw new SettingsError(
+      `${source}: invalid settings\n  (top level): got ${Array.isArray(raw) ? 'an array' : 'an object'} nested ${depth} levels deep; settings nest at most ${MAX_DEPTH} levels`,
+    );
+  }
   const result = settingsSchema.safeParse(raw, { reportInput: true });
   if (!result.success) {
     const lines = result.error.issues.map((issue) => `  ${formatIssue(issue)}`);
     throw new SettingsError(`${source}: invalid settings\n${lines.join('\n')}`);
   }
+  const injection = findInjection(raw);
+  if (injection) {
+    throw new SettingsError(
+      `${source}: invalid settings\n  ${injection.path.length ? formatPath(injection.path) : '(top level)'}: got ${formatValue(injection.value)}; settings may not contain "\${", "%{", "#{" or "TfToken[": Terraform and cdktf would evaluate them as expressions`,
+    );
+  }
+
   const expected = path.basename(source, '.json');
   if (source.endsWith('.json') && result.data.environment !== expected) {
     throw new SettingsError(
@@ -81,9 +147,10 @@ export function loadSettingsFile(file: string, displayName = file): Settings {
   }
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
-    throw new SettingsError(`${displayName}: not valid JSON (${(error as Error).message})`);
+    const reason = formatValue((error as Error).message.split('\n')[0]).slice(1, -1);
+    throw new SettingsError(`${displayName}: not valid JSON (${reason})`);
   }
   return parseSettings(raw, displayName);
 }

@@ -8,6 +8,9 @@ export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
+/** Characters AWS allows in tag keys and values. */
+const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+
 /** Tag keys the stack sets itself on every resource through the providers' default tags. */
 export const RESERVED_TAG_KEYS = ['app', 'environment', 'managed-by'] as const;
 
@@ -31,11 +34,82 @@ type RefinementContext = Parameters<Parameters<z.ZodType['superRefine']>[0]>[1];
 
 /** Adds a settings problem at `path`; an undefined `input` is reported as missing. */
 function problem(ctx: RefinementContext, path: PropertyKey[], input: unknown, message: string): void {
+  // The value travels in params: zod replaces a null or undefined issue input with the parent object.
   ctx.addIssue(
     input === undefined
       ? { code: 'custom', path, message, params: { missing: true } }
-      : { code: 'custom', path, input, message },
+      : { code: 'custom', path, input, message, params: { value: input } },
   );
+}
+
+/** AWS Backup's limits, checked here so a bad rule is reported as a setting of the file. */
+function checkBackup(
+  backup: { rules: BackupRuleSettings[]; vaultLock?: { minRetentionDays: number; maxRetentionDays: number } },
+  ctx: RefinementContext,
+): void {
+  const names = new Map<string, number>();
+  backup.rules.forEach((rule, index) => {
+    const at = (field: string) => ['backup', 'rules', index, field];
+    if (!/^[A-Za-z0-9_.-]{1,50}$/.test(rule.name)) {
+      problem(ctx, at('name'), rule.name, 'expected 1 to 50 of A-Z a-z 0-9 _ . -');
+    } else if (names.has(rule.name)) {
+      problem(ctx, at('name'), rule.name, `already used by backup.rules[${names.get(rule.name)}]`);
+    }
+    names.set(rule.name, index);
+    const cron = /^cron\((\S+) (\S+) (\S+) (\S+) (\S+) (\S+)\)$/.exec(rule.scheduleExpression);
+    if (!cron || (cron[3] === '?') === (cron[5] === '?') || !/^\d{1,2}$/.test(cron[1])) {
+      problem(
+        ctx,
+        at('scheduleExpression'),
+        rule.scheduleExpression,
+        'expected cron(minute hour day-of-month month day-of-week year) with a single minute and exactly one of day-of-month and day-of-week "?", e.g. cron(0 5 ? * * *)',
+      );
+    }
+    if (rule.startWindowMinutes < 60) {
+      problem(ctx, at('startWindowMinutes'), rule.startWindowMinutes, 'AWS Backup needs at least 60 minutes');
+    }
+    if (rule.completionWindowMinutes < rule.startWindowMinutes + 60) {
+      problem(
+        ctx,
+        at('completionWindowMinutes'),
+        rule.completionWindowMinutes,
+        `must be at least startWindowMinutes + 60 (${rule.startWindowMinutes + 60})`,
+      );
+    }
+    if (rule.deleteAfterDays < 1 || rule.deleteAfterDays > 36500) {
+      problem(ctx, at('deleteAfterDays'), rule.deleteAfterDays, 'use 1 to 36500 days');
+    } else if (
+      rule.coldStorageAfterDays !== undefined &&
+      rule.deleteAfterDays < rule.coldStorageAfterDays + 90
+    ) {
+      problem(
+        ctx,
+        at('deleteAfterDays'),
+        rule.deleteAfterDays,
+        `recovery points stay 90 days in cold storage: use at least coldStorageAfterDays + 90 (${rule.coldStorageAfterDays + 90})`,
+      );
+    }
+    const lock = backup.vaultLock;
+    if (
+      lock &&
+      (rule.deleteAfterDays < lock.minRetentionDays || rule.deleteAfterDays > lock.maxRetentionDays)
+    ) {
+      problem(
+        ctx,
+        at('deleteAfterDays'),
+        rule.deleteAfterDays,
+        `the vault lock keeps recovery points ${lock.minRetentionDays} to ${lock.maxRetentionDays} days; backups outside that would fail`,
+      );
+    }
+  });
+  if (backup.vaultLock && backup.vaultLock.maxRetentionDays < backup.vaultLock.minRetentionDays) {
+    problem(
+      ctx,
+      ['backup', 'vaultLock', 'maxRetentionDays'],
+      backup.vaultLock.maxRetentionDays,
+      `must be at least minRetentionDays (${backup.vaultLock.minRetentionDays})`,
+    );
+  }
 }
 
 /** Number of /24 blocks a VPC must hold: x.y.0.0 stays free, then one public and one private per AZ. */
@@ -74,7 +148,7 @@ const imageSchema = settingsObject({
    */
   repositoryUri: z
     .string()
-    .regex(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+$/, {
+    .regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)+$/, {
       error: 'expected an image repository without a tag, e.g. public.ecr.aws/nginx/nginx',
     })
     .optional(),
@@ -94,7 +168,13 @@ const taskSchema = settingsObject({
   /** Port the container listens on; the ALB's target group forwards to it. */
   containerPort: z.number().int().min(1).max(65535).default(80),
   /** Container health check command, e.g. ["CMD-SHELL", "curl -f http://localhost/ || exit 1"]; none by default. */
-  healthCheckCommand: z.array(z.string()).min(2).optional(),
+  healthCheckCommand: z
+    .array(z.string())
+    .min(2)
+    .refine((command) => ['CMD', 'CMD-SHELL'].includes(command[0]), {
+      error: 'expected ["CMD", executable, args...] or ["CMD-SHELL", "shell command"]',
+    })
+    .optional(),
   /** Mount the container's root filesystem read-only. */
   readonlyRootFilesystem: z.boolean().default(true),
   /** Absolute paths given writable task storage when the root filesystem is read-only. */
@@ -109,11 +189,11 @@ const taskSchema = settingsObject({
 
 const serviceSchema = settingsObject({
   /** Tasks at creation; autoscaling owns the count afterwards. */
-  desiredCount: z.number().int().min(0).default(2),
+  desiredCount: z.number().int().min(0).max(1000).default(2),
   /** Autoscaling minimum. */
-  minCapacity: z.number().int().min(0).default(2),
+  minCapacity: z.number().int().min(0).max(1000).default(2),
   /** Autoscaling maximum. */
-  maxCapacity: z.number().int().min(1).default(10),
+  maxCapacity: z.number().int().min(1).max(1000).default(10),
   /** Target average CPU utilization, percent. */
   cpuTargetPercent: z.number().min(1).max(100).default(70),
   /** Target average memory utilization, percent. */
@@ -208,6 +288,8 @@ const backupRuleSchema = settingsObject({
   coldStorageAfterDays: z.number().int().optional(),
 });
 
+type BackupRuleSettings = z.output<typeof backupRuleSchema>;
+
 const backupSchema = settingsObject({
   /** Backup rules; the seed's daily (30 days) and weekly (90 days) rules by default. */
   rules: z
@@ -262,6 +344,7 @@ const alarmsSchema = settingsObject({
   periodSeconds: z
     .number()
     .int()
+    .max(86400)
     .refine((period) => [10, 20, 30].includes(period) || (period > 0 && period % 60 === 0), {
       error: 'CloudWatch takes a period of 10, 20, 30 or a multiple of 60 seconds',
     })
@@ -297,7 +380,12 @@ const backendSchema = z
         /** `lockfile`: Terraform's native S3 lock file (Terraform >= 1.10); `dynamodb`: a DynamoDB lock table. */
         locking: z.enum(['lockfile', 'dynamodb']).default('lockfile'),
         /** DynamoDB lock table (with locking "dynamodb"). */
-        dynamodbTable: z.string().min(3).max(255).optional(),
+        dynamodbTable: z
+          .string()
+          .regex(/^[A-Za-z0-9_.-]{3,255}$/, {
+            error: 'expected a DynamoDB table name (3 to 255 of A-Z a-z 0-9 _ . -)',
+          })
+          .optional(),
         /** KMS key (ARN or alias) encrypting the state objects; S3's default encryption otherwise. */
         kmsKeyId: z.string().optional(),
       }),
@@ -376,21 +464,39 @@ export const settingsSchema = settingsObject({
   backend: backendSchema,
   /** Extra tags for every resource. */
   tags: z
-    .record(z.string(), z.string().max(256, { error: 'tag values are at most 256 characters' }))
+    .unknown()
     .superRefine((tags, ctx) => {
-      for (const key of Object.keys(tags)) {
-        const reason =
-          key.length > 128
-            ? 'tag keys are at most 128 characters'
-            : key.toLowerCase().startsWith('aws:')
-              ? 'tag keys may not start with "aws:"'
-              : (RESERVED_TAG_KEYS as readonly string[]).includes(key)
-                ? `tag key is reserved; the stack sets ${RESERVED_TAG_KEYS.join(', ')} itself`
-                : undefined;
-        if (reason) problem(ctx, [key], key, reason);
+      if (tags === undefined) return;
+      if (tags === null || typeof tags !== 'object' || Array.isArray(tags)) {
+        problem(ctx, [], tags, 'expected an object of tag keys to string values');
+        return;
+      }
+      // Checked by hand, over own keys only: a record schema trips over keys such as "constructor"
+      // and drops "__proto__" unchecked.
+      for (const [key, value] of Object.entries(tags)) {
+        const keyProblem =
+          key.length < 1 || key.length > 128
+            ? 'tag keys are 1 to 128 characters'
+            : !TAG_TEXT.test(key)
+              ? 'tag keys take letters, digits, spaces and _ . : / = + - @'
+              : key.toLowerCase().startsWith('aws:')
+                ? 'tag keys may not start with "aws:"'
+                : (RESERVED_TAG_KEYS as readonly string[]).includes(key)
+                  ? `tag key is reserved; the stack sets ${RESERVED_TAG_KEYS.join(', ')} itself`
+                  : undefined;
+        if (keyProblem) problem(ctx, [key], key, keyProblem);
+        else if (typeof value !== 'string') problem(ctx, [key], value, 'expected a string tag value');
+        else if (value.length > 256 || !TAG_TEXT.test(value)) {
+          problem(
+            ctx,
+            [key],
+            value,
+            'tag values are at most 256 letters, digits, spaces and _ . : / = + - @',
+          );
+        }
       }
     })
-    .default({}),
+    .transform((tags) => Object.fromEntries(Object.entries(tags ?? {})) as Record<string, string>),
 }).superRefine((settings, ctx) => {
   const seen = new Map<string, number>();
   settings.regions.forEach((region, index) => {
@@ -544,7 +650,46 @@ export const settingsSchema = settingsObject({
       `must not start with "${reservedPrefix}": AWS reserves it in load balancer, security group or bucket names, which start with the app name`,
     );
   }
+  checkBackup(settings.backup, ctx);
+  const emails = new Map<string, number>();
+  settings.alarms.emails.forEach((email, index) => {
+    const first = emails.get(email.toLowerCase());
+    if (first !== undefined)
+      problem(ctx, ['alarms', 'emails', index], email, `already listed at alarms.emails[${first}]`);
+    emails.set(email.toLowerCase(), index);
+  });
+  const { periodSeconds, evaluationPeriods } = settings.alarms;
+  const windowLimit = periodSeconds < 3600 ? 86400 : 604800;
+  if (periodSeconds * evaluationPeriods > windowLimit) {
+    problem(
+      ctx,
+      ['alarms', 'evaluationPeriods'],
+      evaluationPeriods,
+      `${evaluationPeriods} periods of ${periodSeconds} s exceed CloudWatch's ${windowLimit / 3600} hours; use at most ${Math.floor(windowLimit / periodSeconds)}`,
+    );
+  }
+  if (settings.domain) {
+    const fqdn = `${settings.domain.recordName}.${settings.domain.zoneName}`;
+    if (fqdn.length > 253) {
+      problem(
+        ctx,
+        ['domain', 'zoneName'],
+        settings.domain.zoneName,
+        `${settings.domain.recordName}.<zoneName> would be ${fqdn.length} characters; DNS names are at most 253`,
+      );
+    }
+  }
   settings.task.writablePaths.forEach((writable, index) => {
+    if (writable.split('/').some((segment) => segment === '.' || segment === '..')) {
+      problem(
+        ctx,
+        ['task', 'writablePaths', index],
+        writable,
+        'use a normalized absolute path, without . or .. segments',
+      );
+    } else if (settings.task.writablePaths.indexOf(writable) !== index) {
+      problem(ctx, ['task', 'writablePaths', index], writable, 'listed twice');
+    }
     if (writable === '/mnt/efs' || writable.startsWith('/mnt/efs/')) {
       problem(
         ctx,

@@ -1,0 +1,387 @@
+// Property-based tests of hostile settings files: whatever is wrong with config/<env>.json, the app
+// exits 1 with one clear message naming the file and the setting, prints no stack trace and leaves
+// no output folder behind. fast-check prints the seed of a failing run; FC_SEED=<seed> replays it.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import fc from 'fast-check';
+import { SettingsError, parseSettings } from '../settings/load';
+import { run } from '../stacks/app';
+import {
+  BrokenFile,
+  CDKTF_STRING_TOKEN,
+  DEV_SETTINGS,
+  DEV_SETTINGS_TEXT,
+  FULL_SETTINGS,
+  Json,
+  SettingPath,
+  SettingsMutation,
+  brokenFile,
+  settingsMutation,
+  withSetting,
+} from '../test-support/settings-arbitraries';
+
+const root = path.resolve(__dirname, '..');
+let scratch: string;
+
+beforeAll(() => {
+  scratch = mkdtempSync(path.join(os.tmpdir(), 'settings-properties-'));
+  if (process.env.FC_SEED) fc.configureGlobal({ seed: Number(process.env.FC_SEED) });
+});
+
+afterAll(() => {
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+interface Outcome {
+  /** run()'s exit code, or the error it let escape. */
+  readonly code: number | Error;
+  /** Everything written to stderr, one entry per call. */
+  readonly stderr: string[];
+  /** The settings file, as the messages name it. */
+  readonly file: string;
+  /** The output folder run() was given. */
+  readonly outdir: string;
+}
+
+/** Writes `text` as dev.json in a fresh settings folder and runs the app in-process on it. */
+function runOn(text: string): Outcome {
+  const dir = mkdtempSync(path.join(scratch, 'config-'));
+  const file = path.join(dir, 'dev.json');
+  writeFileSync(file, text);
+  const outdir = path.join(dir, 'out');
+  const stderr: string[] = [];
+  let code: number | Error;
+  try {
+    code = run({
+      env: { PLATFORM_ENV: 'dev', PLATFORM_CONFIG_DIR: dir },
+      projectRoot: root,
+      outdir,
+      stderr: (line) => stderr.push(line),
+    });
+  } catch (error) {
+    code = error as Error;
+  }
+  return { code, stderr, file, outdir };
+}
+
+function settingsText(settings: unknown): string {
+  return JSON.stringify(settings, null, 2);
+}
+
+/** Whether the settings validation accepts the file (the app then goes on to build the stacks). */
+function accepted(text: string): boolean {
+  try {
+    parseSettings(JSON.parse(text), 'dev.json');
+    return true;
+  } catch (error) {
+    if (error instanceof SettingsError) return false;
+    throw error;
+  }
+}
+
+/** A line of a stack trace: `    at fn (file:line:col)`, or an `Error:`/`TypeError:` header. */
+const STACK_TRACE_LINE = /^\s*at\s|^[A-Z]\w*Error\b/;
+/** Whether `text` has control characters other than line breaks (a terminal would act on them). */
+function hasRawControlCharacter(text: string): boolean {
+  return /\p{Cc}/u.test(text.replace(/\n/g, ''));
+}
+
+/** The contract for every file the app refuses: exit 1, one message, no trace, no output. */
+function expectCleanRefusal(outcome: Outcome): string[] {
+  if (outcome.code instanceof Error) {
+    throw new Error(`run() threw instead of reporting: ${outcome.code.stack}`);
+  }
+  expect(outcome.code).toBe(1);
+  expect(outcome.stderr).toHaveLength(2);
+  expect(outcome.stderr[1]).toBe('Nothing was synthesized.');
+  const lines = outcome.stderr.join('\n').split('\n');
+  expect(lines[0]).toMatch(/^error: /);
+  expect(lines.filter((line) => STACK_TRACE_LINE.test(line))).toEqual([]);
+  expect(existsSync(outcome.outdir)).toBe(false);
+  return lines;
+}
+
+/** Paths of the issue lines (`  regions[1].vpcCidr: got ...`; unknown keys may list several). */
+function issuePaths(lines: string[]): string[] {
+  return lines
+    .slice(1, -1)
+    .filter((line) => line.startsWith('  '))
+    .flatMap((line) => line.slice(2, line.indexOf(': ')).split(', '));
+}
+
+/**
+ * Settings checked together: breaking the key may be reported on these instead (indices written
+ * `[]`; `x.*` is any setting below x). E.g. a valid but different task.cpu makes task.memoryMiB wrong.
+ */
+const REPORTED_WITH: Record<string, readonly string[]> = {
+  environment: ['natGateways', 'image.tag', 'app'],
+  'task.cpu': ['task.memoryMiB'],
+  'task.containerPort': ['app'],
+  'service.minCapacity': ['service.desiredCount'],
+  'service.maxCapacity': ['service.desiredCount'],
+  'efs.throughputMode': ['efs.provisionedThroughputMibps'],
+  'image.repositoryUri': ['image.tag'],
+  'domain.createZone': ['domain.hostedZoneId'],
+  'backend.type': ['backend.*'],
+  'backend.locking': ['backend.dynamodbTable'],
+  'regions[].name': ['regions[].name', 'regions[].availabilityZones[]'],
+  'regions[].vpcCidr': ['regions[].vpcCidr'],
+  'regions[].availabilityZones': ['regions[].vpcCidr'],
+  'regions[].availabilityZones[]': ['regions[].vpcCidr'],
+  'backup.rules[].startWindowMinutes': ['backup.rules[].completionWindowMinutes'],
+  'backup.rules[].coldStorageAfterDays': ['backup.rules[].deleteAfterDays'],
+  'backup.vaultLock.minRetentionDays': [
+    'backup.rules[].deleteAfterDays',
+    'backup.vaultLock.maxRetentionDays',
+  ],
+  'backup.vaultLock.maxRetentionDays': ['backup.rules[].deleteAfterDays'],
+  'alarms.periodSeconds': ['alarms.evaluationPeriods'],
+  'domain.recordName': ['domain.zoneName'],
+};
+
+const withoutIndices = (setting: string) => setting.replace(/\[\d+\]/g, '[]');
+const isBelow = (setting: string, ancestor: string) =>
+  setting.startsWith(`${ancestor}.`) || setting.startsWith(`${ancestor}[`);
+
+/** Whether an issue at `reported` names the broken setting `broken`. */
+function namesSetting(reported: string, broken: string): boolean {
+  if (reported === broken || isBelow(reported, broken) || isBelow(broken, reported)) return true;
+  return (REPORTED_WITH[withoutIndices(broken)] ?? []).some((related) =>
+    related.endsWith('.*')
+      ? isBelow(withoutIndices(reported), related.slice(0, -2))
+      : withoutIndices(reported) === related,
+  );
+}
+
+describe('hostile settings files', () => {
+  it('are refused naming the file and the broken setting, without a trace or an output folder', () => {
+    fc.assert(
+      fc.property(settingsMutation, (mutation: SettingsMutation) => {
+        // GIVEN valid settings with one setting broken, which the validation refuses
+        const text = settingsText(mutation.settings);
+        fc.pre(!accepted(text));
+        // WHEN the app runs on them
+        const outcome = runOn(text);
+        // THEN one clean refusal that names the file and the setting
+        const lines = expectCleanRefusal(outcome);
+        expect(lines[0]).toBe(`error: ${outcome.file}: invalid settings`);
+        const issues = lines.slice(1, -1);
+        expect(issues.length).toBeGreaterThan(0);
+        // (an unknown key "" prints as an empty path: `  : unknown setting ""`)
+        for (const issue of issues) expect(issue).toMatch(/^ {2}.*: (got |missing; |unknown setting )/);
+        expect(hasRawControlCharacter(lines.join('\n'))).toBe(false);
+        const reported = issuePaths(lines);
+        const named =
+          reported.some((setting) => namesSetting(setting, mutation.path)) ||
+          issues.some((issue) => issue.includes(`${mutation.path} `));
+        if (!named) {
+          throw new Error(`${mutation.description}: no issue names ${mutation.path}:\n${lines.join('\n')}`);
+        }
+      }),
+      { numRuns: 250 },
+    );
+  });
+
+  it('report an unknown key with its full path and the keys allowed there', () => {
+    fc.assert(
+      fc.property(
+        settingsMutation.filter((mutation) => mutation.unknownKey === true),
+        (mutation: SettingsMutation) => {
+          // GIVEN valid settings with a key no setting has (tags take any key, so may accept it)
+          const text = settingsText(mutation.settings);
+          fc.pre(!accepted(text));
+          // WHEN the app runs THEN the key is reported at its place, with what is allowed there
+          const lines = expectCleanRefusal(runOn(text));
+          const line = lines.find((issue) => issue.startsWith(`  ${mutation.path}: `));
+          expect(line).toBeDefined();
+          expect(line).toMatch(/: (unknown setting ".*"; allowed here: \w+|got )/s);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it('that are not a JSON object are refused naming the file', () => {
+    fc.assert(
+      fc.property(brokenFile, (broken: BrokenFile) => {
+        // GIVEN a file that is not JSON, or JSON that is not an object WHEN the app runs
+        const outcome = runOn(broken.text);
+        // THEN
+        const lines = expectCleanRefusal(outcome);
+        // (JSON.parse's message may quote the file over several lines: pinned below)
+        expect(lines[0]).toMatch(
+          new RegExp(`^error: ${escapeRegExp(outcome.file)}: (not valid JSON \\(|invalid settings$)`),
+        );
+        if (lines[0].endsWith('invalid settings')) expect(lines[1]).toMatch(/^ {2}\(top level\): got /);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('that the validation accepts either synthesize or are refused cleanly, never crash', () => {
+    fc.assert(
+      fc.property(settingsMutation, (mutation: SettingsMutation) => {
+        // GIVEN a hostile value the settings validation lets through
+        const text = settingsText(mutation.settings);
+        fc.pre(accepted(text));
+        // WHEN the app runs on it
+        const outcome = runOn(text);
+        // THEN it synthesizes, or a construct refuses the value with one clean message
+        if (outcome.code === 0) {
+          expect(existsSync(path.join(outcome.outdir, 'manifest.json'))).toBe(true);
+        } else {
+          expectCleanRefusal(outcome);
+        }
+        rmSync(path.dirname(outcome.file), { recursive: true, force: true });
+      }),
+      { numRuns: 6 },
+    );
+  });
+});
+
+describe('hostile settings files through the real entry point', () => {
+  it('exit 1 with the message and no stack trace', () => {
+    // GIVEN the built app and five generated invalid files (a fixed sample, so the run is stable)
+    const build = spawnSync('node', ['scripts/build.mjs'], { cwd: root, encoding: 'utf8' });
+    expect(build.status).toBe(0);
+    const mutations = fc
+      .sample(settingsMutation, { seed: 20250101, numRuns: 200 })
+      .map((mutation) => settingsText(mutation.settings))
+      .filter((text) => !accepted(text))
+      .slice(0, 4);
+    const texts = [...mutations, fc.sample(brokenFile, { seed: 20250101, numRuns: 1 })[0].text];
+    expect(texts).toHaveLength(5);
+    for (const text of texts) {
+      const dir = mkdtempSync(path.join(scratch, 'entry-'));
+      writeFileSync(path.join(dir, 'dev.json'), text);
+      const outdir = path.join(dir, 'out');
+      // WHEN the app runs as a process
+      const result = spawnSync('node', ['dist/main.js'], {
+        cwd: root,
+        encoding: 'utf8',
+        env: { ...process.env, PLATFORM_ENV: 'dev', PLATFORM_CONFIG_DIR: dir, CDKTF_OUTDIR: outdir },
+      });
+      // THEN
+      expect(result.status).toBe(1);
+      expect(result.stdout).toBe('');
+      const lines = result.stderr.trimEnd().split('\n');
+      expect(lines[0]).toMatch(new RegExp(`^error: ${escapeRegExp(path.join(dir, 'dev.json'))}: `));
+      expect(lines[lines.length - 1]).toBe('Nothing was synthesized.');
+      expect(lines.filter((line) => STACK_TRACE_LINE.test(line))).toEqual([]);
+      expect(existsSync(outdir)).toBe(false);
+    }
+  });
+});
+
+// Gaps the properties above found, now closed: each test states the behaviour that fixed it.
+describe('hostile settings that once crashed or slipped through', () => {
+  it('reports arrays nested 10 000 deep instead of overflowing the stack', () => {
+    // GIVEN a file of deeply nested arrays WHEN the app runs THEN a clean refusal
+    expectCleanRefusal(runOn('['.repeat(10_000) + ']'.repeat(10_000)));
+  });
+
+  it.each([
+    ['NaN', DEV_SETTINGS_TEXT.replace('"logRetentionDays": 30', '"logRetentionDays": NaN')],
+    ['a NUL byte', '\u0000'],
+  ])('says on one line, without raw file content, where JSON with %s breaks', (_problem, text) => {
+    // GIVEN a pretty-printed file that is not JSON WHEN the app runs
+    const outcome = runOn(text);
+    // THEN one line names the file and the place (Node's message quotes raw lines of the file)
+    expect(expectCleanRefusal(outcome)).toEqual([
+      expect.stringMatching(new RegExp(`^error: ${escapeRegExp(outcome.file)}: not valid JSON`)),
+      'Nothing was synthesized.',
+    ]);
+    expect(hasRawControlCharacter(outcome.stderr.join('\n'))).toBe(false);
+    expect(outcome.stderr.join('\n')).not.toContain('\ufeff');
+  });
+
+  it.each([
+    ['toString', {}],
+    ['map', [1]],
+    ['constructor', null],
+  ])('reports a tag %s whose value is %j instead of crashing', (key, value) => {
+    // GIVEN a tag named like a member of Object.prototype or Array.prototype, with a wrong value
+    const outcome = runOn(settingsText({ ...DEV_SETTINGS, tags: { [key]: value } }));
+    // WHEN the app runs THEN the tag is reported (today: a TypeError in formatIssue or in zod)
+    const lines = expectCleanRefusal(outcome);
+    expect(lines[1]).toMatch(new RegExp(`^ {2}tags\\.${key}: got ${escapeRegExp(JSON.stringify(value))}; `));
+  });
+
+  it('reads a file that starts with a UTF-8 byte order mark', () => {
+    // GIVEN the dev settings saved with a BOM WHEN the app runs THEN it synthesizes
+    expect(runOn(`\ufeff${DEV_SETTINGS_TEXT}`).code).toBe(0);
+  });
+
+  it('echoes the value of a tag named length, not the length of its value', () => {
+    // GIVEN a tag "length" whose value is an array WHEN validated
+    // THEN the message shows the array (today: "got 0", Array.prototype.length of the input)
+    expect(() => parseSettings({ ...DEV_SETTINGS, tags: { length: [] } }, 'dev.json')).toThrow(
+      'tags.length: got [];',
+    );
+  });
+
+  it('accepts a tag named constructor', () => {
+    // GIVEN a valid tag whose key is "constructor" (today: "tags: ... expected record, received object")
+    expect(parseSettings({ ...DEV_SETTINGS, tags: { constructor: 'x' } }, 'dev.json').tags).toEqual({
+      constructor: 'x',
+    });
+  });
+
+  it('refuses a tag named __proto__ instead of dropping it unchecked', () => {
+    // GIVEN a tag "__proto__" (as JSON.parse makes it: an own key) whose value is not even a string
+    const raw = JSON.parse('{"tags": {"__proto__": {"aws:x": 1}}}') as object;
+    // THEN it is reported, like any other tag with a wrong value (today: silently dropped)
+    expect(() => parseSettings({ ...DEV_SETTINGS, ...raw }, 'dev.json')).toThrow('tags.__proto__: got');
+  });
+
+  it('prints an unknown key with a line break escaped, so it cannot forge lines', () => {
+    // GIVEN an unknown key whose name carries a line that looks like a stack frame
+    const key = 'x\n    at Object.<anonymous> (/work/main/main.ts:1:1)';
+    // WHEN the app runs THEN the key is escaped on its issue line
+    const lines = expectCleanRefusal(runOn(settingsText({ ...DEV_SETTINGS, [key]: 1 })));
+    expect(hasRawControlCharacter(lines.join('\n'))).toBe(false);
+  });
+
+  it.each<[string, string, SettingPath]>([
+    ['tags.owner', CDKTF_STRING_TOKEN, ['tags', 'owner']],
+    ['tags.owner', '${TfToken[TOKEN.99999]}', ['tags', 'owner']],
+    ['tags.owner', '${file("/etc/passwd")}', ['tags', 'owner']],
+    ['task.healthCheckCommand[1]', '#{TfToken[TOKEN.4]}', ['task', 'healthCheckCommand', 1]],
+  ])('refuses %s = %j, a cdktf token or a Terraform template', (setting, value, at) => {
+    // GIVEN a free-form string setting that cdktf would resolve as a token, or Terraform evaluate
+    const settings = withSetting(FULL_SETTINGS, at, value);
+    // WHEN the app runs THEN it is refused as a setting (today: resolved, passed through, or a
+    // crash in app.synth() that leaves the output folder behind)
+    const outcome = runOn(settingsText(settings));
+    const lines = expectCleanRefusal(outcome);
+    expect(lines[0]).toBe(`error: ${outcome.file}: invalid settings`);
+    expect(lines[1]).toMatch(new RegExp(`^ {2}${escapeRegExp(setting)}: got `));
+  });
+
+  it.each<[string, SettingPath, Json]>([
+    ['backup.rules[0].startWindowMinutes', ['backup', 'rules', 0, 'startWindowMinutes'], 5],
+    ['backup.rules[0].deleteAfterDays', ['backup', 'rules', 0, 'deleteAfterDays'], 60],
+    ['alarms.emails[1]', ['alarms', 'emails'], ['ops@example.com', 'ops@example.com']],
+    ['alarms.evaluationPeriods', ['alarms', 'evaluationPeriods'], 100_000],
+    // 253 characters, as DNS allows, but app.<zoneName>, the certificate's name, is longer
+    [
+      'domain.zoneName',
+      ['domain', 'zoneName'],
+      `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(57)}.com`,
+    ],
+  ])('reports %s, which a construct refuses, as a setting of the file', (setting, at, value) => {
+    // GIVEN a value the settings schema lets through but a construct refuses
+    const settings = withSetting(FULL_SETTINGS, at, value);
+    // WHEN the app runs THEN the message names the file and the setting's path, like schema errors
+    const outcome = runOn(settingsText(settings));
+    const lines = expectCleanRefusal(outcome);
+    expect(lines[0]).toBe(`error: ${outcome.file}: invalid settings`);
+    expect(lines[1]).toMatch(new RegExp(`^ {2}${escapeRegExp(setting)}: got `));
+  });
+});
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
