@@ -32,7 +32,9 @@ describe('stateful resources', () => {
     writeFileSync(CONTRACT, `${JSON.stringify(actual, null, 2)}\n`);
   }
   if (!existsSync(CONTRACT)) {
-    throw new Error(`${CONTRACT} is missing; write it with UPDATE_STATEFUL_CONTRACT=1 npm test and review it`);
+    throw new Error(
+      `${CONTRACT} is missing; write it with UPDATE_STATEFUL_CONTRACT=1 npm test and review it`,
+    );
   }
   const contract = JSON.parse(readFileSync(CONTRACT, 'utf8')) as typeof actual;
 
