@@ -7,5 +7,7 @@ module.exports = {
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   globalSetup: '<rootDir>/test-support/global-setup.ts',
   setupFilesAfterEnv: ['<rootDir>/test-support/setup-jest.ts'],
+  // Both cores: the default (cores - 1) runs one test file at a time on this 2-core machine.
+  maxWorkers: 2,
   testTimeout: 240000,
 };

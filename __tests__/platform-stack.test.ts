@@ -1,12 +1,7 @@
-import { Testing } from 'cdktf';
-import { PlatformStack } from '../stacks/platform-stack';
-import { SettingsInput } from '../settings/schema';
-import { allBlocks, resources, synthJson, testSettings } from '../test-support/synth';
+import { allBlocks, resources } from '../test-support/synth';
+import { synthPlatformOnce } from '../test-support/platform';
 
-function synthPlatform(overrides: Partial<SettingsInput> = {}) {
-  const stack = new PlatformStack(Testing.app(), 'fargate-test', { settings: testSettings(overrides) });
-  return synthJson(stack);
-}
+const synthPlatform = synthPlatformOnce;
 
 describe('PlatformStack', () => {
   it('creates one aliased AWS provider per region, plus us-west-2 for Global Accelerator, with default tags', () => {

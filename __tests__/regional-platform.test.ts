@@ -1,12 +1,10 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- container definitions are free-form JSON */
 import { Testing } from 'cdktf';
 import { PlatformStack } from '../stacks/platform-stack';
-import { SettingsInput } from '../settings/schema';
 import { Block, SynthesizedJson, ref, resources, synthJson, testSettings } from '../test-support/synth';
+import { synthPlatformOnce } from '../test-support/platform';
 
-function synthPlatform(overrides: Partial<SettingsInput> = {}): SynthesizedJson {
-  return synthJson(new PlatformStack(Testing.app(), 'fargate-test', { settings: testSettings(overrides) }));
-}
+const synthPlatform = synthPlatformOnce;
 
 const REGIONS = ['us-east-1', 'eu-west-1'];
 

@@ -1,5 +1,6 @@
 /** Synthesizes a whole environment once and runs Terraform over each of its stacks, offline. */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { run } from '../stacks/app';
@@ -46,10 +47,53 @@ export function synthEnvironment(environment: string, configDir?: string): Synth
   return { outdir, stacks, stackDirs };
 }
 
-/** `terraform init`, `validate` and `plan` of one synthesized stack in a scratch folder. */
-export function planStack(stackDir: string): Promise<OfflineResult> {
-  const work = mkdtempSync(path.join(os.tmpdir(), 'plan-'));
-  return validateAndPlan(stackDir, work, CLI_CONFIG_FILE);
+/** Where a test run shares its Terraform results; the global setup empties it at every run. */
+export const PLAN_CACHE_DIR = path.join(projectRoot, '.work', 'plan-cache');
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * `terraform init`, `validate` and `plan` of one synthesized stack in a scratch folder, once per
+ * test run and configuration: test files that synthesize the same configuration (the same
+ * cdk.tf.json, by hash) share one init and one plan, whichever file asks first doing the work
+ * while the others wait for its result.
+ */
+export async function planStack(stackDir: string): Promise<OfflineResult> {
+  const hash = createHash('sha256')
+    .update(readFileSync(path.join(stackDir, 'cdk.tf.json')))
+    .digest('hex')
+    .slice(0, 24);
+  const entry = path.join(PLAN_CACHE_DIR, hash);
+  const resultFile = path.join(entry, 'result.json');
+  mkdirSync(PLAN_CACHE_DIR, { recursive: true });
+  let owner = false;
+  try {
+    mkdirSync(entry); // atomic: the first asker owns the work
+    owner = true;
+  } catch {
+    // another test file is planning the same configuration
+  }
+  if (owner) {
+    try {
+      const result = await validateAndPlan(stackDir, path.join(entry, 'work'), CLI_CONFIG_FILE);
+      writeFileSync(`${resultFile}.tmp`, JSON.stringify(result));
+      renameSync(`${resultFile}.tmp`, resultFile);
+      return result;
+    } catch (error) {
+      writeFileSync(path.join(entry, 'error.txt'), String((error as Error).message));
+      throw error;
+    }
+  }
+  for (let waited = 0; waited < 300_000; waited += 250) {
+    if (existsSync(resultFile)) return JSON.parse(readFileSync(resultFile, 'utf8')) as OfflineResult;
+    if (existsSync(path.join(entry, 'error.txt'))) {
+      throw new Error(
+        `planning ${stackDir} failed in another test file:\n${readFileSync(path.join(entry, 'error.txt'), 'utf8')}`,
+      );
+    }
+    await sleep(250);
+  }
+  throw new Error(`timed out waiting for another test file to plan ${stackDir}`);
 }
 
 /** The Terraform CLI configuration the test run's global setup wrote. */

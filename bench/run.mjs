@@ -1,0 +1,572 @@
+#!/usr/bin/env node
+// Speed benchmark: the project's synth and tests against the floor (Node running the compiled app)
+// and the naive cdktf setup (ts-node with type-checking). Plain Node ESM, no build step.
+//
+//   node bench/run.mjs                 # full run: median of 5 (fast figures) / 3 (slow figures)
+//   node bench/run.mjs --quick         # smoke run: 1 run each, no full test suite
+//   node bench/run.mjs --runs 7        # 7 runs of everything
+//   node bench/run.mjs --fast-runs 5 --slow-runs 1 --skip full,naive
+//
+// Logs of every run, the Jest reports and results.json go to .work/bench/<timestamp>/ (git-ignored).
+import { Buffer } from 'node:buffer';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const MEASURES = ['synth', 'floor', 'naive', 'unit', 'full', 'terraform'];
+const TARGETS = { synthOverFloor: 1.5, synthSeconds: 1.5, unitSeconds: 15, fullSeconds: 90 };
+// Test files that run Terraform (or shell out to it): everything else is a unit test.
+const UNIT_IGNORE = ['terraform', 'hcl-export', 'atlantis'];
+const TSNODE_PREFIX = path.join(os.tmpdir(), 'bench-tsnode');
+
+// ---------------------------------------------------------------- arguments
+function usage(message) {
+  if (message) console.error(`error: ${message}`);
+  console.error(
+    'usage: node bench/run.mjs [--quick] [--runs N] [--fast-runs N] [--slow-runs N] [--skip a,b] [--only a,b]\n' +
+      `measures: ${MEASURES.join(', ')}`,
+  );
+  process.exit(2);
+}
+
+function parseArgs(argv) {
+  const opts = { fast: 5, slow: 3, quick: false, skip: new Set() };
+  const count = (value, flag) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) usage(`${flag} needs a positive integer, got ${value}`);
+    return n;
+  };
+  const names = (value, flag) => {
+    const list = String(value ?? '')
+      .split(',')
+      .filter(Boolean);
+    const unknown = list.filter((name) => !MEASURES.includes(name));
+    if (!list.length || unknown.length) usage(`${flag}: unknown measure ${unknown.join(', ') || '(none)'}`);
+    return list;
+  };
+  let runs;
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i];
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? arg.split(/=(.*)/s) : [arg, undefined];
+    const value = () => inline ?? argv[++i];
+    if (flag === '--quick') opts.quick = true;
+    else if (flag === '--runs') runs = count(value(), flag);
+    else if (flag === '--fast-runs') opts.fast = count(value(), flag);
+    else if (flag === '--slow-runs') opts.slow = count(value(), flag);
+    else if (flag === '--skip') names(value(), flag).forEach((name) => opts.skip.add(name));
+    else if (flag === '--only') {
+      const only = names(value(), flag);
+      MEASURES.filter((name) => !only.includes(name)).forEach((name) => opts.skip.add(name));
+    } else if (flag === '--help' || flag === '-h') usage();
+    else usage(`unknown argument ${arg}`);
+  }
+  if (opts.quick) {
+    opts.fast = 1;
+    opts.slow = 1;
+    opts.skip.add('full');
+  }
+  if (runs) {
+    opts.fast = runs;
+    opts.slow = runs;
+  }
+  return opts;
+}
+
+const opts = parseArgs(process.argv.slice(2));
+const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+const logDir = path.join(root, '.work', 'bench', stamp);
+mkdirSync(logDir, { recursive: true });
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'fargate-bench-'));
+
+// ---------------------------------------------------------------- running and timing
+const GNU_TIME = ['/usr/bin/time', '/usr/local/bin/time'].find(
+  (file) => existsSync(file) && spawnSync(file, ['-f', '%e %M', 'true'], { encoding: 'utf8' }).status === 0,
+);
+
+/** Every child: no Checkpoint calls, no inherited ts-node/Jest switches that would change what is measured. */
+function childEnv(extra = {}) {
+  const env = { ...process.env };
+  for (const key of Object.keys(env)) if (key.startsWith('TS_NODE_')) delete env[key];
+  delete env.CDKTF_OUTDIR;
+  delete env.PLATFORM_ENV;
+  return { ...env, CHECKPOINT_DISABLE: '1', ...extra };
+}
+
+let runCounter = 0;
+
+/**
+ * Runs a command once; resolves to { seconds, rssMiB, ok, code, log }. Wall time from
+ * process.hrtime; peak RSS (largest process of the tree) from GNU time when present.
+ */
+function measureOnce(label, command, args, { cwd = root, env = childEnv() } = {}) {
+  runCounter += 1;
+  const log = path.join(logDir, `${String(runCounter).padStart(3, '0')}-${label}.log`);
+  const timeFile = path.join(logDir, `${String(runCounter).padStart(3, '0')}-${label}.time`);
+  const [file, argv] = GNU_TIME
+    ? [GNU_TIME, ['-f', '%e %M', '-o', timeFile, command, ...args]]
+    : [command, args];
+  return new Promise((resolve) => {
+    const out = [];
+    const started = process.hrtime.bigint();
+    const child = spawn(file, argv, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', (chunk) => out.push(chunk));
+    child.stderr.on('data', (chunk) => out.push(chunk));
+    const finish = (code, error) => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const text = Buffer.concat(out).toString('utf8') + (error ? `\n${error.stack}\n` : '');
+      writeFileSync(log, `$ ${[command, ...args].join(' ')}\n(cwd ${cwd})\n\n${text}\n[exit ${code}]\n`);
+      let rssMiB;
+      if (GNU_TIME && existsSync(timeFile)) {
+        // GNU time writes "Command exited with non-zero status N" before the format line.
+        const last = readFileSync(timeFile, 'utf8').trim().split('\n').pop() ?? '';
+        const kib = Number(last.split(/\s+/)[1]);
+        if (Number.isFinite(kib)) rssMiB = kib / 1024;
+      }
+      resolve({ seconds, rssMiB, ok: code === 0, code, log });
+    };
+    child.on('error', (error) => finish(127, error));
+    child.on('close', (code) => finish(code ?? 1));
+  });
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+/**
+ * Summary of several runs. Medians over the runs that completed: successful ones, and test runs
+ * that failed a test but ran to the end (they wrote a Jest report), since someone else's broken
+ * test does not make the run shorter. Over all runs if none completed.
+ */
+function summarize(name, what, runs, extra = {}) {
+  const good = runs.filter((run) => run.ok);
+  const complete = runs.filter((run) => run.ok || run.report);
+  const basis = complete.length ? complete : runs;
+  const rss = basis.map((run) => run.rssMiB).filter((value) => value !== undefined);
+  return {
+    name,
+    what,
+    runs,
+    failed: runs.length - good.length,
+    seconds: runs.length ? median(basis.map((run) => run.seconds)) : undefined,
+    min: runs.length ? Math.min(...basis.map((run) => run.seconds)) : undefined,
+    max: runs.length ? Math.max(...basis.map((run) => run.seconds)) : undefined,
+    rssMiB: rss.length ? median(rss) : undefined,
+    ...extra,
+  };
+}
+
+const progress = (line) => process.stderr.write(`${line}\n`);
+const fmtRun = (run) => `${run.seconds.toFixed(2)}s${run.ok ? '' : ` ✗(exit ${run.code})`}`;
+
+async function repeat(label, count, command, args, options) {
+  const runs = [];
+  for (let i = 0; i < count; i += 1) {
+    const run = await measureOnce(label, command, args, options);
+    progress(`  ${label} ${i + 1}/${count}: ${fmtRun(run)}`);
+    runs.push(run);
+  }
+  return runs;
+}
+
+// ---------------------------------------------------------------- machine
+function machine() {
+  const cpuinfo = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '';
+  const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1] ?? os.cpus()[0]?.model ?? 'unknown';
+  const nproc = spawnSync('nproc', { encoding: 'utf8' }).stdout?.trim() || String(os.availableParallelism());
+  let terraform = 'not found';
+  const tf = spawnSync('terraform', ['version', '-json'], { encoding: 'utf8', env: childEnv() });
+  if (tf.status === 0) terraform = JSON.parse(tf.stdout).terraform_version;
+  const git = (args) => spawnSync('git', args, { cwd: root, encoding: 'utf8' }).stdout?.trim() ?? '';
+  const pkgVersion = (name) => {
+    try {
+      return JSON.parse(readFileSync(path.join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
+    } catch {
+      return 'not installed';
+    }
+  };
+  return {
+    date: new Date().toISOString(),
+    nproc,
+    cpu: model,
+    memoryGiB: (os.totalmem() / 1024 ** 3).toFixed(1),
+    node: process.version,
+    terraform,
+    typescript: pkgVersion('typescript'),
+    jest: pkgVersion('jest'),
+    commit: `${git(['rev-parse', '--short', 'HEAD'])}${git(['status', '--porcelain']) ? ' (+ uncommitted changes)' : ''}`,
+    loadStart: os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' '),
+  };
+}
+
+// ---------------------------------------------------------------- ts-node for the naive baseline
+function ensureTsNode() {
+  const bin = path.join(TSNODE_PREFIX, 'node_modules', '.bin', 'ts-node');
+  const repoTs = JSON.parse(
+    readFileSync(path.join(root, 'node_modules', 'typescript', 'package.json'), 'utf8'),
+  ).version;
+  const localTs = path.join(TSNODE_PREFIX, 'node_modules', 'typescript', 'package.json');
+  const have =
+    existsSync(bin) && existsSync(localTs) && JSON.parse(readFileSync(localTs, 'utf8')).version === repoTs;
+  if (!have) {
+    progress(`installing ts-node@10 and typescript@${repoTs} into ${TSNODE_PREFIX} (outside the repo)`);
+    mkdirSync(TSNODE_PREFIX, { recursive: true });
+    const result = spawnSync(
+      'npm',
+      ['install', '--prefix', TSNODE_PREFIX, '--no-audit', '--no-fund', 'ts-node@10', `typescript@${repoTs}`],
+      { encoding: 'utf8', env: childEnv() },
+    );
+    if (result.status !== 0 || !existsSync(bin))
+      throw new Error(`npm install of ts-node failed:\n${result.stderr}`);
+  }
+  return bin;
+}
+
+// ---------------------------------------------------------------- Jest reports
+function jestReport(file) {
+  try {
+    const report = JSON.parse(readFileSync(file, 'utf8'));
+    const files = report.testResults.map((t) => ({
+      file: path.relative(root, t.name),
+      seconds: (t.endTime - t.startTime) / 1000,
+      status: t.status,
+    }));
+    return {
+      suites: report.numTotalTestSuites,
+      failedSuites: report.numFailedTestSuites + (report.numRuntimeErrorTestSuites ?? 0),
+      tests: report.numTotalTests,
+      failedTests: report.numFailedTests,
+      files: files.sort((a, b) => b.seconds - a.seconds),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+async function jestMeasure(label, count, command, args) {
+  const runs = [];
+  for (let i = 0; i < count; i += 1) {
+    const out = path.join(logDir, `${label}-${i + 1}.jest.json`);
+    rmSync(out, { force: true });
+    const run = await measureOnce(label, command, [...args, '--json', `--outputFile=${out}`]);
+    run.report = jestReport(out);
+    const r = run.report;
+    const detail = r
+      ? ` — ${r.suites} files, ${r.tests} tests, ${r.failedSuites} files failed`
+      : ' — no Jest report';
+    progress(`  ${label} ${i + 1}/${count}: ${fmtRun(run)}${detail}`);
+    runs.push(run);
+  }
+  return runs;
+}
+
+// ---------------------------------------------------------------- Terraform
+/** Terraform's environment as the offline tooling sets it: CLI config, no ambient AWS identity. */
+function terraformEnv(cliConfig) {
+  const env = childEnv();
+  for (const key of Object.keys(env))
+    if (key.startsWith('AWS_') || key.startsWith('TF_TOKEN_')) delete env[key];
+  return { ...env, TF_CLI_CONFIG_FILE: cliConfig, TF_IN_AUTOMATION: '1', TF_INPUT: '0' };
+}
+
+async function terraformMeasures() {
+  const results = [];
+  progress('npm run plan:offline (once: synth + init/validate/plan of every stack, side by side)');
+  const offline = await measureOnce('plan-offline', 'npm', ['run', 'plan:offline']);
+  progress(`  plan:offline: ${fmtRun(offline)}`);
+  results.push(
+    summarize('plan:offline', 'npm run plan:offline (all stacks, once)', [offline], { once: true }),
+  );
+  const cliConfig = path.join(root, '.work', 'terraform', 'terraformrc');
+  const manifestFile = path.join(root, 'cdktf.out', 'manifest.json');
+  if (!offline.ok || !existsSync(manifestFile) || !existsSync(cliConfig)) {
+    progress('  plan:offline failed: skipping the per-stack Terraform timings');
+    return results;
+  }
+  const stacks = Object.keys(JSON.parse(readFileSync(manifestFile, 'utf8')).stacks);
+  const env = terraformEnv(cliConfig);
+  for (const stack of stacks) {
+    // A private copy of the offline scratch folder, so a concurrent plan:offline cannot delete it
+    // under us; the backend's state path is pointed at the copy.
+    const source = path.join(root, '.work', 'offline', stack);
+    const dir = path.join(scratch, 'tf', stack);
+    if (!existsSync(source)) continue;
+    cpSync(source, dir, {
+      recursive: true,
+      filter: (src) => !/[\\/]\.terraform([\\/]|$)|\.tfplan$|\.tfstate(\.backup)?$/.test(src),
+    });
+    const overrideFile = path.join(dir, 'zz_offline_override.tf.json');
+    if (existsSync(overrideFile)) {
+      const override = JSON.parse(readFileSync(overrideFile, 'utf8'));
+      if (override.terraform?.backend?.local)
+        override.terraform.backend.local.path = path.join(dir, 'offline.tfstate');
+      writeFileSync(overrideFile, JSON.stringify(override, null, 2));
+    }
+    const resources = (() => {
+      try {
+        return Object.values(
+          JSON.parse(readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8')).resource ?? {},
+        ).reduce((n, byName) => n + Object.keys(byName).length, 0);
+      } catch {
+        return undefined;
+      }
+    })();
+    progress(`terraform, stack ${stack} (${resources ?? '?'} resources)`);
+    const init = await measureOnce(`tf-init-${stack}`, 'terraform', ['init', '-input=false', '-no-color'], {
+      cwd: dir,
+      env,
+    });
+    progress(`  init: ${fmtRun(init)}`);
+    results.push(summarize(`tf init ${stack}`, 'terraform init (once)', [init], { once: true }));
+    if (!init.ok) continue;
+    const validate = await repeat(`tf-validate-${stack}`, opts.fast, 'terraform', ['validate', '-no-color'], {
+      cwd: dir,
+      env,
+    });
+    results.push(
+      summarize(`tf validate ${stack}`, `terraform validate (${resources ?? '?'} resources)`, validate),
+    );
+    const plan = await repeat(
+      `tf-plan-${stack}`,
+      opts.slow,
+      'terraform',
+      ['plan', '-input=false', '-no-color', '-lock=false', '-out=bench.tfplan'],
+      { cwd: dir, env },
+    );
+    results.push(summarize(`tf plan ${stack}`, `terraform plan (${resources ?? '?'} resources)`, plan));
+  }
+  return results;
+}
+
+// ---------------------------------------------------------------- main
+async function main() {
+  const info = machine();
+  progress(`logs: ${path.relative(root, logDir)}/`);
+  const rows = {};
+  const notes = [];
+  if (!GNU_TIME) notes.push('GNU time not found: wall time only (process.hrtime), no peak RSS.');
+  if (Number(info.loadStart.split(' ')[0]) > Number(info.nproc)) {
+    notes.push(
+      `machine busy at start (load ${info.loadStart} on ${info.nproc} CPUs): figures are pessimistic.`,
+    );
+  }
+
+  // One build first: the floor runs dist/main.js as built from the current sources.
+  progress('npm run build (once)');
+  const build = await measureOnce('build', 'npm', ['run', 'build']);
+  progress(`  build: ${fmtRun(build)}`);
+  rows.build = summarize('build', 'npm run build (esbuild, once)', [build], { once: true });
+
+  // Fast figures, interleaved round by round so a change in background load hits all of them alike.
+  // Each figure synthesizes into its own scratch folder, never into the repo's cdktf.out.
+  const outdir = (label) => {
+    mkdirSync(path.join(scratch, label), { recursive: true });
+    return { env: childEnv({ CDKTF_OUTDIR: path.join(scratch, label, 'cdktf.out') }) };
+  };
+  const fast = [];
+  if (!opts.skip.has('synth')) fast.push(['synth', 'npm', ['run', 'synth'], outdir('synth')]);
+  if (!opts.skip.has('floor') && build.ok) fast.push(['floor', 'node', ['dist/main.js'], outdir('floor')]);
+  if (!opts.skip.has('naive')) {
+    try {
+      const tsNode = ensureTsNode();
+      // Type-checking ON (ts-node's default; --type-check makes it explicit), the repo's tsconfig.
+      fast.push(['naive', tsNode, ['--type-check', '-P', 'tsconfig.json', 'main.ts'], outdir('naive')]);
+    } catch (error) {
+      notes.push(`naive baseline skipped: ${error.message.split('\n')[0]}`);
+    }
+  }
+  if (fast.length) {
+    if (opts.fast > 1) {
+      progress('warm-up (one untimed run of each)');
+      for (const [label, command, args, options] of fast)
+        await measureOnce(`warmup-${label}`, command, args, options);
+    }
+    const runs = Object.fromEntries(fast.map(([label]) => [label, []]));
+    for (let i = 0; i < opts.fast; i += 1) {
+      for (const [label, command, args, options] of fast) {
+        const run = await measureOnce(label, command, args, options);
+        progress(`  ${label} ${i + 1}/${opts.fast}: ${fmtRun(run)}`);
+        runs[label].push(run);
+      }
+    }
+    const describe = {
+      synth: 'npm run synth (esbuild + node dist/main.js)',
+      floor: 'node dist/main.js (compiled app)',
+      naive: 'ts-node main.ts, type-checked',
+    };
+    for (const [label] of fast) rows[label] = summarize(label, describe[label], runs[label]);
+  }
+
+  const unitArgs = ['jest', '--testPathIgnorePatterns', ...UNIT_IGNORE];
+  if (!opts.skip.has('unit')) {
+    progress(`unit tests: npx ${unitArgs.join(' ')}`);
+    rows.unit = summarize(
+      'unit tests',
+      `jest, no Terraform (ignores ${UNIT_IGNORE.join(', ')})`,
+      await jestMeasure('unit', opts.slow, 'npx', unitArgs),
+    );
+  }
+  if (!opts.skip.has('full')) {
+    progress('full suite: npm test');
+    rows.full = summarize(
+      'full suite',
+      'npm test (everything)',
+      await jestMeasure('full', opts.slow, 'npm', ['test', '--']),
+    );
+  }
+  const terraform = opts.skip.has('terraform') ? [] : await terraformMeasures();
+  info.loadEnd = os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+
+  // A package.json whose test:unit still runs Terraform-using files is worth pointing out.
+  try {
+    const script =
+      JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).scripts?.['test:unit'] ?? '';
+    const missing = UNIT_IGNORE.filter((pattern) => !script.includes(pattern));
+    if (!script) notes.push('package.json has no test:unit script.');
+    else if (missing.length)
+      notes.push(
+        `package.json test:unit ("${script}") does not ignore ${missing.join(', ')}, which run Terraform; the unit figure ignores them.`,
+      );
+  } catch {
+    /* no package.json: nothing to say */
+  }
+
+  report(info, rows, terraform, notes);
+  writeFileSync(
+    path.join(logDir, 'results.json'),
+    JSON.stringify(
+      { machine: info, options: { ...opts, skip: [...opts.skip] }, rows, terraform, notes },
+      null,
+      2,
+    ),
+  );
+  rmSync(scratch, { recursive: true, force: true });
+  const anyFailed = [...Object.values(rows), ...terraform].some((row) => row.failed);
+  return anyFailed ? 1 : 0;
+}
+
+// ---------------------------------------------------------------- report
+function report(info, rows, terraform, notes) {
+  const s = (value) => (value === undefined ? '—' : `${value.toFixed(2)} s`);
+  const mib = (value) => (value === undefined ? '—' : `${Math.round(value)} MiB`);
+  const lines = [];
+  lines.push('');
+  lines.push(`Speed benchmark — ${info.date}`);
+  lines.push(
+    `machine: ${info.nproc} CPUs, ${info.cpu}, ${info.memoryGiB} GiB; node ${info.node}, terraform ${info.terraform}, typescript ${info.typescript}, jest ${info.jest}`,
+  );
+  lines.push(`commit ${info.commit}; load average ${info.loadStart} at start, ${info.loadEnd} at end`);
+  lines.push(
+    `runs: ${opts.fast} per fast figure, ${opts.slow} per slow figure${opts.quick ? ' (--quick)' : ''}; median of the completed runs (a test run with failing tests counts); ✗ = failed run`,
+  );
+  lines.push('');
+  const table = [['figure', 'what', 'median', 'min–max', 'peak RSS', 'runs']];
+  for (const row of [...Object.values(rows), ...terraform]) {
+    const runs = row.once
+      ? `1 (once)${row.failed ? ' ✗' : ''}`
+      : `${row.runs.length}${row.failed ? ` (${row.failed} ✗)` : ''}`;
+    const range = row.once || row.min === row.max ? '' : `${row.min.toFixed(2)}–${row.max.toFixed(2)}`;
+    table.push([row.name, row.what, s(row.seconds), range, mib(row.rssMiB), runs]);
+  }
+  const widths = table[0].map((_, c) => Math.max(...table.map((r) => r[c].length)));
+  const numeric = new Set([2, 3, 4]);
+  table.forEach((r, i) => {
+    lines.push(
+      r
+        .map((cell, c) => (numeric.has(c) ? cell.padStart(widths[c]) : cell.padEnd(widths[c])))
+        .join('  ')
+        .trimEnd(),
+    );
+    if (i === 0) lines.push(widths.map((w) => '-'.repeat(w)).join('  '));
+  });
+
+  lines.push('');
+  lines.push('Targets and ratios');
+  const verdict = (value, limit) =>
+    value === undefined ? 'not measured' : value <= limit ? 'met' : 'MISSED';
+  const { synth, floor, naive, unit, full } = rows;
+  const ratio = synth && floor ? synth.seconds / floor.seconds : undefined;
+  const target = (label, shown, value, limit, unitLabel) =>
+    lines.push(
+      `  ${label.padEnd(38)} ${shown.padStart(8)}   target ≤ ${limit}${unitLabel}   ${verdict(value, limit)}`,
+    );
+  target(
+    'project synth / floor',
+    ratio === undefined ? '—' : `${ratio.toFixed(2)}×`,
+    ratio,
+    TARGETS.synthOverFloor,
+    '×',
+  );
+  target('project synth, absolute', s(synth?.seconds), synth?.seconds, TARGETS.synthSeconds, ' s');
+  target('unit tests (no Terraform)', s(unit?.seconds), unit?.seconds, TARGETS.unitSeconds, ' s');
+  target('full test suite', full ? s(full.seconds) : 'skipped', full?.seconds, TARGETS.fullSeconds, ' s');
+  if (naive && synth) {
+    lines.push(
+      `  naive (ts-node, type-checked) / project synth: ${(naive.seconds / synth.seconds).toFixed(1)}× the time, ` +
+        `${naive.rssMiB && synth.rssMiB ? `${(naive.rssMiB / synth.rssMiB).toFixed(1)}× the peak memory` : 'memory n/a'}`,
+    );
+  }
+  if (naive && floor) lines.push(`  naive / floor: ${(naive.seconds / floor.seconds).toFixed(1)}×`);
+
+  for (const row of [unit, full].filter(Boolean)) {
+    const withReport = row.runs.filter((run) => run.report);
+    if (!withReport.length) continue;
+    // The run closest to the median, for its per-file timings.
+    const pick = withReport.reduce((a, b) =>
+      Math.abs(b.seconds - row.seconds) < Math.abs(a.seconds - row.seconds) ? b : a,
+    );
+    const r = pick.report;
+    lines.push('');
+    lines.push(
+      `Slowest test files, ${row.name} (run of ${pick.seconds.toFixed(1)} s: ${r.suites} files, ${r.tests} tests; Jest's per-file time)`,
+    );
+    for (const f of r.files.slice(0, 6))
+      lines.push(
+        `  ${f.seconds.toFixed(1).padStart(6)} s  ${f.file}${f.status === 'passed' ? '' : `  ✗ ${f.status}`}`,
+      );
+    const counts = [...new Set(withReport.map((run) => run.report.suites))];
+    if (counts.length > 1)
+      lines.push(`  the test files changed during the measurement: ${counts.join(', ')} files in the runs`);
+    const failedFiles = new Set(
+      row.runs.flatMap(
+        (run) => run.report?.files.filter((f) => f.status !== 'passed').map((f) => f.file) ?? [],
+      ),
+    );
+    if (failedFiles.size) lines.push(`  failing in some run: ${[...failedFiles].join(', ')}`);
+  }
+  const failed = [...Object.values(rows), ...terraform].filter((row) => row.failed);
+  if (failed.length) {
+    lines.push('');
+    lines.push('Failed runs (timings kept, see the logs):');
+    for (const row of failed)
+      for (const run of row.runs.filter((r) => !r.ok))
+        lines.push(`  ${row.name}: exit ${run.code}, ${path.relative(root, run.log)}`);
+  }
+  if (notes.length) {
+    lines.push('');
+    for (const note of notes) lines.push(`note: ${note}`);
+  }
+  lines.push(`logs: ${path.relative(root, logDir)}/`);
+  console.log(lines.join('\n'));
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error) => {
+    console.error(`bench failed: ${error.stack ?? error}`);
+    process.exitCode = 1;
+  },
+);
