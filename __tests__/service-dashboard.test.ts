@@ -5,24 +5,7 @@ import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { ServiceDashboard, ServiceDashboardProps } from '../constructs/service-dashboard';
 import { SynthesizedJson, allBlocks, ref, resources, synthScopeJson } from '../test-support/synth';
-
-type MetricLine = Array<string | { stat: string; label: string }>;
-
-interface RenderedWidget {
-  type: string;
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-  properties: {
-    title: string;
-    region?: string;
-    period?: number;
-    metrics?: MetricLine[];
-    alarms?: string[];
-    sortBy?: string;
-  };
-}
+import { MetricLine, RenderedWidget, bare, render } from '../test-support/dashboard-body';
 
 const SERVICE = 'fargate-test-app';
 const ALB_NAME = 'fargate-test-alb';
@@ -65,11 +48,6 @@ function synthDashboard(
   });
 }
 
-/** `aws_lb.x.arn_suffix`: a reference as it stands inside a Terraform expression. */
-function bare(reference: string): string {
-  return reference.slice(2, -1);
-}
-
 /** What each reference of the fixture holds after apply, realistic values keyed by reference. */
 function appliedValues(json: SynthesizedJson): Record<string, string> {
   return {
@@ -80,65 +58,6 @@ function appliedValues(json: SynthesizedJson): Record<string, string> {
     [bare(ref(json, 'aws_cloudwatch_metric_alarm', 'Alarm', 'arn'))]:
       'arn:aws:cloudwatch:eu-west-1:123456789012:alarm:fargate-test-high-memory',
   };
-}
-
-/** The end of the HCL string literal opening at `start`. */
-function endOfString(hcl: string, start: number): number {
-  let i = start + 1;
-  while (hcl[i] !== '"') {
-    if (i >= hcl.length) throw new Error(`unterminated string at ${start}`);
-    i += hcl[i] === '\\' ? 2 : 1;
-  }
-  return i + 1;
-}
-
-/** The end of the expression starting at `start`: the next `,`, `]` or `}` outside brackets. */
-function endOfExpression(hcl: string, start: number): number {
-  let depth = 0;
-  let i = start;
-  while (i < hcl.length && !(depth === 0 && /[,\]}]/.test(hcl[i]))) {
-    if (hcl[i] === '"') {
-      i = endOfString(hcl, i);
-      continue;
-    }
-    if ('([{'.includes(hcl[i])) depth += 1;
-    if (')]}'.includes(hcl[i])) depth -= 1;
-    i += 1;
-  }
-  return i;
-}
-
-/**
- * The body as Terraform renders it at apply: cdktf writes `${jsonencode({"key" = value, ...})}`
- * with references unquoted inside; Terraform evaluates the object, each reference to its value, and
- * encodes it as JSON. This reads only that HCL subset, so an unexpected reference, a string literal
- * cdktf broke (an unescaped quote) or a leftover template fails the test.
- */
-function render(body: string, values: Record<string, string>): RenderedWidget[] {
-  const hcl = /^\$\{jsonencode\((.*)\)\}$/s.exec(body)?.[1];
-  if (hcl === undefined) throw new Error(`not a jsonencode expression: ${body}`);
-  let json = '';
-  let i = 0;
-  while (i < hcl.length) {
-    if (hcl[i] === '"') {
-      const end = endOfString(hcl, i);
-      const literal = hcl.slice(i, end);
-      if (/(^|[^$])[$%]\{/.test(literal)) throw new Error(`template in a string literal: ${literal}`);
-      json += literal.replace(/\$\$\{/g, '${');
-      i = end;
-    } else if (/[A-Za-z_]/.test(hcl[i])) {
-      const end = endOfExpression(hcl, i);
-      const expression = hcl.slice(i, end).trim();
-      if (['true', 'false', 'null'].includes(expression)) json += expression;
-      else if (expression in values) json += JSON.stringify(values[expression]);
-      else throw new Error(`unexpected expression: ${expression}`);
-      i = end;
-    } else {
-      json += hcl[i] === '=' ? ':' : hcl[i];
-      i += 1;
-    }
-  }
-  return (JSON.parse(json) as { widgets: RenderedWidget[] }).widgets;
 }
 
 function dashboardOf(json: SynthesizedJson) {

@@ -4,7 +4,11 @@ import { allBlocks, ref, resourceAt, resources, synthJson } from '../test-suppor
 
 function synthSimple() {
   return synthJson(
-    new SimpleFargateStack(Testing.app(), 'simple', { region: 'us-east-1', availabilityZone: 'us-east-1a' }),
+    new SimpleFargateStack(Testing.app(), 'simple', {
+      region: 'us-east-1',
+      availabilityZone: 'us-east-1a',
+      accountId: '123456789012',
+    }),
   );
 }
 
@@ -77,7 +81,11 @@ describe('SimpleFargateStack (seed 8.8)', () => {
       'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy',
     );
     expect(resources(json, 'aws_cloudwatch_log_group')).toEqual([
-      expect.objectContaining({ name: '/ecs/MyTask', retention_in_days: 30 }),
+      expect.objectContaining({
+        name: '/ecs/MyTask',
+        retention_in_days: 30,
+        kms_key_id: ref(json, 'aws_kms_key', 'LogKey/Key/Key', 'arn'),
+      }),
     ]);
   });
 

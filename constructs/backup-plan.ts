@@ -11,6 +11,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { AWS_REGIONS } from '../settings/regions';
 import { EncryptionKey } from './kms-key';
 import { ValidationError } from './validation-error';
+import { SEED_BACKUP_RULES } from '../settings/backup-rules';
 
 /** One scheduled backup of the plan. */
 export interface BackupRule {
@@ -62,22 +63,7 @@ export interface BackupVaultLock {
 }
 
 /** The seed's two rules: daily kept 30 days, weekly (Sunday) kept 90 days, both at 05:00 UTC. */
-export const DEFAULT_BACKUP_RULES: readonly BackupRule[] = [
-  {
-    name: 'DailyBackups',
-    scheduleExpression: 'cron(0 5 ? * * *)',
-    startWindowMinutes: 60,
-    completionWindowMinutes: 120,
-    deleteAfterDays: 30,
-  },
-  {
-    name: 'WeeklyBackups',
-    scheduleExpression: 'cron(0 5 ? * 1 *)',
-    startWindowMinutes: 60,
-    completionWindowMinutes: 120,
-    deleteAfterDays: 90,
-  },
-];
+export const DEFAULT_BACKUP_RULES: readonly BackupRule[] = SEED_BACKUP_RULES;
 
 export interface BackupPlanProps {
   /** The provider of the region the vault, plan and selection live in (AWS Backup is regional). */

@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import type { z } from 'zod';
+import { quote } from './quote';
 import { Settings, settingsSchema } from './schema';
 
 /** Bad settings: the message names the file, each setting's path, the value received and what is allowed. */
@@ -23,20 +24,16 @@ function formatPath(segments: readonly PropertyKey[]): string {
     .map((segment, index) => {
       if (typeof segment === 'number') return `[${segment}]`;
       const key = String(segment);
-      if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(key)) return `[${JSON.stringify(key)}]`;
+      if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(key)) return `[${quote(key)}]`;
       return `${index === 0 ? '' : '.'}${key}`;
     })
     .join('');
 }
 
-/** A value as JSON, shortened, with every control and line-separator character escaped. */
+/** A value as escaped JSON, shortened. */
 function formatValue(value: unknown): string {
   if (value === undefined) return 'nothing';
-  const json = (JSON.stringify(value) ?? String(value)).replace(
-    // eslint-disable-next-line no-control-regex -- escaping control characters is the point
-    /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  const json = quote(value);
   return json.length > 80 ? `${json.slice(0, 77)}...` : json;
 }
 

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { AWS_REGIONS } from './regions';
 import { hasHostBits, overlaps, parseCidr } from './cidr';
+import { SEED_BACKUP_RULES } from './backup-rules';
 import { fargateSizeProblem } from './fargate';
+import { quote } from './quote';
 
 /** Retention periods CloudWatch Logs accepts (days). */
 export const LOG_RETENTION_DAYS = [
@@ -23,7 +25,7 @@ function settingsObject<T extends z.ZodRawShape>(shape: T) {
   return z.strictObject(shape, {
     error: (issue) =>
       issue.code === 'unrecognized_keys'
-        ? `unknown setting ${issue.keys.map((key) => JSON.stringify(key)).join(', ')}; allowed here: ${allowed}`
+        ? `unknown setting ${issue.keys.map((key) => quote(key)).join(', ')}; allowed here: ${allowed}`
         : undefined,
   });
 }
@@ -295,22 +297,7 @@ const backupSchema = settingsObject({
   rules: z
     .array(backupRuleSchema)
     .min(1)
-    .default([
-      {
-        name: 'DailyBackups',
-        scheduleExpression: 'cron(0 5 ? * * *)',
-        startWindowMinutes: 60,
-        completionWindowMinutes: 120,
-        deleteAfterDays: 30,
-      },
-      {
-        name: 'WeeklyBackups',
-        scheduleExpression: 'cron(0 5 ? * 1 *)',
-        startWindowMinutes: 60,
-        completionWindowMinutes: 120,
-        deleteAfterDays: 90,
-      },
-    ]),
+    .default(() => SEED_BACKUP_RULES.map((rule) => ({ ...rule }))),
   /** Vault lock: recovery points cannot be deleted early, not even by an administrator. Omitted: no lock. */
   vaultLock: settingsObject({
     minRetentionDays: z.number().int().min(1),

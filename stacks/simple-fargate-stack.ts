@@ -1,6 +1,7 @@
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
 import { EcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster';
@@ -18,6 +19,7 @@ import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { LogEncryptionKey } from '../constructs/log-encryption-key';
 import { suppressPolicy } from '../policies/suppressions';
 import { providerAlias } from '../settings/regions';
 import { BackendSettings, stateBackend } from './backend';
@@ -135,10 +137,20 @@ export class SimpleFargateStack extends TerraformStack {
       ipProtocol: '-1',
     });
 
+    // Like every log group of the project: a retention and a customer-managed key. The account comes
+    // from the settings; only without it is it looked up (one STS call at plan time).
+    const accountId = props.accountId ?? new DataAwsCallerIdentity(this, 'Account', { provider }).accountId;
+    const logKey = new LogEncryptionKey(this, 'LogKey', {
+      provider,
+      region: props.region,
+      accountId,
+      alias: `${id}/logs`,
+    });
     const logGroup = new CloudwatchLogGroup(this, 'LogGroup', {
       provider,
       name: '/ecs/MyTask',
       retentionInDays: props.logRetentionDays ?? 30,
+      kmsKeyId: logKey.arn,
     });
 
     const trust = new DataAwsIamPolicyDocument(this, 'ExecutionRoleTrust', {

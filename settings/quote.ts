@@ -1,0 +1,11 @@
+/**
+ * A value as JSON with every control and line-separator character escaped (JSON.stringify leaves
+ * U+2028, U+2029 and C1 controls raw), so a hostile setting can never forge a line of a message.
+ */
+export function quote(value: unknown): string {
+  return (JSON.stringify(value) ?? String(value)).replace(
+    // eslint-disable-next-line no-control-regex -- escaping control characters is the point
+    /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
