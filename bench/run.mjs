@@ -398,7 +398,7 @@ async function main() {
       }
     }
     const describe = {
-      synth: 'npm run synth (esbuild + node dist/main.js)',
+      synth: 'npm run synth (incremental esbuild + the app, one process)',
       floor: 'node dist/main.js (compiled app)',
       naive: 'ts-node main.ts, type-checked',
     };
