@@ -1,5 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- container definitions are free-form JSON */
 import { Testing } from 'cdktf';
+import { buildStacks } from '../stacks/app';
 import { PlatformStack } from '../stacks/platform-stack';
 import { Block, SynthesizedJson, ref, resources, synthJson, testSettings } from '../test-support/synth';
 import { synthPlatformOnce } from '../test-support/platform';
@@ -138,7 +139,11 @@ describe('RegionalPlatform (through PlatformStack)', () => {
   it('protects the load balancers from deletion in prod only', () => {
     const prod = synthJson(
       new PlatformStack(Testing.app(), 'fargate-test', {
-        settings: testSettings({ environment: 'prod', image: { tag: '1.0.0' } }),
+        settings: testSettings({
+          environment: 'prod',
+          image: { tag: '1.0.0' },
+          backup: { vaultLock: { minRetentionDays: 7, maxRetentionDays: 365 } },
+        }),
       }),
     );
     expect(resources(prod, 'aws_lb').map((lb) => lb.enable_deletion_protection)).toEqual([true, true]);
@@ -171,6 +176,26 @@ describe('RegionalPlatform (through PlatformStack)', () => {
       ]);
     }
     expect(resources(synthPlatform(), 'aws_acm_certificate')).toEqual([]);
+  });
+
+  it('runs a single region, whose backups have no other region to go to, with that finding suppressed', () => {
+    // GIVEN one region WHEN the app builds it with the policy pack THEN it synthesizes, and the plan
+    // has no copy action
+    const lines: string[] = [];
+    const app = Testing.app();
+    buildStacks(
+      app,
+      testSettings({
+        regions: [
+          { name: 'us-east-1', vpcCidr: '10.0.0.0/16', availabilityZones: ['us-east-1a', 'us-east-1b'] },
+        ],
+      }),
+      (line) => lines.push(line),
+    );
+    expect(() => app.synth()).not.toThrow();
+    expect(lines.filter((line) => line.includes('backup-cross-region-copy'))).toEqual([
+      expect.stringContaining('a single-region environment has no other region to copy its backups to'),
+    ]);
   });
 
   it('passes the task settings through to every region', () => {

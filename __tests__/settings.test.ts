@@ -267,6 +267,21 @@ describe('bad platform settings', () => {
     );
   });
 
+  it('requires a vault lock in prod', () => {
+    const message = errorFor({ ...valid, environment: 'prod', natGateways: 'perAz' }, 'prod');
+    expect(message).toContain('backup.vaultLock: got nothing; prod requires a vault lock');
+  });
+
+  it('refuses alarm periods shorter than the metrics’ one-minute resolution', () => {
+    const message = errorFor({ ...valid, alarms: { periodSeconds: 30 } });
+    expect(message).toContain('alarms.periodSeconds: got 30; use a multiple of 60');
+  });
+
+  it('refuses an autoscaling minimum of zero, which the running-tasks alarm cannot watch', () => {
+    const message = errorFor({ ...valid, service: { minCapacity: 0, desiredCount: 0 } });
+    expect(message).toContain('service.minCapacity: got 0; at least 1');
+  });
+
   it('refuses the latest tag in prod', () => {
     const message = errorFor({ ...valid, environment: 'prod', image: { tag: 'latest' } }, 'prod');
     expect(message).toContain('image.tag: got "latest"; prod refuses "latest"');

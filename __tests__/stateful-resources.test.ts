@@ -5,9 +5,9 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { Testing } from 'cdktf';
+import { TerraformStack, Testing } from 'cdktf';
 import { STATEFUL_RESOURCE_TYPES } from '../aspects/prevent-destroy';
-import { PlatformStack } from '../stacks/platform-stack';
+import { buildStacks } from '../stacks/app';
 import { synthEnvironment } from '../test-support/environment';
 import { SynthesizedJson, resources, synthJson, testSettings } from '../test-support/synth';
 
@@ -17,6 +17,33 @@ function statefulAddresses(json: SynthesizedJson): string[] {
   return STATEFUL_RESOURCE_TYPES.flatMap((type) =>
     Object.keys(json.resource?.[type] ?? {}).map((name) => `${type}.${name}`),
   ).sort();
+}
+
+/** Why `json` breaks the contract `addresses` of `stack`, or undefined when it keeps it. */
+function contractProblem(stack: string, addresses: string[], json: SynthesizedJson): string | undefined {
+  const now = statefulAddresses(json);
+  // A resource moved with moveTo/moveFromId keeps its state: Terraform follows the moved block.
+  const moves = (json as { moved?: Array<{ from: string; to: string }> }).moved ?? [];
+  const movedTo = new Map(moves.map((move) => [move.from, move.to]));
+  const gone = addresses.filter(
+    (address) => !now.includes(address) && !now.includes(movedTo.get(address) ?? ''),
+  );
+  const added = now.filter(
+    (address) => !addresses.includes(address) && !moves.some((move) => move.to === address),
+  );
+  if (!gone.length && !added.length) return undefined;
+  return [
+    `Stateful resource addresses of ${stack} changed.`,
+    gone.length ? `  No longer at: ${gone.join(', ')}` : '',
+    added.length ? `  New: ${added.join(', ')}` : '',
+    'A renamed or moved construct makes Terraform destroy the old resource and its data.',
+    'To move one safely, keep the old address: call resource.moveFromId("<type>.<old name>") on the',
+    'new resource (or moveTo/addMoveTarget), plan to see "has moved to", apply, then update',
+    `this contract with UPDATE_STATEFUL_CONTRACT=1 npm test (${path.relative(process.cwd(), CONTRACT)}).`,
+    'A genuinely new stateful resource is added to the contract the same way.',
+  ]
+    .filter(Boolean)
+    .join('\n');
 }
 
 describe('stateful resources', () => {
@@ -40,27 +67,34 @@ describe('stateful resources', () => {
 
   it.each(environments)('keeps the Terraform address of every stateful resource of %s', (env) => {
     for (const [stack, addresses] of Object.entries(contract[env])) {
-      const now = actual[env][stack] ?? [];
-      const gone = addresses.filter((address) => !now.includes(address));
-      const added = now.filter((address) => !addresses.includes(address));
-      if (gone.length || added.length) {
-        throw new Error(
-          [
-            `Stateful resource addresses of ${stack} changed.`,
-            gone.length ? `  No longer at: ${gone.join(', ')}` : '',
-            added.length ? `  New: ${added.join(', ')}` : '',
-            'A renamed or moved construct makes Terraform destroy the old resource and its data.',
-            'To move one safely, keep the old address: call resource.moveFromId("<type>.<old name>") on the',
-            'new resource (or moveTo/addMoveTarget), plan to see "has moved to", apply, then update',
-            `this contract with UPDATE_STATEFUL_CONTRACT=1 npm test (${path.relative(process.cwd(), CONTRACT)}).`,
-            'A genuinely new stateful resource is added to the contract the same way.',
-          ]
-            .filter(Boolean)
-            .join('\n'),
-        );
-      }
+      const problem = contractProblem(stack, addresses, synthesized[env].stacks[stack] ?? {});
+      if (problem) throw new Error(problem);
     }
     expect(Object.keys(actual[env]).sort()).toEqual(Object.keys(contract[env]).sort());
+  });
+
+  it('fails a renamed file system with instructions, and accepts it once a moved block keeps its state', () => {
+    // GIVEN the dev stack with its us-east-1 file system renamed
+    const json = JSON.parse(JSON.stringify(synthesized.dev.stacks['fargate-dev'])) as SynthesizedJson & {
+      moved?: Array<{ from: string; to: string }>;
+    };
+    const systems = json.resource?.aws_efs_file_system as Record<string, unknown>;
+    const [oldName] = Object.keys(systems).filter((name) => name.startsWith('us-east-1'));
+    systems['us-east-1_Storage_FileSystem_0000AAAA'] = systems[oldName];
+    delete systems[oldName];
+    const addresses = contract.dev['fargate-dev'];
+    // WHEN checked without a moved block THEN it fails and says how to move it safely
+    expect(contractProblem('fargate-dev', addresses, json)).toMatch(
+      /No longer at: aws_efs_file_system\.us-east-1_FileSystem_[0-9A-F]+\n {2}New: aws_efs_file_system\.us-east-1_Storage_FileSystem_0000AAAA\n[\s\S]*moveFromId/,
+    );
+    // WHEN the rename comes with the moved block cdktf's moveTo/moveFromId writes THEN it passes
+    json.moved = [
+      {
+        from: `aws_efs_file_system.${oldName}`,
+        to: 'aws_efs_file_system.us-east-1_Storage_FileSystem_0000AAAA',
+      },
+    ];
+    expect(contractProblem('fargate-dev', addresses, json)).toBeUndefined();
   });
 
   it('covers the file system, bucket, vault and keys of every region, and the repository', () => {
@@ -73,21 +107,25 @@ describe('stateful resources', () => {
     expect(count('aws_kms_key')).toBeGreaterThanOrEqual(10);
   });
 
-  it('prevents the destruction of every stateful resource in prod', () => {
-    const prod = synthesized.prod.stacks['fargate-prod'];
-    for (const type of STATEFUL_RESOURCE_TYPES) {
-      for (const resource of resources(prod, type)) {
-        expect(`${resource.path}: ${JSON.stringify(resource.lifecycle)}`).toMatch(/"prevent_destroy":true/);
+  it('prevents the destruction of every stateful resource of every prod stack', () => {
+    let checked = 0;
+    for (const prod of Object.values(synthesized.prod.stacks)) {
+      for (const type of STATEFUL_RESOURCE_TYPES) {
+        for (const resource of resources(prod, type)) {
+          expect(`${resource.path}: ${JSON.stringify(resource.lifecycle)}`).toMatch(/"prevent_destroy":true/);
+          checked += 1;
+        }
       }
     }
+    expect(checked).toBeGreaterThanOrEqual(20);
   });
 
   it('leaves dev destroyable unless the settings ask otherwise', () => {
     const dev = synthesized.dev.stacks['fargate-dev'];
     expect(resources(dev, 'aws_efs_file_system')[0].lifecycle).toBeUndefined();
-    const protectedDev = synthJson(
-      new PlatformStack(Testing.app(), 'fargate-test', { settings: testSettings({ preventDestroy: true }) }),
-    );
+    const app = Testing.app();
+    buildStacks(app, testSettings({ preventDestroy: true }), () => undefined);
+    const protectedDev = synthJson(app.node.findChild('fargate-test') as TerraformStack);
     expect(resources(protectedDev, 'aws_s3_bucket').map((b) => b.lifecycle)).toEqual([
       { prevent_destroy: true },
       { prevent_destroy: true },

@@ -5,6 +5,7 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { RegionSettings, Settings } from '../settings/schema';
 import { FileSystem } from './efs-file-system';
 import { FargateService } from './fargate-service';
+import { suppressPolicy } from '../policies/suppressions';
 import { AlarmTopic } from './alarm-topic';
 import { BackupCopyDestination, BackupPlan } from './backup-plan';
 import { LoadBalancer } from './load-balancer';
@@ -197,6 +198,13 @@ export class RegionalPlatform extends Construct {
       copyTo: props.backupCopyTo ? [props.backupCopyTo] : undefined,
       vaultLock: settings.backup.vaultLock,
     });
+    if (!props.backupCopyTo) {
+      suppressPolicy(
+        this.backup.plan,
+        'backup-cross-region-copy',
+        'a single-region environment has no other region to copy its backups to',
+      );
+    }
 
     this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', {
       provider,

@@ -193,7 +193,12 @@ const serviceSchema = settingsObject({
   /** Tasks at creation; autoscaling owns the count afterwards. */
   desiredCount: z.number().int().min(0).max(1000).default(2),
   /** Autoscaling minimum. */
-  minCapacity: z.number().int().min(0).max(1000).default(2),
+  minCapacity: z
+    .number()
+    .int()
+    .min(1, { error: 'at least 1: the running-tasks alarm watches for fewer tasks than this minimum' })
+    .max(1000)
+    .default(2),
   /** Autoscaling maximum. */
   maxCapacity: z.number().int().min(1).max(1000).default(10),
   /** Target average CPU utilization, percent. */
@@ -332,8 +337,9 @@ const alarmsSchema = settingsObject({
     .number()
     .int()
     .max(86400)
-    .refine((period) => [10, 20, 30].includes(period) || (period > 0 && period % 60 === 0), {
-      error: 'CloudWatch takes a period of 10, 20, 30 or a multiple of 60 seconds',
+    .refine((period) => period > 0 && period % 60 === 0, {
+      error:
+        'use a multiple of 60: CloudWatch also takes 10, 20 or 30 for high-resolution metrics, but the ECS, ALB and Container Insights metrics arrive once a minute, so shorter periods leave the alarms without data',
     })
     .default(60),
   /** Periods that must breach before the alarm fires. */
@@ -687,6 +693,14 @@ export const settingsSchema = settingsObject({
     }
   });
 
+  if (settings.environment === 'prod' && !settings.backup.vaultLock) {
+    problem(
+      ctx,
+      ['backup', 'vaultLock'],
+      undefined,
+      'prod requires a vault lock (minRetentionDays, maxRetentionDays): without it anyone with the permissions can delete the recovery points',
+    );
+  }
   if (settings.environment === 'prod' && settings.natGateways === 'single') {
     problem(
       ctx,

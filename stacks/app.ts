@@ -1,5 +1,6 @@
 import { existsSync, rmSync } from 'node:fs';
 import { App, Aspects } from 'cdktf';
+import { PreventDestroy } from '../aspects/prevent-destroy';
 import { PolicyPack, PolicyViolationError } from '../policies/policy-pack';
 import { ValidationError } from '../constructs/validation-error';
 import { SettingsError, loadEnvironmentSettings } from '../settings/load';
@@ -30,8 +31,11 @@ export function buildStacks(app: App, settings: Settings, report?: (line: string
     backend: settings.backend,
     tags: { ...settings.tags, app: settings.app, environment: settings.environment },
   });
-  Aspects.of(platform).add(policies);
-  Aspects.of(simple).add(policies);
+  for (const stack of [platform, simple]) {
+    if (settings.preventDestroy ?? settings.environment === 'prod')
+      Aspects.of(stack).add(new PreventDestroy());
+    Aspects.of(stack).add(policies);
+  }
 }
 
 export interface RunOptions {

@@ -1,10 +1,9 @@
-import { Aspects, Lazy, TerraformOutput, TerraformStack } from 'cdktf';
+import { Lazy, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone';
 import { ContainerRepository } from '../constructs/ecr-repository';
-import { PreventDestroy } from '../aspects/prevent-destroy';
 import { GlobalAccelerator, expectedFailoverSeconds } from '../constructs/global-accelerator';
 import { GlobalDashboard } from '../constructs/global-dashboard';
 import { HEALTH_CHECK_TIMEOUT_SECONDS } from '../constructs/load-balancer';
@@ -46,8 +45,6 @@ export class PlatformStack extends TerraformStack {
     const { settings } = props;
     const namePrefix = `${settings.app}-${settings.environment}`;
     stateBackend(this, id, settings.backend);
-    if (settings.preventDestroy ?? settings.environment === 'prod')
-      Aspects.of(this).add(new PreventDestroy());
 
     // One provider per deployment region, plus us-west-2, where AWS serves Global Accelerator's API
     // and metrics (reused when it is also a deployment region).
