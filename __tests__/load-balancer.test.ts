@@ -316,6 +316,19 @@ describe('LoadBalancer', () => {
     ]);
   });
 
+  it('serves IPv6 clients as well when dual-stack', () => {
+    // GIVEN dualStack WHEN synthesized THEN dualstack addressing and ::/0 ingress on the listener ports
+    const json = synthLoadBalancer({ dualStack: true, certificate });
+    expect(resourceAt(json, 'aws_lb', 'LoadBalancer').ip_address_type).toBe('dualstack');
+    expect(
+      resources(json, 'aws_vpc_security_group_ingress_rule')
+        .filter((rule) => rule.cidr_ipv6 === '::/0')
+        .map((rule) => rule.from_port)
+        .sort(),
+    ).toEqual([443, 80]);
+    expect(resourceAt(synthLoadBalancer(), 'aws_lb', 'LoadBalancer').ip_address_type).toBe('ipv4');
+  });
+
   it('puts every block on the given provider', () => {
     // GIVEN / WHEN both variants
     for (const [json, count] of [

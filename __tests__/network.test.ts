@@ -157,6 +157,22 @@ describe('Network', () => {
     expect(resources(json, 'aws_nat_gateway')).toHaveLength(3);
   });
 
+  it('gives the VPC an IPv6 block and each public subnet a /64 routed to the internet gateway when asked', () => {
+    // GIVEN ipv6 WHEN synthesized THEN
+    const json = synthNetwork({ ipv6: true });
+    expect(resourceAt(json, 'aws_vpc', 'Vpc').assign_generated_ipv6_cidr_block).toBe(true);
+    const vpcBlock = ref(json, 'aws_vpc', 'Vpc', 'ipv6_cidr_block').slice(2, -1);
+    expect(resourceAt(json, 'aws_subnet', 'PublicSubnet2').ipv6_cidr_block).toBe(
+      `\${cidrsubnet(${vpcBlock}, 8, 2)}`,
+    );
+    expect(resourceAt(json, 'aws_subnet', 'PrivateSubnet1').ipv6_cidr_block).toBeUndefined();
+    expect(resourceAt(json, 'aws_route', 'PublicDefaultRouteIpv6')).toMatchObject({
+      destination_ipv6_cidr_block: '::/0',
+      gateway_id: ref(json, 'aws_internet_gateway', 'InternetGateway'),
+    });
+    expect(resources(synthNetwork(), 'aws_route').filter((r) => r.destination_ipv6_cidr_block)).toEqual([]);
+  });
+
   it('rejects fewer than two availability zones', () => {
     expect(() => synthNetwork({ availabilityZones: ['eu-west-1a'] })).toThrow(
       'Network: availabilityZones ["eu-west-1a"] is not allowed; list at least 2 zones',

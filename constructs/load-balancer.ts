@@ -72,6 +72,12 @@ export interface LoadBalancerProps {
    * @default - no domain: plain HTTP on 80 forwarded to the targets, nothing on 443
    */
   readonly certificate?: LoadBalancerCertificateProps;
+  /**
+   * Serve IPv6 clients too (`ip_address_type = dualstack`, ingress from `::/0`); the subnets must
+   * have IPv6 CIDR blocks. A dual-stack Global Accelerator accepts only dual-stack endpoints.
+   * @default false - IPv4 only
+   */
+  readonly dualStack?: boolean;
 }
 
 /** Health check timeout, in seconds; the interval must be longer. */
@@ -124,8 +130,11 @@ export class LoadBalancer extends Construct {
     });
     for (const port of listenerPorts) {
       const scheme = port === 443 ? 'Https' : 'Http';
-      // IPv4 only: the load balancer is not dual-stack.
-      for (const [family, cidr] of [['Ipv4', { cidrIpv4: '0.0.0.0/0' }]] as const) {
+      const families = [['Ipv4', { cidrIpv4: '0.0.0.0/0' }]] as Array<
+        [string, { cidrIpv4?: string; cidrIpv6?: string }]
+      >;
+      if (props.dualStack) families.push(['Ipv6', { cidrIpv6: '::/0' }]);
+      for (const [family, cidr] of families) {
         new VpcSecurityGroupIngressRule(this, `${scheme}Ingress${family}`, {
           provider,
           securityGroupId: this.securityGroup.id,
@@ -152,6 +161,7 @@ export class LoadBalancer extends Construct {
       name: `${namePrefix}-alb`,
       loadBalancerType: 'application',
       internal: false,
+      ipAddressType: props.dualStack ? 'dualstack' : 'ipv4',
       subnets: props.subnetIds,
       securityGroups: [this.securityGroup.id],
       dropInvalidHeaderFields: true,

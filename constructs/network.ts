@@ -1,4 +1,4 @@
-import { Token } from 'cdktf';
+import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
@@ -41,6 +41,12 @@ export interface NetworkProps {
    */
   readonly flowLogRetentionDays?: number;
   /**
+   * Give the VPC an Amazon-provided IPv6 block and each public subnet a /64 of it, routed to the
+   * internet gateway, for dual-stack load balancers. Private subnets stay IPv4 (egress through NAT).
+   * @default false - IPv4 only
+   */
+  readonly ipv6?: boolean;
+  /**
    * KMS key that encrypts the flow log group.
    * @default - CloudWatch Logs' own encryption
    */
@@ -78,6 +84,7 @@ export class Network extends Construct {
       cidrBlock: props.vpcCidr,
       enableDnsSupport: true,
       enableDnsHostnames: true,
+      assignGeneratedIpv6CidrBlock: props.ipv6 ? true : undefined,
       tags: { Name: `${namePrefix}-vpc` },
     });
 
@@ -104,6 +111,14 @@ export class Network extends Construct {
       destinationCidrBlock: '0.0.0.0/0',
       gatewayId: this.internetGateway.id,
     });
+    if (props.ipv6) {
+      new Route(this, 'PublicDefaultRouteIpv6', {
+        provider,
+        routeTableId: publicRouteTable.id,
+        destinationIpv6CidrBlock: '::/0',
+        gatewayId: this.internetGateway.id,
+      });
+    }
 
     this.publicSubnets = zones.map((zone, index) => {
       const subnet = new Subnet(this, `PublicSubnet${index + 1}`, {
@@ -112,6 +127,7 @@ export class Network extends Construct {
         cidrBlock: nthSlash24(props.vpcCidr, index + 1),
         availabilityZone: zone,
         mapPublicIpOnLaunch: false,
+        ipv6CidrBlock: props.ipv6 ? Fn.cidrsubnet(this.vpc.ipv6CidrBlock, 8, index + 1) : undefined,
         tags: { Name: `${namePrefix}-public-${zone}`, tier: 'public' },
       });
       new RouteTableAssociation(this, `PublicSubnet${index + 1}RouteTable`, {

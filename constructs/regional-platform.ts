@@ -81,6 +81,7 @@ export class RegionalPlatform extends Construct {
       vpcCidr: region.vpcCidr,
       availabilityZones: region.availabilityZones,
       natGateways: settings.natGateways,
+      ipv6: settings.accelerator.ipAddressType === 'DUAL_STACK',
       flowLogRetentionDays: settings.logRetentionDays,
       logKmsKeyArn: this.logKey.arn,
       accountId: props.accountId,
@@ -133,6 +134,7 @@ export class RegionalPlatform extends Construct {
       unhealthyThresholdCount: settings.service.unhealthyThresholdCount,
       deregistrationDelaySeconds: settings.service.deregistrationDelaySeconds,
       deletionProtection: isProd,
+      dualStack: settings.accelerator.ipAddressType === 'DUAL_STACK',
       certificate:
         settings.domain && props.hostedZoneId
           ? {
