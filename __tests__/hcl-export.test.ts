@@ -6,7 +6,6 @@
  * and escapes, the builtin terraform provider) validates with zero warnings and plans exactly what
  * the synthesized JSON plans. One synthesis, one export and one init per stack per format.
  */
-import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -37,8 +36,10 @@ import {
 } from '../tools/export-hcl';
 import {
   OVERRIDE_FILE,
+  TerraformResult,
   ValidateOutput,
   offlineOverride,
+  terraformAsync,
   terraformEnv,
 } from '../test-support/offline-terraform';
 import { planStack, synthEnvironment } from '../test-support/environment';
@@ -346,28 +347,8 @@ function fixtureStack(): string {
   return Testing.fullSynth(stack);
 }
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function tf(args: string[], cwd: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('terraform', args, { cwd, env: terraformEnv(cliConfigFile) });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      resolve({
-        code: code ?? 1,
-        stdout: Buffer.concat(out).toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8'),
-      }),
-    );
-  });
+function tf(args: string[], cwd: string): Promise<TerraformResult> {
+  return terraformAsync(args, cwd, terraformEnv(cliConfigFile));
 }
 
 async function ok(args: string[], cwd: string): Promise<string> {

@@ -218,7 +218,12 @@ export interface OfflineResult {
   readonly planText: string;
 }
 
-function terraformAsync(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<TerraformResult> {
+/** Runs Terraform without blocking, so several stacks can work side by side. */
+export function terraformAsync(
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<TerraformResult> {
   return new Promise((resolve, reject) => {
     const child = spawn('terraform', args, { cwd, env });
     const out: Buffer[] = [];
