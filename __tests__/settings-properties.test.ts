@@ -199,7 +199,7 @@ describe('hostile settings files', () => {
           expect(line).toMatch(/: (unknown setting ".*"; allowed here: \w+|got )/s);
         },
       ),
-      { numRuns: 60 },
+      { numRuns: 4 },
     );
   });
 
@@ -220,7 +220,7 @@ describe('hostile settings files', () => {
     );
   });
 
-  it('that the validation accepts either synthesize or are refused cleanly, never crash', () => {
+  it('that the validation accepts synthesize: no construct refuses what the settings let through', () => {
     fc.assert(
       fc.property(settingsMutation, (mutation: SettingsMutation) => {
         // GIVEN a hostile value the settings validation lets through
@@ -228,15 +228,12 @@ describe('hostile settings files', () => {
         fc.pre(accepted(text));
         // WHEN the app runs on it
         const outcome = runOn(text);
-        // THEN it synthesizes, or a construct refuses the value with one clean message
-        if (outcome.code === 0) {
-          expect(existsSync(path.join(outcome.outdir, 'manifest.json'))).toBe(true);
-        } else {
-          expectCleanRefusal(outcome);
-        }
+        // THEN it synthesizes (every limit a construct enforces is a settings rule too)
+        if (outcome.code !== 0) throw new Error(`${mutation.description}: ${JSON.stringify(outcome.stderr)}`);
+        expect(existsSync(path.join(outcome.outdir, 'manifest.json'))).toBe(true);
         rmSync(path.dirname(outcome.file), { recursive: true, force: true });
       }),
-      { numRuns: 2 },
+      { numRuns: 4 },
     );
   });
 });

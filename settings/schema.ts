@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AWS_REGIONS } from './regions';
 import { hasHostBits, overlaps, parseCidr } from './cidr';
-import { SEED_BACKUP_RULES } from './backup-rules';
+import { SEED_BACKUP_RULES, cronProblem } from './backup-rules';
 import { fargateSizeProblem } from './fargate';
 import { quote } from './quote';
 
@@ -58,15 +58,8 @@ function checkBackup(
       problem(ctx, at('name'), rule.name, `already used by backup.rules[${names.get(rule.name)}]`);
     }
     names.set(rule.name, index);
-    const cron = /^cron\((\S+) (\S+) (\S+) (\S+) (\S+) (\S+)\)$/.exec(rule.scheduleExpression);
-    if (!cron || (cron[3] === '?') === (cron[5] === '?') || !/^\d{1,2}$/.test(cron[1])) {
-      problem(
-        ctx,
-        at('scheduleExpression'),
-        rule.scheduleExpression,
-        'expected cron(minute hour day-of-month month day-of-week year) with a single minute and exactly one of day-of-month and day-of-week "?", e.g. cron(0 5 ? * * *)',
-      );
-    }
+    const scheduleProblem = cronProblem(rule.scheduleExpression);
+    if (scheduleProblem) problem(ctx, at('scheduleExpression'), rule.scheduleExpression, scheduleProblem);
     if (rule.startWindowMinutes < 60) {
       problem(ctx, at('startWindowMinutes'), rule.startWindowMinutes, 'AWS Backup needs at least 60 minutes');
     }
@@ -292,7 +285,7 @@ const backupRuleSchema = settingsObject({
   /** Days a recovery point is kept. */
   deleteAfterDays: z.number().int(),
   /** Days before a recovery point moves to cold storage; deleteAfterDays must be at least this + 90. */
-  coldStorageAfterDays: z.number().int().optional(),
+  coldStorageAfterDays: z.number().int().min(1).max(36500).optional(),
 });
 
 type BackupRuleSettings = z.output<typeof backupRuleSchema>;
@@ -305,8 +298,8 @@ const backupSchema = settingsObject({
     .default(() => SEED_BACKUP_RULES.map((rule) => ({ ...rule }))),
   /** Vault lock: recovery points cannot be deleted early, not even by an administrator. Omitted: no lock. */
   vaultLock: settingsObject({
-    minRetentionDays: z.number().int().min(1),
-    maxRetentionDays: z.number().int().min(1),
+    minRetentionDays: z.number().int().min(1).max(36500),
+    maxRetentionDays: z.number().int().min(1).max(36500),
     /** Days until a compliance-mode lock becomes immutable (at least 3); omitted: governance mode. */
     changeableForDays: z.number().int().min(3).optional(),
   }).optional(),
