@@ -2,13 +2,14 @@ import { Fn } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { AlarmTopic, AlarmTopicProps } from '../constructs/alarm-topic';
 import {
-  Block,
   SynthesizedJson,
   allBlocks,
   ref,
   resourceAt,
   resources,
   synthScopeJson,
+  dataAt,
+  dataRef,
 } from '../test-support/synth';
 
 type Overrides = Partial<Omit<AlarmTopicProps, 'provider'>>;
@@ -26,22 +27,6 @@ function synthTopic(props: Overrides = {}): SynthesizedJson {
       ...props,
     });
   });
-}
-
-/** The one data source of a type whose construct path ends with `suffix`. */
-function dataAt(json: SynthesizedJson, type: string, suffix: string): Block {
-  const matches = Object.values(json.data?.[type] ?? {}).filter((block) =>
-    (block['//'] as { metadata: { path: string } }).metadata.path.endsWith(suffix),
-  );
-  expect(matches).toHaveLength(1);
-  return matches[0];
-}
-
-/** `${data.aws_x.name.attr}` reference to the one data source of a type whose path ends with `suffix`. */
-function dataRef(json: SynthesizedJson, type: string, suffix: string, attribute: string): string {
-  const block = dataAt(json, type, suffix);
-  const name = Object.keys(json.data?.[type] ?? {}).find((key) => json.data?.[type]?.[key] === block);
-  return `\${data.${type}.${name}.${attribute}}`;
 }
 
 type Statement = {

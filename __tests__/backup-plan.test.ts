@@ -2,13 +2,14 @@ import { Lazy } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { BackupPlan, BackupPlanProps, BackupRule } from '../constructs/backup-plan';
 import {
-  Block,
   SynthesizedJson,
   allBlocks,
   ref,
   resourceAt,
   resources,
   synthScopeJson,
+  dataAt,
+  dataRef,
 } from '../test-support/synth';
 
 type Overrides = Partial<Omit<BackupPlanProps, 'provider'>>;
@@ -38,23 +39,6 @@ function rule(overrides: Partial<BackupRule> = {}): BackupRule {
     deleteAfterDays: 30,
     ...overrides,
   };
-}
-
-/** The one data source of a type whose construct path ends with `suffix`. */
-function dataAt(json: SynthesizedJson, type: string, suffix: string): Block {
-  const matches = Object.values(json.data?.[type] ?? {}).filter((block) =>
-    (block['//'] as { metadata: { path: string } }).metadata.path.endsWith(suffix),
-  );
-  expect(matches).toHaveLength(1);
-  return matches[0];
-}
-
-/** `${data.type.name.attribute}` reference to the one data source of a type whose path ends with `suffix`. */
-function dataRef(json: SynthesizedJson, type: string, suffix: string, attribute: string): string {
-  const name = Object.entries(json.data?.[type] ?? {}).find(([, block]) =>
-    (block['//'] as { metadata: { path: string } }).metadata.path.endsWith(suffix),
-  )?.[0];
-  return `\${data.${type}.${name}.${attribute}}`;
 }
 
 /** Asserts that synthesizing with `props` throws the construct's validation error with `message`. */

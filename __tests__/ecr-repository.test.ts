@@ -11,6 +11,8 @@ import {
   resourceAt,
   resources,
   synthScopeJson,
+  dataAt,
+  dataRef,
 } from '../test-support/synth';
 
 type Overrides = Partial<Omit<ContainerRepositoryProps, 'provider' | 'replicaRegions'>> & {
@@ -50,23 +52,6 @@ function construct(overrides: Overrides = {}): ContainerRepository {
   return build(new TerraformStack(Testing.app(), 'test'), overrides);
 }
 
-function policyDocument(json: SynthesizedJson, suffix: string): Block {
-  const matches = Object.values(json.data?.aws_iam_policy_document ?? {}).filter((doc) =>
-    (doc['//'] as { metadata: { path: string } }).metadata.path.endsWith(suffix),
-  );
-  expect(matches).toHaveLength(1);
-  return matches[0];
-}
-
-/** `${data.aws_iam_policy_document.<name>.<attribute>}` reference to the one policy document at `suffix`. */
-function documentRef(json: SynthesizedJson, suffix: string, attribute = 'json'): string {
-  const names = Object.entries(json.data?.aws_iam_policy_document ?? {})
-    .filter(([, doc]) => (doc['//'] as { metadata: { path: string } }).metadata.path.endsWith(suffix))
-    .map(([name]) => name);
-  expect(names).toHaveLength(1);
-  return `\${data.aws_iam_policy_document.${names[0]}.${attribute}}`;
-}
-
 interface LifecycleRule {
   rulePriority: number;
   selection: { tagStatus: string; countType: string; countUnit?: string; countNumber: number };
@@ -76,6 +61,11 @@ interface LifecycleRule {
 function lifecycleRules(policy: unknown): LifecycleRule[] {
   return (JSON.parse(String(policy)) as { rules: LifecycleRule[] }).rules;
 }
+
+const policyDocument = (json: SynthesizedJson, suffix: string): Block =>
+  dataAt(json, 'aws_iam_policy_document', suffix);
+const documentRef = (json: SynthesizedJson, suffix: string, attribute = 'json'): string =>
+  dataRef(json, 'aws_iam_policy_document', suffix, attribute);
 
 describe('ContainerRepository', () => {
   it('creates an immutable, scanned repository encrypted with its rotating customer-managed key', () => {

@@ -2,13 +2,13 @@ import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-p
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { FileSystem, FileSystemProps } from '../constructs/efs-file-system';
 import {
-  Block,
   SynthesizedJson,
   allBlocks,
   ref,
   resourceAt,
   resources,
   synthScopeJson,
+  dataAt,
 } from '../test-support/synth';
 
 type Overrides = Partial<Omit<FileSystemProps, 'provider'>>;
@@ -33,15 +33,6 @@ function synthFileSystem(props: Overrides = {}): SynthesizedJson {
       statement: efs.clientPolicyStatements,
     });
   });
-}
-
-/** The one data source of a type whose construct path ends with `suffix`. */
-function dataAt(json: SynthesizedJson, type: string, suffix: string): Block {
-  const matches = Object.values(json.data?.[type] ?? {}).filter((block) =>
-    (block['//'] as { metadata: { path: string } }).metadata.path.endsWith(suffix),
-  );
-  expect(matches).toHaveLength(1);
-  return matches[0];
 }
 
 describe('FileSystem', () => {

@@ -10,6 +10,7 @@ import {
   resourceAt,
   resources,
   synthScopeJson,
+  dataAt,
 } from '../test-support/synth';
 
 type Overrides = Partial<Omit<FargateServiceProps, 'provider' | 'cluster' | 'securityGroup' | 'listeners'>>;
@@ -66,13 +67,8 @@ function container(json: SynthesizedJson): Record<string, any> {
   return (JSON.parse(String(task.container_definitions)) as Array<Record<string, any>>)[0];
 }
 
-function policyDocument(json: SynthesizedJson, suffix: string): Record<string, any> {
-  const doc = Object.values(json.data?.aws_iam_policy_document ?? {}).find((d) =>
-    String((d['//'] as { metadata: { path: string } }).metadata.path).endsWith(suffix),
-  );
-  if (!doc) throw new Error(`no policy document at *${suffix}`);
-  return doc;
-}
+const policyDocument = (json: SynthesizedJson, suffix: string): Record<string, any> =>
+  dataAt(json, 'aws_iam_policy_document', suffix);
 
 describe('FargateService', () => {
   it("defines the seed's task: family <prefix>-task, 1024 CPU / 2048 MiB, awsvpc, Fargate, two roles", () => {

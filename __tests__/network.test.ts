@@ -1,6 +1,6 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Network, NetworkProps } from '../constructs/network';
-import { SynthesizedJson, ref, resourceAt, resources, synthScopeJson } from '../test-support/synth';
+import { SynthesizedJson, ref, resourceAt, resources, synthScopeJson, dataAt } from '../test-support/synth';
 
 function synthNetwork(props: Partial<Omit<NetworkProps, 'provider'>> = {}): SynthesizedJson {
   return synthScopeJson((scope) => {
@@ -107,19 +107,15 @@ describe('Network', () => {
 
   it('lets the flow-log role write only to its own log group', () => {
     const json = synthNetwork();
-    const doc = Object.values(json.data?.aws_iam_policy_document ?? {}).find((d) =>
-      String((d['//'] as { metadata: { path: string } }).metadata.path).endsWith('FlowLogPermissions'),
-    );
+    const doc = dataAt(json, 'aws_iam_policy_document', 'FlowLogPermissions');
     const arn = ref(json, 'aws_cloudwatch_log_group', 'FlowLogGroup', 'arn');
-    expect(doc?.statement).toEqual([expect.objectContaining({ resources: [arn, `${arn}:*`] })]);
+    expect(doc.statement).toEqual([expect.objectContaining({ resources: [arn, `${arn}:*`] })]);
   });
 
   it('scopes the flow-log trust policy to the account when it is known', () => {
     const json = synthNetwork({ accountId: '123456789012' });
-    const trust = Object.values(json.data?.aws_iam_policy_document ?? {}).find((d) =>
-      String((d['//'] as { metadata: { path: string } }).metadata.path).endsWith('FlowLogTrust'),
-    );
-    expect(trust?.statement).toEqual([
+    const trust = dataAt(json, 'aws_iam_policy_document', 'FlowLogTrust');
+    expect(trust.statement).toEqual([
       expect.objectContaining({
         principals: [{ type: 'Service', identifiers: ['vpc-flow-logs.amazonaws.com'] }],
         condition: [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: ['123456789012'] }],

@@ -7,7 +7,16 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { EncryptionKey } from '../constructs/kms-key';
 import { DataBucket, DataBucketProps } from '../constructs/s3-bucket';
-import { Block, SynthesizedJson, ref, resourceAt, resources, synthScopeJson } from '../test-support/synth';
+import {
+  Block,
+  SynthesizedJson,
+  ref,
+  resourceAt,
+  resources,
+  synthScopeJson,
+  dataAt,
+  dataRef,
+} from '../test-support/synth';
 
 type Overrides = Partial<Omit<DataBucketProps, 'provider'>>;
 
@@ -25,22 +34,6 @@ function synthBucket(
     });
     extra(bucket, provider);
   });
-}
-
-/** The one data source of a type whose construct path ends with `suffix`. */
-function dataAt(json: SynthesizedJson, type: string, suffix: string): Block {
-  const matches = Object.values(json.data?.[type] ?? {}).filter((block) =>
-    (block['//'] as { metadata: { path: string } }).metadata.path.endsWith(suffix),
-  );
-  expect(matches).toHaveLength(1);
-  return matches[0];
-}
-
-/** `${data.aws_x.name.attr}` reference to the one data source of a type whose path ends with `suffix`. */
-function dataRef(json: SynthesizedJson, type: string, suffix: string, attribute: string): string {
-  const block = dataAt(json, type, suffix);
-  const name = Object.keys(json.data?.[type] ?? {}).find((key) => json.data?.[type]?.[key] === block);
-  return `\${data.${type}.${name}.${attribute}}`;
 }
 
 /** `aws_x.name`, the address Terraform expects in depends_on. */

@@ -4,7 +4,16 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { S3BucketReplicationConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-replication-configuration';
 import { BucketReplication, BucketReplicationProps } from '../constructs/s3-replication';
 import { DataBucket } from '../constructs/s3-bucket';
-import { Block, SynthesizedJson, allBlocks, ref, resourceAt, synthScopeJson } from '../test-support/synth';
+import {
+  Block,
+  SynthesizedJson,
+  allBlocks,
+  ref,
+  resourceAt,
+  synthScopeJson,
+  dataAt,
+  dataRef,
+} from '../test-support/synth';
 
 /** One region of the fixture: its provider and its data bucket. */
 interface Region {
@@ -80,27 +89,6 @@ function construct(
   });
 }
 
-function pathOf(block: Block): string {
-  return (block['//'] as { metadata: { path: string } }).metadata.path;
-}
-
-function policyDocument(json: SynthesizedJson, suffix: string): Block {
-  const matches = Object.values(json.data?.aws_iam_policy_document ?? {}).filter((doc) =>
-    pathOf(doc).endsWith(suffix),
-  );
-  expect(matches).toHaveLength(1);
-  return matches[0];
-}
-
-/** `${data.aws_iam_policy_document.<name>.json}` of the one policy document at `suffix`. */
-function documentRef(json: SynthesizedJson, suffix: string): string {
-  const names = Object.entries(json.data?.aws_iam_policy_document ?? {})
-    .filter(([, doc]) => pathOf(doc).endsWith(suffix))
-    .map(([name]) => name);
-  expect(names).toHaveLength(1);
-  return `\${data.aws_iam_policy_document.${names[0]}.json}`;
-}
-
 /** `aws_x.name`, the address Terraform expects in depends_on. */
 function address(json: SynthesizedJson, type: string, suffix: string): string {
   return ref(json, type, suffix).replace(/^\$\{(.*)\.id\}$/, '$1');
@@ -113,6 +101,11 @@ interface Statement {
   resources: string[];
   condition?: Array<{ test: string; variable: string; values: string[] }>;
 }
+
+const policyDocument = (json: SynthesizedJson, suffix: string): Block =>
+  dataAt(json, 'aws_iam_policy_document', suffix);
+const documentRef = (json: SynthesizedJson, suffix: string, attribute = 'json'): string =>
+  dataRef(json, 'aws_iam_policy_document', suffix, attribute);
 
 function statements(json: SynthesizedJson, suffix = 'Replication/Permissions'): Statement[] {
   return policyDocument(json, suffix).statement as Statement[];

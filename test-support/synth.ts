@@ -70,6 +70,24 @@ export function ref(json: SynthesizedJson, type: string, suffix: string, attribu
   return `\${${type}.${name}.${attribute}}`;
 }
 
+/** The one data source of a type whose construct path ends with `suffix`. */
+export function dataAt(json: SynthesizedJson, type: string, suffix: string): Block {
+  const matches = Object.values(json.data?.[type] ?? {}).filter((block) =>
+    (block['//'] as { metadata: { path: string } }).metadata.path.endsWith(suffix),
+  );
+  if (matches.length !== 1) {
+    throw new Error(`expected one data source ${type} at *${suffix}, found ${matches.length}`);
+  }
+  return matches[0];
+}
+
+/** `${data.aws_x.name.attr}` reference to the one data source of a type whose path ends with `suffix`. */
+export function dataRef(json: SynthesizedJson, type: string, suffix: string, attribute: string): string {
+  const block = dataAt(json, type, suffix);
+  const name = Object.keys(json.data?.[type] ?? {}).find((key) => json.data?.[type]?.[key] === block);
+  return `\${data.${type}.${name}.${attribute}}`;
+}
+
 /** Every resource and data source block: type, kind, path and provider. */
 export function allBlocks(
   json: SynthesizedJson,
