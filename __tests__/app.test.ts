@@ -40,6 +40,7 @@ describe('the app', () => {
       JSON.stringify({
         app: 'fargate',
         environment: 'dev',
+        tier: 'development',
         image: { tag: '1.0.0' },
         regions: [
           { name: 'us-east-1', vpcCidr: '10.0.0.0/16', availabilityZones: ['us-east-1a', 'us-east-1b'] },
@@ -62,7 +63,13 @@ describe('the app', () => {
     for (const environment of ['dev', 'prod']) {
       writeFileSync(
         path.join(dir, `${environment}.json`),
-        JSON.stringify({ app: 'fargate', environment, accountId: '123456789012', image: { tag: '1.0.0' } }),
+        JSON.stringify({
+          app: 'fargate',
+          environment,
+          tier: 'development',
+          accountId: '123456789012',
+          image: { tag: '1.0.0' },
+        }),
       );
     }
     // WHEN the app runs for dev THEN

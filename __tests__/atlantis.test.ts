@@ -33,7 +33,7 @@ import {
   offlineOverride,
   prepareTerraform,
   terraformEnv,
-} from '../test-support/offline-terraform';
+} from '../tools/terraform/offline';
 import { SynthesizedJson } from '../test-support/synth';
 
 const root = path.resolve(__dirname, '..');

@@ -41,7 +41,7 @@ import {
   offlineOverride,
   terraformAsync,
   terraformEnv,
-} from '../test-support/offline-terraform';
+} from '../tools/terraform/offline';
 import { planStack, synthEnvironment } from '../test-support/environment';
 
 const projectRoot = path.resolve(__dirname, '..');

@@ -43,6 +43,7 @@ describe('the policy pack', () => {
     const { stacks } = synthEnvironment(environment);
     const platform = evaluatePolicies(stacks[`fargate-${environment}`] as SynthesizedStack, {
       environment,
+      tier: 'production',
     });
     expect(platform.violations).toEqual([]);
     expect(platform.suppressed).toEqual([]);
@@ -55,7 +56,9 @@ describe('the policy pack', () => {
     });
     const region = stack.regions.get('us-east-1') as Construct;
     new SnsTopic(region, 'Plain', { provider: stack.providers.get('us-east-1'), name: 'plain' });
-    Aspects.of(stack).add(new PolicyPack({ context: { environment: 'test' }, report: () => undefined }));
+    Aspects.of(stack).add(
+      new PolicyPack({ context: { environment: 'test', tier: 'development' }, report: () => undefined }),
+    );
     // WHEN synthesized THEN
     let error: unknown;
     try {
@@ -81,7 +84,10 @@ describe('the policy pack', () => {
     suppressPolicy(region, 'sns-encrypted', 'test fixture: a topic that never carries data');
     const lines: string[] = [];
     Aspects.of(stack).add(
-      new PolicyPack({ context: { environment: 'test' }, report: (line) => lines.push(line) }),
+      new PolicyPack({
+        context: { environment: 'test', tier: 'development' },
+        report: (line) => lines.push(line),
+      }),
     );
     // WHEN synthesized THEN no error, one line
     expect(() => Testing.fullSynth(stack)).not.toThrow();

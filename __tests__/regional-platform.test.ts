@@ -136,11 +136,12 @@ describe('RegionalPlatform (through PlatformStack)', () => {
       expect(containerOf(json, region).image).toBe('public.ecr.aws/nginx/nginx:1.27');
   });
 
-  it('protects the load balancers from deletion in prod only', () => {
+  it('protects the load balancers from deletion with tier production only', () => {
     const prod = synthJson(
       new PlatformStack(Testing.app(), 'fargate-test', {
         settings: testSettings({
           environment: 'prod',
+          tier: 'production',
           image: { tag: '1.0.0' },
           backup: { vaultLock: { minRetentionDays: 7, maxRetentionDays: 365 } },
         }),

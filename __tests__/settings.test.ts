@@ -24,7 +24,13 @@ function errorFor(settings: Record<string, unknown>, environment = 'dev'): strin
   throw new Error('expected the settings to be rejected');
 }
 
-const valid = { app: 'fargate', environment: 'dev', regions: twoRegions, image: { tag: '1.0.0' } };
+const valid = {
+  app: 'fargate',
+  environment: 'dev',
+  tier: 'development',
+  regions: twoRegions,
+  image: { tag: '1.0.0' },
+};
 
 describe('settings files', () => {
   it.each(['dev', 'prod'])('loads the shipped config/%s.json', (environment) => {
@@ -48,7 +54,10 @@ describe('settings files', () => {
   });
 
   it('defaults to us-east-1 then eu-west-1, one NAT per AZ and 90-day log retention', () => {
-    const settings = parseSettings({ app: 'fargate', environment: 'dev', image: { tag: '1.0.0' } }, 'inline');
+    const settings = parseSettings(
+      { app: 'fargate', environment: 'dev', tier: 'development', image: { tag: '1.0.0' } },
+      'inline',
+    );
     expect(settings.regions).toEqual(
       twoRegions.map((region) => ({ ...region, acceleratorWeight: 100, trafficDialPercentage: 100 })),
     );
@@ -83,7 +92,7 @@ describe('bad settings', () => {
     const message = errorFor({ ...valid, natGateway: 'single' });
     expect(message).toContain('config/dev.json: invalid settings');
     expect(message).toContain(
-      'natGateway: unknown setting "natGateway"; allowed here: app, environment, accountId, regions',
+      'natGateway: unknown setting "natGateway"; allowed here: app, environment, tier, accountId, regions',
     );
   });
 
@@ -216,10 +225,31 @@ describe('bad settings', () => {
     expect(message).toContain('tags.environment: got "environment"; tag key is reserved');
   });
 
+  it('requires the tier, so no guardrail hinges on the spelling of the environment name', () => {
+    const withoutTier: Record<string, unknown> = { ...valid };
+    delete withoutTier.tier;
+    const message = errorFor(withoutTier);
+    expect(message).toContain(
+      'tier: got nothing; expected "production" (every guardrail on) or "development"',
+    );
+  });
+
+  it('applies the production guardrails to an environment of any name with tier production', () => {
+    const message = errorFor(
+      { ...valid, environment: 'production', tier: 'production', natGateways: 'single' },
+      'production',
+    );
+    expect(message).toContain('natGateways: got "single"; tier "production" requires "perAz"');
+    expect(message).toContain('backup.vaultLock: got nothing; tier "production" requires a vault lock');
+  });
+
   it('refuses a single NAT gateway in prod', () => {
-    const message = errorFor({ ...valid, environment: 'prod', natGateways: 'single' }, 'prod');
+    const message = errorFor(
+      { ...valid, environment: 'prod', tier: 'production', natGateways: 'single' },
+      'prod',
+    );
     expect(message).toContain('config/prod.json: invalid settings');
-    expect(message).toContain('natGateways: got "single"; prod requires "perAz"');
+    expect(message).toContain('natGateways: got "single"; tier "production" requires "perAz"');
   });
 
   it('refuses a file whose environment is not its name', () => {
@@ -268,8 +298,11 @@ describe('bad platform settings', () => {
   });
 
   it('requires a vault lock in prod', () => {
-    const message = errorFor({ ...valid, environment: 'prod', natGateways: 'perAz' }, 'prod');
-    expect(message).toContain('backup.vaultLock: got nothing; prod requires a vault lock');
+    const message = errorFor(
+      { ...valid, environment: 'prod', tier: 'production', natGateways: 'perAz' },
+      'prod',
+    );
+    expect(message).toContain('backup.vaultLock: got nothing; tier "production" requires a vault lock');
   });
 
   it('refuses alarm periods shorter than the metrics’ one-minute resolution', () => {
@@ -283,8 +316,11 @@ describe('bad platform settings', () => {
   });
 
   it('refuses the latest tag in prod', () => {
-    const message = errorFor({ ...valid, environment: 'prod', image: { tag: 'latest' } }, 'prod');
-    expect(message).toContain('image.tag: got "latest"; prod refuses "latest"');
+    const message = errorFor(
+      { ...valid, environment: 'prod', tier: 'production', image: { tag: 'latest' } },
+      'prod',
+    );
+    expect(message).toContain('image.tag: got "latest"; tier "production" refuses "latest"');
   });
 
   it('accepts the latest tag of an external image outside prod', () => {

@@ -9,7 +9,7 @@
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { OfflineResult, PlanOutput, providerKeys } from '../test-support/offline-terraform';
+import { OfflineResult, PlanOutput, providerKeys } from '../tools/terraform/offline';
 import {
   CLI_CONFIG_FILE,
   SynthesizedEnvironment,
@@ -26,6 +26,7 @@ const results: Record<string, OfflineResult> = {};
 const STAGE = {
   app: 'fargate',
   environment: 'stage',
+  tier: 'development',
   accountId: '333333333333',
   regions: [
     { name: 'us-east-1', vpcCidr: '10.0.0.0/16', availabilityZones: ['us-east-1a', 'us-east-1b'] },

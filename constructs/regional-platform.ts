@@ -66,7 +66,7 @@ export class RegionalPlatform extends Construct {
     super(scope, id);
     const { provider, settings, region } = props;
     const namePrefix = `${settings.app}-${settings.environment}`;
-    const isProd = settings.environment === 'prod';
+    const isProd = settings.tier === 'production';
 
     this.logKey = new LogEncryptionKey(this, 'LogKey', {
       provider,

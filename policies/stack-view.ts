@@ -87,8 +87,10 @@ export type RuleResult = 'compliant' | 'non-compliant' | 'not-applicable';
 
 /** Facts about the deployment that rules may depend on. */
 export interface PolicyContext {
-  /** Environment name; some rules apply to prod only. */
+  /** Environment name, for messages. */
   readonly environment: string;
+  /** The environment's tier; some rules apply to `production` only. */
+  readonly tier: 'production' | 'development';
 }
 
 /** A rule's logic: which resource types it looks at and a pure check. No message text here. */

@@ -11,7 +11,7 @@ const entryPoints = {
   'offline-plan': 'tools/offline-plan.ts',
   'export-hcl': 'tools/export-hcl.ts',
 };
-const SOURCE_DIRS = ['stacks', 'constructs', 'settings', 'policies', 'aspects', 'tools', 'test-support'];
+const SOURCE_DIRS = ['stacks', 'constructs', 'settings', 'policies', 'aspects', 'tools'];
 
 function newestSource() {
   let newest = Math.max(

@@ -401,6 +401,15 @@ export const settingsSchema = settingsObject({
   environment: z
     .string()
     .regex(/^[a-z][a-z0-9]{1,9}$/, { error: 'expected 2 to 10 lower-case letters or digits' }),
+  /**
+   * What the environment is for. `production` turns on every guardrail: prevent_destroy on stateful
+   * resources, load balancer deletion protection, a required vault lock, one NAT gateway per AZ, no
+   * `latest` image. `development` leaves them off so the environment can be torn down. Chosen here,
+   * never from the environment's name.
+   */
+  tier: z.enum(['production', 'development'], {
+    error: 'expected "production" (every guardrail on) or "development" (can be torn down)',
+  }),
   /** AWS account ID; when set, every provider refuses to run against any other account. */
   accountId: z
     .string()
@@ -443,7 +452,7 @@ export const settingsSchema = settingsObject({
   alarms: alarmsSchema.prefault({}),
   /**
    * Terraform's prevent_destroy on file systems, buckets, backup vaults, KMS keys and ECR repositories.
-   * Omitted: on in prod, off elsewhere (so a dev environment can be torn down).
+   * Omitted: on with tier `production`, off with `development` (so the environment can be torn down).
    */
   preventDestroy: z.boolean().optional(),
   /** Where Terraform keeps the state of each stack. */
@@ -610,12 +619,12 @@ export const settingsSchema = settingsObject({
       'give dynamodbTable exactly when locking is "dynamodb" (with "lockfile" Terraform locks through S3 itself)',
     );
   }
-  if (settings.environment === 'prod' && settings.image.tag === 'latest') {
+  if (settings.tier === 'production' && settings.image.tag === 'latest') {
     problem(
       ctx,
       ['image', 'tag'],
       settings.image.tag,
-      'prod refuses "latest": deployments must be reproducible; set an immutable tag such as a version or commit SHA',
+      'tier "production" refuses "latest": deployments must be reproducible; set an immutable tag such as a version or commit SHA',
     );
   } else if (!settings.image.repositoryUri && settings.image.tag === 'latest') {
     problem(
@@ -686,20 +695,20 @@ export const settingsSchema = settingsObject({
     }
   });
 
-  if (settings.environment === 'prod' && !settings.backup.vaultLock) {
+  if (settings.tier === 'production' && !settings.backup.vaultLock) {
     problem(
       ctx,
       ['backup', 'vaultLock'],
       undefined,
-      'prod requires a vault lock (minRetentionDays, maxRetentionDays): without it anyone with the permissions can delete the recovery points',
+      'tier "production" requires a vault lock (minRetentionDays, maxRetentionDays): without it anyone with the permissions can delete the recovery points',
     );
   }
-  if (settings.environment === 'prod' && settings.natGateways === 'single') {
+  if (settings.tier === 'production' && settings.natGateways === 'single') {
     problem(
       ctx,
       ['natGateways'],
       settings.natGateways,
-      'prod requires "perAz": a single NAT gateway makes one availability zone a dependency of all others ("single" is for dev)',
+      'tier "production" requires "perAz": a single NAT gateway makes one availability zone a dependency of all others ("single" is for tier "development")',
     );
   }
 });

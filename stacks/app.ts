@@ -20,7 +20,10 @@ export function stackNames(settings: Settings): { platform: string; simple: stri
  */
 export function buildStacks(app: App, settings: Settings, report?: (line: string) => void): void {
   const names = stackNames(settings);
-  const policies = new PolicyPack({ context: { environment: settings.environment }, report });
+  const policies = new PolicyPack({
+    context: { environment: settings.environment, tier: settings.tier },
+    report,
+  });
   const platform = new PlatformStack(app, names.platform, { settings });
   const primary = settings.regions[0];
   const simple = new SimpleFargateStack(app, names.simple, {
@@ -32,7 +35,7 @@ export function buildStacks(app: App, settings: Settings, report?: (line: string
     tags: { ...settings.tags, app: settings.app, environment: settings.environment },
   });
   for (const stack of [platform, simple]) {
-    if (settings.preventDestroy ?? settings.environment === 'prod')
+    if (settings.preventDestroy ?? settings.tier === 'production')
       Aspects.of(stack).add(new PreventDestroy());
     Aspects.of(stack).add(policies);
   }

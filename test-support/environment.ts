@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFile
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { run } from '../stacks/app';
-import { OfflineResult, validateAndPlan } from './offline-terraform';
+import { OfflineResult, validateAndPlan } from '../tools/terraform/offline';
 import { SynthesizedJson } from './synth';
 
 const projectRoot = path.resolve(__dirname, '..');

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { PLAN_CACHE_DIR } from './environment';
-import { prepareTerraform } from './offline-terraform';
+import { prepareTerraform } from '../tools/terraform/offline';
 
 /**
  * Once per test run: the Terraform CLI configuration (mirror or registry), a warm plugin cache, and

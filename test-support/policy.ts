@@ -11,7 +11,7 @@ import { synthScopeJson } from './synth';
 export function ruleResults(
   rule: RuleCheck,
   build: (scope: Construct, provider: AwsProvider) => void,
-  context: PolicyContext = { environment: 'dev' },
+  context: PolicyContext = { environment: 'dev', tier: 'development' },
 ): Record<string, RuleResult> {
   const json = synthScopeJson((scope) => {
     const provider = new AwsProvider(scope, 'aws', { region: 'us-east-1', alias: 'us_east_1' });

@@ -19,6 +19,7 @@ export const DEV_SETTINGS = JSON.parse(DEV_SETTINGS_TEXT) as JsonObject;
 export const FULL_SETTINGS: JsonObject = {
   app: 'fargate',
   environment: 'dev',
+  tier: 'development',
   accountId: '111111111111',
   regions: [
     {

@@ -9,7 +9,7 @@ import { Settings, SettingsInput } from '../settings/schema';
 /** The smallest valid settings, with overrides; validated like a real settings file. */
 export function testSettings(overrides: Partial<SettingsInput> = {}): Settings {
   return parseSettings(
-    { app: 'fargate', environment: 'test', image: { tag: '1.0.0' }, ...overrides },
+    { app: 'fargate', environment: 'test', tier: 'development', image: { tag: '1.0.0' }, ...overrides },
     'test settings',
   );
 }

@@ -30,7 +30,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import * as path from 'node:path';
-import { prepareTerraform, terraform, terraformEnv } from '../test-support/offline-terraform';
+import { prepareTerraform, terraform, terraformEnv } from './terraform/offline';
 
 // ---------------------------------------------------------------------------------------------
 // Types

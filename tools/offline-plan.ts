@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { run } from '../stacks/app';
-import { prepareTerraform, summarizePlan, validateAndPlan } from '../test-support/offline-terraform';
+import { prepareTerraform, summarizePlan, validateAndPlan } from './terraform/offline';
 
 async function main(): Promise<number> {
   const root = process.cwd();

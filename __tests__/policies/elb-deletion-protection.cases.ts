@@ -12,13 +12,19 @@ const twoLoadBalancers = (scope: Construct, provider: AwsProvider) => {
 describe('rule elb-deletion-protection', () => {
   it('in prod, passes a protected load balancer and fails an unprotected one of any type', () => {
     // GIVEN a protected ALB and an unprotected NLB WHEN checked for prod THEN
-    const results = ruleResults(elbDeletionProtection, twoLoadBalancers, { environment: 'prod' });
+    const results = ruleResults(elbDeletionProtection, twoLoadBalancers, {
+      environment: 'prod',
+      tier: 'production',
+    });
     expect(results).toEqual({ Protected: 'compliant', Unprotected: 'non-compliant' });
   });
 
   it('does not apply outside prod', () => {
     // GIVEN the same load balancers WHEN checked for dev THEN not applicable
-    const results = ruleResults(elbDeletionProtection, twoLoadBalancers, { environment: 'dev' });
+    const results = ruleResults(elbDeletionProtection, twoLoadBalancers, {
+      environment: 'dev',
+      tier: 'development',
+    });
     expect(results).toEqual({ Protected: 'not-applicable', Unprotected: 'not-applicable' });
   });
 });
