@@ -333,9 +333,40 @@ describe('the stage variant', () => {
     expect(changes.filter((c) => c.type === 'aws_globalaccelerator_listener')).toHaveLength(2);
   });
 
-  it('replicates the data buckets both ways and copies backups around the regions', () => {
-    const changes = managed(results['fargate-stage'].plan);
-    expect(changes.filter((c) => c.type === 'aws_s3_bucket_replication_configuration')).toHaveLength(3);
+  it('replicates every region’s data bucket to every other region’s (full mesh) and copies backups around', () => {
+    const plan = results['fargate-stage'].plan;
+    const changes = managed(plan);
+    const keys = providerKeys(plan);
+    const regionOf = (address: string) =>
+      String(
+        plan.configuration.provider_config[keys.get(address) ?? '']?.expressions?.region?.constant_value,
+      );
+    // Which bucket reaches which, read from each configuration's references, not from names.
+    const reaches = changes
+      .filter((c) => c.type === 'aws_s3_bucket_replication_configuration')
+      .flatMap((c) => {
+        const [source] = references(plan, c.address, 'bucket').filter((r) => r.startsWith('aws_s3_bucket.'));
+        const resource = plan.configuration.root_module.resources.find(
+          (r) => r.address === c.address,
+        ) as unknown as {
+          expressions: { rule: Array<{ destination: Array<{ bucket: { references: string[] } }> }> };
+        };
+        return resource.expressions.rule.map((rule) => {
+          const [destination] = rule.destination[0].bucket.references.filter((r) =>
+            /^aws_s3_bucket\.[^.]+$/.test(r),
+          );
+          return `${regionOf(source)} -> ${regionOf(destination)}`;
+        });
+      })
+      .sort();
+    expect(reaches).toEqual([
+      'ap-southeast-2 -> eu-west-1',
+      'ap-southeast-2 -> us-east-1',
+      'eu-west-1 -> ap-southeast-2',
+      'eu-west-1 -> us-east-1',
+      'us-east-1 -> ap-southeast-2',
+      'us-east-1 -> eu-west-1',
+    ]);
     const plans = changes.filter((c) => c.type === 'aws_backup_plan');
     expect(plans).toHaveLength(3);
     for (const plan of plans) {

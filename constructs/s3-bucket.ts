@@ -67,21 +67,25 @@ export class DataBucket extends Construct {
     validate(props);
     const { provider } = props;
 
+    this.key = new EncryptionKey(this, 'Key', {
+      provider,
+      alias: props.keyAlias,
+      description: `Objects in S3 bucket ${props.bucketName}`,
+    });
+
+    // The bucket depends on its key, so a destroy removes the key only after the bucket is gone:
+    // a bucket delete that fails (objects left) then leaves the key in place, not scheduled for
+    // deletion with the objects it encrypts.
     this.bucket = new S3Bucket(this, 'Bucket', {
       provider,
       bucket: props.bucketName,
+      dependsOn: [this.key.key],
     });
 
     this.versioning = new S3BucketVersioningA(this, 'Versioning', {
       provider,
       bucket: this.bucket.id,
       versioningConfiguration: { status: 'Enabled' },
-    });
-
-    this.key = new EncryptionKey(this, 'Key', {
-      provider,
-      alias: props.keyAlias,
-      description: `Objects in S3 bucket ${props.bucketName}`,
     });
 
     this.encryption = new S3BucketServerSideEncryptionConfigurationA(this, 'Encryption', {

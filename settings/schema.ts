@@ -308,7 +308,7 @@ const backupSchema = settingsObject({
 const replicationSchema = settingsObject({
   /** S3 Replication Time Control: 15-minute replication SLA, with metrics. */
   replicationTimeControl: z.boolean().default(false),
-  /** Replicate every region's bucket back to the primary as well (active-active). */
+  /** Replicate every region's bucket to every other region as well (active-active, full mesh). */
   bidirectional: z.boolean().default(false),
 });
 

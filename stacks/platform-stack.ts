@@ -133,7 +133,7 @@ export class PlatformStack extends TerraformStack {
     });
     this.regions = platforms;
 
-    // Primary bucket -> every other region; with bidirectional, every other region -> primary too.
+    // Primary bucket -> every other region; with bidirectional, every region -> every other region.
     const replication = new Construct(this, 'DataReplication');
     const replicate = (source: string, destinations: string[]) =>
       new BucketReplication(replication, source, {
@@ -153,7 +153,14 @@ export class PlatformStack extends TerraformStack {
         replicas.map((region) => region.name),
       );
       if (settings.replication.bidirectional) {
-        for (const region of replicas) replicate(region.name, [primary.name]);
+        // Full mesh: S3 never replicates a replica, so a write in one replica region reaches the
+        // others only through a rule of its own bucket to each of them (and this cannot loop).
+        for (const region of replicas) {
+          replicate(
+            region.name,
+            settings.regions.filter((other) => other.name !== region.name).map((other) => other.name),
+          );
+        }
       }
     }
 

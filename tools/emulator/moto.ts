@@ -1,0 +1,152 @@
+/**
+ * A local AWS emulator for applying the stacks without an AWS account: moto's server
+ * (`pip install 'moto[server]'`), started on a free loopback port and stopped with its whole
+ * process group. Only the tests and the emulator command use it; nothing of it reaches the
+ * synthesized configuration.
+ */
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, openSync, closeSync } from 'node:fs';
+import { createServer } from 'node:net';
+import * as path from 'node:path';
+
+/** The moto version the exclusions and the known diffs were established with. */
+export const MOTO_VERSION = '5.2.1';
+
+export interface MotoOptions {
+  /** Account every call runs in (moto ignores the access key for this). */
+  readonly accountId: string;
+  /**
+   * File for the server's own log (requests and tracebacks), kept for reading a failure.
+   * @default - discarded
+   */
+  readonly logFile?: string;
+  /**
+   * Seconds to wait for the server to answer.
+   * @default 30
+   */
+  readonly startTimeoutSeconds?: number;
+}
+
+export interface Moto {
+  /** `http://127.0.0.1:<port>`, for every service. */
+  readonly endpoint: string;
+  readonly port: number;
+  readonly accountId: string;
+  /** Stops the server and every process it started; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** A TCP port that was free a moment ago on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+/** The installed moto server's version, or undefined when `moto_server` is not on the PATH. */
+export function installedMotoVersion(): string | undefined {
+  const probe = spawnSync('moto_server', ['--help'], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0) return undefined;
+  const version = spawnSync('python3', ['-c', 'import importlib.metadata as m; print(m.version("moto"))'], {
+    encoding: 'utf8',
+  });
+  return version.status === 0 ? version.stdout.trim() : 'unknown';
+}
+
+async function answers(endpoint: string): Promise<boolean> {
+  try {
+    const response = await fetch(`${endpoint}/moto-api/data.json`, { signal: AbortSignal.timeout(2000) });
+    await response.arrayBuffer();
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+/**
+ * Starts `moto_server` on 127.0.0.1 and resolves once it answers. It runs in its own process
+ * group, so `stop()` ends it with anything it spawned, and a test run that forgets to stop it
+ * still ends it on exit.
+ */
+export async function startMoto(options: MotoOptions): Promise<Moto> {
+  if (!/^\d{12}$/.test(options.accountId)) {
+    throw new Error(`emulator: accountId must be 12 digits, got ${JSON.stringify(options.accountId)}`);
+  }
+  const port = await freePort();
+  const endpoint = `http://127.0.0.1:${port}`;
+  let logFd: number | undefined;
+  if (options.logFile) {
+    mkdirSync(path.dirname(options.logFile), { recursive: true });
+    logFd = openSync(options.logFile, 'w');
+  }
+  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
+    detached: true,
+    stdio: ['ignore', logFd ?? 'ignore', logFd ?? 'ignore'],
+    env: {
+      ...process.env,
+      MOTO_ACCOUNT_ID: options.accountId,
+      // Attaching AWS-managed policies (AmazonECSTaskExecutionRolePolicy) needs them loaded.
+      MOTO_IAM_LOAD_MANAGED_POLICIES: 'true',
+    },
+  });
+  if (logFd !== undefined) closeSync(logFd);
+  const onExit = () => killGroup(child, 'SIGKILL');
+  process.once('exit', onExit);
+  let exited = false;
+  const exitedPromise = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      exited = true;
+      resolve();
+    }),
+  );
+  child.once('error', () => undefined);
+
+  const deadline = Date.now() + (options.startTimeoutSeconds ?? 30) * 1000;
+  while (!(await answers(endpoint))) {
+    if (exited || Date.now() > deadline) {
+      killGroup(child, 'SIGKILL');
+      process.removeListener('exit', onExit);
+      throw new Error(
+        exited
+          ? `emulator: moto_server exited at start (is moto[server] ${MOTO_VERSION} installed? pip install 'moto[server]==${MOTO_VERSION}')`
+          : `emulator: moto_server did not answer on ${endpoint} within ${options.startTimeoutSeconds ?? 30} s`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+
+  let stopped: Promise<void> | undefined;
+  return {
+    endpoint,
+    port,
+    accountId: options.accountId,
+    stop() {
+      stopped ??= (async () => {
+        process.removeListener('exit', onExit);
+        if (exited) return;
+        killGroup(child, 'SIGTERM');
+        const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 5000);
+        await exitedPromise;
+        clearTimeout(timer);
+      })();
+      return stopped;
+    },
+  };
+}
