@@ -1,6 +1,8 @@
+import { Construct } from 'constructs';
 import { EcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster';
 import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { Route } from '@cdktf/provider-aws/lib/route';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { FargateService, FargateServiceProps } from '../constructs/fargate-service';
 import {
@@ -17,46 +19,56 @@ type Overrides = Partial<Omit<FargateServiceProps, 'provider' | 'cluster' | 'sec
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- container definitions and policy documents are free-form JSON */
 
+const EXEC = {
+  logGroupArn: 'arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/fargate-test/exec',
+  kmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+};
+
+/** Props wired to stand-in cluster, security group and listener resources in `scope`. */
+function baseProps(scope: Construct, provider: AwsProvider): FargateServiceProps {
+  const cluster = new EcsCluster(scope, 'Cluster', { provider, name: 'fargate-test-cluster' });
+  const securityGroup = new SecurityGroup(scope, 'Tasks', { provider, name: 'tasks', vpcId: 'vpc-1' });
+  const listener = new LbListener(scope, 'Listener', {
+    provider,
+    loadBalancerArn: 'arn:alb',
+    port: 80,
+    defaultAction: [
+      { type: 'fixed-response', fixedResponse: { contentType: 'text/plain', statusCode: '200' } },
+    ],
+  });
+  return {
+    provider,
+    region: 'eu-west-1',
+    namePrefix: 'fargate-test',
+    cluster,
+    securityGroup,
+    subnetIds: ['subnet-a', 'subnet-b'],
+    loadBalancerSecurityGroupId: 'sg-alb',
+    targetGroupArn: 'arn:tg',
+    listeners: [listener],
+    image: 'registry.example.com/app:1.0.0',
+    fileSystem: {
+      fileSystemId: 'fs-1',
+      accessPointId: 'fsap-1',
+      securityGroupId: 'sg-efs',
+      mountTargets: [],
+      clientPolicyStatements: [
+        { effect: 'Allow', actions: ['elasticfilesystem:ClientMount'], resources: ['arn:fs'] },
+      ],
+    },
+    dataBucket: {
+      bucketName: 'fargate-test-data-eu-west-1',
+      readWriteStatements: [{ effect: 'Allow', actions: ['s3:GetObject'], resources: ['arn:aws:s3:::b/*'] }],
+    },
+  };
+}
+
 /** A service wired to stand-in cluster, security group and listener resources in eu-west-1. */
 function synthService(overrides: Overrides = {}): SynthesizedJson {
   return synthScopeJson((scope) => {
     const provider = new AwsProvider(scope, 'aws', { region: 'eu-west-1', alias: 'eu_west_1' });
-    const cluster = new EcsCluster(scope, 'Cluster', { provider, name: 'fargate-test-cluster' });
-    const securityGroup = new SecurityGroup(scope, 'Tasks', { provider, name: 'tasks', vpcId: 'vpc-1' });
-    const listener = new LbListener(scope, 'Listener', {
-      provider,
-      loadBalancerArn: 'arn:alb',
-      port: 80,
-      defaultAction: [
-        { type: 'fixed-response', fixedResponse: { contentType: 'text/plain', statusCode: '200' } },
-      ],
-    });
     new FargateService(scope, 'Service', {
-      provider,
-      region: 'eu-west-1',
-      namePrefix: 'fargate-test',
-      cluster,
-      securityGroup,
-      subnetIds: ['subnet-a', 'subnet-b'],
-      loadBalancerSecurityGroupId: 'sg-alb',
-      targetGroupArn: 'arn:tg',
-      listeners: [listener],
-      image: 'registry.example.com/app:1.0.0',
-      fileSystem: {
-        fileSystemId: 'fs-1',
-        accessPointId: 'fsap-1',
-        securityGroupId: 'sg-efs',
-        mountTargets: [],
-        clientPolicyStatements: [
-          { effect: 'Allow', actions: ['elasticfilesystem:ClientMount'], resources: ['arn:fs'] },
-        ],
-      },
-      dataBucket: {
-        bucketName: 'fargate-test-data-eu-west-1',
-        readWriteStatements: [
-          { effect: 'Allow', actions: ['s3:GetObject'], resources: ['arn:aws:s3:::b/*'] },
-        ],
-      },
+      ...baseProps(scope, provider),
       ...overrides,
     });
   });
@@ -184,8 +196,31 @@ describe('FargateService', () => {
         expect.stringMatching(/^aws_lb_listener\./),
         expect.stringMatching(/^aws_iam_role_policy_attachment\..*ExecutionRolePolicy/),
         expect.stringMatching(/^aws_iam_role_policy\..*TaskPolicy/),
+        expect.stringMatching(/^aws_vpc_security_group_egress_rule\..*EgressHttps/),
+        expect.stringMatching(/^aws_vpc_security_group_egress_rule\..*EgressNfs/),
       ],
     });
+  });
+
+  it('waits for the egress routing it is given, so its first tasks can pull the image', () => {
+    // GIVEN a route the private subnets need WHEN the service is wired to it
+    const json = synthScopeJson((scope) => {
+      const provider = new AwsProvider(scope, 'aws', { region: 'eu-west-1' });
+      const route = new Route(scope, 'PrivateRoute', {
+        provider,
+        routeTableId: 'rtb-1',
+        destinationCidrBlock: '0.0.0.0/0',
+        natGatewayId: 'nat-1',
+      });
+      new FargateService(scope, 'Service', {
+        ...baseProps(scope, provider),
+        egressRouting: [route],
+      });
+    });
+    // THEN the service depends on it
+    expect(resourceAt(json, 'aws_ecs_service', 'Service').depends_on).toContainEqual(
+      expect.stringMatching(/^aws_route\..*PrivateRoute/),
+    );
   });
 
   it('deploys safely: circuit breaker with rollback, 100/200 percent, grace period, tags propagated', () => {
@@ -277,8 +312,8 @@ describe('FargateService', () => {
     ]);
   });
 
-  it('adds the ECS Exec channels only when execute command is enabled', () => {
-    const json = synthService({ enableExecuteCommand: true });
+  it('adds the ECS Exec channels, session logging and its key only when execute command is enabled', () => {
+    const json = synthService({ enableExecuteCommand: true, execSessions: EXEC });
     expect(resourceAt(json, 'aws_ecs_service', 'Service').enable_execute_command).toBe(true);
     const statements = policyDocument(json, 'TaskPermissions').statement as Array<Record<string, unknown>>;
     expect(statements).toContainEqual(
@@ -287,10 +322,32 @@ describe('FargateService', () => {
         actions: expect.arrayContaining(['ssmmessages:OpenDataChannel']),
       }),
     );
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        sid: 'EcsExecSessionLogs',
+        actions: ['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'],
+        resources: [`${EXEC.logGroupArn}:*`],
+      }),
+    );
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        sid: 'EcsExecSessionKey',
+        actions: ['kms:Decrypt'],
+        resources: [EXEC.kmsKeyArn],
+      }),
+    );
+    const without = policyDocument(synthService(), 'TaskPermissions').statement as Array<{ sid?: string }>;
+    expect(without.filter((s) => s.sid?.startsWith('EcsExec'))).toEqual([]);
+  });
+
+  it('refuses ECS Exec without a place to log its sessions', () => {
+    expect(() => synthService({ enableExecuteCommand: true })).toThrow(
+      'FargateService: execSessions undefined is not allowed; give the session log group and key when enableExecuteCommand is true',
+    );
   });
 
   it('makes the SSM agent paths writable when ECS Exec runs with a read-only root', () => {
-    const json = synthService({ enableExecuteCommand: true });
+    const json = synthService({ enableExecuteCommand: true, execSessions: EXEC });
     const paths = (container(json).mountPoints as Array<{ containerPath: string }>).map(
       (m) => m.containerPath,
     );

@@ -144,6 +144,7 @@ describe('RegionalPlatform (through PlatformStack)', () => {
           tier: 'production',
           image: { tag: '1.0.0' },
           backup: { vaultLock: { minRetentionDays: 7, maxRetentionDays: 365 } },
+          alarms: { emails: ['oncall@example.com'] },
         }),
       }),
     );
@@ -197,6 +198,56 @@ describe('RegionalPlatform (through PlatformStack)', () => {
     expect(lines.filter((line) => line.includes('backup-cross-region-copy'))).toEqual([
       expect.stringContaining('a single-region environment has no other region to copy its backups to'),
     ]);
+  });
+
+  it('starts each region’s service only after that region’s private routes and task egress exist', () => {
+    const json = synthPlatform();
+    for (const region of REGIONS) {
+      const dependsOn = inRegion(json, region, 'aws_ecs_service', 'Service/Service').depends_on as string[];
+      for (const [type, suffix] of [
+        ['aws_route_table', 'PrivateRouteTable1'],
+        ['aws_route_table', 'PrivateRouteTable2'],
+        ['aws_route', 'PrivateDefaultRoute1'],
+        ['aws_route', 'PrivateDefaultRoute2'],
+        ['aws_route_table_association', 'PrivateSubnet1RouteTable'],
+        ['aws_route_table_association', 'PrivateSubnet2RouteTable'],
+        ['aws_vpc_security_group_egress_rule', 'EgressHttps'],
+        ['aws_vpc_security_group_egress_rule', 'EgressNfs'],
+      ]) {
+        const address = regionalRef(json, region, type, suffix).replace(/^\$\{|\.id\}$/g, '');
+        expect(dependsOn).toContain(address);
+      }
+    }
+  });
+
+  it('logs ECS Exec sessions to an encrypted log group of the region, when ECS Exec is on', () => {
+    const json = synthPlatform({ service: { enableExecuteCommand: true } });
+    for (const region of REGIONS) {
+      const group = inRegion(json, region, 'aws_cloudwatch_log_group', 'ExecLogGroup');
+      expect(group).toMatchObject({
+        name: '/ecs/fargate-test/exec',
+        kms_key_id: regionalRef(json, region, 'aws_kms_key', 'LogKey/Key/Key', 'arn'),
+      });
+      expect(inRegion(json, region, 'aws_ecs_cluster', 'Cluster').configuration).toEqual({
+        execute_command_configuration: {
+          kms_key_id: regionalRef(json, region, 'aws_kms_key', 'LogKey/Key/Key', 'arn'),
+          logging: 'OVERRIDE',
+          log_configuration: {
+            cloud_watch_log_group_name: regionalRef(
+              json,
+              region,
+              'aws_cloudwatch_log_group',
+              'ExecLogGroup',
+              'name',
+            ),
+            cloud_watch_encryption_enabled: true,
+          },
+        },
+      });
+    }
+    expect(
+      resources(synthPlatform(), 'aws_cloudwatch_log_group').filter((g) => g.path.endsWith('ExecLogGroup')),
+    ).toEqual([]);
   });
 
   it('passes the task settings through to every region', () => {

@@ -193,6 +193,20 @@ describe('ServiceAlarms', () => {
     }
   });
 
+  it('also notifies the additional topics of its region, on ALARM and on OK', () => {
+    // GIVEN an existing chat-integration topic
+    const chat = 'arn:aws:sns:eu-west-1:123456789012:chatops';
+    // WHEN
+    const json = synthAlarms({ additionalTopicArns: [chat] });
+    // THEN
+    for (const a of resources(json, 'aws_cloudwatch_metric_alarm')) {
+      expect({ alarm: a.alarm_actions, ok: a.ok_actions }).toEqual({
+        alarm: [TOPIC, chat],
+        ok: [TOPIC, chat],
+      });
+    }
+  });
+
   it('keys every load balancer metric by the ARN suffixes, never by a name', () => {
     // GIVEN / WHEN
     const json = synthAlarms();

@@ -297,6 +297,55 @@ describe('bad platform settings', () => {
     );
   });
 
+  it('requires someone to receive the alarms with tier production', () => {
+    const message = errorFor(
+      {
+        ...valid,
+        environment: 'prod',
+        tier: 'production',
+        backup: { vaultLock: { minRetentionDays: 7, maxRetentionDays: 365 } },
+      },
+      'prod',
+    );
+    expect(message).toContain(
+      'alarms.emails: got []; tier "production" needs someone to receive the alarms of us-east-1, eu-west-1: add an email address, or a topicArns entry in each of those regions',
+    );
+  });
+
+  it('accepts production alarms that reach an existing topic in every region instead of an email', () => {
+    const settings = parseSettings(
+      {
+        ...valid,
+        environment: 'prod',
+        tier: 'production',
+        backup: { vaultLock: { minRetentionDays: 7, maxRetentionDays: 365 } },
+        alarms: {
+          topicArns: [
+            'arn:aws:sns:us-east-1:111111111111:chatops',
+            'arn:aws:sns:eu-west-1:111111111111:chatops',
+          ],
+        },
+      },
+      'inline',
+    );
+    expect(settings.alarms.topicArns).toHaveLength(2);
+  });
+
+  it('refuses an alarm topic outside the regions, and one that is not an SNS topic ARN', () => {
+    const message = errorFor({
+      ...valid,
+      alarms: {
+        topicArns: ['arn:aws:sns:ap-south-1:111111111111:chatops', 'arn:aws:sqs:us-east-1:111111111111:q'],
+      },
+    });
+    expect(message).toContain(
+      'alarms.topicArns[0]: got "arn:aws:sns:ap-south-1:111111111111:chatops"; is in ap-south-1, which is not one of regions (us-east-1, eu-west-1)',
+    );
+    expect(message).toContain(
+      'alarms.topicArns[1]: got "arn:aws:sqs:us-east-1:111111111111:q"; expected an SNS topic ARN',
+    );
+  });
+
   it('requires a vault lock in prod', () => {
     const message = errorFor(
       { ...valid, environment: 'prod', tier: 'production', natGateways: 'perAz' },

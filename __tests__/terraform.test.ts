@@ -18,39 +18,11 @@ import {
 } from '../test-support/environment';
 import { marker, renderWithTerraform } from '../test-support/render';
 import { resources } from '../test-support/synth';
+import { STAGE } from '../test-support/stage';
 
 const environments = ['dev', 'prod'] as const;
 const synthesized: Record<string, SynthesizedEnvironment> = {};
 const results: Record<string, OfflineResult> = {};
-
-const STAGE = {
-  app: 'fargate',
-  environment: 'stage',
-  tier: 'development',
-  accountId: '333333333333',
-  regions: [
-    { name: 'us-east-1', vpcCidr: '10.0.0.0/16', availabilityZones: ['us-east-1a', 'us-east-1b'] },
-    {
-      name: 'eu-west-1',
-      vpcCidr: '10.1.0.0/16',
-      availabilityZones: ['eu-west-1a', 'eu-west-1b'],
-      trafficDialPercentage: 0,
-    },
-    {
-      name: 'ap-southeast-2',
-      vpcCidr: '10.2.0.0/20',
-      availabilityZones: ['ap-southeast-2a', 'ap-southeast-2b', 'ap-southeast-2c'],
-      acceleratorWeight: 50,
-    },
-  ],
-  image: { tag: '2.3.4' },
-  domain: { zoneName: 'example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ', recordName: 'shop' },
-  accelerator: { flowLogsBucket: 'acme-accelerator-logs', ipAddressType: 'DUAL_STACK' },
-  replication: { bidirectional: true, replicationTimeControl: true },
-  alarms: { emails: ['oncall@example.com'] },
-  backend: { type: 's3', bucket: 'acme-tfstate', region: 'us-east-1' },
-  service: { enableExecuteCommand: true },
-};
 
 beforeAll(async () => {
   const jobs: Array<Promise<void>> = [];

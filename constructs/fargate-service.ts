@@ -47,6 +47,19 @@ export interface FargateServiceProps {
   readonly targetGroupArn: string;
   /** Listeners that forward to the target group; the service waits for them (ECS refuses an unattached target group). */
   readonly listeners: ITerraformDependable[];
+  /**
+   * The tasks' way out (private route tables, routes, associations); the service waits for it so
+   * its first tasks can pull the image and reach AWS APIs.
+   * @default - none: the subnets are assumed to route already
+   */
+  readonly egressRouting?: ITerraformDependable[];
+  /**
+   * Where ECS Exec sessions are logged (the cluster's execute command configuration) and the key
+   * that encrypts their data channel; with ECS Exec on, the task role may write exactly to that
+   * log group and decrypt with exactly that key.
+   * @default - none: required when enableExecuteCommand is true
+   */
+  readonly execSessions?: { readonly logGroupArn: string; readonly kmsKeyArn: string };
   /** Full image reference with tag, e.g. `123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1.2.3`. */
   readonly image: string;
   /** EFS mounted read-write at /mnt/efs through its access point, with IAM authorization and TLS. */
@@ -195,7 +208,7 @@ export class FargateService extends Construct {
       fromPort: containerPort,
       toPort: containerPort,
     });
-    new VpcSecurityGroupEgressRule(this, 'EgressHttps', {
+    const egressHttps = new VpcSecurityGroupEgressRule(this, 'EgressHttps', {
       provider,
       securityGroupId: props.securityGroup.id,
       description: 'HTTPS to AWS APIs and the image registry',
@@ -204,7 +217,7 @@ export class FargateService extends Construct {
       fromPort: 443,
       toPort: 443,
     });
-    new VpcSecurityGroupEgressRule(this, 'EgressNfs', {
+    const egressNfs = new VpcSecurityGroupEgressRule(this, 'EgressNfs', {
       provider,
       securityGroupId: props.securityGroup.id,
       description: 'NFS to the EFS mount targets',
@@ -285,6 +298,25 @@ export class FargateService extends Construct {
                 ],
                 // Session channels have no resource ARN; AWS documents "*" for these actions.
                 resources: ['*'],
+              },
+              {
+                sid: 'EcsExecFindLogGroup',
+                effect: 'Allow',
+                // The agent checks the log group's encryption first; DescribeLogGroups takes no resource ARN.
+                actions: ['logs:DescribeLogGroups'],
+                resources: ['*'],
+              },
+              {
+                sid: 'EcsExecSessionLogs',
+                effect: 'Allow',
+                actions: ['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'],
+                resources: [`${(props.execSessions as { logGroupArn: string }).logGroupArn}:*`],
+              },
+              {
+                sid: 'EcsExecSessionKey',
+                effect: 'Allow',
+                actions: ['kms:Decrypt'],
+                resources: [(props.execSessions as { kmsKeyArn: string }).kmsKeyArn],
               },
             ]
           : []),
@@ -393,7 +425,16 @@ export class FargateService extends Construct {
       waitForSteadyState: false,
       lifecycle: { ignoreChanges: ['desired_count'] },
       // The first tasks need the roles' permissions, the listeners and the mount targets in place.
-      dependsOn: [...props.listeners, ...props.fileSystem.mountTargets, executionPolicy, taskPolicy],
+      // Its tasks also need their way out: routes to the NAT gateways and the security group's egress.
+      dependsOn: [
+        ...props.listeners,
+        ...props.fileSystem.mountTargets,
+        executionPolicy,
+        taskPolicy,
+        egressHttps,
+        egressNfs,
+        ...(props.egressRouting ?? []),
+      ],
     });
 
     // No role_arn: Application Auto Scaling uses its ECS service-linked role.
@@ -446,6 +487,14 @@ interface Resolved {
 }
 
 function validate(props: FargateServiceProps, v: Resolved): void {
+  if (props.enableExecuteCommand && !props.execSessions) {
+    throw new ValidationError(
+      'FargateService',
+      'execSessions',
+      undefined,
+      'give the session log group and key when enableExecuteCommand is true: ECS Exec sessions must be logged',
+    );
+  }
   const sizeProblem = fargateSizeProblem(v.cpu, v.memoryMiB);
   if (sizeProblem) {
     throw new ValidationError('FargateService', 'cpu/memoryMiB', `${v.cpu}/${v.memoryMiB}`, sizeProblem);

@@ -1,4 +1,4 @@
-import { Fn, Token } from 'cdktf';
+import { Fn, ITerraformDependable, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
@@ -69,6 +69,11 @@ export class Network extends Construct {
   public readonly publicSubnets: Subnet[];
   public readonly privateSubnets: Subnet[];
   public readonly natGateways: NatGateway[];
+  /**
+   * Everything the private subnets' egress needs: their route tables, default routes and
+   * associations. Tasks that start before these exist cannot reach ECR or AWS APIs.
+   */
+  public readonly privateRouting: ITerraformDependable[] = [];
   public readonly flowLogGroup: CloudwatchLogGroup;
   public readonly flowLog: FlowLog;
 
@@ -168,17 +173,18 @@ export class Network extends Construct {
         vpcId: this.vpc.id,
         tags: { Name: `${namePrefix}-private-${zone}` },
       });
-      new Route(this, `PrivateDefaultRoute${index + 1}`, {
+      const route = new Route(this, `PrivateDefaultRoute${index + 1}`, {
         provider,
         routeTableId: routeTable.id,
         destinationCidrBlock: '0.0.0.0/0',
         natGatewayId: this.natGateways[natMode === 'perAz' ? index : 0].id,
       });
-      new RouteTableAssociation(this, `PrivateSubnet${index + 1}RouteTable`, {
+      const association = new RouteTableAssociation(this, `PrivateSubnet${index + 1}RouteTable`, {
         provider,
         subnetId: subnet.id,
         routeTableId: routeTable.id,
       });
+      this.privateRouting.push(routeTable, route, association);
       return subnet;
     });
 

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { EcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
@@ -89,10 +90,32 @@ export class RegionalPlatform extends Construct {
     const vpcId = this.network.vpc.id;
     const privateSubnetIds = this.network.privateSubnets.map((subnet) => subnet.id);
 
+    // With ECS Exec, every session is logged to its own encrypted log group, and its data channel
+    // is encrypted with the log key on top of TLS.
+    const execLogGroup = settings.service.enableExecuteCommand
+      ? new CloudwatchLogGroup(this, 'ExecLogGroup', {
+          provider,
+          name: `/ecs/${namePrefix}/exec`,
+          retentionInDays: settings.logRetentionDays,
+          kmsKeyId: this.logKey.arn,
+        })
+      : undefined;
     this.cluster = new EcsCluster(this, 'Cluster', {
       provider,
       name: `${namePrefix}-cluster`,
       setting: [{ name: 'containerInsights', value: 'enabled' }],
+      configuration: execLogGroup
+        ? {
+            executeCommandConfiguration: {
+              kmsKeyId: this.logKey.arn,
+              logging: 'OVERRIDE',
+              logConfiguration: {
+                cloudWatchLogGroupName: execLogGroup.name,
+                cloudWatchEncryptionEnabled: true,
+              },
+            },
+          }
+        : undefined,
     });
 
     // Created here, before the service, because the file system and the load balancer both refer to it.
@@ -154,6 +177,8 @@ export class RegionalPlatform extends Construct {
       subnetIds: privateSubnetIds,
       loadBalancerSecurityGroupId: this.loadBalancer.securityGroup.id,
       targetGroupArn: this.loadBalancer.targetGroup.arn,
+      egressRouting: this.network.privateRouting,
+      execSessions: execLogGroup ? { logGroupArn: execLogGroup.arn, kmsKeyArn: this.logKey.arn } : undefined,
       listeners: [
         this.loadBalancer.httpListener,
         ...(this.loadBalancer.httpsListener ? [this.loadBalancer.httpsListener] : []),
@@ -219,6 +244,7 @@ export class RegionalPlatform extends Construct {
       provider,
       namePrefix,
       topicArn: this.alarmTopic.topic.arn,
+      additionalTopicArns: settings.alarms.topicArns.filter((arn) => arn.split(':')[3] === region.name),
       clusterName: this.cluster.name,
       serviceName: this.service.service.name,
       loadBalancerArnSuffix: this.loadBalancer.arnSuffix,

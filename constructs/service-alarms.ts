@@ -17,6 +17,11 @@ export interface ServiceAlarmsProps {
   readonly namePrefix: string;
   /** ARN of this region's alarm topic; every alarm notifies it on entering ALARM and on returning to OK. */
   readonly topicArn: string;
+  /**
+   * Further SNS topics of this region that every alarm also notifies, on ALARM and on OK.
+   * @default - only `topicArn`
+   */
+  readonly additionalTopicArns?: string[];
   /** Name of the ECS cluster (the `ClusterName` dimension). */
   readonly clusterName: string;
   /** Name of the ECS service (the `ServiceName` dimension). */
@@ -109,8 +114,8 @@ export class ServiceAlarms extends Construct {
       new CloudwatchMetricAlarm(this, alarmId, {
         provider,
         evaluationPeriods: props.evaluationPeriods ?? 2,
-        alarmActions: [topicArn],
-        okActions: [topicArn],
+        alarmActions: [topicArn, ...(props.additionalTopicArns ?? [])],
+        okActions: [topicArn, ...(props.additionalTopicArns ?? [])],
         ...config,
       });
 

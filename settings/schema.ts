@@ -315,6 +315,18 @@ const replicationSchema = settingsObject({
 const alarmsSchema = settingsObject({
   /** Email addresses subscribed to every region's alarm topic (each must confirm). */
   emails: z.array(z.email({ error: 'expected an email address' })).default([]),
+  /**
+   * Existing SNS topics that also receive every alarm and its recovery in their region, e.g. the
+   * topic a chat integration (Amazon Q Developer in chat applications) or an incident tool watches.
+   * Each topic's region must be one of `regions`; alarms notify only topics of their own region.
+   */
+  topicArns: z
+    .array(
+      z.string().regex(/^arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-\d+:\d{12}:[A-Za-z0-9_-]{1,256}$/, {
+        error: 'expected an SNS topic ARN, arn:aws:sns:<region>:<account>:<name>',
+      }),
+    )
+    .default([]),
   /** ECS service CPU alarm threshold, percent (the seed's 85). */
   cpuHighPercent: z.number().min(1).max(100).default(85),
   /** ECS service memory alarm threshold, percent. */
@@ -653,6 +665,31 @@ export const settingsSchema = settingsObject({
       problem(ctx, ['alarms', 'emails', index], email, `already listed at alarms.emails[${first}]`);
     emails.set(email.toLowerCase(), index);
   });
+  const regionNames: string[] = settings.regions.map((region) => region.name);
+  settings.alarms.topicArns.forEach((arn, index) => {
+    const region = arn.split(':')[3];
+    if (!regionNames.includes(region)) {
+      problem(
+        ctx,
+        ['alarms', 'topicArns', index],
+        arn,
+        `is in ${region}, which is not one of regions (${regionNames.join(', ')}); alarms can notify only topics of their own region`,
+      );
+    }
+  });
+  if (settings.tier === 'production' && settings.alarms.emails.length === 0) {
+    const unreached = regionNames.filter(
+      (region) => !settings.alarms.topicArns.some((arn) => arn.split(':')[3] === region),
+    );
+    if (unreached.length) {
+      problem(
+        ctx,
+        ['alarms', 'emails'],
+        settings.alarms.emails,
+        `tier "production" needs someone to receive the alarms of ${unreached.join(', ')}: add an email address, or a topicArns entry in each of those regions`,
+      );
+    }
+  }
   const { periodSeconds, evaluationPeriods } = settings.alarms;
   const windowLimit = periodSeconds < 3600 ? 86400 : 604800;
   if (periodSeconds * evaluationPeriods > windowLimit) {

@@ -101,6 +101,12 @@ export async function startMoto(options: MotoOptions): Promise<Moto> {
     stdio: ['ignore', logFd ?? 'ignore', logFd ?? 'ignore'],
     env: {
       ...process.env,
+      // moto calls botocore itself for some requests: give it credentials and no instance metadata
+      // service, else it waits on 169.254.169.254, which never answers here.
+      AWS_ACCESS_KEY_ID: 'emulator',
+      AWS_SECRET_ACCESS_KEY: 'emulator',
+      AWS_DEFAULT_REGION: 'us-east-1',
+      AWS_EC2_METADATA_DISABLED: 'true',
       MOTO_ACCOUNT_ID: options.accountId,
       // Attaching AWS-managed policies (AmazonECSTaskExecutionRolePolicy) needs them loaded.
       MOTO_IAM_LOAD_MANAGED_POLICIES: 'true',

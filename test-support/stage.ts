@@ -1,0 +1,34 @@
+/**
+ * A third environment, "stage", that turns on what dev and prod leave off: a domain with TLS, a
+ * third region (one of them on standby), a dual-stack accelerator with flow logs, full-mesh
+ * replication with RTC, alarm emails, an S3 backend and ECS Exec. Planned by terraform.test.ts and
+ * applied against the emulator by emulator-apply.test.ts.
+ */
+export const STAGE = {
+  app: 'fargate',
+  environment: 'stage',
+  tier: 'development',
+  accountId: '333333333333',
+  regions: [
+    { name: 'us-east-1', vpcCidr: '10.0.0.0/16', availabilityZones: ['us-east-1a', 'us-east-1b'] },
+    {
+      name: 'eu-west-1',
+      vpcCidr: '10.1.0.0/16',
+      availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+      trafficDialPercentage: 0,
+    },
+    {
+      name: 'ap-southeast-2',
+      vpcCidr: '10.2.0.0/20',
+      availabilityZones: ['ap-southeast-2a', 'ap-southeast-2b', 'ap-southeast-2c'],
+      acceleratorWeight: 50,
+    },
+  ],
+  image: { tag: '2.3.4' },
+  domain: { zoneName: 'example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ', recordName: 'shop' },
+  accelerator: { flowLogsBucket: 'acme-accelerator-logs', ipAddressType: 'DUAL_STACK' },
+  replication: { bidirectional: true, replicationTimeControl: true },
+  alarms: { emails: ['oncall@example.com'] },
+  backend: { type: 's3', bucket: 'acme-tfstate', region: 'us-east-1' },
+  service: { enableExecuteCommand: true },
+};

@@ -1,0 +1,417 @@
+/**
+ * Deploys a synthesized stack for real against the emulator and tears it down again:
+ * apply → a second plan that must show no changes → probe of what the emulator lacks → destroy →
+ * empty state. Everything happens in a scratch copy of the stack's folder; the synthesized
+ * configuration is never touched.
+ */
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { PlanOutput, TerraformResult, terraformAsync, terraformEnv } from '../terraform/offline';
+import { KNOWN_DIFFS, KnownDiff, UNSUPPORTED, Unsupported } from './gaps';
+import { Moto } from './moto';
+import { emulatorOverride, unmappedTypes } from './override';
+
+export const EMULATOR_OVERRIDE_FILE = 'zz_emulator_override.tf.json';
+
+type Block = Record<string, unknown>;
+interface StackJson {
+  provider?: { aws?: Array<{ alias?: string }> };
+  resource?: Record<string, Record<string, Block>>;
+  data?: Record<string, Record<string, Block>>;
+  output?: Record<string, Block>;
+  [key: string]: unknown;
+}
+
+export interface LeftOut {
+  readonly address: string;
+  /** The gap of its own type, or the left-out resource it references. */
+  readonly because: string;
+}
+
+/**
+ * Removes from a stack every resource of an unsupported type, then everything that references a
+ * removed block (resources, data sources, outputs), until nothing does; `depends_on` entries that
+ * name a removed block are dropped. Returns the stack to apply and what was left out, and why.
+ */
+export function leaveOut(
+  stack: StackJson,
+  unsupported: readonly Unsupported[] = UNSUPPORTED,
+): { stack: StackJson; leftOut: LeftOut[] } {
+  const copy = JSON.parse(JSON.stringify(stack)) as StackJson;
+  const leftOut: LeftOut[] = [];
+  const removed = new Set<string>();
+  const gapOf = new Map(unsupported.map((gap) => [gap.resourceType, gap]));
+  for (const [type, byName] of Object.entries(copy.resource ?? {})) {
+    const gap = gapOf.get(type);
+    if (!gap) continue;
+    for (const name of Object.keys(byName)) {
+      removed.add(`${type}.${name}`);
+      leftOut.push({ address: `${type}.${name}`, because: `${gap.operation}: ${gap.reason}` });
+    }
+  }
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const referenced = (block: unknown) => {
+    const text = JSON.stringify({ ...(block as Block), depends_on: undefined });
+    for (const address of removed) {
+      if (new RegExp(`(?<![\\w.])${escape(address)}(?![\\w-])`).test(text)) return address;
+    }
+    return undefined;
+  };
+  const dropBlocks = (): boolean => {
+    let changed = false;
+    for (const [kind, prefix] of [
+      ['resource', ''],
+      ['data', 'data.'],
+    ] as const) {
+      for (const [type, byName] of Object.entries(copy[kind] ?? {})) {
+        for (const [name, block] of Object.entries(byName)) {
+          const address = `${prefix}${type}.${name}`;
+          if (removed.has(address)) continue;
+          const reference = referenced(block);
+          if (!reference) continue;
+          removed.add(address);
+          leftOut.push({ address, because: `references ${reference}` });
+          changed = true;
+        }
+      }
+    }
+    return changed;
+  };
+  while (dropBlocks());
+  for (const [kind, prefix] of [
+    ['resource', ''],
+    ['data', 'data.'],
+  ] as const) {
+    for (const [type, byName] of Object.entries(copy[kind] ?? {})) {
+      for (const [name, block] of Object.entries(byName)) {
+        if (removed.has(`${prefix}${type}.${name}`)) {
+          delete byName[name];
+          continue;
+        }
+        const dependsOn = block.depends_on as string[] | undefined;
+        if (dependsOn) {
+          block.depends_on = dependsOn.filter((entry) => !removed.has(entry.replace(/^\$\{|\}$/g, '')));
+        }
+      }
+      if (Object.keys(byName).length === 0) delete copy[kind]?.[type];
+    }
+  }
+  for (const [name, block] of Object.entries(copy.output ?? {})) {
+    const reference = referenced(block);
+    if (reference) {
+      delete copy.output?.[name];
+      leftOut.push({ address: `output.${name}`, because: `references ${reference}` });
+    }
+  }
+  return { stack: copy, leftOut };
+}
+
+export interface Diff {
+  readonly address: string;
+  readonly actions: string[];
+  readonly attribute?: string;
+  /** The allow-list entry that explains it; undefined for an unexpected difference. */
+  readonly known?: KnownDiff;
+}
+
+/** Every planned change after an apply, attribute by attribute for updates, matched to `known`. */
+export function diffsAfterApply(plan: PlanOutput, known: readonly KnownDiff[] = KNOWN_DIFFS): Diff[] {
+  const diffs: Diff[] = [];
+  for (const change of plan.resource_changes) {
+    if (change.mode !== 'managed') continue;
+    const actions = change.change.actions;
+    if (actions.length === 1 && actions[0] === 'no-op') continue;
+    if (actions.length !== 1 || actions[0] !== 'update') {
+      diffs.push({ address: change.address, actions });
+      continue;
+    }
+    const {
+      before,
+      after,
+      after_unknown: unknown,
+    } = change.change as unknown as {
+      before: Block;
+      after: Block;
+      after_unknown?: Block;
+    };
+    const attributes = new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})]);
+    for (const attribute of attributes) {
+      const same = JSON.stringify(before?.[attribute]) === JSON.stringify(after?.[attribute]);
+      if (same && !unknown?.[attribute]) continue;
+      diffs.push({
+        address: change.address,
+        actions,
+        attribute,
+        known: known.find((entry) => entry.resourceType === change.type && entry.attribute === attribute),
+      });
+    }
+  }
+  return diffs;
+}
+
+interface Diagnostic {
+  readonly severity: string;
+  readonly summary: string;
+  readonly detail?: string;
+  readonly address?: string;
+}
+
+/** Error diagnostics of a `-json` Terraform run. */
+export function errorsOf(result: TerraformResult): Diagnostic[] {
+  const errors: Diagnostic[] = [];
+  for (const line of result.stdout.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    const message = JSON.parse(line) as { type?: string; diagnostic?: Diagnostic };
+    if (message.type === 'diagnostic' && message.diagnostic?.severity === 'error') {
+      errors.push(message.diagnostic);
+    }
+  }
+  if (result.code !== 0 && errors.length === 0) {
+    errors.push({ severity: 'error', summary: (result.stderr || result.stdout).trim().slice(0, 2000) });
+  }
+  return errors;
+}
+
+/** Managed resources a `-json` apply or destroy completed (data source reads not counted). */
+function countApplied(result: TerraformResult): number {
+  let count = 0;
+  for (const line of result.stdout.split('\n')) {
+    if (!line.includes('"type":"apply_complete"')) continue;
+    const message = JSON.parse(line) as {
+      hook?: { action?: string; resource?: { resource_type?: string; addr?: string } };
+    };
+    if (message.hook?.action !== 'read' && !message.hook?.resource?.addr?.startsWith('data.')) count += 1;
+  }
+  return count;
+}
+
+export interface ProbeResult {
+  readonly address: string;
+  readonly gap: Unsupported;
+  /** True when the emulator still fails as the entry says. */
+  readonly stillFails: boolean;
+  readonly detail: string;
+}
+
+export interface CycleResult {
+  readonly stack: string;
+  readonly planned: number;
+  readonly applied: number;
+  readonly leftOut: LeftOut[];
+  readonly diffs: Diff[];
+  readonly probes: ProbeResult[];
+  readonly destroyed: number;
+  /** Addresses still in the state after the destroy. */
+  readonly remaining: string[];
+  /** Everything that makes the cycle fail, one line each; empty when it passed. */
+  readonly failures: string[];
+  readonly seconds: Record<string, number>;
+}
+
+export interface CycleOptions {
+  readonly stack: string;
+  /** The synthesized stack folder (cdktf.out/stacks/<stack>); only read. */
+  readonly stackDir: string;
+  /** Scratch folder, emptied first. */
+  readonly workDir: string;
+  readonly cliConfigFile: string;
+  readonly moto: Moto;
+  /** Progress lines. */
+  readonly log?: (line: string) => void;
+  readonly unsupported?: readonly Unsupported[];
+  readonly knownDiffs?: readonly KnownDiff[];
+}
+
+/** The summary line of a cycle. */
+export function summarizeCycle(result: CycleResult): string {
+  const unexpected = result.diffs.filter((diff) => !diff.known).length;
+  const gaps = result.leftOut.filter((entry) => !entry.because.startsWith('references ')).length;
+  const total = Object.values(result.seconds).reduce((a, b) => a + b, 0);
+  return (
+    `${result.stack}: applied ${result.applied} of ${result.planned} resources; ` +
+    `left out ${result.leftOut.length} (${gaps} the emulator cannot serve, ${result.leftOut.length - gaps} referencing them); ` +
+    `diffs after apply: ${result.diffs.length - unexpected} known, ${unexpected} unexpected; ` +
+    `destroyed ${result.destroyed}, ${result.remaining.length} left in state; ` +
+    `${result.failures.length ? `${result.failures.length} failures` : 'passed'} in ${total.toFixed(0)} s`
+  );
+}
+
+/** Runs the whole cycle for one stack. Never throws for a Terraform failure: it is in `failures`. */
+export async function applyCycle(options: CycleOptions): Promise<CycleResult> {
+  const { stack, workDir, moto } = options;
+  const log = options.log ?? (() => undefined);
+  const unsupported = options.unsupported ?? UNSUPPORTED;
+  const failures: string[] = [];
+  const seconds: Record<string, number> = {};
+  const env = terraformEnv(options.cliConfigFile);
+  const tf = async (step: string, args: string[]) => {
+    const started = Date.now();
+    const result = await terraformAsync(args, workDir, env);
+    seconds[step] = (seconds[step] ?? 0) + (Date.now() - started) / 1000;
+    log(
+      `${stack}: ${step} ${result.code === 0 ? 'done' : 'failed'} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
+    return result;
+  };
+
+  rmSync(workDir, { recursive: true, force: true });
+  mkdirSync(workDir, { recursive: true });
+  cpSync(options.stackDir, workDir, {
+    recursive: true,
+    filter: (src) => !src.includes(`${path.sep}.terraform`),
+  });
+  const full = JSON.parse(readFileSync(path.join(workDir, 'cdk.tf.json'), 'utf8')) as StackJson;
+  const unmapped = unmappedTypes(full);
+  const result = (extra: Partial<CycleResult> = {}): CycleResult => ({
+    stack,
+    planned: 0,
+    applied: 0,
+    leftOut: [],
+    diffs: [],
+    probes: [],
+    destroyed: 0,
+    remaining: [],
+    failures,
+    seconds,
+    ...extra,
+  });
+  if (unmapped.length) {
+    failures.push(
+      `types with no emulator endpoint (add them to tools/emulator/override.ts): ${unmapped.join(', ')}`,
+    );
+    return result();
+  }
+  const served = leaveOut(full, unsupported);
+  const planned = Object.values(full.resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
+  writeFileSync(path.join(workDir, 'cdk.tf.json'), JSON.stringify(served.stack, null, 2));
+  writeFileSync(
+    path.join(workDir, EMULATOR_OVERRIDE_FILE),
+    JSON.stringify(emulatorOverride(full, moto.endpoint, path.join(workDir, 'emulator.tfstate')), null, 2),
+  );
+
+  const init = await tf('init', ['init', '-input=false', '-no-color']);
+  if (init.code !== 0) {
+    failures.push(`init: ${init.stderr || init.stdout}`);
+    return result({ planned, leftOut: served.leftOut });
+  }
+
+  // 1. Apply what the emulator serves: every error is a failure.
+  const apply = await tf('apply', [
+    'apply',
+    '-auto-approve',
+    '-input=false',
+    '-no-color',
+    '-json',
+    '-lock=false',
+  ]);
+  const applied = countApplied(apply);
+  for (const error of errorsOf(apply)) {
+    failures.push(`apply: ${error.address ?? '(no address)'}: ${error.summary}`);
+  }
+
+  // 2. Converged: a second plan shows no change beyond the known emulator diffs.
+  let diffs: Diff[] = [];
+  if (apply.code === 0) {
+    const replan = await tf('replan', [
+      'plan',
+      '-input=false',
+      '-no-color',
+      '-lock=false',
+      '-out=replan.tfplan',
+    ]);
+    if (replan.code !== 0) {
+      failures.push(`plan after apply: ${replan.stderr || replan.stdout}`);
+    } else {
+      const show = await terraformAsync(['show', '-json', 'replan.tfplan'], workDir, env);
+      diffs = diffsAfterApply(JSON.parse(show.stdout) as PlanOutput, options.knownDiffs ?? KNOWN_DIFFS);
+      for (const diff of diffs.filter((d) => !d.known)) {
+        failures.push(
+          `diff after apply: ${diff.address} ${diff.actions.join('/')}${diff.attribute ? ` ${diff.attribute}` : ''}`,
+        );
+      }
+    }
+  }
+
+  // 3. Probe each left-out resource of an unsupported type in the full configuration: it must
+  //    still fail, with the operation its entry names.
+  const probes: ProbeResult[] = [];
+  const gapAddresses = served.leftOut.filter((entry) => !entry.because.startsWith('references '));
+  if (apply.code === 0 && gapAddresses.length) {
+    writeFileSync(path.join(workDir, 'cdk.tf.json'), JSON.stringify(full, null, 2));
+    const targets = gapAddresses.map((entry) => `-target=${entry.address}`);
+    const probe = await tf('probe', [
+      'apply',
+      '-auto-approve',
+      '-input=false',
+      '-no-color',
+      '-json',
+      '-lock=false',
+      ...targets,
+    ]);
+    const probeErrors = errorsOf(probe);
+    const destroyGaps = gapAddresses.filter(
+      (entry) =>
+        unsupported.find((gap) => entry.address.startsWith(`${gap.resourceType}.`))?.phase === 'destroy',
+    );
+    let destroyErrors: Diagnostic[] = [];
+    if (destroyGaps.length) {
+      const probeDestroy = await tf('probe', [
+        'destroy',
+        '-auto-approve',
+        '-input=false',
+        '-no-color',
+        '-json',
+        '-lock=false',
+        ...destroyGaps.map((entry) => `-target=${entry.address}`),
+      ]);
+      destroyErrors = errorsOf(probeDestroy);
+    }
+    for (const entry of gapAddresses) {
+      const gap = unsupported.find((g) => entry.address.startsWith(`${g.resourceType}.`)) as Unsupported;
+      const errors = (gap.phase === 'destroy' ? destroyErrors : probeErrors).filter(
+        (error) => error.address === entry.address,
+      );
+      const matching = errors.find((error) =>
+        `${error.summary} ${error.detail ?? ''}`.includes(gap.operation),
+      );
+      probes.push({
+        address: entry.address,
+        gap,
+        stillFails: Boolean(matching),
+        detail: (matching ?? errors[0])?.summary ?? 'applied without error',
+      });
+      if (!matching) {
+        failures.push(
+          errors.length
+            ? `probe: ${entry.address} fails differently than tools/emulator/gaps.ts says (${gap.operation}): ${errors[0].summary}`
+            : `probe: ${entry.address} now ${gap.phase === 'destroy' ? 'destroys' : 'applies'} on the emulator: remove the ${gap.resourceType} entry from tools/emulator/gaps.ts`,
+        );
+      }
+    }
+    // What the emulator created but cannot read or delete leaves the state by hand.
+    const list = await terraformAsync(['state', 'list'], workDir, env);
+    const stuck = list.stdout
+      .split('\n')
+      .filter((address) => gapAddresses.some((entry) => entry.address === address));
+    if (stuck.length) await terraformAsync(['state', 'rm', ...stuck], workDir, env);
+  }
+
+  // 4. Destroy everything; the state must be empty afterwards.
+  const destroy = await tf('destroy', [
+    'destroy',
+    '-auto-approve',
+    '-input=false',
+    '-no-color',
+    '-json',
+    '-lock=false',
+  ]);
+  for (const error of errorsOf(destroy)) {
+    failures.push(`destroy: ${error.address ?? '(no address)'}: ${error.summary}`);
+  }
+  const destroyed = countApplied(destroy);
+  const statePath = path.join(workDir, 'emulator.tfstate');
+  const list = existsSync(statePath) ? await terraformAsync(['state', 'list'], workDir, env) : undefined;
+  const remaining = (list?.stdout ?? '').split('\n').filter(Boolean);
+  if (remaining.length) failures.push(`left in state after destroy: ${remaining.join(', ')}`);
+  return result({ planned, applied, leftOut: served.leftOut, diffs, probes, destroyed, remaining });
+}

@@ -1,0 +1,118 @@
+/**
+ * What the emulator (moto 5.2.1, `MOTO_VERSION`) cannot serve, in one place.
+ *
+ * `UNSUPPORTED`: resource types whose API the emulator lacks. The apply test leaves these
+ * resources out (and whatever references them), then probes each one against the emulator and
+ * fails when one now applies, so an entry cannot outlive the gap it describes.
+ *
+ * `KNOWN_DIFFS`: attributes the emulator returns wrongly, so Terraform plans a change right after
+ * an apply. Any other difference after apply fails the test.
+ *
+ * Entries are about the emulator only: against AWS every one of these resources applies and
+ * converges.
+ */
+
+/** When the missing call happens in the resource's life. */
+export type GapPhase = 'create' | 'read' | 'destroy';
+
+export interface Unsupported {
+  /** Terraform resource type, e.g. `aws_backup_selection`. */
+  readonly resourceType: string;
+  /** The API operation the emulator lacks, as it appears in the provider's error. */
+  readonly operation: string;
+  readonly phase: GapPhase;
+  readonly reason: string;
+}
+
+export interface KnownDiff {
+  readonly resourceType: string;
+  /** Top-level attribute that shows a change after apply. */
+  readonly attribute: string;
+  readonly reason: string;
+}
+
+export const UNSUPPORTED: readonly Unsupported[] = [
+  {
+    resourceType: 'aws_globalaccelerator_accelerator',
+    operation: 'CreateAccelerator',
+    phase: 'create',
+    reason: 'moto has no Global Accelerator service at all',
+  },
+  {
+    resourceType: 'aws_globalaccelerator_listener',
+    operation: 'CreateListener',
+    phase: 'create',
+    reason: 'moto has no Global Accelerator service at all',
+  },
+  {
+    resourceType: 'aws_globalaccelerator_endpoint_group',
+    operation: 'CreateEndpointGroup',
+    phase: 'create',
+    reason: 'moto has no Global Accelerator service at all',
+  },
+  {
+    resourceType: 'aws_backup_selection',
+    operation: 'CreateBackupSelection',
+    phase: 'create',
+    reason: 'moto does not implement backup selections',
+  },
+  {
+    resourceType: 'aws_efs_backup_policy',
+    operation: 'PutBackupPolicy',
+    phase: 'create',
+    reason: "moto does not implement EFS's automatic backup policy",
+  },
+  {
+    resourceType: 'aws_efs_file_system_policy',
+    operation: 'DeleteFileSystemPolicy',
+    phase: 'destroy',
+    reason: 'moto creates file system policies but cannot delete them, so a destroy would stop there',
+  },
+  {
+    resourceType: 'aws_ecr_repository_creation_template',
+    operation: 'CreateRepositoryCreationTemplate',
+    phase: 'create',
+    reason: 'moto does not implement ECR repository creation templates',
+  },
+  {
+    resourceType: 'aws_appautoscaling_target',
+    operation: 'ListTagsForResource',
+    phase: 'read',
+    reason:
+      'moto registers the scalable target but cannot list its tags, so Terraform taints it right after creating it',
+  },
+];
+
+export const KNOWN_DIFFS: readonly KnownDiff[] = [
+  {
+    resourceType: 'aws_ecs_service',
+    attribute: 'availability_zone_rebalancing',
+    reason:
+      "moto does not return availabilityZoneRebalancing, so it differs from the provider's DISABLED default",
+  },
+  {
+    resourceType: 'aws_backup_vault',
+    attribute: 'tags',
+    reason: "moto's ListTags expects a trailing slash in the vault ARN and returns no tags without it",
+  },
+  {
+    resourceType: 'aws_backup_vault',
+    attribute: 'tags_all',
+    reason: "moto's ListTags expects a trailing slash in the vault ARN and returns no tags without it",
+  },
+  {
+    resourceType: 'aws_backup_plan',
+    attribute: 'tags',
+    reason: "moto's ListTags expects a trailing slash in the plan ARN and returns no tags without it",
+  },
+  {
+    resourceType: 'aws_backup_plan',
+    attribute: 'tags_all',
+    reason: "moto's ListTags expects a trailing slash in the plan ARN and returns no tags without it",
+  },
+  {
+    resourceType: 'aws_s3_bucket_replication_configuration',
+    attribute: 'rule',
+    reason: 'moto always returns DeleteMarkerReplication as Disabled',
+  },
+];
