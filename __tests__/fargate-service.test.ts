@@ -227,6 +227,7 @@ describe('FargateService', () => {
     const json = synthService({ healthCheckGracePeriodSeconds: 90 });
     expect(resourceAt(json, 'aws_ecs_service', 'Service')).toMatchObject({
       deployment_circuit_breaker: { enable: true, rollback: true },
+      availability_zone_rebalancing: 'ENABLED',
       deployment_minimum_healthy_percent: 100,
       deployment_maximum_percent: 200,
       health_check_grace_period_seconds: 90,

@@ -250,6 +250,33 @@ describe('RegionalPlatform (through PlatformStack)', () => {
     ).toEqual([]);
   });
 
+  it('pauses the service for a first apply without an image: no tasks, autoscaling 0 to 0, a silent running-tasks alarm', () => {
+    // GIVEN service.paused WHEN the platform is synthesized
+    const json = synthPlatform({ service: { paused: true } });
+    // THEN every region's service starts empty and stays empty until unpaused
+    for (const region of REGIONS) {
+      expect(inRegion(json, region, 'aws_ecs_service', 'Service/Service').desired_count).toBe(0);
+      expect(inRegion(json, region, 'aws_appautoscaling_target', 'ScalableTarget')).toMatchObject({
+        min_capacity: 0,
+        max_capacity: 0,
+      });
+      expect(inRegion(json, region, 'aws_cloudwatch_metric_alarm', 'RunningTasksLow').actions_enabled).toBe(
+        false,
+      );
+      expect(
+        inRegion(json, region, 'aws_cloudwatch_metric_alarm', 'CpuHigh').actions_enabled,
+      ).toBeUndefined();
+    }
+    // AND unpaused, the same task definition scales to the minimum
+    const running = synthPlatform();
+    for (const region of REGIONS) {
+      expect(inRegion(running, region, 'aws_appautoscaling_target', 'ScalableTarget').min_capacity).toBe(2);
+      expect(
+        inRegion(running, region, 'aws_ecs_task_definition', 'TaskDefinition').container_definitions,
+      ).toBe(inRegion(json, region, 'aws_ecs_task_definition', 'TaskDefinition').container_definitions);
+    }
+  });
+
   it('passes the task settings through to every region', () => {
     const json = synthPlatform({
       task: {

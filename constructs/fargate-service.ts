@@ -159,6 +159,13 @@ export interface FargateServiceProps {
    */
   readonly healthCheckGracePeriodSeconds?: number;
   /**
+   * Run no tasks: the service is created with 0 tasks and its autoscaling range is 0 to 0. For a
+   * first apply before the image exists; turning it off lets autoscaling raise the service to
+   * `minCapacity` with the same task definition.
+   * @default false
+   */
+  readonly paused?: boolean;
+  /**
    * Allow ECS Exec (`aws ecs execute-command`); adds the SSM channel permissions to the task role.
    * @default false
    */
@@ -406,7 +413,7 @@ export class FargateService extends Construct {
       name: `${namePrefix}-service`,
       cluster: props.cluster.arn,
       taskDefinition: this.taskDefinition.arn,
-      desiredCount,
+      desiredCount: props.paused ? 0 : desiredCount,
       launchType: 'FARGATE',
       platformVersion: 'LATEST',
       networkConfiguration: {
@@ -417,6 +424,8 @@ export class FargateService extends Construct {
       loadBalancer: [{ targetGroupArn: props.targetGroupArn, containerName: CONTAINER_NAME, containerPort }],
       healthCheckGracePeriodSeconds: props.healthCheckGracePeriodSeconds ?? 60,
       deploymentCircuitBreaker: { enable: true, rollback: true },
+      // After an AZ outage ECS moves tasks back until they are spread evenly again.
+      availabilityZoneRebalancing: 'ENABLED',
       deploymentMinimumHealthyPercent: 100,
       deploymentMaximumPercent: 200,
       propagateTags: 'SERVICE',
@@ -443,8 +452,8 @@ export class FargateService extends Construct {
       serviceNamespace: 'ecs',
       scalableDimension: 'ecs:service:DesiredCount',
       resourceId: `service/${props.cluster.name}/${this.service.name}`,
-      minCapacity,
-      maxCapacity,
+      minCapacity: props.paused ? 0 : minCapacity,
+      maxCapacity: props.paused ? 0 : maxCapacity,
     });
     const trackingPolicy = (id: string, name: string, metric: string, target: number) =>
       new AppautoscalingPolicy(this, id, {

@@ -212,6 +212,7 @@ export class RegionalPlatform extends Construct {
       scaleOutCooldownSeconds: settings.service.scaleOutCooldownSeconds,
       healthCheckGracePeriodSeconds: settings.service.healthCheckGracePeriodSeconds,
       enableExecuteCommand: settings.service.enableExecuteCommand,
+      paused: settings.service.paused,
       accountId: props.accountId,
     });
 
@@ -250,6 +251,7 @@ export class RegionalPlatform extends Construct {
       loadBalancerArnSuffix: this.loadBalancer.arnSuffix,
       targetGroupArnSuffix: this.loadBalancer.targetGroupArnSuffix,
       minRunningTasks: settings.service.minCapacity,
+      paused: settings.service.paused,
       cpuHighPercent: settings.alarms.cpuHighPercent,
       memoryHighPercent: settings.alarms.memoryHighPercent,
       http5xxCount: settings.alarms.http5xxCount,
@@ -258,6 +260,13 @@ export class RegionalPlatform extends Construct {
       periodSeconds: settings.alarms.periodSeconds,
       evaluationPeriods: settings.alarms.evaluationPeriods,
     });
+    if (settings.service.paused) {
+      suppressPolicy(
+        this.alarms.runningTasksLow,
+        'alarm-actions',
+        'service.paused is set: the service runs no tasks on purpose, so the running-tasks alarm notifies no one until it is unpaused',
+      );
+    }
 
     this.dashboard = new ServiceDashboard(this, 'Dashboard', {
       provider,

@@ -33,6 +33,11 @@ export interface ServiceAlarmsProps {
   /** The service's autoscaling minimum, at least 1; fewer running tasks than this raises an alarm. */
   readonly minRunningTasks: number;
   /**
+   * The service is paused (no tasks on purpose): the running-tasks alarm sends no notification.
+   * @default false
+   */
+  readonly paused?: boolean;
+  /**
    * Average CPU utilization of the service above which it alarms, percent (1 to 100).
    * @default 85 - the seed's high-CPU alarm
    */
@@ -226,6 +231,8 @@ export class ServiceAlarms extends Construct {
       comparisonOperator: 'LessThanThreshold',
       threshold: props.minRunningTasks,
       treatMissingData: 'breaching',
+      // A paused service runs no tasks on purpose: the alarm keeps its state but notifies no one.
+      actionsEnabled: !props.paused,
     });
 
     this.alarms = [

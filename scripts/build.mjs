@@ -10,6 +10,7 @@ const entryPoints = {
   main: 'main.ts',
   'offline-plan': 'tools/offline-plan.ts',
   'export-hcl': 'tools/export-hcl.ts',
+  emulator: 'tools/emulator-cli.ts',
 };
 const SOURCE_DIRS = ['stacks', 'constructs', 'settings', 'policies', 'aspects', 'tools'];
 

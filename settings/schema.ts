@@ -217,6 +217,13 @@ const serviceSchema = settingsObject({
   deregistrationDelaySeconds: z.number().int().min(0).max(3600).default(30),
   /** Allow `aws ecs execute-command` into running tasks. */
   enableExecuteCommand: z.boolean().default(false),
+  /**
+   * Run no tasks: autoscaling pinned to 0 and the running-tasks alarm silenced, everything else in
+   * place. For the first apply of a new environment, before its image is pushed (ECS would fail
+   * that first deployment and never retry), and to park an environment. Turning it off scales the
+   * service to `minCapacity`.
+   */
+  paused: z.boolean().default(false),
 });
 
 const efsSchema = settingsObject({

@@ -247,6 +247,8 @@ export async function applyCycle(options: CycleOptions): Promise<CycleResult> {
   const tf = async (step: string, args: string[]) => {
     const started = Date.now();
     const result = await terraformAsync(args, workDir, env);
+    // Kept for reading a failure: <workDir>/<step>.log, Terraform's JSON lines.
+    writeFileSync(path.join(workDir, `${step}.log`), `${result.stdout}\n${result.stderr}`, { flag: 'a' });
     seconds[step] = (seconds[step] ?? 0) + (Date.now() - started) / 1000;
     log(
       `${stack}: ${step} ${result.code === 0 ? 'done' : 'failed'} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
@@ -335,64 +337,76 @@ export async function applyCycle(options: CycleOptions): Promise<CycleResult> {
   // 3. Probe each left-out resource of an unsupported type in the full configuration: it must
   //    still fail, with the operation its entry names.
   const probes: ProbeResult[] = [];
-  const gapAddresses = served.leftOut.filter((entry) => !entry.because.startsWith('references '));
+  const gapAddresses = served.leftOut
+    .filter((entry) => !entry.because.startsWith('references '))
+    .map((e) => e.address);
+  const gapFor = (address: string) =>
+    unsupported.find((gap) => address.startsWith(`${gap.resourceType}.`)) as Unsupported;
+  const inState = async () =>
+    new Set((await terraformAsync(['state', 'list'], workDir, env)).stdout.split('\n').filter(Boolean));
   if (apply.code === 0 && gapAddresses.length) {
     writeFileSync(path.join(workDir, 'cdk.tf.json'), JSON.stringify(full, null, 2));
-    const targets = gapAddresses.map((entry) => `-target=${entry.address}`);
+    const json = ['-auto-approve', '-input=false', '-no-color', '-json', '-lock=false'];
     const probe = await tf('probe', [
       'apply',
-      '-auto-approve',
-      '-input=false',
-      '-no-color',
-      '-json',
-      '-lock=false',
-      ...targets,
+      ...json,
+      ...gapAddresses.map((address) => `-target=${address}`),
     ]);
-    const probeErrors = errorsOf(probe);
-    const destroyGaps = gapAddresses.filter(
-      (entry) =>
-        unsupported.find((gap) => entry.address.startsWith(`${gap.resourceType}.`))?.phase === 'destroy',
-    );
-    let destroyErrors: Diagnostic[] = [];
-    if (destroyGaps.length) {
-      const probeDestroy = await tf('probe', [
-        'destroy',
-        '-auto-approve',
-        '-input=false',
-        '-no-color',
-        '-json',
-        '-lock=false',
-        ...destroyGaps.map((entry) => `-target=${entry.address}`),
-      ]);
-      destroyErrors = errorsOf(probeDestroy);
+    const errors = errorsOf(probe);
+    // What the emulator created but cannot read leaves the state first, so it cannot spoil the
+    // destroys below; what it cannot delete is then destroyed alone, which must fail.
+    let state = await inState();
+    const unreadable = gapAddresses.filter((a) => state.has(a) && gapFor(a).phase === 'read');
+    if (unreadable.length) await terraformAsync(['state', 'rm', ...unreadable], workDir, env);
+    const undeletable = gapAddresses.filter((a) => state.has(a) && gapFor(a).phase === 'destroy');
+    if (undeletable.length) {
+      // Terraform's destroy errors carry no address, only the resource's ID in the message.
+      const shown = JSON.parse((await terraformAsync(['show', '-json'], workDir, env)).stdout) as {
+        values?: { root_module?: { resources?: Array<{ address: string; values: { id?: string } }> } };
+      };
+      const ids = new Map(
+        (shown.values?.root_module?.resources ?? []).map((resource) => [
+          resource.address,
+          resource.values.id,
+        ]),
+      );
+      const probeDestroy = await tf('probe', ['destroy', ...json, ...undeletable.map((a) => `-target=${a}`)]);
+      for (const error of errorsOf(probeDestroy)) {
+        const owner = undeletable.find(
+          (address) => ids.get(address) && error.summary.includes(`(${ids.get(address)})`),
+        );
+        errors.push(owner && !error.address ? { ...error, address: owner } : error);
+      }
     }
-    for (const entry of gapAddresses) {
-      const gap = unsupported.find((g) => entry.address.startsWith(`${g.resourceType}.`)) as Unsupported;
-      const errors = (gap.phase === 'destroy' ? destroyErrors : probeErrors).filter(
-        (error) => error.address === entry.address,
-      );
-      const matching = errors.find((error) =>
-        `${error.summary} ${error.detail ?? ''}`.includes(gap.operation),
-      );
+    state = await inState();
+    for (const address of gapAddresses) {
+      const gap = gapFor(address);
+      const own = errors.filter((error) => error.address === address);
+      const matching = own.find((error) => `${error.summary} ${error.detail ?? ''}`.includes(gap.operation));
+      // Not created and no error of its own: a gap it depends on failed first, so it was not tried.
+      const blocked =
+        !own.length && gap.phase === 'create' && !state.has(address) && !undeletable.includes(address);
+      const stillFails = Boolean(matching) || blocked;
       probes.push({
-        address: entry.address,
+        address,
         gap,
-        stillFails: Boolean(matching),
-        detail: (matching ?? errors[0])?.summary ?? 'applied without error',
+        stillFails,
+        detail:
+          matching?.summary ??
+          (blocked ? 'not tried: a gap it depends on failed first' : (own[0]?.summary ?? 'no error')),
       });
-      if (!matching) {
+      if (!stillFails) {
         failures.push(
-          errors.length
-            ? `probe: ${entry.address} fails differently than tools/emulator/gaps.ts says (${gap.operation}): ${errors[0].summary}`
-            : `probe: ${entry.address} now ${gap.phase === 'destroy' ? 'destroys' : 'applies'} on the emulator: remove the ${gap.resourceType} entry from tools/emulator/gaps.ts`,
+          own.length
+            ? `probe: ${address} fails differently than tools/emulator/gaps.ts says (${gap.operation}): ${own[0].summary}`
+            : `probe: ${address} no longer fails on the emulator (${gap.phase} ${gap.operation}): remove the ${gap.resourceType} entry from tools/emulator/gaps.ts`,
         );
       }
     }
-    // What the emulator created but cannot read or delete leaves the state by hand.
-    const list = await terraformAsync(['state', 'list'], workDir, env);
-    const stuck = list.stdout
-      .split('\n')
-      .filter((address) => gapAddresses.some((entry) => entry.address === address));
+    for (const error of errors.filter((e) => e.address && !gapAddresses.includes(e.address))) {
+      failures.push(`probe: ${error.address}: ${error.summary}`);
+    }
+    const stuck = [...state].filter((address) => gapAddresses.includes(address));
     if (stuck.length) await terraformAsync(['state', 'rm', ...stuck], workDir, env);
   }
 

@@ -83,7 +83,20 @@ export const UNSUPPORTED: readonly Unsupported[] = [
   },
 ];
 
+const ECS_SERVICE_OMITS = "moto's DescribeServices leaves it out, so the provider reads its zero value";
+const RULE_DESCRIPTION =
+  'moto drops the description of a security group rule that references another security group';
+
 export const KNOWN_DIFFS: readonly KnownDiff[] = [
+  { resourceType: 'aws_ecs_service', attribute: 'enable_ecs_managed_tags', reason: ECS_SERVICE_OMITS },
+  { resourceType: 'aws_ecs_service', attribute: 'enable_execute_command', reason: ECS_SERVICE_OMITS },
+  {
+    resourceType: 'aws_ecs_service',
+    attribute: 'health_check_grace_period_seconds',
+    reason: ECS_SERVICE_OMITS,
+  },
+  { resourceType: 'aws_vpc_security_group_ingress_rule', attribute: 'description', reason: RULE_DESCRIPTION },
+  { resourceType: 'aws_vpc_security_group_egress_rule', attribute: 'description', reason: RULE_DESCRIPTION },
   {
     resourceType: 'aws_ecs_service',
     attribute: 'availability_zone_rebalancing',

@@ -25,6 +25,12 @@ export interface MotoOptions {
    * @default 30
    */
   readonly startTimeoutSeconds?: number;
+  /**
+   * Leave the server running when this process exits (the emulator command's `start`); stop it
+   * later with `stopMotoProcess(pid)`.
+   * @default false - the server ends with this process at the latest
+   */
+  readonly detach?: boolean;
 }
 
 export interface Moto {
@@ -32,6 +38,8 @@ export interface Moto {
   readonly endpoint: string;
   readonly port: number;
   readonly accountId: string;
+  /** Process ID of the server, the leader of its process group. */
+  readonly pid: number;
   /** Stops the server and every process it started; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -61,9 +69,20 @@ export function installedMotoVersion(): string | undefined {
   return version.status === 0 ? version.stdout.trim() : 'unknown';
 }
 
+/** Whether STS answers GetCallerIdentity at `endpoint`: cheap, however much the emulator holds. */
 async function answers(endpoint: string): Promise<boolean> {
   try {
-    const response = await fetch(`${endpoint}/moto-api/data.json`, { signal: AbortSignal.timeout(2000) });
+    const response = await fetch(endpoint, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        // moto routes by the credential scope's service; the signature itself is not checked.
+        authorization:
+          'AWS4-HMAC-SHA256 Credential=emulator/20260101/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=0',
+      },
+      body: 'Action=GetCallerIdentity&Version=2011-06-15',
+      signal: AbortSignal.timeout(10_000),
+    });
     await response.arrayBuffer();
     return response.ok;
   } catch {
@@ -114,7 +133,8 @@ export async function startMoto(options: MotoOptions): Promise<Moto> {
   });
   if (logFd !== undefined) closeSync(logFd);
   const onExit = () => killGroup(child, 'SIGKILL');
-  process.once('exit', onExit);
+  if (options.detach) child.unref();
+  else process.once('exit', onExit);
   let exited = false;
   const exitedPromise = new Promise<void>((resolve) =>
     child.once('exit', () => {
@@ -143,6 +163,7 @@ export async function startMoto(options: MotoOptions): Promise<Moto> {
     endpoint,
     port,
     accountId: options.accountId,
+    pid: child.pid as number,
     stop() {
       stopped ??= (async () => {
         process.removeListener('exit', onExit);
@@ -155,4 +176,38 @@ export async function startMoto(options: MotoOptions): Promise<Moto> {
       return stopped;
     },
   };
+}
+
+/** Stops a server started with `detach` by another process; true when one was running. */
+export async function stopMotoProcess(pid: number): Promise<boolean> {
+  const alive = () => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (!alive()) return false;
+  try {
+    process.kill(-pid, 'SIGTERM');
+  } catch {
+    return false;
+  }
+  for (let waited = 0; waited < 5000 && alive(); waited += 100) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  if (alive()) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return true;
+}
+
+/** Whether an emulator answers at `endpoint`. */
+export function motoAnswers(endpoint: string): Promise<boolean> {
+  return answers(endpoint);
 }

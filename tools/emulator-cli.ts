@@ -1,0 +1,196 @@
+/**
+ * `npm run emulator -- <command>`: the user's own deploy path, `cdktf deploy` and `cdktf destroy`
+ * through the project's npm scripts, against a local AWS emulator (moto) instead of an account.
+ *
+ *   start              start the emulator in the background, in the account of PLATFORM_ENV's settings
+ *   deploy <stack>     synthesize into .work/emulator/cdktf.out, then `npm run deploy` that stack there
+ *   destroy <stack>    `npm run destroy` that stack there
+ *   stop               stop the emulator
+ *   status             say whether it runs, and where
+ *
+ * The synthesized configuration for the emulator is a scratch copy under .work/emulator/: an
+ * override file there points every provider at the emulator and keeps the state in
+ * .work/emulator/state/, and what the emulator cannot serve (tools/emulator/gaps.ts) is left out.
+ * The project's own cdktf.out and terraform.tfstate.d are never touched.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { run } from '../stacks/app';
+import { loadEnvironmentSettings } from '../settings/load';
+import { leaveOut, EMULATOR_OVERRIDE_FILE } from './emulator/apply-cycle';
+import { motoAnswers, startMoto, stopMotoProcess } from './emulator/moto';
+import { emulatorOverride, unmappedTypes } from './emulator/override';
+import { prepareTerraform, terraformEnv } from './terraform/offline';
+
+interface Server {
+  readonly pid: number;
+  readonly endpoint: string;
+  readonly accountId: string;
+}
+
+const USAGE =
+  'usage: npm run emulator -- start | deploy <stack> | destroy <stack> | stop | status [--work-dir <dir>]';
+/** The account moto uses when the settings name none. */
+const DEFAULT_ACCOUNT = '123456789012';
+
+function argument(args: string[], flag: string): string | undefined {
+  const index = args.indexOf(flag);
+  if (index < 0) return undefined;
+  const value = args[index + 1];
+  args.splice(index, 2);
+  return value;
+}
+
+async function runningServer(file: string): Promise<Server | undefined> {
+  if (!existsSync(file)) return undefined;
+  const server = JSON.parse(readFileSync(file, 'utf8')) as Server;
+  return (await motoAnswers(server.endpoint)) ? server : undefined;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const args = [...argv];
+  const root = process.cwd();
+  const workDir = path.resolve(root, argument(args, '--work-dir') ?? path.join('.work', 'emulator'));
+  const serverFile = path.join(workDir, 'server.json');
+  const [command, stack, ...rest] = args;
+  if (rest.length || !command) {
+    console.error(USAGE);
+    return 2;
+  }
+
+  if (command === 'status') {
+    const server = await runningServer(serverFile);
+    console.log(
+      server
+        ? `emulator running at ${server.endpoint} (account ${server.accountId}, pid ${server.pid})`
+        : 'emulator not running',
+    );
+    return 0;
+  }
+  if (command === 'stop') {
+    const server = existsSync(serverFile)
+      ? (JSON.parse(readFileSync(serverFile, 'utf8')) as Server)
+      : undefined;
+    const stopped = server ? await stopMotoProcess(server.pid) : false;
+    rmSync(serverFile, { force: true });
+    console.log(stopped ? `emulator stopped (pid ${server?.pid})` : 'emulator was not running');
+    return 0;
+  }
+
+  const settings = loadEnvironmentSettings(process.env, root);
+  const accountId = settings.accountId ?? DEFAULT_ACCOUNT;
+  const ensureServer = async (): Promise<Server> => {
+    const existing = await runningServer(serverFile);
+    if (existing) {
+      if (existing.accountId !== accountId) {
+        throw new Error(
+          `the running emulator serves account ${existing.accountId}, these settings need ${accountId}: npm run emulator -- stop, then try again`,
+        );
+      }
+      return existing;
+    }
+    mkdirSync(workDir, { recursive: true });
+    const moto = await startMoto({ accountId, detach: true, logFile: path.join(workDir, 'moto.log') });
+    const server = { pid: moto.pid, endpoint: moto.endpoint, accountId };
+    writeFileSync(serverFile, JSON.stringify(server, null, 2));
+    console.log(
+      `emulator started at ${server.endpoint} (account ${accountId}, pid ${server.pid}); stop it with: npm run emulator -- stop`,
+    );
+    return server;
+  };
+
+  if (command === 'start') {
+    await ensureServer();
+    return 0;
+  }
+  if (command !== 'deploy' && command !== 'destroy') {
+    console.error(USAGE);
+    return 2;
+  }
+  if (!stack) {
+    console.error(`error: name the stack to ${command}\n${USAGE}`);
+    return 2;
+  }
+
+  // The emulator keeps everything in memory: a destroy needs the server the stack was deployed to.
+  const server = command === 'deploy' ? await ensureServer() : await runningServer(serverFile);
+  if (!server) {
+    console.error(
+      `error: no emulator is running, and the resources of ${stack} lived only in the one that ran before; nothing to destroy (remove ${path.join(workDir, 'state')} to start afresh)`,
+    );
+    return 1;
+  }
+  const outdir = path.join(workDir, 'cdktf.out');
+  if (command === 'deploy') {
+    // A fresh synthesis for the emulator, then the emulator's override and what it cannot serve left out.
+    rmSync(outdir, { recursive: true, force: true });
+    const code = run({ env: process.env, projectRoot: root, outdir, stderr: (line) => console.error(line) });
+    if (code !== 0) return code;
+  } else if (!existsSync(path.join(outdir, 'manifest.json'))) {
+    console.error(
+      `error: nothing was deployed to the emulator from ${outdir}; run npm run emulator -- deploy ${stack} first`,
+    );
+    return 1;
+  }
+  const manifest = JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8')) as {
+    stacks: Record<string, { workingDirectory: string }>;
+  };
+  if (!(stack in manifest.stacks)) {
+    console.error(`error: unknown stack ${stack}; stacks: ${Object.keys(manifest.stacks).join(', ')}`);
+    return 1;
+  }
+  const stackDir = path.join(outdir, manifest.stacks[stack].workingDirectory);
+  if (command === 'deploy') {
+    const stackFile = path.join(stackDir, 'cdk.tf.json');
+    const synthesized = JSON.parse(readFileSync(stackFile, 'utf8')) as Parameters<typeof leaveOut>[0];
+    const unmapped = unmappedTypes(synthesized);
+    if (unmapped.length) {
+      console.error(`error: no emulator endpoint for ${unmapped.join(', ')} (tools/emulator/override.ts)`);
+      return 1;
+    }
+    const { stack: served, leftOut } = leaveOut(synthesized);
+    writeFileSync(stackFile, JSON.stringify(served, null, 2));
+    const statePath = path.join(workDir, 'state', `${stack}.tfstate`);
+    mkdirSync(path.dirname(statePath), { recursive: true });
+    writeFileSync(
+      path.join(stackDir, EMULATOR_OVERRIDE_FILE),
+      JSON.stringify(emulatorOverride(synthesized, server.endpoint, statePath), null, 2),
+    );
+    if (leftOut.length) {
+      console.log(`left out ${leftOut.length} blocks the emulator cannot serve (tools/emulator/gaps.ts):`);
+      for (const entry of leftOut) console.log(`  ${entry.address}: ${entry.because}`);
+    }
+  }
+
+  // The project's own npm script, so this is the path a user takes against AWS, less the synth
+  // (done above) and the provider lock (`terraform providers lock` downloads every platform's
+  // provider from the registry, which an offline machine cannot reach).
+  const { cliConfigFile } = prepareTerraform(root);
+  const cdktfArgs = [
+    stack,
+    '--skip-synth',
+    '--skip-provider-lock',
+    '--output',
+    outdir,
+    '--auto-approve',
+    '--no-color',
+  ];
+  console.log(`$ npm run ${command} -- ${cdktfArgs.join(' ')}   (cdktf ${command} ${cdktfArgs.join(' ')})`);
+  const result = spawnSync('npm', ['run', command, '--', ...cdktfArgs], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...terraformEnv(cliConfigFile), CI: '1' },
+  });
+  return result.status ?? 1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: Error) => {
+    console.error(`error: ${error.message}`);
+    process.exitCode = 1;
+  },
+);
