@@ -11,6 +11,7 @@ const entryPoints = {
   'offline-plan': 'tools/offline-plan.ts',
   'export-hcl': 'tools/export-hcl.ts',
   emulator: 'tools/emulator-cli.ts',
+  teardown: 'tools/teardown.ts',
 };
 const SOURCE_DIRS = ['stacks', 'constructs', 'settings', 'policies', 'aspects', 'tools'];
 

@@ -129,3 +129,21 @@ export const KNOWN_DIFFS: readonly KnownDiff[] = [
     reason: 'moto always returns DeleteMarkerReplication as Disabled',
   },
 ];
+
+/** An API call of the project's own tools (not Terraform's) that the emulator lacks. */
+export interface UnsupportedCall {
+  readonly service: string;
+  readonly operation: string;
+  /** Which tool makes the call. */
+  readonly usedBy: string;
+  readonly reason: string;
+}
+
+export const UNSUPPORTED_CALLS: readonly UnsupportedCall[] = [
+  {
+    service: 'backup',
+    operation: 'ListRecoveryPointsByBackupVault',
+    usedBy: 'npm run teardown (empties the backup vaults)',
+    reason: 'moto has no recovery points (no backup jobs run), and no route for listing them',
+  },
+];
