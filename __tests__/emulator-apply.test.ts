@@ -15,7 +15,7 @@ import { CLI_CONFIG_FILE, SynthesizedEnvironment, synthEnvironment } from '../te
 import { STAGE } from '../test-support/stage';
 
 const projectRoot = path.resolve(__dirname, '..');
-const workRoot = path.join(projectRoot, '.work', 'emulator');
+const workRoot = path.join(projectRoot, '.work', 'emulator-apply');
 const results: Record<string, CycleResult> = {};
 const started: Moto[] = [];
 
@@ -62,6 +62,14 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(started.map((moto) => moto.stop()));
+  // The scratch copies, states and logs stay only when something failed, for reading; the
+  // summary stays in any case (.ci/run prints it).
+  if (Object.values(results).every((result) => result.failures.length === 0)) {
+    for (const stack of Object.keys(results)) {
+      rmSync(path.join(workRoot, stack), { recursive: true, force: true });
+      rmSync(path.join(workRoot, `${stack}.moto.log`), { force: true });
+    }
+  }
 });
 
 describe.each(['fargate-dev', 'fargate-dev-simple', 'fargate-stage'])('%s against the emulator', (stack) => {
