@@ -12,7 +12,7 @@ import { CycleResult, applyCycle, summarizeCycle } from '../tools/emulator/apply
 import { UNSUPPORTED } from '../tools/emulator/gaps';
 import { Moto, startMoto } from '../tools/emulator/moto';
 import { CLI_CONFIG_FILE, SynthesizedEnvironment, synthEnvironment } from '../test-support/environment';
-import { STAGE } from '../test-support/stage';
+import { STAGE_WITH_ZONE } from '../test-support/stage';
 
 const projectRoot = path.resolve(__dirname, '..');
 const workRoot = path.join(projectRoot, '.work', 'emulator-apply');
@@ -43,7 +43,7 @@ beforeAll(async () => {
   const stageDir = mkdtempSync(path.join(os.tmpdir(), 'config-stage-'));
   let stage: SynthesizedEnvironment;
   try {
-    writeFileSync(path.join(stageDir, 'stage.json'), JSON.stringify(STAGE));
+    writeFileSync(path.join(stageDir, 'stage.json'), JSON.stringify(STAGE_WITH_ZONE));
     stage = synthEnvironment('stage', stageDir);
   } finally {
     rmSync(stageDir, { recursive: true, force: true });
@@ -53,7 +53,7 @@ beforeAll(async () => {
     cycle('fargate-dev', dev, '111111111111'),
     cycle('fargate-dev-simple', dev, '111111111111'),
   ]);
-  await cycle('fargate-stage', stage, STAGE.accountId);
+  await cycle('fargate-stage', stage, STAGE_WITH_ZONE.accountId);
   const lines = Object.values(results).map(summarizeCycle);
   writeFileSync(path.join(workRoot, 'summary.txt'), `${lines.join('\n')}\n`);
   for (const output of [dev.outdir, stage.outdir])

@@ -32,3 +32,12 @@ export const STAGE = {
   backend: { type: 's3', bucket: 'acme-tfstate', region: 'us-east-1' },
   service: { enableExecuteCommand: true },
 };
+
+/**
+ * The stage variant as the emulator applies it: the same, but the hosted zone created by the
+ * stack (an existing zone ID cannot exist in a fresh emulator).
+ */
+export const STAGE_WITH_ZONE = {
+  ...STAGE,
+  domain: { zoneName: STAGE.domain.zoneName, recordName: STAGE.domain.recordName, createZone: true },
+};

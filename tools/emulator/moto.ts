@@ -115,7 +115,11 @@ export async function startMoto(options: MotoOptions): Promise<Moto> {
     mkdirSync(path.dirname(options.logFile), { recursive: true });
     logFd = openSync(options.logFile, 'w');
   }
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
+  // Unless detached, a watchdog shell ends the server within a second of this process ending,
+  // however it ends (a killed test worker runs no exit handler).
+  const server = `moto_server -H 127.0.0.1 -p ${port}`;
+  const watched = `${server} & server=$!; trap 'kill $server 2>/dev/null' TERM INT; while kill -0 ${process.pid} 2>/dev/null && kill -0 $server 2>/dev/null; do sleep 1; done; kill $server 2>/dev/null; wait $server`;
+  const child = spawn('sh', ['-c', options.detach ? `exec ${server}` : watched], {
     detached: true,
     stdio: ['ignore', logFd ?? 'ignore', logFd ?? 'ignore'],
     env: {
