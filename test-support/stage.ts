@@ -34,10 +34,12 @@ export const STAGE = {
 };
 
 /**
- * The stage variant as the emulator applies it: the same, but the hosted zone created by the
- * stack (an existing zone ID cannot exist in a fresh emulator).
+ * The stage variant as the emulator applies it: the hosted zone created by the stack (an existing
+ * zone ID cannot exist in a fresh emulator), and IPv4 only (the emulator cannot serve IPv6
+ * subnets: `UNSUPPORTED_SETTINGS` in tools/emulator/gaps.ts, probed on its own).
  */
-export const STAGE_WITH_ZONE = {
+export const STAGE_ON_EMULATOR = {
   ...STAGE,
   domain: { zoneName: STAGE.domain.zoneName, recordName: STAGE.domain.recordName, createZone: true },
+  accelerator: { ...STAGE.accelerator, ipAddressType: 'IPV4' },
 };

@@ -147,3 +147,38 @@ export const UNSUPPORTED_CALLS: readonly UnsupportedCall[] = [
     reason: 'moto has no recovery points (no backup jobs run), and no route for listing them',
   },
 ];
+
+/**
+ * A setting whose resources the emulator cannot serve as a whole; the apply test applies its
+ * environments without it, and applies `probe` (a minimal configuration of what the setting
+ * builds) on its own, which must still fail with `operation`.
+ */
+export interface UnsupportedSetting {
+  readonly setting: string;
+  readonly operation: string;
+  readonly reason: string;
+  /** Terraform JSON, without providers: the emulator's override supplies `aws`. */
+  readonly probe: object;
+}
+
+export const UNSUPPORTED_SETTINGS: readonly UnsupportedSetting[] = [
+  {
+    setting: 'accelerator.ipAddressType: DUAL_STACK',
+    operation: 'DescribeSubnets',
+    reason:
+      "moto answers DescribeSubnets with a 500 while the provider waits for a subnet's IPv6 CIDR block to be associated",
+    probe: {
+      resource: {
+        aws_vpc: { probe: { cidr_block: '10.9.0.0/16', assign_generated_ipv6_cidr_block: true } },
+        aws_subnet: {
+          probe: {
+            vpc_id: '${aws_vpc.probe.id}',
+            cidr_block: '10.9.1.0/24',
+            availability_zone: 'us-east-1a',
+            ipv6_cidr_block: '${cidrsubnet(aws_vpc.probe.ipv6_cidr_block, 8, 1)}',
+          },
+        },
+      },
+    },
+  },
+];
