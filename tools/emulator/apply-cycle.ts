@@ -57,44 +57,37 @@ export function leaveOut(
     }
     return undefined;
   };
-  const dropBlocks = (): boolean => {
-    let changed = false;
-    for (const [kind, prefix] of [
-      ['resource', ''],
-      ['data', 'data.'],
-    ] as const) {
-      for (const [type, byName] of Object.entries(copy[kind] ?? {})) {
-        for (const [name, block] of Object.entries(byName)) {
-          const address = `${prefix}${type}.${name}`;
-          if (removed.has(address)) continue;
-          const reference = referenced(block);
-          if (!reference) continue;
-          removed.add(address);
-          leftOut.push({ address, because: `references ${reference}` });
-          changed = true;
-        }
-      }
+  /** Every resource and data source of the copy, with its address. */
+  const blocks = () =>
+    (['resource', 'data'] as const).flatMap((kind) =>
+      Object.entries(copy[kind] ?? {}).flatMap(([type, byName]) =>
+        Object.entries(byName).map(([name, block]) => ({
+          kind,
+          type,
+          name,
+          block,
+          address: `${kind === 'data' ? 'data.' : ''}${type}.${name}`,
+        })),
+      ),
+    );
+  // Until nothing more references a removed block.
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const { address, block } of blocks()) {
+      const reference = removed.has(address) ? undefined : referenced(block);
+      if (!reference) continue;
+      removed.add(address);
+      leftOut.push({ address, because: `references ${reference}` });
+      changed = true;
     }
-    return changed;
-  };
-  while (dropBlocks());
-  for (const [kind, prefix] of [
-    ['resource', ''],
-    ['data', 'data.'],
-  ] as const) {
-    for (const [type, byName] of Object.entries(copy[kind] ?? {})) {
-      for (const [name, block] of Object.entries(byName)) {
-        if (removed.has(`${prefix}${type}.${name}`)) {
-          delete byName[name];
-          continue;
-        }
-        const dependsOn = block.depends_on as string[] | undefined;
-        if (dependsOn) {
-          block.depends_on = dependsOn.filter((entry) => !removed.has(entry.replace(/^\$\{|\}$/g, '')));
-        }
-      }
-      if (Object.keys(byName).length === 0) delete copy[kind]?.[type];
+  }
+  for (const { kind, type, name, block, address } of blocks()) {
+    const byName = copy[kind]?.[type] as Record<string, Block>;
+    if (removed.has(address)) delete byName[name];
+    else if (block.depends_on) {
+      block.depends_on = (block.depends_on as string[]).filter((entry) => !removed.has(entry));
     }
+    if (Object.keys(byName).length === 0) delete copy[kind]?.[type];
   }
   for (const [name, block] of Object.entries(copy.output ?? {})) {
     const reference = referenced(block);
