@@ -13,6 +13,7 @@ const GAP = {
 };
 
 const stack = {
+  '//': { outputs: { 'fargate-dev': { selection: 'selection', plan: 'plan' } } },
   provider: { aws: [{ alias: 'us_east_1', region: 'us-east-1' }] },
   resource: {
     aws_backup_selection: { Selection: { plan_id: '${aws_backup_plan.Plan.id}' } },
@@ -53,6 +54,8 @@ describe('leaveOut', () => {
     expect(Object.keys(served.resource ?? {}).sort()).toEqual(['aws_backup_plan', 'aws_sns_topic']);
     expect(served.data).toEqual({});
     expect(Object.keys(served.output ?? {})).toEqual(['plan']);
+    // cdktf's index of the outputs, which `cdktf deploy` reads, names only what is left
+    expect(served['//']).toEqual({ outputs: { 'fargate-dev': { plan: 'plan' } } });
   });
 
   it('keeps what only waits for a removed resource, without the wait', () => {

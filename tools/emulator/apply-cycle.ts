@@ -96,6 +96,18 @@ export function leaveOut(
       leftOut.push({ address: `output.${name}`, because: `references ${reference}` });
     }
   }
+  // cdktf's own index of the outputs must not name a removed one: `cdktf deploy` reads them all.
+  const removedOutputs = new Set(
+    leftOut.filter((entry) => entry.address.startsWith('output.')).map((entry) => entry.address.slice(7)),
+  );
+  const prune = (index: Record<string, unknown>) => {
+    for (const [key, value] of Object.entries(index)) {
+      if (typeof value === 'string' && removedOutputs.has(value)) delete index[key];
+      else if (value && typeof value === 'object') prune(value as Record<string, unknown>);
+    }
+  };
+  const outputsIndex = (copy['//'] as { outputs?: Record<string, unknown> } | undefined)?.outputs;
+  if (outputsIndex) prune(outputsIndex);
   return { stack: copy, leftOut };
 }
 
