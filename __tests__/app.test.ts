@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { run } from '../stacks/app';
@@ -91,8 +91,16 @@ describe('the app', () => {
     // THEN
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(
-      'error: config/nosuchenv.json: cannot read the settings file\nNothing was synthesized.\n',
+      `error: config/nosuchenv.json: no settings file for environment "nosuchenv" (from PLATFORM_ENV); environments in config/: ${shippedEnvironments().join(', ')}; set PLATFORM_ENV to one of them, or create config/nosuchenv.json (copy one of the others and change "environment")\nNothing was synthesized.\n`,
     );
     expect(existsSync(outdir)).toBe(false);
   });
 });
+
+/** The environments config/ holds, as the app lists them. */
+function shippedEnvironments(): string[] {
+  return readdirSync(path.join(root, 'config'))
+    .filter((file) => file.endsWith('.json'))
+    .map((file) => file.slice(0, -'.json'.length))
+    .sort();
+}

@@ -221,20 +221,60 @@ describe('hostile settings files', () => {
   });
 
   it('that the validation accepts synthesize: no construct refuses what the settings let through', () => {
-    fc.assert(
-      fc.property(settingsMutation, (mutation: SettingsMutation) => {
-        // GIVEN a hostile value the settings validation lets through
-        const text = settingsText(mutation.settings);
-        fc.pre(accepted(text));
-        // WHEN the app runs on it
-        const outcome = runOn(text);
-        // THEN it synthesizes (every limit a construct enforces is a settings rule too)
-        if (outcome.code !== 0) throw new Error(`${mutation.description}: ${JSON.stringify(outcome.stderr)}`);
-        expect(existsSync(path.join(outcome.outdir, 'manifest.json'))).toBe(true);
-        rmSync(path.dirname(outcome.file), { recursive: true, force: true });
-      }),
-      { numRuns: 4 },
+    fc.assert(acceptedSettingsSynthesize, { numRuns: 4 });
+  });
+
+  it('that the validation accepts synthesize, for the seed that once let task.readonlyRootFilesystem false through to the policy pack', () => {
+    // GIVEN the draw of seed -688198114 (before the reason was required: the settings accepted
+    // readonlyRootFilesystem false, then policy ECS.5 refused the synthesis)
+    // WHEN replayed THEN every accepted mutation synthesizes
+    fc.assert(acceptedSettingsSynthesize, { numRuns: 4, seed: -688198114 });
+  });
+});
+
+/** Whatever the settings validation accepts, the app synthesizes. */
+const acceptedSettingsSynthesize = fc.property(settingsMutation, (mutation: SettingsMutation) => {
+  // GIVEN a hostile value the settings validation lets through
+  const text = settingsText(mutation.settings);
+  fc.pre(accepted(text));
+  // WHEN the app runs on it
+  const outcome = runOn(text);
+  // THEN it synthesizes (every limit a construct enforces is a settings rule too)
+  if (outcome.code !== 0) throw new Error(`${mutation.description}: ${JSON.stringify(outcome.stderr)}`);
+  expect(existsSync(path.join(outcome.outdir, 'manifest.json'))).toBe(true);
+  rmSync(path.dirname(outcome.file), { recursive: true, force: true });
+});
+
+describe('a writable root filesystem, the setting the seed -688198114 found', () => {
+  it('is refused without a reason, before the policy pack', () => {
+    // GIVEN the dev settings with readonlyRootFilesystem false and no reason WHEN the app runs
+    const settings = withSetting(DEV_SETTINGS, ['task', 'readonlyRootFilesystem'], false);
+    const lines = expectCleanRefusal(runOn(settingsText(settings)));
+    // THEN the settings ask for the reason (not a policy violation)
+    expect(lines[1]).toMatch(
+      /^ {2}task\.writableRootFilesystemReason: got nothing; required with readonlyRootFilesystem false/,
     );
+  });
+
+  it('synthesizes with a reason, and prints the accepted ECS.5 finding with it', () => {
+    // GIVEN readonlyRootFilesystem false with a reason
+    const reason = 'the vendor image writes its cache under /var/lib/app';
+    const settings = withSetting(
+      withSetting(DEV_SETTINGS, ['task', 'readonlyRootFilesystem'], false),
+      ['task', 'writableRootFilesystemReason'],
+      reason,
+    );
+    // WHEN the app runs
+    const outcome = runOn(settingsText(settings));
+    // THEN it synthesizes, and the suppression is printed with the reason for each region
+    expect(outcome.code).toBe(0);
+    const suppressed = outcome.stderr.filter((line) => line.includes('ecs-readonly-root-filesystem'));
+    expect(suppressed.filter((line) => line.includes('fargate-dev/'))).toHaveLength(
+      (DEV_SETTINGS.regions as Json[]).length,
+    );
+    for (const line of suppressed.filter((l) => l.includes('fargate-dev/'))) {
+      expect(line).toContain(`task.writableRootFilesystemReason: ${reason}`);
+    }
   });
 });
 

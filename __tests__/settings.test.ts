@@ -66,9 +66,21 @@ describe('settings files', () => {
     expect(settings.accountId).toBeUndefined();
   });
 
-  it('names a missing environment file', () => {
+  it('names a missing environment file and lists the environments there are', () => {
+    // GIVEN a settings folder with dev and prod WHEN an environment without a file is chosen
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'settings-'));
+    for (const name of ['dev', 'prod']) writeFileSync(path.join(dir, `${name}.json`), '{}');
+    // THEN the message names the file and the environments that exist
+    expect(() =>
+      loadEnvironmentSettings({ PLATFORM_ENV: 'staging', PLATFORM_CONFIG_DIR: dir }, root),
+    ).toThrow(
+      `${path.join(dir, 'staging.json')}: no settings file for environment "staging" (from PLATFORM_ENV); environments in ${dir}/: dev, prod; set PLATFORM_ENV to one of them`,
+    );
+  });
+
+  it('names the missing environment file relative to the project', () => {
     expect(() => loadEnvironmentSettings({ PLATFORM_ENV: 'staging' }, root)).toThrow(
-      'config/staging.json: cannot read the settings file',
+      /^config\/staging\.json: no settings file for environment "staging" \(from PLATFORM_ENV\); environments in config\/: (\w+, )*dev(, \w+)*; /,
     );
   });
 
@@ -129,6 +141,51 @@ describe('bad settings', () => {
     expect(message).toContain('regions[0].vpcCidr: got "10.0.1.0/16"; the address has host bits set');
   });
 
+  it('reports a CIDR with host bits set once, without an overlap it does not have', () => {
+    // GIVEN 10.1.5.0/16 (meant: 10.1.0.0/16) beside 10.2.0.0/16, which read as a block from
+    // 10.1.5.0 would overlap
+    const message = errorFor({
+      ...valid,
+      regions: [
+        twoRegions[0],
+        { ...twoRegions[1], vpcCidr: '10.1.5.0/16' },
+        { name: 'us-west-2', vpcCidr: '10.2.0.0/16', availabilityZones: ['us-west-2a', 'us-west-2b'] },
+      ],
+    });
+    // THEN only the host bits are reported
+    expect(message.split('\n').slice(1)).toEqual([
+      '  regions[1].vpcCidr: got "10.1.5.0/16"; the address has host bits set below its prefix; use the network address',
+    ]);
+  });
+
+  it.each([
+    ['eu-west-1', 'eu-west-1d', 'eu-west-1a, eu-west-1b, eu-west-1c'],
+    ['us-east-1', 'us-east-1z', 'us-east-1a, us-east-1b, us-east-1c, us-east-1d, us-east-1e, us-east-1f'],
+    ['ca-central-1', 'ca-central-1c', 'ca-central-1a, ca-central-1b, ca-central-1d'],
+  ])('rejects an availability zone %s does not have (%s)', (region, zone, zones) => {
+    // GIVEN a zone name of the right shape that AWS does not offer WHEN validated
+    const message = errorFor({
+      ...valid,
+      regions: [
+        twoRegions[0],
+        { name: region, vpcCidr: '10.1.0.0/16', availabilityZones: [`${region}a`, zone] },
+      ],
+    });
+    // THEN the message lists the region's zones
+    expect(message).toContain(
+      `regions[1].availabilityZones[1]: got "${zone}"; not an availability zone of ${region}; its zones are ${zones} (settings/availability-zones.ts)`,
+    );
+  });
+
+  it('accepts every zone of the table, e.g. the sixth zone of us-east-1', () => {
+    expect(() =>
+      parseSettings(
+        { ...valid, regions: [{ ...twoRegions[0], availabilityZones: ['us-east-1a', 'us-east-1f'] }] },
+        'inline',
+      ),
+    ).not.toThrow();
+  });
+
   it('rejects a prefix larger than a VPC can have', () => {
     const message = errorFor({
       ...valid,
@@ -173,7 +230,7 @@ describe('bad settings', () => {
       regions: [{ ...twoRegions[0], availabilityZones: ['us-east-1a', 'eu-west-1b'] }, twoRegions[1]],
     });
     expect(message).toContain(
-      'regions[0].availabilityZones[1]: got "eu-west-1b"; not an availability zone of us-east-1; expected us-east-1 followed by one letter',
+      'regions[0].availabilityZones[1]: got "eu-west-1b"; not an availability zone of us-east-1; its zones are us-east-1a, us-east-1b, us-east-1c, us-east-1d, us-east-1e, us-east-1f (settings/availability-zones.ts)',
     );
   });
 
@@ -278,6 +335,16 @@ describe('bad platform settings', () => {
     expect(message).toContain(
       'task.cpu: got 3000; Fargate CPU must be one of 256, 512, 1024, 2048, 4096, 8192, 16384',
     );
+  });
+
+  it('reports a maximum below the minimum under maxCapacity', () => {
+    // GIVEN maxCapacity below minCapacity, desiredCount between them impossible WHEN validated
+    const message = errorFor({ ...valid, service: { desiredCount: 3, minCapacity: 3, maxCapacity: 2 } });
+    // THEN the setting at fault is named, and desiredCount is not blamed
+    expect(message).toContain(
+      'service.maxCapacity: got 2; must be at least minCapacity 3 (min <= desired <= max)',
+    );
+    expect(message).not.toContain('service.desiredCount');
   });
 
   it('rejects a desired count outside the autoscaling range', () => {
@@ -431,5 +498,59 @@ describe('bad platform settings', () => {
   it('rejects a domain that is not a DNS name', () => {
     const message = errorFor({ ...valid, domain: { zoneName: 'Example_com', hostedZoneId: 'Z123' } });
     expect(message).toContain('domain.zoneName: got "Example_com"; expected a lower-case DNS domain');
+  });
+
+  it('shortens every value it echoes: a 1 MB app name is not printed whole', () => {
+    // GIVEN an app name of a million characters, and a tag key and value as long
+    const huge = 'a'.repeat(1_000_000);
+    const message = errorFor({ ...valid, app: huge, tags: { [huge]: 'x', owner: huge } });
+    // THEN every line is short, and each names its setting
+    const lines = message.split('\n');
+    expect(Math.max(...lines.map((line) => line.length))).toBeLessThan(400);
+    expect(lines[1]).toMatch(/^ {2}app: got "a{76}\.\.\.; expected 3 to 16 lower-case letters/);
+    expect(message).toMatch(/tags\["a{76}\.\.\.\]: got "a{76}\.\.\.; tag keys are 1 to 128 characters/);
+    expect(message).toMatch(/tags\.owner: got "a{76}\.\.\.; tag values are at most 256/);
+  });
+});
+
+describe('a writable root filesystem', () => {
+  it('requires a stated reason', () => {
+    // GIVEN readonlyRootFilesystem false without a reason WHEN validated THEN the reason is asked for
+    const message = errorFor({ ...valid, task: { readonlyRootFilesystem: false } });
+    expect(message).toContain(
+      'task.writableRootFilesystemReason: got nothing; required with readonlyRootFilesystem false: the security policy refuses a writable root filesystem (ECS.5)',
+    );
+  });
+
+  it('refuses a reason shorter than 20 characters', () => {
+    const message = errorFor({
+      ...valid,
+      task: { readonlyRootFilesystem: false, writableRootFilesystemReason: 'legacy app' },
+    });
+    expect(message).toContain(
+      'task.writableRootFilesystemReason: got "legacy app"; write why the container must write to its root filesystem, 20 to 500 characters',
+    );
+  });
+
+  it('refuses a reason on more than one line', () => {
+    const message = errorFor({
+      ...valid,
+      task: {
+        readonlyRootFilesystem: false,
+        writableRootFilesystemReason: 'the vendor image writes\nits cache under /var/lib',
+      },
+    });
+    expect(message).toContain('task.writableRootFilesystemReason: got "the vendor image writes\\nits');
+    expect(message).toContain('one line of text, without control characters');
+  });
+
+  it('refuses a reason with a read-only root filesystem', () => {
+    const message = errorFor({
+      ...valid,
+      task: { writableRootFilesystemReason: 'the vendor image writes its cache under /var/lib' },
+    });
+    expect(message).toContain(
+      'task.writableRootFilesystemReason: got "the vendor image writes its cache under /var/lib"; only allowed with readonlyRootFilesystem false',
+    );
   });
 });

@@ -216,6 +216,16 @@ export class RegionalPlatform extends Construct {
       accountId: props.accountId,
     });
 
+    const writableRootReason = settings.task.writableRootFilesystemReason;
+    if (!settings.task.readonlyRootFilesystem && writableRootReason !== undefined) {
+      // The settings require the reason with a writable root; the finding is accepted, visibly.
+      suppressPolicy(
+        this.service.taskDefinition,
+        'ecs-readonly-root-filesystem',
+        `task.writableRootFilesystemReason: ${writableRootReason.trim()}`,
+      );
+    }
+
     // The EFS-managed daily backup stays off: the plan below backs the file system up and copies
     // it to another region, and two backups would be paid twice.
     this.backup = new BackupPlan(this, 'Backup', {

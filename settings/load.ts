@@ -1,7 +1,7 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import type { z } from 'zod';
-import { quote } from './quote';
+import { shorten } from './quote';
 import { Settings, settingsSchema } from './schema';
 
 /** Bad settings: the message names the file, each setting's path, the value received and what is allowed. */
@@ -18,13 +18,13 @@ export const ENVIRONMENT_VARIABLE = 'PLATFORM_ENV';
 export const CONFIG_DIR_VARIABLE = 'PLATFORM_CONFIG_DIR';
 export const DEFAULT_ENVIRONMENT = 'dev';
 
-/** `regions[1].vpcCidr`; keys that are not plain words are quoted: `tags["a b"]`. */
+/** `regions[1].vpcCidr`; keys that are not short plain words are quoted and shortened: `tags["a b"]`. */
 function formatPath(segments: readonly PropertyKey[]): string {
   return segments
     .map((segment, index) => {
       if (typeof segment === 'number') return `[${segment}]`;
       const key = String(segment);
-      if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(key)) return `[${quote(key)}]`;
+      if (!/^[A-Za-z_][A-Za-z0-9_-]{0,63}$/.test(key)) return `[${shorten(key)}]`;
       return `${index === 0 ? '' : '.'}${key}`;
     })
     .join('');
@@ -32,9 +32,7 @@ function formatPath(segments: readonly PropertyKey[]): string {
 
 /** A value as escaped JSON, shortened. */
 function formatValue(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  const json = quote(value);
-  return json.length > 80 ? `${json.slice(0, 77)}...` : json;
+  return value === undefined ? 'nothing' : shorten(value);
 }
 
 /** Deepest nesting of arrays and objects, counted without recursion. */
@@ -167,9 +165,28 @@ export function loadEnvironmentSettings(env: NodeJS.ProcessEnv, projectRoot: str
   const file = path.join(dir, `${name}.json`);
   const relative = path.relative(projectRoot, file);
   const display = relative && !relative.startsWith('..') ? relative : file;
+  if (!existsSync(file)) throw new SettingsError(missingEnvironmentMessage(name, dir, display));
   const settings = loadSettingsFile(file, display);
   checkAccountNotShared(settings, dir, display);
   return settings;
+}
+
+/** No settings file for the environment: say which environments exist and how to add one. */
+function missingEnvironmentMessage(name: string, dir: string, display: string): string {
+  let environments: string[] = [];
+  try {
+    environments = readdirSync(dir)
+      .filter((entry) => /^[a-z][a-z0-9]{1,9}\.json$/.test(entry))
+      .map((entry) => entry.slice(0, -'.json'.length))
+      .sort();
+  } catch {
+    // the folder itself is missing: no environments
+  }
+  const folder = path.dirname(display);
+  const choices = environments.length
+    ? `environments in ${folder}/: ${environments.join(', ')}; set ${ENVIRONMENT_VARIABLE} to one of them`
+    : `${folder}/ holds no settings files`;
+  return `${display}: no settings file for environment ${formatValue(name)} (from ${ENVIRONMENT_VARIABLE}); ${choices}, or create ${display} (copy one of the others and change "environment")`;
 }
 
 /**

@@ -9,3 +9,12 @@ export function quote(value: unknown): string {
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
 }
+
+/** Longest echo of a value in a message, in characters. */
+export const MAX_ECHO = 80;
+
+/** A value quoted as by `quote`, shortened to at most MAX_ECHO characters (`...` marks the cut). */
+export function shorten(value: unknown): string {
+  const json = quote(value);
+  return json.length > MAX_ECHO ? `${json.slice(0, MAX_ECHO - 3)}...` : json;
+}

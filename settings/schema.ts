@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { AWS_REGIONS } from './regions';
+import { availabilityZonesOf } from './availability-zones';
 import { hasHostBits, overlaps, parseCidr } from './cidr';
 import { SEED_BACKUP_RULES, cronProblem } from './backup-rules';
 import { fargateSizeProblem } from './fargate';
-import { quote } from './quote';
+import { shorten } from './quote';
 
 /** Retention periods CloudWatch Logs accepts (days). */
 export const LOG_RETENTION_DAYS = [
@@ -25,9 +26,19 @@ function settingsObject<T extends z.ZodRawShape>(shape: T) {
   return z.strictObject(shape, {
     error: (issue) =>
       issue.code === 'unrecognized_keys'
-        ? `unknown setting ${issue.keys.map((key) => quote(key)).join(', ')}; allowed here: ${allowed}`
+        ? `unknown setting ${issue.keys.map((key) => shorten(key)).join(', ')}; allowed here: ${allowed}`
         : undefined,
   });
+}
+
+/** Application names: 3 to 16 lower-case letters, digits, hyphens. */
+const APP_NAME = /^[a-z][a-z0-9-]{1,14}[a-z0-9]$/;
+
+/** A VPC CIDR the region schema accepts: an IPv4 network address, /16 or longer. */
+function validVpcCidr(cidr: string): boolean {
+  if (!/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(cidr)) return false;
+  const parsed = parseCidr(cidr);
+  return parsed.prefixLength >= 16 && parsed.prefixLength <= 32 && !hasHostBits(parsed);
 }
 
 const FARGATE_CPU_KEYS = new Set([256, 512, 1024, 2048, 4096, 8192, 16384]);
@@ -170,8 +181,21 @@ const taskSchema = settingsObject({
       error: 'expected ["CMD", executable, args...] or ["CMD-SHELL", "shell command"]',
     })
     .optional(),
-  /** Mount the container's root filesystem read-only. */
+  /**
+   * Mount the container's root filesystem read-only. `false` needs writableRootFilesystemReason:
+   * the security policy's ECS.5 finding is then accepted with that reason, printed on every synth.
+   */
   readonlyRootFilesystem: z.boolean().default(true),
+  /** Why the container must write to its root filesystem (at least 20 characters); only with readonlyRootFilesystem false. */
+  writableRootFilesystemReason: z
+    .string()
+    .refine((reason) => reason.trim().length >= 20 && reason.length <= 500, {
+      error: 'write why the container must write to its root filesystem, 20 to 500 characters',
+    })
+    .refine((reason) => !/[\p{Cc}\u2028\u2029]/u.test(reason), {
+      error: 'one line of text, without control characters',
+    })
+    .optional(),
   /** Absolute paths given writable task storage when the root filesystem is read-only. */
   writablePaths: z
     .array(
@@ -413,7 +437,7 @@ const backendSchema = z
 
 export const settingsSchema = settingsObject({
   /** Application name: lower-case letters, digits and hyphens; prefixes every resource name. */
-  app: z.string().regex(/^[a-z][a-z0-9-]{1,14}[a-z0-9]$/, {
+  app: z.string().regex(APP_NAME, {
     error: 'expected 3 to 16 lower-case letters, digits or hyphens, starting with a letter',
   }),
   /** Environment name; must equal the settings file's name (`config/<environment>.json`). */
@@ -526,13 +550,14 @@ export const settingsSchema = settingsObject({
     seen.set(region.name, index);
 
     const zones = new Set<string>();
+    const known = availabilityZonesOf(region.name);
     region.availabilityZones.forEach((zone, zoneIndex) => {
-      if (!new RegExp(`^${region.name}[a-z]$`).test(zone)) {
+      if (!known.includes(zone)) {
         problem(
           ctx,
           ['regions', index, 'availabilityZones', zoneIndex],
           zone,
-          `not an availability zone of ${region.name}; expected ${region.name} followed by one letter, e.g. ${region.name}a`,
+          `not an availability zone of ${region.name}; its zones are ${known.join(', ')} (settings/availability-zones.ts)`,
         );
       } else if (zones.has(zone)) {
         problem(
@@ -545,6 +570,9 @@ export const settingsSchema = settingsObject({
       zones.add(zone);
     });
 
+    // A CIDR already refused above (host bits set, prefix too short) is not compared further: its
+    // size and overlaps would be reported for a block the user did not mean.
+    if (!validVpcCidr(region.vpcCidr)) return;
     const cidr = parseCidr(region.vpcCidr);
     const needed = requiredSlash24Count(region.availabilityZones.length);
     const available = 2 ** (24 - cidr.prefixLength);
@@ -559,7 +587,7 @@ export const settingsSchema = settingsObject({
     }
 
     settings.regions.slice(0, index).forEach((other, otherIndex) => {
-      if (overlaps(parseCidr(other.vpcCidr), cidr)) {
+      if (validVpcCidr(other.vpcCidr) && overlaps(parseCidr(other.vpcCidr), cidr)) {
         problem(
           ctx,
           ['regions', index, 'vpcCidr'],
@@ -580,7 +608,7 @@ export const settingsSchema = settingsObject({
     );
   }
   const targetGroupName = `${settings.app}-${settings.environment}-tg-${settings.task.containerPort}`;
-  if (targetGroupName.length > 32) {
+  if (targetGroupName.length > 32 && APP_NAME.test(settings.app)) {
     problem(
       ctx,
       ['app'],
@@ -589,7 +617,14 @@ export const settingsSchema = settingsObject({
     );
   }
   const { minCapacity, desiredCount, maxCapacity } = settings.service;
-  if (!(minCapacity <= desiredCount && desiredCount <= maxCapacity)) {
+  if (maxCapacity < minCapacity) {
+    problem(
+      ctx,
+      ['service', 'maxCapacity'],
+      maxCapacity,
+      `must be at least minCapacity ${minCapacity} (min <= desired <= max)`,
+    );
+  } else if (!(minCapacity <= desiredCount && desiredCount <= maxCapacity)) {
     problem(
       ctx,
       ['service', 'desiredCount'],
@@ -717,6 +752,22 @@ export const settingsSchema = settingsObject({
         `${settings.domain.recordName}.<zoneName> would be ${fqdn.length} characters; DNS names are at most 253`,
       );
     }
+  }
+  if (!settings.task.readonlyRootFilesystem && settings.task.writableRootFilesystemReason === undefined) {
+    problem(
+      ctx,
+      ['task', 'writableRootFilesystemReason'],
+      undefined,
+      'required with readonlyRootFilesystem false: the security policy refuses a writable root filesystem (ECS.5) unless you say why the container needs one (20 characters or more); the reason is printed on every synth',
+    );
+  }
+  if (settings.task.readonlyRootFilesystem && settings.task.writableRootFilesystemReason !== undefined) {
+    problem(
+      ctx,
+      ['task', 'writableRootFilesystemReason'],
+      settings.task.writableRootFilesystemReason,
+      'only allowed with readonlyRootFilesystem false',
+    );
   }
   settings.task.writablePaths.forEach((writable, index) => {
     if (writable.split('/').some((segment) => segment === '.' || segment === '..')) {

@@ -108,12 +108,18 @@ export const FULL_SETTINGS: JsonObject = {
   tags: { owner: 'platform-team', 'cost-center': '1234' },
 };
 
-/** A path as the settings errors print it: `regions[1].vpcCidr`, `tags["cost center"]`. */
+/**
+ * A path as the settings errors print it: `regions[1].vpcCidr`, `tags["cost center"]`; a key longer
+ * than 64 characters is quoted and cut after 77 (`tags["aaa...]`).
+ */
 export function formatSettingPath(segments: SettingPath): string {
   return segments
     .map((segment, index) => {
       if (typeof segment === 'number') return `[${segment}]`;
-      if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(segment)) return `[${JSON.stringify(segment)}]`;
+      if (!/^[A-Za-z_][A-Za-z0-9_-]{0,63}$/.test(segment)) {
+        const json = JSON.stringify(segment);
+        return `[${json.length > 80 ? `${json.slice(0, 77)}...` : json}]`;
+      }
       return `${index === 0 ? '' : '.'}${segment}`;
     })
     .join('');
