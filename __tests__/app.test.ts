@@ -14,6 +14,45 @@ function runApp(env: NodeJS.ProcessEnv) {
 }
 
 describe('the app', () => {
+  it('keeps in the output folder exactly the stacks its manifest lists, when another environment was there', () => {
+    // GIVEN an output folder holding prod's stacks
+    const outdir = path.join(mkdtempSync(path.join(os.tmpdir(), 'app-')), 'cdktf.out');
+    const synth = (env: NodeJS.ProcessEnv) =>
+      run({ env, projectRoot: root, outdir, stderr: () => undefined });
+    expect(synth({ PLATFORM_ENV: 'prod' })).toBe(0);
+    // WHEN dev is synthesized into it
+    expect(synth({ PLATFORM_ENV: 'dev' })).toBe(0);
+    // THEN stacks/ holds dev's stacks only, as the manifest says
+    const manifest = JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8')) as {
+      stacks: Record<string, { workingDirectory: string }>;
+    };
+    expect(readdirSync(path.join(outdir, 'stacks')).sort()).toEqual(
+      Object.values(manifest.stacks)
+        .map((stack) => path.basename(stack.workingDirectory))
+        .sort(),
+    );
+    expect(Object.keys(manifest.stacks).every((name) => name.includes('-dev'))).toBe(true);
+  });
+
+  it('prints accepted policy findings on stdout, where the cdktf CLI does not label them as errors', () => {
+    // GIVEN the built app WHEN it synthesizes dev as the cdktf CLI runs it
+    const build = spawnSync('node', ['scripts/build.mjs'], { cwd: root, encoding: 'utf8' });
+    expect(build.status).toBe(0);
+    const outdir = path.join(mkdtempSync(path.join(os.tmpdir(), 'app-')), 'out');
+    const result = spawnSync('node', ['dist/main.js'], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, PLATFORM_ENV: 'dev', CDKTF_OUTDIR: outdir },
+    });
+    // THEN every suppression line is on stdout, and stderr (errors only) is empty
+    expect(result.status).toBe(0);
+    expect(result.stderr).toBe('');
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines)
+      expect(line).toMatch(/^policy: suppressed \S+ \[[A-Z0-9.()-]+\] at \S+: .{20,}/);
+  });
+
   it('synthesizes the environment stack and the simple stack for dev', () => {
     const { code, outdir } = runApp({});
     expect(code).toBe(0);

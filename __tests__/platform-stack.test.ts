@@ -123,6 +123,22 @@ describe('PlatformStack', () => {
     expect(json.output?.expected_failover_seconds.value).toBe(55);
   });
 
+  it('outputs the created zone’s ID and name servers with createZone, for the delegation', () => {
+    // GIVEN a domain whose zone the stack creates WHEN synthesized
+    const json = synthPlatform({ domain: { zoneName: 'example.com', createZone: true } });
+    // THEN the zone's ID and name servers are outputs, referring to that zone
+    const [zoneName] = Object.keys(json.resource?.aws_route53_zone ?? {});
+    expect(json.output?.hosted_zone_id.value).toBe(`\${aws_route53_zone.${zoneName}.zone_id}`);
+    expect(json.output?.hosted_zone_name_servers.value).toBe(`\${aws_route53_zone.${zoneName}.name_servers}`);
+  });
+
+  it('has no zone outputs with an existing zone', () => {
+    const json = synthPlatform({
+      domain: { zoneName: 'example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ' },
+    });
+    expect(Object.keys(json.output ?? {}).filter((name) => name.startsWith('hosted_zone'))).toEqual([]);
+  });
+
   it('keeps state under terraform.tfstate.d at the project root through a relative path', () => {
     const json = synthPlatform();
     expect(json.terraform?.backend).toEqual({

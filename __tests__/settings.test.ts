@@ -1,7 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { SettingsError, loadEnvironmentSettings, loadSettingsFile, parseSettings } from '../settings/load';
+import { run } from '../stacks/app';
 
 const root = path.resolve(__dirname, '..');
 
@@ -36,12 +37,54 @@ describe('settings files', () => {
   it.each(['dev', 'prod'])('loads the shipped config/%s.json', (environment) => {
     // GIVEN the repository's settings WHEN loaded by environment name
     const settings = loadEnvironmentSettings({ PLATFORM_ENV: environment }, root);
-    // THEN the two default regions are there, primary first
+    // THEN the file's regions are there in its order, primary first
+    const file = JSON.parse(readFileSync(path.join(root, 'config', `${environment}.json`), 'utf8')) as {
+      regions?: Array<{ name: string; vpcCidr: string }>;
+    };
     expect(settings.environment).toBe(environment);
-    expect(settings.regions.map((r) => [r.name, r.vpcCidr])).toEqual([
-      ['us-east-1', '10.0.0.0/16'],
-      ['eu-west-1', '10.1.0.0/16'],
-    ]);
+    expect(settings.regions.map((r) => [r.name, r.vpcCidr])).toEqual(
+      (file.regions ?? twoRegions).map((r) => [r.name, r.vpcCidr]),
+    );
+  });
+
+  it('takes a third region as one more entry: config/dev.json plus ap-southeast-2 synthesizes', () => {
+    // GIVEN the shipped dev settings (their first two regions) with a third region
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'settings-'));
+    const dev = JSON.parse(readFileSync(path.join(root, 'config', 'dev.json'), 'utf8')) as {
+      regions?: unknown[];
+    };
+    const third = {
+      name: 'ap-southeast-2',
+      vpcCidr: '10.2.0.0/16',
+      availabilityZones: ['ap-southeast-2a', 'ap-southeast-2b'],
+    };
+    writeFileSync(
+      path.join(dir, 'dev.json'),
+      JSON.stringify({ ...dev, regions: [...(dev.regions ?? twoRegions).slice(0, 2), third] }),
+    );
+    // WHEN the app synthesizes it
+    const errors: string[] = [];
+    const outdir = path.join(dir, 'out');
+    const code = run({
+      env: { PLATFORM_ENV: 'dev', PLATFORM_CONFIG_DIR: dir },
+      projectRoot: root,
+      outdir,
+      stderr: (l) => errors.push(l),
+    });
+    // THEN it synthesizes, with the third region's provider and file system
+    expect(code).toBe(0);
+    // (the platform stack accepts no policy finding; the seed's 8.8 example prints its own)
+    expect(errors.filter((line) => !line.includes('-simple/'))).toEqual([]);
+    const stack = JSON.parse(
+      readFileSync(path.join(outdir, 'stacks', 'fargate-dev', 'cdk.tf.json'), 'utf8'),
+    ) as {
+      provider: { aws: Array<{ alias?: string; region: string }> };
+      resource: Record<string, Record<string, { provider?: string }>>;
+    };
+    expect(stack.provider.aws.map((p) => p.region)).toContain('ap-southeast-2');
+    expect(Object.values(stack.resource.aws_efs_file_system).map((fs) => fs.provider)).toContain(
+      'aws.ap_southeast_2',
+    );
   });
 
   it('chooses dev when PLATFORM_ENV is unset', () => {

@@ -7,7 +7,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { TerraformStack, Testing } from 'cdktf';
 import { STATEFUL_RESOURCE_TYPES } from '../aspects/prevent-destroy';
-import { buildStacks } from '../stacks/app';
+import { buildStacks, stackNames } from '../stacks/app';
+import { loadEnvironmentSettings } from '../settings/load';
 import { synthEnvironment } from '../test-support/environment';
 import { SynthesizedJson, resources, synthJson, testSettings } from '../test-support/synth';
 
@@ -48,6 +49,14 @@ function contractProblem(stack: string, addresses: string[], json: SynthesizedJs
 
 describe('stateful resources', () => {
   const environments = ['dev', 'prod'];
+  // What the shipped settings say, so an edit of config/*.json within the settings keeps these green.
+  const settings = Object.fromEntries(
+    environments.map((env) => [
+      env,
+      loadEnvironmentSettings({ PLATFORM_ENV: env }, path.resolve(__dirname, '..')),
+    ]),
+  );
+  const platform = (env: string) => stackNames(settings[env]).platform;
   const synthesized = Object.fromEntries(environments.map((env) => [env, synthEnvironment(env)]));
   const actual: Record<string, Record<string, string[]>> = {};
   for (const env of environments) {
@@ -74,37 +83,38 @@ describe('stateful resources', () => {
   });
 
   it('fails a renamed file system with instructions, and accepts it once a moved block keeps its state', () => {
-    // GIVEN the dev stack with its us-east-1 file system renamed
-    const json = JSON.parse(JSON.stringify(synthesized.dev.stacks['fargate-dev'])) as SynthesizedJson & {
+    // GIVEN the dev stack as synthesized now, with its primary region's file system renamed
+    const primary = settings.dev.regions[0].name;
+    const original = synthesized.dev.stacks[platform('dev')];
+    const addresses = statefulAddresses(original);
+    const json = JSON.parse(JSON.stringify(original)) as SynthesizedJson & {
       moved?: Array<{ from: string; to: string }>;
     };
     const systems = json.resource?.aws_efs_file_system as Record<string, unknown>;
-    const [oldName] = Object.keys(systems).filter((name) => name.startsWith('us-east-1'));
-    systems['us-east-1_Storage_FileSystem_0000AAAA'] = systems[oldName];
+    const [oldName] = Object.keys(systems).filter((name) => name.startsWith(primary));
+    const newName = `${primary}_Storage_FileSystem_0000AAAA`;
+    systems[newName] = systems[oldName];
     delete systems[oldName];
-    const addresses = contract.dev['fargate-dev'];
     // WHEN checked without a moved block THEN it fails and says how to move it safely
-    expect(contractProblem('fargate-dev', addresses, json)).toMatch(
-      /No longer at: aws_efs_file_system\.us-east-1_FileSystem_[0-9A-F]+\n {2}New: aws_efs_file_system\.us-east-1_Storage_FileSystem_0000AAAA\n[\s\S]*moveFromId/,
+    expect(contractProblem(platform('dev'), addresses, json)).toMatch(
+      new RegExp(
+        `No longer at: aws_efs_file_system\\.${primary}_FileSystem_[0-9A-F]+\\n {2}New: aws_efs_file_system\\.${newName}\\n[\\s\\S]*moveFromId`,
+      ),
     );
     // WHEN the rename comes with the moved block cdktf's moveTo/moveFromId writes THEN it passes
-    json.moved = [
-      {
-        from: `aws_efs_file_system.${oldName}`,
-        to: 'aws_efs_file_system.us-east-1_Storage_FileSystem_0000AAAA',
-      },
-    ];
-    expect(contractProblem('fargate-dev', addresses, json)).toBeUndefined();
+    json.moved = [{ from: `aws_efs_file_system.${oldName}`, to: `aws_efs_file_system.${newName}` }];
+    expect(contractProblem(platform('dev'), addresses, json)).toBeUndefined();
   });
 
   it('covers the file system, bucket, vault and keys of every region, and the repository', () => {
-    const prod = contract.prod['fargate-prod'];
+    const prod = contract.prod[platform('prod')];
+    const regions = settings.prod.regions.length;
     const count = (type: string) => prod.filter((address) => address.startsWith(`${type}.`)).length;
-    expect(count('aws_efs_file_system')).toBe(2);
-    expect(count('aws_s3_bucket')).toBe(2);
-    expect(count('aws_backup_vault')).toBe(2);
-    expect(count('aws_ecr_repository')).toBe(1);
-    expect(count('aws_kms_key')).toBeGreaterThanOrEqual(10);
+    expect(count('aws_efs_file_system')).toBe(regions);
+    expect(count('aws_s3_bucket')).toBe(regions);
+    expect(count('aws_backup_vault')).toBe(regions);
+    expect(count('aws_ecr_repository')).toBe(settings.prod.image.repositoryUri ? 0 : 1);
+    expect(count('aws_kms_key')).toBeGreaterThanOrEqual(5 * regions);
   });
 
   it('prevents the destruction of every stateful resource of every prod stack', () => {
@@ -121,8 +131,11 @@ describe('stateful resources', () => {
   });
 
   it('leaves dev destroyable unless the settings ask otherwise', () => {
-    const dev = synthesized.dev.stacks['fargate-dev'];
-    expect(resources(dev, 'aws_efs_file_system')[0].lifecycle).toBeUndefined();
+    const dev = synthesized.dev.stacks[platform('dev')];
+    const protectedByFile = settings.dev.preventDestroy ?? settings.dev.tier === 'production';
+    expect(resources(dev, 'aws_efs_file_system')[0].lifecycle).toEqual(
+      protectedByFile ? { prevent_destroy: true } : undefined,
+    );
     const app = Testing.app();
     buildStacks(app, testSettings({ preventDestroy: true }), () => undefined);
     const protectedDev = synthJson(app.node.findChild('fargate-test') as TerraformStack);
@@ -134,7 +147,7 @@ describe('stateful resources', () => {
 
   it('never sets force_destroy on a bucket or force_delete on a repository', () => {
     for (const env of environments) {
-      const json = synthesized[env].stacks[`fargate-${env}`];
+      const json = synthesized[env].stacks[platform(env)];
       expect(resources(json, 'aws_s3_bucket').filter((b) => b.force_destroy)).toEqual([]);
       expect(resources(json, 'aws_ecr_repository').filter((r) => r.force_delete)).toEqual([]);
       expect(resources(json, 'aws_backup_vault').filter((v) => v.force_destroy)).toEqual([]);

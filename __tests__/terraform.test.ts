@@ -19,10 +19,25 @@ import {
 import { marker, renderWithTerraform } from '../test-support/render';
 import { resources } from '../test-support/synth';
 import { STAGE } from '../test-support/stage';
+import { loadEnvironmentSettings, parseSettings } from '../settings/load';
+import { Settings } from '../settings/schema';
+import { providerAlias } from '../settings/regions';
+import { stackNames } from '../stacks/app';
 
 const environments = ['dev', 'prod'] as const;
 const synthesized: Record<string, SynthesizedEnvironment> = {};
 const results: Record<string, OfflineResult> = {};
+
+/**
+ * Each environment's settings: the expectations below follow them, so editing config/*.json within
+ * what the settings allow (a third region, more zones, other CIDRs) keeps these tests green.
+ */
+const settingsOf: Record<string, Settings> = {
+  dev: loadEnvironmentSettings({ PLATFORM_ENV: 'dev' }, path.resolve(__dirname, '..')),
+  prod: loadEnvironmentSettings({ PLATFORM_ENV: 'prod' }, path.resolve(__dirname, '..')),
+  stage: parseSettings(STAGE, 'stage settings'),
+};
+const aliasOf = (region: string) => `aws.${providerAlias(region)}`;
 
 beforeAll(async () => {
   const jobs: Array<Promise<void>> = [];
@@ -32,6 +47,7 @@ beforeAll(async () => {
   jobs.push(
     planStack(synthesized.stage.stackDirs['fargate-stage']).then((r) => void (results['fargate-stage'] = r)),
   );
+  // (the stage variant's own name is fixed by STAGE above)
   for (const environment of environments) {
     synthesized[environment] = synthEnvironment(environment);
     for (const [name, dir] of Object.entries(synthesized[environment].stackDirs)) {
@@ -63,16 +79,17 @@ function managed(plan: PlanOutput) {
 }
 
 describe.each(environments)('the %s environment', (environment) => {
-  const stack = `fargate-${environment}`;
+  const settings = settingsOf[environment];
+  const stack = stackNames(settings).platform;
 
   it('validates both stacks with no errors and no warnings', () => {
-    for (const name of [stack, `${stack}-simple`]) {
+    for (const name of Object.values(stackNames(settings))) {
       expect(results[name].validate).toMatchObject({ valid: true, error_count: 0, warning_count: 0 });
     }
   });
 
   it('plans only creations', () => {
-    for (const name of [stack, `${stack}-simple`]) {
+    for (const name of Object.values(stackNames(settings))) {
       const actions = new Set(results[name].plan.resource_changes.flatMap((change) => change.change.actions));
       expect([...actions].filter((action) => !['create', 'read'].includes(action))).toEqual([]);
       expect(results[name].planText).toMatch(/Plan: \d+ to add, 0 to change, 0 to destroy/);
@@ -81,32 +98,31 @@ describe.each(environments)('the %s environment', (environment) => {
 
   it('plans the network of each region on that region’s provider', () => {
     const changes = managed(results[stack].plan);
-    const natPerRegion = environment === 'prod' ? 2 : 1;
-    for (const [alias, cidr] of [
-      ['aws.us_east_1', '10.0.0.0/16'],
-      ['aws.eu_west_1', '10.1.0.0/16'],
-    ]) {
-      const inRegion = changes.filter((change) => change.providerKey === alias);
+    for (const region of settings.regions) {
+      const zones = region.availabilityZones.length;
+      const natPerRegion = settings.natGateways === 'perAz' ? zones : 1;
+      const inRegion = changes.filter((change) => change.providerKey === aliasOf(region.name));
       const count = (type: string) => inRegion.filter((change) => change.type === type).length;
       expect(inRegion.filter((c) => c.type === 'aws_vpc').map((c) => c.change.after?.cidr_block)).toEqual([
-        cidr,
+        region.vpcCidr,
       ]);
-      expect(count('aws_subnet')).toBe(4);
+      expect(count('aws_subnet')).toBe(2 * zones);
       expect(count('aws_internet_gateway')).toBe(1);
       expect(count('aws_nat_gateway')).toBe(natPerRegion);
       expect(count('aws_eip')).toBe(natPerRegion);
-      expect(count('aws_route')).toBe(3);
+      // the public subnets' default route, and one per private subnet's route table
+      expect(count('aws_route')).toBe(1 + zones);
       expect(count('aws_flow_log')).toBe(1);
       expect(count('aws_default_security_group')).toBe(1);
     }
-    expect(
-      changes.filter((change) => !change.providerKey?.match(/^aws\.(us_east_1|eu_west_1|us_west_2)$/)),
-    ).toEqual([]);
+    const aliases = new Set([...settings.regions.map((r) => aliasOf(r.name)), 'aws.us_west_2']);
+    expect(changes.filter((change) => !aliases.has(change.providerKey ?? ''))).toEqual([]);
   });
 
   it('plans the full platform in each region on that region’s provider', () => {
     const changes = managed(results[stack].plan);
-    for (const alias of ['aws.us_east_1', 'aws.eu_west_1']) {
+    for (const region of settings.regions) {
+      const alias = aliasOf(region.name);
       const count = (type: string) =>
         changes.filter((c) => c.providerKey === alias && c.type === type).length;
       expect({
@@ -126,7 +142,7 @@ describe.each(environments)('the %s environment', (environment) => {
         service: 1,
         taskDefinition: 1,
         fileSystem: 1,
-        mountTargets: 2,
+        mountTargets: region.availabilityZones.length,
         accessPoint: 1,
         bucket: 1,
         loadBalancer: 1,
@@ -135,11 +151,16 @@ describe.each(environments)('the %s environment', (environment) => {
         scalingPolicies: 2,
       });
     }
+    const [primary, ...others] = settings.regions.map((r) => aliasOf(r.name));
+    const ownRepository = settings.image.repositoryUri === undefined;
     const repositories = changes.filter((c) => c.type === 'aws_ecr_repository');
-    expect(repositories.map((r) => r.providerKey)).toEqual(['aws.us_east_1']);
+    expect(repositories.map((r) => r.providerKey)).toEqual(ownRepository ? [primary] : []);
     expect(
-      changes.filter((c) => c.type === 'aws_ecr_repository_creation_template').map((c) => c.providerKey),
-    ).toEqual(['aws.eu_west_1']);
+      changes
+        .filter((c) => c.type === 'aws_ecr_repository_creation_template')
+        .map((c) => c.providerKey)
+        .sort(),
+    ).toEqual(ownRepository ? others.sort() : []);
   });
 
   it('wires each region’s service, load balancer and file system to that region’s subnets only', () => {
@@ -168,12 +189,13 @@ describe.each(environments)('the %s environment', (environment) => {
 
   it('configures each aliased provider for its own region', () => {
     const config = results[stack].plan.configuration.provider_config;
-    expect(config['aws.us_east_1'].expressions?.region?.constant_value).toBe('us-east-1');
-    expect(config['aws.eu_west_1'].expressions?.region?.constant_value).toBe('eu-west-1');
+    for (const region of settings.regions) {
+      expect(config[aliasOf(region.name)].expressions?.region?.constant_value).toBe(region.name);
+    }
   });
 
   it('plans the seed 8.8 example: a cluster and a two-task service', () => {
-    const changes = managed(results[`${stack}-simple`].plan);
+    const changes = managed(results[stackNames(settings).simple].plan);
     expect(changes.find((c) => c.type === 'aws_ecs_cluster')?.change.after?.name).toBe('MyFargateCluster');
     expect(changes.find((c) => c.type === 'aws_ecs_service')?.change.after).toMatchObject({
       desired_count: 2,
@@ -190,7 +212,9 @@ describe.each(environments)('the %s environment', (environment) => {
 });
 
 describe.each(['dev', 'prod', 'stage'])('the global layer and observability of %s', (environment) => {
-  const stack = `fargate-${environment}`;
+  const settings = settingsOf[environment];
+  const stack = stackNames(settings).platform;
+  const regionCount = settings.regions.length;
 
   it('validates and plans with no warnings', () => {
     expect(results[stack].validate).toMatchObject({ valid: true, error_count: 0, warning_count: 0 });
@@ -211,19 +235,14 @@ describe.each(['dev', 'prod', 'stage'])('the global layer and observability of %
         `${region} -> aws.${region.replace(/-/g, '_')}`,
       );
     }
-    expect([...regions].sort()).toEqual(
-      (environment === 'stage'
-        ? ['ap-southeast-2', 'eu-west-1', 'us-east-1']
-        : ['eu-west-1', 'us-east-1']
-      ).sort(),
-    );
+    expect([...regions].sort()).toEqual(settings.regions.map((r) => r.name).sort());
   });
 
   it('sends every alarm, and its recovery, to the topic of its own region', () => {
     const plan = results[stack].plan;
     const keys = providerKeys(plan);
     const alarms = managed(plan).filter((c) => c.type === 'aws_cloudwatch_metric_alarm');
-    expect(alarms.length).toBe(6 * (environment === 'stage' ? 3 : 2));
+    expect(alarms.length).toBe(6 * regionCount);
     for (const alarm of alarms) {
       for (const actions of ['alarm_actions', 'ok_actions']) {
         const topics = references(plan, alarm.address, actions);
@@ -237,7 +256,8 @@ describe.each(['dev', 'prod', 'stage'])('the global layer and observability of %
   it('renders every dashboard to valid JSON whose dimensions name its own region’s resources', () => {
     const json = synthesized[environment].stacks[stack];
     const dashboards = resources(json, 'aws_cloudwatch_dashboard');
-    expect(dashboards.length).toBe(environment === 'stage' ? 4 : 3);
+    // one per region, and the global one
+    expect(dashboards.length).toBe(regionCount + 1);
     for (const dashboard of dashboards) {
       const body = JSON.parse(renderWithTerraform(String(dashboard.dashboard_body), CLI_CONFIG_FILE)) as {
         widgets: Array<{ properties: { region?: string; metrics?: unknown[][] } }>;

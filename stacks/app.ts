@@ -1,4 +1,5 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import * as path from 'node:path';
 import { App, Aspects } from 'cdktf';
 import { PreventDestroy } from '../aspects/prevent-destroy';
 import { PolicyPack, PolicyViolationError } from '../policies/policy-pack';
@@ -7,6 +8,7 @@ import { SettingsError, loadEnvironmentSettings } from '../settings/load';
 import { Settings } from '../settings/schema';
 import { PlatformStack } from './platform-stack';
 import { SimpleFargateStack } from './simple-fargate-stack';
+import { SYNTH_HASH_FILE } from '../tools/synth-cache';
 
 /** Stack names of an environment: `<app>-<env>` (every region) and `<app>-<env>-simple` (seed 8.8). */
 export function stackNames(settings: Settings): { platform: string; simple: string } {
@@ -49,6 +51,11 @@ export interface RunOptions {
   /** Where to write error messages. */
   readonly stderr: (line: string) => void;
   /**
+   * Where to write informational lines (each accepted policy finding, on every synth).
+   * @default - the same place as errors (`stderr`)
+   */
+  readonly stdout?: (line: string) => void;
+  /**
    * Output folder.
    * @default - cdktf's: CDKTF_OUTDIR, else cdktf.out
    */
@@ -62,11 +69,13 @@ export interface RunOptions {
 export function run(options: RunOptions): number {
   const outdir = options.outdir ?? options.env.CDKTF_OUTDIR ?? 'cdktf.out';
   const outdirExisted = existsSync(outdir);
+  // Whatever this run writes, the offline plan's record of an earlier synthesis no longer holds.
+  rmSync(path.join(outdir, SYNTH_HASH_FILE), { force: true });
   let app: App;
   try {
     const settings = loadEnvironmentSettings(options.env, options.projectRoot);
     app = new App({ outdir, skipValidation: false });
-    buildStacks(app, settings, options.stderr);
+    buildStacks(app, settings, options.stdout ?? options.stderr);
   } catch (error) {
     if (error instanceof SettingsError || error instanceof ValidationError) {
       // Nothing half-built stays behind: remove an output folder this run created.
@@ -88,5 +97,26 @@ export function run(options: RunOptions): number {
     }
     throw error;
   }
+  removeUnlistedStacks(outdir);
   return 0;
+}
+
+/**
+ * cdktf writes the stacks of this synthesis and leaves any other folder under `stacks/` alone:
+ * synthesizing another environment into the same folder would leave the previous one's stacks
+ * beside a manifest that no longer lists them. Keeps the output exactly what the manifest lists.
+ */
+function removeUnlistedStacks(outdir: string): void {
+  const manifest = JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8')) as {
+    stacks: Record<string, { workingDirectory: string }>;
+  };
+  const listed = new Set(
+    Object.values(manifest.stacks).map((stack) => path.resolve(outdir, stack.workingDirectory)),
+  );
+  const stacksDir = path.join(outdir, 'stacks');
+  if (!existsSync(stacksDir)) return;
+  for (const entry of readdirSync(stacksDir)) {
+    const dir = path.join(stacksDir, entry);
+    if (!listed.has(path.resolve(dir))) rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -202,6 +202,17 @@ export class PlatformStack extends TerraformStack {
         value: failoverSeconds,
       },
     };
+    if (this.zone) {
+      // Delegating the new zone from its parent needs these (the README's two-step deploy).
+      globalOutputs.hosted_zone_id = {
+        description: 'ID of the hosted zone created for the domain',
+        value: this.zone.zoneId,
+      };
+      globalOutputs.hosted_zone_name_servers = {
+        description: 'Name servers of the created zone: add them as an NS record in the parent zone',
+        value: this.zone.nameServers,
+      };
+    }
     for (const [name, output] of Object.entries(globalOutputs)) {
       new TerraformOutput(this, name, { staticId: true, ...output });
     }

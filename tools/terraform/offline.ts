@@ -8,7 +8,17 @@
  * credentials.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -303,4 +313,175 @@ export function summarizePlan(stack: string, plan: PlanOutput): string {
     for (const [type, count] of [...byType].sort()) lines.push(`    ${String(count).padStart(3)}  ${type}`);
   }
   return lines.join('\n');
+}
+
+/** What decides whether a scratch copy's `terraform init` can be reused. */
+const INIT_HASH_FILE = '.offline-init.sha256';
+
+/**
+ * The inputs of `terraform init` for a stack: its `terraform` block (required providers, backend)
+ * with the offline override's, and the CLI configuration (where providers come from).
+ */
+function initInputsHash(stackJson: Record<string, unknown>, override: object, cliConfigFile: string): string {
+  return createHash('sha256')
+    .update(JSON.stringify(stackJson.terraform ?? {}))
+    .update(JSON.stringify((override as { terraform?: unknown }).terraform ?? {}))
+    .update(existsSync(cliConfigFile) ? readFileSync(cliConfigFile) : '')
+    .digest('hex');
+}
+
+/**
+ * Like prepareOfflineCopy, but keeps the scratch copy's `.terraform` folder and lock file and says
+ * whether they still fit: true when the providers and the backend did not change since the last
+ * init, so `terraform init` can be skipped.
+ */
+export function refreshOfflineCopy(stackDir: string, workDir: string, cliConfigFile: string): boolean {
+  mkdirSync(workDir, { recursive: true });
+  const keep = new Set(['.terraform', '.terraform.lock.hcl', INIT_HASH_FILE]);
+  for (const entry of readdirSync(workDir)) {
+    if (!keep.has(entry)) rmSync(path.join(workDir, entry), { recursive: true, force: true });
+  }
+  cpSync(stackDir, workDir, {
+    recursive: true,
+    filter: (src) => !src.includes(`${path.sep}.terraform`),
+  });
+  const stackJson = JSON.parse(readFileSync(path.join(workDir, 'cdk.tf.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
+  const override = offlineOverride(stackJson as SynthesizedStack, path.join(workDir, 'offline.tfstate'));
+  writeFileSync(path.join(workDir, OVERRIDE_FILE), JSON.stringify(override, null, 2));
+  const hash = initInputsHash(stackJson, override, cliConfigFile);
+  const hashFile = path.join(workDir, INIT_HASH_FILE);
+  const reusable =
+    existsSync(path.join(workDir, '.terraform')) &&
+    existsSync(path.join(workDir, '.terraform.lock.hcl')) &&
+    existsSync(hashFile) &&
+    readFileSync(hashFile, 'utf8') === hash;
+  if (!reusable) {
+    rmSync(path.join(workDir, '.terraform'), { recursive: true, force: true });
+    rmSync(hashFile, { force: true });
+    writeFileSync(`${hashFile}.pending`, hash);
+  }
+  return reusable;
+}
+
+/** Records a successful init of the scratch copy, so the next refreshOfflineCopy can reuse it. */
+function recordInit(workDir: string): void {
+  const pending = path.join(workDir, `${INIT_HASH_FILE}.pending`);
+  if (existsSync(pending)) renameSync(pending, path.join(workDir, INIT_HASH_FILE));
+}
+
+/** One step of an offline plan, as it finishes. */
+export interface PlanStep {
+  readonly stack: string;
+  readonly step: 'init' | 'validate' | 'plan' | 'show';
+  readonly seconds: number;
+  /** `init` skipped because the providers and backend did not change. */
+  readonly reused?: boolean;
+}
+
+export interface PlanOfflineOptions {
+  readonly stack: string;
+  readonly stackDir: string;
+  readonly workDir: string;
+  readonly cliConfigFile: string;
+  /** Reuse the scratch copy's init when its inputs did not change. @default true */
+  readonly reuseInit?: boolean;
+  /** Run `terraform validate` before the plan (plan validates too). @default false */
+  readonly validate?: boolean;
+  /** Called as each step finishes. */
+  readonly onStep?: (step: PlanStep) => void;
+}
+
+export interface OfflinePlan {
+  readonly plan: PlanOutput;
+  /** The saved plan (`terraform show <file>` in the work folder shows it in full). */
+  readonly planFile: string;
+  readonly workDir: string;
+  readonly validate?: ValidateOutput;
+}
+
+/**
+ * `terraform init` (skipped when reusable), optionally `validate`, `plan -out` and `show -json` of
+ * one stack in its scratch copy, reporting each step as it ends. Plan validates the configuration
+ * itself, so the separate validate is off by default.
+ */
+export async function planOffline(options: PlanOfflineOptions): Promise<OfflinePlan> {
+  const { stack, stackDir, workDir, cliConfigFile, onStep } = options;
+  const env = terraformEnv(cliConfigFile);
+  const tf = (args: string[]) => terraformAsync(args, workDir, env);
+  const timed = async <T>(step: PlanStep['step'], work: () => Promise<T>, reused = false): Promise<T> => {
+    const started = Date.now();
+    const result = await work();
+    onStep?.({ stack, step, seconds: (Date.now() - started) / 1000, reused });
+    return result;
+  };
+  let reusable = false;
+  if (options.reuseInit === false) prepareOfflineCopy(stackDir, workDir);
+  else reusable = refreshOfflineCopy(stackDir, workDir, cliConfigFile);
+  if (reusable) {
+    onStep?.({ stack, step: 'init', seconds: 0, reused: true });
+  } else {
+    await timed('init', async () => check(await tf(['init', '-input=false', '-no-color']), 'init', workDir));
+    recordInit(workDir);
+  }
+  let validate: ValidateOutput | undefined;
+  if (options.validate) {
+    validate = await timed('validate', async () => {
+      const output = JSON.parse((await tf(['validate', '-json', '-no-color'])).stdout) as ValidateOutput;
+      if (!output.valid) {
+        throw new Error(
+          `terraform validate failed in ${workDir}:\n${JSON.stringify(output.diagnostics, null, 2)}`,
+        );
+      }
+      return output;
+    });
+  }
+  await timed('plan', async () =>
+    check(
+      await tf(['plan', '-input=false', '-no-color', '-lock=false', '-out=offline.tfplan']),
+      'plan',
+      workDir,
+    ),
+  );
+  const plan = await timed(
+    'show',
+    async () =>
+      JSON.parse(check(await tf(['show', '-json', 'offline.tfplan']), 'show', workDir).stdout) as PlanOutput,
+  );
+  return { plan, planFile: path.join(workDir, 'offline.tfplan'), workDir, validate };
+}
+
+/** An output of a plan: its value when known at plan time, else undefined (known after apply). */
+export interface PlannedOutput {
+  readonly name: string;
+  readonly known: boolean;
+  readonly value?: unknown;
+}
+
+/** The plan's outputs, from `output_changes` (after, after_unknown), sorted by name. */
+export function plannedOutputs(plan: PlanOutput): PlannedOutput[] {
+  const changes = (plan.output_changes ?? {}) as Record<
+    string,
+    { after?: unknown; after_unknown?: unknown; after_sensitive?: unknown }
+  >;
+  return Object.entries(changes)
+    .map(([name, change]) => {
+      const unknown = change.after_unknown === true;
+      return unknown ? { name, known: false } : { name, known: true, value: change.after };
+    })
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Actions counted the way Terraform's "Plan: n to add, n to change, n to destroy" line counts them. */
+export function planCounts(plan: PlanOutput): { add: number; change: number; destroy: number } {
+  const counts = { add: 0, change: 0, destroy: 0 };
+  for (const change of plan.resource_changes) {
+    const actions = change.change.actions;
+    if (actions.includes('create')) counts.add += 1;
+    if (actions.includes('update')) counts.change += 1;
+    if (actions.includes('delete')) counts.destroy += 1;
+  }
+  return counts;
 }
