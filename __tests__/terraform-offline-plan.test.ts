@@ -43,7 +43,8 @@ beforeAll(() => {
 describe('npm run plan:offline', () => {
   it('without accountId says why the offline plan cannot work and how to fix it, before any work', () => {
     // GIVEN settings without an account WHEN the main job runs
-    const { accountId: _omitted, ...withoutAccount } = SMALL;
+    const withoutAccount: Record<string, unknown> = { ...SMALL };
+    delete withoutAccount.accountId;
     const { code, stdout, stderr } = runTool([], withoutAccount);
     // THEN one clear message with the fix, no STS error, nothing synthesized
     expect(code).toBe(1);
