@@ -16,8 +16,15 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const MEASURES = ['synth', 'floor', 'naive', 'unit', 'full', 'terraform'];
-const TARGETS = { synthOverFloor: 1.5, synthSeconds: 1.5, unitSeconds: 15, fullSeconds: 90 };
+const MEASURES = ['synth', 'floor', 'naive', 'unit', 'full', 'terraform', 'loop'];
+const TARGETS = {
+  synthOverFloor: 1.5,
+  synthSeconds: 1.5,
+  unitSeconds: 15,
+  fullSeconds: 90,
+  loopSeconds: 15,
+  noopSynthSeconds: 0.2,
+};
 // Test files that run Terraform (or shell out to it): everything else is a unit test.
 const UNIT_IGNORE = ['terraform', 'hcl-export', 'atlantis'];
 const TSNODE_PREFIX = path.join(os.tmpdir(), 'bench-tsnode');
@@ -346,6 +353,63 @@ async function terraformMeasures() {
   return results;
 }
 
+// ---------------------------------------------------------------- the daily loop
+/**
+ * Change one setting, see the plan: the main job (`node dist/offline-plan.js`, what
+ * `npm run plan:offline` runs after its build) on dev's stacks, in a scratch working folder with a
+ * copy of config/, after flipping logRetentionDays. Today's way keeps what the previous runs left
+ * (the synthesis when its inputs did not change, each stack's init); the old way is `--fresh
+ * --validate`: synthesize and init afresh, a separate validate, then plan, as before.
+ */
+async function loopMeasures() {
+  const cwd = path.join(scratch, 'loop');
+  const config = path.join(cwd, 'config');
+  mkdirSync(config, { recursive: true });
+  cpSync(path.join(root, 'config'), config, { recursive: true });
+  const devFile = path.join(config, 'dev.json');
+  const dev = JSON.parse(readFileSync(devFile, 'utf8'));
+  let flip = 0;
+  const changeOneSetting = () => {
+    flip += 1;
+    writeFileSync(devFile, JSON.stringify({ ...dev, logRetentionDays: flip % 2 ? 14 : 30 }, null, 2));
+  };
+  const env = childEnv({ PLATFORM_ENV: 'dev', PLATFORM_CONFIG_DIR: config });
+  const tool = ['dist/offline-plan.js'].map((file) => path.join(root, file));
+  const loop = (label, args) => measureOnce(label, 'node', [...tool, ...args], { cwd, env });
+  progress('the daily loop: change one setting, plan dev (both stacks)');
+  // Warm: one run leaves a synthesis and an init to reuse.
+  await loop('loop-warmup', []);
+  const now = [];
+  const old = [];
+  const unchanged = [];
+  for (let i = 0; i < opts.slow; i += 1) {
+    changeOneSetting();
+    const run = await loop('loop-now', []);
+    progress(`  today ${i + 1}/${opts.slow}: ${fmtRun(run)}`);
+    now.push(run);
+    const again = await loop('loop-unchanged', []);
+    const text = readFileSync(again.log, 'utf8');
+    const synth = /^synth .*inputs unchanged.* (\d+\.\d+) s$/m.exec(text);
+    again.synthSeconds = synth ? Number(synth[1]) : undefined;
+    progress(
+      `  unchanged ${i + 1}/${opts.slow}: ${fmtRun(again)} (synth ${synth ? `${synth[1]} s` : 'not skipped'})`,
+    );
+    unchanged.push(again);
+    changeOneSetting();
+    const before = await loop('loop-old', ['--fresh', '--validate']);
+    progress(`  old way ${i + 1}/${opts.slow}: ${fmtRun(before)}`);
+    old.push(before);
+  }
+  const noop = unchanged.map((run) => run.synthSeconds).filter((value) => value !== undefined);
+  return [
+    summarize('loop, today', 'one setting changed: synth, reused init, plan side by side', now),
+    summarize('loop, old way', 'one setting changed: --fresh --validate (synth, init, validate, plan)', old),
+    summarize('loop, unchanged', 'nothing changed: synth skipped, reused init, plan', unchanged, {
+      noopSynthSeconds: noop.length === unchanged.length ? median(noop) : undefined,
+    }),
+  ];
+}
+
 // ---------------------------------------------------------------- main
 async function main() {
   const info = machine();
@@ -423,6 +487,12 @@ async function main() {
     );
   }
   const terraform = opts.skip.has('terraform') ? [] : await terraformMeasures();
+  if (!opts.skip.has('loop') && build.ok) {
+    const [now, old, unchanged] = await loopMeasures();
+    rows.loopNow = now;
+    rows.loopOld = old;
+    rows.loopUnchanged = unchanged;
+  }
   info.loadEnd = os
     .loadavg()
     .map((l) => l.toFixed(2))
@@ -511,6 +581,18 @@ function report(info, rows, terraform, notes) {
   target('project synth, absolute', s(synth?.seconds), synth?.seconds, TARGETS.synthSeconds, ' s');
   target('unit tests (no Terraform)', s(unit?.seconds), unit?.seconds, TARGETS.unitSeconds, ' s');
   target('full test suite', full ? s(full.seconds) : 'skipped', full?.seconds, TARGETS.fullSeconds, ' s');
+  const { loopNow, loopOld, loopUnchanged } = rows;
+  target(
+    'loop: one setting changed, plan dev',
+    s(loopNow?.seconds),
+    loopNow?.seconds,
+    TARGETS.loopSeconds,
+    ' s',
+  );
+  const noop = loopUnchanged?.noopSynthSeconds;
+  target('synth with unchanged inputs (no-op)', s(noop), noop, TARGETS.noopSynthSeconds, ' s');
+  if (loopNow && loopOld)
+    lines.push(`  loop, old way / today: ${(loopOld.seconds / loopNow.seconds).toFixed(1)}× the time`);
   if (naive && synth) {
     lines.push(
       `  naive (ts-node, type-checked) / project synth: ${(naive.seconds / synth.seconds).toFixed(1)}× the time, ` +

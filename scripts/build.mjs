@@ -12,6 +12,7 @@ const entryPoints = {
   'export-hcl': 'tools/export-hcl.ts',
   emulator: 'tools/emulator-cli.ts',
   teardown: 'tools/teardown.ts',
+  'terraform-config': 'tools/terraform-config.ts',
 };
 const SOURCE_DIRS = ['stacks', 'constructs', 'settings', 'policies', 'aspects', 'tools'];
 
