@@ -33,7 +33,7 @@ import {
   literalToHcl,
   stackToHcl,
   templateToHcl,
-} from '../tools/export-hcl';
+} from '../tools/hcl';
 import {
   OVERRIDE_FILE,
   TerraformResult,

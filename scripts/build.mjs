@@ -9,7 +9,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const entryPoints = {
   main: 'main.ts',
   'offline-plan': 'tools/offline-plan.ts',
-  'export-hcl': 'tools/export-hcl.ts',
+  'export-hcl': 'tools/hcl/command.ts',
   emulator: 'tools/emulator-cli.ts',
   teardown: 'tools/teardown.ts',
   'terraform-config': 'tools/terraform-config.ts',
