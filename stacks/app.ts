@@ -8,7 +8,6 @@ import { SettingsError, loadEnvironmentSettings } from '../settings/load';
 import { Settings } from '../settings/schema';
 import { PlatformStack } from './platform-stack';
 import { SimpleFargateStack } from './simple-fargate-stack';
-import { SYNTH_HASH_FILE } from '../tools/synth-cache';
 
 /** Stack names of an environment: `<app>-<env>` (every region) and `<app>-<env>-simple` (seed 8.8). */
 export function stackNames(settings: Settings): { platform: string; simple: string } {
@@ -43,6 +42,12 @@ export function buildStacks(app: App, settings: Settings, report?: (line: string
   }
 }
 
+/**
+ * The offline plan's record of the inputs of the synthesis in an output folder (written by
+ * tools/synth-cache.ts, which the app does not import: tools are not part of the synthesized app).
+ */
+const SYNTH_RECORD_FILE = '.synth-inputs.sha256';
+
 export interface RunOptions {
   /** Environment variables (`PLATFORM_ENV`, `PLATFORM_CONFIG_DIR`, `CDKTF_OUTDIR`). */
   readonly env: NodeJS.ProcessEnv;
@@ -70,7 +75,7 @@ export function run(options: RunOptions): number {
   const outdir = options.outdir ?? options.env.CDKTF_OUTDIR ?? 'cdktf.out';
   const outdirExisted = existsSync(outdir);
   // Whatever this run writes, the offline plan's record of an earlier synthesis no longer holds.
-  rmSync(path.join(outdir, SYNTH_HASH_FILE), { force: true });
+  rmSync(path.join(outdir, SYNTH_RECORD_FILE), { force: true });
   let app: App;
   try {
     const settings = loadEnvironmentSettings(options.env, options.projectRoot);
