@@ -26,7 +26,7 @@ const TARGETS = {
   noopSynthSeconds: 0.2,
 };
 // Test files that run Terraform (or shell out to it): everything else is a unit test.
-const UNIT_IGNORE = ['terraform', 'hcl-export', 'atlantis'];
+const UNIT_IGNORE = ['terraform', 'hcl-export', 'atlantis', 'emulator'];
 const TSNODE_PREFIX = path.join(os.tmpdir(), 'bench-tsnode');
 
 // ---------------------------------------------------------------- arguments

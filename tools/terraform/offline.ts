@@ -417,9 +417,9 @@ export async function planOffline(options: PlanOfflineOptions): Promise<OfflineP
     onStep?.({ stack, step, seconds: (Date.now() - started) / 1000, reused });
     return result;
   };
-  let reusable = false;
-  if (options.reuseInit === false) prepareOfflineCopy(stackDir, workDir);
-  else reusable = refreshOfflineCopy(stackDir, workDir, cliConfigFile);
+  // Afresh: nothing of an earlier run is kept, but this init is recorded for the next run to reuse.
+  if (options.reuseInit === false) rmSync(workDir, { recursive: true, force: true });
+  const reusable = refreshOfflineCopy(stackDir, workDir, cliConfigFile);
   if (reusable) {
     onStep?.({ stack, step: 'init', seconds: 0, reused: true });
   } else {
