@@ -116,17 +116,37 @@ describe('npm run plan:offline', () => {
     });
   });
 
+  describe('run again after changing one setting', () => {
+    it('plans the changed stack afresh, on the reused init', () => {
+      // GIVEN the log retention changed WHEN the main job runs
+      const run = runTool(['tiny-dev'], { ...SMALL, logRetentionDays: 14 });
+      // THEN the synthesis is redone and the stack planned again, its init kept
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/^synth {7}dev from .*dev\.json {3}\d+\.\d s$/m);
+      expect(run.stdout).toMatch(/^init {8}tiny-dev {3}reused/m);
+      expect(run.stdout).toMatch(/^plan {8}tiny-dev {3}\d+\.\d s$/m);
+      expect(run.stdout).toMatch(/^Planned 1 stack offline in \d+\.\d s\.$/m);
+      // back to the settings the next run expects unchanged
+      expect(runTool(['tiny-dev']).code).toBe(0);
+    });
+  });
+
   describe('run again with nothing changed, with --json', () => {
     let run: ReturnType<typeof runTool>;
     beforeAll(() => {
       run = runTool(['--json']);
     });
 
-    it('reuses the synthesis in under 0.2 s and the init whose providers and backend did not change', () => {
+    it('reuses the synthesis in under 0.2 s, the init and the plan whose inputs did not change', () => {
       const synth = /^synth {7}dev: inputs unchanged, cdktf\.out reused {3}(\d+\.\d) s$/m.exec(run.stderr);
       expect(synth).not.toBeNull();
       expect(Number(synth?.[1])).toBeLessThan(0.2);
       expect(run.stderr).toMatch(/^init {8}tiny-dev {3}reused \(providers and backend unchanged\)$/m);
+      // and the plan itself: nothing Terraform reads changed since the saved plan
+      expect(run.stderr).toMatch(
+        /^plan {8}tiny-dev {3}reused \(configuration unchanged since the saved plan\)$/m,
+      );
+      expect(run.stderr).not.toMatch(/^show {8}tiny-dev /m);
       // the stack that failed before had no init to reuse
       expect(run.stderr).toMatch(/^init {8}tiny-dev-simple {3}\d+\.\d s$/m);
     });

@@ -94,6 +94,14 @@ function backendLabel(settings: Settings): string {
   return 'local backend (terraform.tfstate.d/<stack>.tfstate)';
 }
 
+/** What a skipped step says. */
+const REUSED: Record<PlanStep['step'], string> = {
+  init: 'reused (providers and backend unchanged)',
+  validate: 'reused',
+  plan: 'reused (configuration unchanged since the saved plan)',
+  show: 'reused',
+};
+
 interface StackResult {
   readonly name: string;
   readonly ok: boolean;
@@ -185,7 +193,7 @@ async function main(argv: string[]): Promise<number> {
 
   const onStep = (step: PlanStep) =>
     say(
-      `${step.step.padEnd(11)} ${step.stack}   ${step.reused ? 'reused (providers and backend unchanged)' : seconds(step.seconds * 1000)}`,
+      `${step.step.padEnd(11)} ${step.stack}   ${step.reused ? REUSED[step.step] : seconds(step.seconds * 1000)}`,
     );
   // Stacks plan side by side: each is its own Terraform configuration and state. One failing stack
   // does not stop the others.

@@ -317,6 +317,32 @@ export function summarizePlan(stack: string, plan: PlanOutput): string {
 
 /** What decides whether a scratch copy's `terraform init` can be reused. */
 const INIT_HASH_FILE = '.offline-init.sha256';
+/** What decides whether a scratch copy's saved plan still holds, and the plan as JSON. */
+const PLAN_HASH_FILE = '.offline-plan.sha256';
+const PLAN_JSON_FILE = 'offline.tfplan.json';
+
+/**
+ * The inputs of an offline plan of a scratch copy: every file Terraform reads there (the
+ * configuration, the override, the lock file, assets) and the init they were installed by. The
+ * offline state is never written, so the same inputs give the same plan.
+ */
+function planInputsHash(workDir: string): string {
+  const hash = createHash('sha256');
+  const skip = new Set(['.terraform', PLAN_HASH_FILE, 'offline.tfplan', PLAN_JSON_FILE, 'offline.tfstate']);
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+      a.name.localeCompare(b.name),
+    )) {
+      if (skip.has(entry.name) || entry.name.endsWith('.pending')) continue;
+      const full = path.join(dir, entry.name);
+      hash.update(`${path.relative(workDir, full)}\0`);
+      if (entry.isDirectory()) walk(full);
+      else hash.update(readFileSync(full));
+    }
+  };
+  walk(workDir);
+  return hash.digest('hex');
+}
 
 /**
  * The inputs of `terraform init` for a stack: its `terraform` block (required providers, backend)
@@ -337,7 +363,14 @@ function initInputsHash(stackJson: Record<string, unknown>, override: object, cl
  */
 export function refreshOfflineCopy(stackDir: string, workDir: string, cliConfigFile: string): boolean {
   mkdirSync(workDir, { recursive: true });
-  const keep = new Set(['.terraform', '.terraform.lock.hcl', INIT_HASH_FILE]);
+  const keep = new Set([
+    '.terraform',
+    '.terraform.lock.hcl',
+    INIT_HASH_FILE,
+    PLAN_HASH_FILE,
+    'offline.tfplan',
+    PLAN_JSON_FILE,
+  ]);
   for (const entry of readdirSync(workDir)) {
     if (!keep.has(entry)) rmSync(path.join(workDir, entry), { recursive: true, force: true });
   }
@@ -438,6 +471,23 @@ export async function planOffline(options: PlanOfflineOptions): Promise<OfflineP
       return output;
     });
   }
+  const planFile = path.join(workDir, 'offline.tfplan');
+  const planJson = path.join(workDir, PLAN_JSON_FILE);
+  const planRecord = path.join(workDir, PLAN_HASH_FILE);
+  const planInputs = planInputsHash(workDir);
+  if (
+    reusable &&
+    !options.validate &&
+    existsSync(planRecord) &&
+    readFileSync(planRecord, 'utf8') === planInputs &&
+    existsSync(planFile) &&
+    existsSync(planJson)
+  ) {
+    // Nothing Terraform reads changed since the saved plan: it is this plan.
+    onStep?.({ stack, step: 'plan', seconds: 0, reused: true });
+    return { plan: JSON.parse(readFileSync(planJson, 'utf8')) as PlanOutput, planFile, workDir };
+  }
+  rmSync(planRecord, { force: true });
   await timed('plan', async () =>
     check(
       await tf(['plan', '-input=false', '-no-color', '-lock=false', '-out=offline.tfplan']),
@@ -445,12 +495,13 @@ export async function planOffline(options: PlanOfflineOptions): Promise<OfflineP
       workDir,
     ),
   );
-  const plan = await timed(
-    'show',
-    async () =>
-      JSON.parse(check(await tf(['show', '-json', 'offline.tfplan']), 'show', workDir).stdout) as PlanOutput,
+  const shown = await timed('show', async () =>
+    check(await tf(['show', '-json', 'offline.tfplan']), 'show', workDir),
   );
-  return { plan, planFile: path.join(workDir, 'offline.tfplan'), workDir, validate };
+  const plan = JSON.parse(shown.stdout) as PlanOutput;
+  writeFileSync(planJson, shown.stdout);
+  writeFileSync(planRecord, planInputs);
+  return { plan, planFile, workDir, validate };
 }
 
 /** An output of a plan: its value when known at plan time, else undefined (known after apply). */
