@@ -404,7 +404,7 @@ async function loopMeasures() {
   return [
     summarize('loop, today', 'one setting changed: synth, reused init, plan side by side', now),
     summarize('loop, old way', 'one setting changed: --fresh --validate (synth, init, validate, plan)', old),
-    summarize('loop, unchanged', 'nothing changed: synth skipped, reused init, plan', unchanged, {
+    summarize('loop, unchanged', 'nothing changed: synth, init and plan reused', unchanged, {
       noopSynthSeconds: noop.length === unchanged.length ? median(noop) : undefined,
     }),
   ];
