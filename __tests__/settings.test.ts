@@ -59,7 +59,13 @@ describe('settings files', () => {
       'inline',
     );
     expect(settings.regions).toEqual(
-      twoRegions.map((region) => ({ ...region, acceleratorWeight: 100, trafficDialPercentage: 100 })),
+      twoRegions.map((region) => ({
+        ...region,
+        acceleratorWeight: 100,
+        trafficDialPercentage: 100,
+        environment: [],
+        secrets: [],
+      })),
     );
     expect(settings.natGateways).toBe('perAz');
     expect(settings.logRetentionDays).toBe(90);

@@ -97,11 +97,14 @@ describe('stateful resources', () => {
     expect(contractProblem('fargate-dev', addresses, json)).toBeUndefined();
   });
 
-  it('covers the file system, bucket, vault and keys of every region, and the repository', () => {
+  it('covers the file system, data and log buckets, vault and keys of every region, and the repository', () => {
     const prod = contract.prod['fargate-prod'];
     const count = (type: string) => prod.filter((address) => address.startsWith(`${type}.`)).length;
     expect(count('aws_efs_file_system')).toBe(2);
-    expect(count('aws_s3_bucket')).toBe(2);
+    expect(count('aws_s3_bucket')).toBe(4);
+    for (const region of ['us-east-1', 'eu-west-1']) {
+      expect(prod.filter((a) => a.startsWith(`aws_s3_bucket.${region}_LogBucket_`))).toHaveLength(1);
+    }
     expect(count('aws_backup_vault')).toBe(2);
     expect(count('aws_ecr_repository')).toBe(1);
     expect(count('aws_kms_key')).toBeGreaterThanOrEqual(10);

@@ -277,7 +277,7 @@ export const POLICY_PACK: readonly PolicyRule[] = [
   // WAF
   rule(
     'waf-logging',
-    'WAF.11',
+    'NIST AU-12',
     'low',
     'AWS WAF web ACLs should log',
     'add an aws_wafv2_web_acl_logging_configuration with a destination',
