@@ -12,8 +12,8 @@ export const SECRETS_MANAGER_ARN =
 /** An SSM parameter's ARN. */
 export const SSM_PARAMETER_ARN =
   /^arn:aws:ssm:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):parameter\/([A-Za-z0-9/_.-]{1,1011})$/;
-/** An SSM parameter name: `name` or `/path/name`. */
-export const SSM_PARAMETER_NAME = /^\/?[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)*$/;
+/** An SSM parameter name: `name`, or `/path/name` (a hierarchy starts with a slash). */
+export const SSM_PARAMETER_NAME = /^(?:[A-Za-z0-9_.-]+|(?:\/[A-Za-z0-9_.-]+)+)$/;
 /** A KMS key ARN; `mrk-` keys are multi-Region keys, the same key ID in every region. */
 export const KMS_KEY_ARN =
   /^arn:aws:kms:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):key\/((?:mrk-)?[0-9a-f-]{32,36})$/;
