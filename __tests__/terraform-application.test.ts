@@ -148,7 +148,7 @@ describe('the prod plan, region by region', () => {
         region.alias,
       ).find((e) => refs(expressions(plan, e.address).bucket).includes(String(bucket?.address)));
       expect((encryption?.change.after as any).rule[0].apply_server_side_encryption_by_default).toEqual([
-        { kms_master_key_id: null, sse_algorithm: 'AES256' },
+        expect.objectContaining({ sse_algorithm: 'AES256' }),
       ]);
       // The bucket policy's document admits exactly the region's ELB log delivery principal to this account's keys.
       const policy = inRegion(plan, 'aws_s3_bucket_policy', region.alias).find((p) =>
@@ -218,10 +218,15 @@ describe('the dev plan', () => {
     expect((oneInRegion(plan, 'aws_lb', region.alias).change.after as any).access_logs).toEqual([]);
     expect(
       (oneInRegion(plan, 'aws_ecs_service', region.alias).change.after as any).capacity_provider_strategy,
-    ).toEqual([
-      { base: 1, capacity_provider: 'FARGATE', weight: 1 },
-      { base: 0, capacity_provider: 'FARGATE_SPOT', weight: 3 },
-    ]);
+    ).toHaveLength(2);
+    expect(
+      (oneInRegion(plan, 'aws_ecs_service', region.alias).change.after as any).capacity_provider_strategy,
+    ).toEqual(
+      expect.arrayContaining([
+        { base: 1, capacity_provider: 'FARGATE', weight: 1 },
+        { base: 0, capacity_provider: 'FARGATE_SPOT', weight: 3 },
+      ]),
+    );
     expect(inRegion(plan, 'aws_lb_listener', region.alias).map((l) => l.change.after?.port)).toEqual([80]);
   });
 });
