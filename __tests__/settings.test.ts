@@ -811,7 +811,8 @@ describe('the application contract and edge settings', () => {
   });
 
   it('requires a domain in production unless plain HTTP is accepted with a reason', () => {
-    const { domain: _domain, ...withoutDomain } = prod;
+    const withoutDomain: Record<string, unknown> = { ...prod };
+    delete withoutDomain.domain;
     expect(errorFor(withoutDomain, 'prod')).toContain(
       'domain: got nothing; tier "production" requires a domain (zoneName with hostedZoneId or createZone), so the load balancers serve HTTPS',
     );
