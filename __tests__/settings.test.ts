@@ -325,6 +325,8 @@ describe('bad platform settings', () => {
         environment: 'prod',
         tier: 'production',
         backup: { vaultLock: { minRetentionDays: 7, maxRetentionDays: 365 } },
+        task: { healthCheckCommand: ['CMD', '/bin/health'] },
+        edge: { plainHttpReason: 'test fixture: only the alarm destinations matter here' },
         alarms: {
           topicArns: [
             'arn:aws:sns:us-east-1:111111111111:chatops',
@@ -448,6 +450,7 @@ describe('the application contract and edge settings', () => {
     backup: { vaultLock: { minRetentionDays: 7, maxRetentionDays: 365 } },
     task: { healthCheckCommand: ['CMD-SHELL', 'curl -f http://localhost/ || exit 1'] },
     domain: { zoneName: 'example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ' },
+    alarms: { emails: ['oncall@example.com'] },
   };
   const secret = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:app/db-AbCdEf';
   const key = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
