@@ -538,6 +538,8 @@ describe('FargateService application contract', () => {
     ];
     const service = resourceAt(synthService({ capacityProviders: strategy }), 'aws_ecs_service', 'Service');
     expect(service.launch_type).toBeUndefined();
+    // a later change of the strategy rolls the tasks instead of replacing the service
+    expect(service.force_new_deployment).toBe(true);
     expect(service.capacity_provider_strategy).toEqual([
       { capacity_provider: 'FARGATE', base: 1, weight: 1 },
       { capacity_provider: 'FARGATE_SPOT', base: 0, weight: 3 },

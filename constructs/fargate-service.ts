@@ -593,8 +593,13 @@ export class FargateService extends Construct {
       cluster: props.cluster.arn,
       taskDefinition: this.taskDefinition.arn,
       desiredCount: props.paused ? 0 : desiredCount,
+      // With a strategy, force_new_deployment lets a later change of bases or weights roll the
+      // tasks onto the new strategy; without it the provider replaces the whole service.
       ...(props.capacityProviders
-        ? { capacityProviderStrategy: props.capacityProviders.map((p) => ({ ...p })) }
+        ? {
+            capacityProviderStrategy: props.capacityProviders.map((p) => ({ ...p })),
+            forceNewDeployment: true,
+          }
         : { launchType: 'FARGATE' }),
       platformVersion: 'LATEST',
       networkConfiguration: {
