@@ -429,3 +429,245 @@ describe('FargateService', () => {
     expect(() => synthService({ cpu, memoryMiB })).not.toThrow();
   });
 });
+
+describe('FargateService application contract', () => {
+  const secretArn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:app/db-AbCdEf';
+  const parameterArn = 'arn:aws:ssm:eu-west-1:123456789012:parameter/app/api-token';
+  const keyArn = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+  const secrets = [
+    {
+      name: 'DB_PASSWORD',
+      valueFrom: `${secretArn}:password::`,
+      resourceArn: secretArn,
+      source: 'secretsmanager' as const,
+      kmsKeyArn: keyArn,
+    },
+    { name: 'API_TOKEN', valueFrom: parameterArn, resourceArn: parameterArn, source: 'ssm' as const },
+  ];
+
+  it('passes the variables after S3_BUCKET and AWS_REGION, and the secrets by valueFrom', () => {
+    // GIVEN a variable and two secrets WHEN synthesized
+    const app = container(synthService({ environment: [{ name: 'LOG_LEVEL', value: 'info' }], secrets }));
+    // THEN
+    expect(app.environment.map((v: { name: string }) => v.name)).toEqual([
+      'S3_BUCKET',
+      'AWS_REGION',
+      'LOG_LEVEL',
+    ]);
+    expect(app.secrets).toEqual([
+      { name: 'DB_PASSWORD', valueFrom: `${secretArn}:password::` },
+      { name: 'API_TOKEN', valueFrom: parameterArn },
+    ]);
+    expect(container(synthService()).secrets).toBeUndefined();
+  });
+
+  it('lets the execution role read exactly the secrets and decrypt with exactly their keys', () => {
+    // GIVEN two secrets, one under a customer-managed key WHEN synthesized
+    const json = synthService({ secrets });
+    // THEN one policy on the execution role, no wildcard
+    expect(policyDocument(json, 'ExecutionSecrets').statement).toEqual([
+      {
+        sid: 'ReadSecrets',
+        effect: 'Allow',
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [secretArn],
+      },
+      { sid: 'ReadParameters', effect: 'Allow', actions: ['ssm:GetParameters'], resources: [parameterArn] },
+      { sid: 'DecryptSecrets', effect: 'Allow', actions: ['kms:Decrypt'], resources: [keyArn] },
+    ]);
+    expect(resourceAt(json, 'aws_iam_role_policy', 'ExecutionSecretsPolicy').role).toBe(
+      ref(json, 'aws_iam_role', 'ExecutionRole'),
+    );
+    // and the service waits for it, so the first tasks can read them
+    expect(resourceAt(json, 'aws_ecs_service', 'Service').depends_on).toContain(
+      ref(json, 'aws_iam_role_policy', 'ExecutionSecretsPolicy', '').replace(/^\$\{(.*)\.\}$/, '$1'),
+    );
+  });
+
+  it('runs as the access point user 1000:1000 by default, or the given user', () => {
+    expect(container(synthService()).user).toBe('1000:1000');
+    expect(container(synthService({ user: 'app:app' })).user).toBe('app:app');
+    expect(
+      container(synthService({ user: '0', rootUserReason: 'binds a raw socket for the legacy probe' })).user,
+    ).toBe('0');
+  });
+
+  it('overrides command and entry point only when given', () => {
+    const app = container(synthService({ command: ['serve', '--port', '8080'], entryPoint: ['/bin/app'] }));
+    expect(app).toMatchObject({ command: ['serve', '--port', '8080'], entryPoint: ['/bin/app'] });
+    expect(Object.keys(container(synthService()))).not.toEqual(expect.arrayContaining(['command']));
+    expect(Object.keys(container(synthService()))).not.toEqual(expect.arrayContaining(['entryPoint']));
+  });
+
+  it('takes the container health check timing from props', () => {
+    const app = container(
+      synthService({
+        healthCheckCommand: ['CMD', '/bin/health'],
+        healthCheckIntervalSeconds: 15,
+        healthCheckTimeoutSeconds: 3,
+        healthCheckRetries: 5,
+        healthCheckStartPeriodSeconds: 120,
+      }),
+    );
+    expect(app.healthCheck).toEqual({
+      command: ['CMD', '/bin/health'],
+      interval: 15,
+      timeout: 3,
+      retries: 5,
+      startPeriod: 120,
+    });
+  });
+
+  it('sets the CPU architecture and ephemeral storage', () => {
+    const task = resourceAt(
+      synthService({ cpuArchitecture: 'ARM64', ephemeralStorageGiB: 50 }),
+      'aws_ecs_task_definition',
+      'TaskDefinition',
+    );
+    expect(task.runtime_platform).toEqual({ operating_system_family: 'LINUX', cpu_architecture: 'ARM64' });
+    expect(task.ephemeral_storage).toEqual({ size_in_gib: 50 });
+    expect(
+      resourceAt(synthService(), 'aws_ecs_task_definition', 'TaskDefinition').ephemeral_storage,
+    ).toBeUndefined();
+  });
+
+  it('uses a capacity provider strategy instead of the launch type when given one', () => {
+    const strategy = [
+      { capacityProvider: 'FARGATE' as const, base: 1, weight: 1 },
+      { capacityProvider: 'FARGATE_SPOT' as const, base: 0, weight: 3 },
+    ];
+    const service = resourceAt(synthService({ capacityProviders: strategy }), 'aws_ecs_service', 'Service');
+    expect(service.launch_type).toBeUndefined();
+    // a later change of the strategy rolls the tasks instead of replacing the service
+    expect(service.force_new_deployment).toBe(true);
+    expect(service.capacity_provider_strategy).toEqual([
+      { capacity_provider: 'FARGATE', base: 1, weight: 1 },
+      { capacity_provider: 'FARGATE_SPOT', base: 0, weight: 3 },
+    ]);
+    expect(resourceAt(synthService(), 'aws_ecs_service', 'Service').launch_type).toBe('FARGATE');
+  });
+
+  it('adds request-count scaling and schedules beside CPU and memory', () => {
+    // GIVEN a request target and a business-hours schedule WHEN synthesized
+    const json = synthService({
+      requestCountPerTarget: 1000,
+      requestCountResourceLabel: 'app/alb/1/targetgroup/tg/2',
+      scheduledScaling: [
+        {
+          name: 'business-hours',
+          schedule: 'cron(0 8 ? * MON-FRI *)',
+          timezone: 'Europe/Dublin',
+          minCapacity: 4,
+          maxCapacity: 10,
+        },
+      ],
+    });
+    // THEN three target-tracking policies, the third on ALBRequestCountPerTarget for the target group
+    const request = resourceAt(json, 'aws_appautoscaling_policy', 'RequestCountScaling');
+    expect(request.target_tracking_scaling_policy_configuration).toMatchObject({
+      predefined_metric_specification: {
+        predefined_metric_type: 'ALBRequestCountPerTarget',
+        resource_label: 'app/alb/1/targetgroup/tg/2',
+      },
+      target_value: 1000,
+    });
+    expect(resources(json, 'aws_appautoscaling_policy')).toHaveLength(3);
+    expect(resourceAt(json, 'aws_appautoscaling_scheduled_action', 'business-hours')).toMatchObject({
+      name: 'fargate-test-business-hours',
+      schedule: 'cron(0 8 ? * MON-FRI *)',
+      timezone: 'Europe/Dublin',
+      scalable_target_action: { min_capacity: '4', max_capacity: '10' },
+      resource_id: ref(json, 'aws_appautoscaling_target', 'ScalableTarget', 'resource_id'),
+    });
+    expect(resources(synthService(), 'aws_appautoscaling_scheduled_action')).toEqual([]);
+  });
+
+  it.each([
+    [
+      { user: 'root' },
+      'FargateService: user "root" is not allowed; the container would run as root (Security Hub ECS.20)',
+    ],
+    [{ user: '0:0' }, 'FargateService: user "0:0" is not allowed'],
+    [
+      { environment: [{ name: 'S3_BUCKET', value: 'x' }] },
+      'FargateService: environment/secrets "S3_BUCKET" is not allowed; each name once, and not S3_BUCKET or AWS_REGION',
+    ],
+    [
+      { environment: [{ name: '1X', value: 'x' }] },
+      'FargateService: environment/secrets "1X" is not allowed; use letters, digits and _',
+    ],
+    [
+      {
+        secrets: [
+          {
+            name: 'X',
+            valueFrom: 'arn:aws:secretsmanager:eu-west-1:1:secret:*',
+            resourceArn: 'arn:aws:secretsmanager:eu-west-1:1:secret:*',
+            source: 'secretsmanager',
+          },
+        ],
+      },
+      'FargateService: secrets "arn:aws:secretsmanager:eu-west-1:1:secret:*" is not allowed; name the exact secret, parameter or key ARN',
+    ],
+    [
+      {
+        secrets: [
+          {
+            name: 'X',
+            valueFrom: 'arn:aws:ssm:us-east-1:1:parameter/x',
+            resourceArn: 'arn:aws:ssm:us-east-1:1:parameter/x',
+            source: 'ssm',
+          },
+        ],
+      },
+      'FargateService: secrets "arn:aws:ssm:us-east-1:1:parameter/x" is not allowed; use the ARN in the service\'s region eu-west-1',
+    ],
+    [
+      { healthCheckTimeoutSeconds: 30 },
+      'FargateService: healthCheckTimeoutSeconds 30 is not allowed; must be shorter than healthCheckIntervalSeconds (30)',
+    ],
+    [
+      { healthCheckRetries: 11 },
+      'FargateService: healthCheckRetries 11 is not allowed; use an integer from 1 to 10',
+    ],
+    [{ ephemeralStorageGiB: 20 }, 'FargateService: ephemeralStorageGiB 20 is not allowed; use 21 to 200 GiB'],
+    [
+      {
+        cpuArchitecture: 'ARM64',
+        capacityProviders: [{ capacityProvider: 'FARGATE_SPOT', base: 0, weight: 1 }],
+      },
+      'FargateService: capacityProviders "FARGATE_SPOT" is not allowed; Fargate Spot runs only X86_64 Linux tasks',
+    ],
+    [
+      {
+        capacityProviders: [
+          { capacityProvider: 'FARGATE', base: 1, weight: 1 },
+          { capacityProvider: 'FARGATE_SPOT', base: 1, weight: 1 },
+        ],
+      },
+      'FargateService: capacityProviders [1,1] is not allowed; only one provider of a strategy may have a base',
+    ],
+    [
+      { capacityProviders: [{ capacityProvider: 'FARGATE', base: 0, weight: 0 }] },
+      'FargateService: capacityProviders [0] is not allowed; at least one provider needs a weight above 0',
+    ],
+    [
+      { capacityProviders: [] },
+      'FargateService: capacityProviders [] is not allowed; list at least one provider',
+    ],
+    [
+      { requestCountPerTarget: 100 },
+      'FargateService: requestCountResourceLabel undefined is not allowed; give it exactly with requestCountPerTarget',
+    ],
+    [
+      {
+        scheduledScaling: [
+          { name: 'a', schedule: 'rate(1 day)', timezone: 'UTC', minCapacity: 5, maxCapacity: 4 },
+        ],
+      },
+      'FargateService: scheduledScaling "5-4" is not allowed; minCapacity must not exceed maxCapacity',
+    ],
+  ] as Array<[Overrides, string]>)('rejects %j', (overrides, message) => {
+    expect(() => synthService(overrides)).toThrow(message);
+  });
+});

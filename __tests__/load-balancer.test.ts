@@ -1,5 +1,6 @@
 import { TerraformOutput } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { AccessLogBucket } from '../constructs/access-log-bucket';
 import { LoadBalancer, LoadBalancerProps } from '../constructs/load-balancer';
 import {
   SynthesizedJson,
@@ -462,4 +463,98 @@ describe('LoadBalancer', () => {
       );
     },
   );
+});
+
+describe('LoadBalancer edge controls', () => {
+  /** A load balancer with a log bucket in its region, and extra props. */
+  function synthWithLogs(
+    props: Partial<Omit<LoadBalancerProps, 'provider' | 'logBucket'>> = {},
+  ): SynthesizedJson {
+    return synthScopeJson((scope) => {
+      const provider = new AwsProvider(scope, 'aws', { region: 'us-east-1', alias: 'us_east_1' });
+      const logBucket = new AccessLogBucket(scope, 'Logs', {
+        provider,
+        region: 'us-east-1',
+        accountId: '123456789012',
+        bucketName: 'fargate-test-logs',
+      });
+      new LoadBalancer(scope, 'Alb', {
+        provider,
+        namePrefix: 'fargate-test',
+        vpcId: 'vpc-0123456789abcdef0',
+        subnetIds: ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'],
+        targetSecurityGroupId: 'sg-0123456789abcdef0',
+        targetPort: 8080,
+        logBucket,
+        ...props,
+      });
+    });
+  }
+
+  it('delivers access and connection logs under their own prefixes, after the bucket policy', () => {
+    // GIVEN / WHEN a log bucket
+    const json = synthWithLogs();
+    // THEN
+    const lb = resourceAt(json, 'aws_lb', 'Alb/LoadBalancer');
+    const bucket = ref(json, 'aws_s3_bucket', 'Logs/Bucket', 'bucket');
+    expect(lb.access_logs).toEqual({ enabled: true, bucket, prefix: 'alb-access' });
+    expect(lb.connection_logs).toEqual({ enabled: true, bucket, prefix: 'alb-connection' });
+    expect(lb.depends_on).toEqual([
+      ref(json, 'aws_s3_bucket_policy', 'Logs/Policy', '').replace(/^\$\{(.*)\.\}$/, '$1'),
+    ]);
+  });
+
+  it('can leave connection logs off', () => {
+    const lb = resourceAt(synthWithLogs({ connectionLogs: false }), 'aws_lb', 'Alb/LoadBalancer');
+    expect((lb.connection_logs as { enabled: boolean }).enabled).toBe(false);
+    expect((lb.access_logs as { enabled: boolean }).enabled).toBe(true);
+  });
+
+  it('has no log blocks and no web ACL association by default', () => {
+    const json = synthLoadBalancer();
+    expect(resourceAt(json, 'aws_lb', 'Alb/LoadBalancer').access_logs).toBeUndefined();
+    expect(resources(json, 'aws_wafv2_web_acl_association')).toEqual([]);
+  });
+
+  it('associates the web ACL with the load balancer', () => {
+    const webAclArn =
+      'arn:aws:wafv2:us-east-1:123456789012:regional/webacl/x/12345678-1234-1234-1234-123456789012';
+    const json = synthLoadBalancer({ webAclArn });
+    expect(resources(json, 'aws_wafv2_web_acl_association')).toEqual([
+      expect.objectContaining({
+        resource_arn: ref(json, 'aws_lb', 'Alb/LoadBalancer', 'arn'),
+        web_acl_arn: webAclArn,
+      }),
+    ]);
+  });
+
+  it('checks targets with the given matcher', () => {
+    const group = resourceAt(
+      synthLoadBalancer({ healthCheckMatcher: '200,204' }),
+      'aws_lb_target_group',
+      'Alb/TargetGroup',
+    );
+    expect((group.health_check as { matcher: string }).matcher).toBe('200,204');
+    const byDefault = resourceAt(synthLoadBalancer(), 'aws_lb_target_group', 'Alb/TargetGroup');
+    expect((byDefault.health_check as { matcher: string }).matcher).toBe('200-399');
+  });
+
+  it.each([
+    [
+      { healthCheckMatcher: '500' },
+      'LoadBalancer: healthCheckMatcher "500" is not allowed; use HTTP codes from 200 to 499',
+    ],
+    [{ healthCheckMatcher: '399-200' }, 'LoadBalancer: healthCheckMatcher "399-200" is not allowed'],
+    [{ healthCheckMatcher: '200-' }, 'LoadBalancer: healthCheckMatcher "200-" is not allowed'],
+    [
+      { accessLogs: true },
+      'LoadBalancer: accessLogs true is not allowed; give a logBucket to deliver the logs to',
+    ],
+    [
+      { connectionLogs: true },
+      'LoadBalancer: connectionLogs true is not allowed; give a logBucket to deliver the logs to',
+    ],
+  ] as Array<[Partial<LoadBalancerProps>, string]>)('rejects %j', (props, message) => {
+    expect(() => synthLoadBalancer(props)).toThrow(message);
+  });
 });

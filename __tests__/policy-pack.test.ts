@@ -15,7 +15,7 @@ import { testSettings } from '../test-support/synth';
 
 describe('the policy pack', () => {
   it('maps every rule to a control, a severity, a title and a fix, with unique IDs', () => {
-    expect(POLICY_PACK.length).toBeGreaterThanOrEqual(35);
+    expect(POLICY_PACK.length).toBeGreaterThanOrEqual(40);
     expect(new Set(POLICY_PACK.map((rule) => rule.id)).size).toBe(POLICY_PACK.length);
     for (const rule of POLICY_PACK) {
       expect(rule.control).toMatch(/^([A-Za-z0-9]+\.\d+|NIST [A-Z]{2}-\d+(\(\d+\))?)$/);
@@ -117,6 +117,7 @@ describe('the policy pack', () => {
     expect(code).toBe(0);
     const suppressed = lines.filter((line) => line.startsWith('policy: suppressed'));
     expect(suppressed.map((line) => line.split(' ')[2]).sort()).toEqual([
+      'ecs-non-root-user',
       'ecs-readonly-root-filesystem',
       'ecs-service-no-public-ip',
       'vpc-flow-logs',

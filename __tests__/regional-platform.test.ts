@@ -145,6 +145,8 @@ describe('RegionalPlatform (through PlatformStack)', () => {
           image: { tag: '1.0.0' },
           backup: { vaultLock: { minRetentionDays: 7, maxRetentionDays: 365 } },
           alarms: { emails: ['oncall@example.com'] },
+          task: { healthCheckCommand: ['CMD-SHELL', 'curl -f http://localhost/ || exit 1'] },
+          edge: { plainHttpReason: 'test fixture: deletion protection only, no domain needed' },
         }),
       }),
     );
@@ -299,6 +301,174 @@ describe('RegionalPlatform (through PlatformStack)', () => {
         max_capacity: 6,
       });
       expect(inRegion(json, region, 'aws_lb_target_group', 'TargetGroup').port).toBe(8080);
+    }
+  });
+});
+
+describe('RegionalPlatform edge controls and application contract (through PlatformStack)', () => {
+  const secretArn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:app/db-AbCdEf';
+
+  it('creates no log bucket, web ACL or capacity providers in development by default', () => {
+    const json = synthPlatform();
+    expect(
+      resources(json, 'aws_s3_bucket')
+        .map((b) => b.path)
+        .sort(),
+    ).toEqual(REGIONS.map((region) => `fargate-test/${region}/DataBucket/Bucket`).sort());
+    expect(resources(json, 'aws_wafv2_web_acl')).toEqual([]);
+    expect(resources(json, 'aws_ecs_cluster_capacity_providers')).toEqual([]);
+    expect(resources(json, 'aws_globalaccelerator_accelerator')[0].attributes).toEqual({
+      flow_logs_enabled: false,
+    });
+  });
+
+  it('turns on access logs and WAF in every region when the settings ask', () => {
+    const json = synthPlatform({ accountId: '123456789012', edge: { accessLogs: true, waf: true } });
+    for (const region of REGIONS) {
+      const bucket = inRegion(json, region, 'aws_s3_bucket', 'LogBucket/Bucket');
+      expect(bucket.bucket).toBe(`fargate-test-logs-${region}-123456789012`);
+      const lb = inRegion(json, region, 'aws_lb', 'LoadBalancer/LoadBalancer') as any;
+      expect(lb.access_logs.bucket).toBe(
+        regionalRef(json, region, 'aws_s3_bucket', 'LogBucket/Bucket', 'bucket'),
+      );
+      expect(inRegion(json, region, 'aws_wafv2_web_acl_association', 'WebAclAssociation').web_acl_arn).toBe(
+        regionalRef(json, region, 'aws_wafv2_web_acl', 'WebAcl/WebAcl', 'arn'),
+      );
+    }
+  });
+
+  it('associates an existing web ACL of a region instead of creating one there', () => {
+    const arn =
+      'arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/shared/12345678-1234-1234-1234-123456789012';
+    const json = synthPlatform({
+      edge: { waf: true },
+      regions: [
+        { name: 'us-east-1', vpcCidr: '10.0.0.0/16', availabilityZones: ['us-east-1a', 'us-east-1b'] },
+        {
+          name: 'eu-west-1',
+          vpcCidr: '10.1.0.0/16',
+          availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+          webAclArn: arn,
+        },
+      ],
+    });
+    expect(resources(json, 'aws_wafv2_web_acl').map((a) => a.provider)).toEqual(['aws.us_east_1']);
+    expect(
+      inRegion(json, 'eu-west-1', 'aws_wafv2_web_acl_association', 'WebAclAssociation').web_acl_arn,
+    ).toBe(arn);
+  });
+
+  it('sends flow logs to a log bucket in the primary region only, even with access logs off', () => {
+    const json = synthPlatform({ accountId: '123456789012', accelerator: { flowLogs: true } });
+    expect(
+      resources(json, 'aws_s3_bucket')
+        .filter((b) => b.path.endsWith('LogBucket/Bucket'))
+        .map((b) => b.provider),
+    ).toEqual(['aws.us_east_1']);
+    const accelerator = resources(json, 'aws_globalaccelerator_accelerator')[0] as any;
+    expect(accelerator.attributes).toEqual({
+      flow_logs_enabled: true,
+      flow_logs_s3_bucket: regionalRef(json, 'us-east-1', 'aws_s3_bucket', 'LogBucket/Bucket', 'bucket'),
+      flow_logs_s3_prefix: 'globalaccelerator/',
+    });
+    expect(accelerator.depends_on).toEqual([
+      regionalRef(json, 'us-east-1', 'aws_s3_bucket_policy', 'LogBucket/Policy', '').replace(
+        /^\$\{(.*)\.\}$/,
+        '$1',
+      ),
+    ]);
+    expect(
+      (inRegion(json, 'us-east-1', 'aws_lb', 'LoadBalancer/LoadBalancer') as any).access_logs,
+    ).toBeUndefined();
+  });
+
+  it('uses the settings’ own flow log bucket without creating one', () => {
+    const json = synthPlatform({ accelerator: { flowLogsBucket: 'acme-flow-logs' } });
+    expect(resources(json, 'aws_s3_bucket').filter((b) => b.path.endsWith('LogBucket/Bucket'))).toEqual([]);
+    expect(
+      (resources(json, 'aws_globalaccelerator_accelerator')[0] as any).attributes.flow_logs_s3_bucket,
+    ).toBe('acme-flow-logs');
+  });
+
+  it('resolves each secret to its own region’s ARN, with a regional override where given', () => {
+    const json = synthPlatform({
+      accountId: '123456789012',
+      task: {
+        environment: [{ name: 'LOG_LEVEL', value: 'info' }],
+        secrets: [
+          { name: 'DB_PASSWORD', valueFrom: secretArn, jsonKey: 'password' },
+          { name: 'API_TOKEN', valueFrom: '/app/api-token' },
+        ],
+      },
+      regions: [
+        { name: 'us-east-1', vpcCidr: '10.0.0.0/16', availabilityZones: ['us-east-1a', 'us-east-1b'] },
+        {
+          name: 'eu-west-1',
+          vpcCidr: '10.1.0.0/16',
+          availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+          environment: [{ name: 'LOG_LEVEL', value: 'debug' }],
+          secrets: [
+            { name: 'API_TOKEN', valueFrom: 'arn:aws:ssm:eu-west-1:123456789012:parameter/eu/api-token' },
+          ],
+        },
+      ],
+    });
+    const app = (region: string) =>
+      JSON.parse(
+        String(inRegion(json, region, 'aws_ecs_task_definition', 'TaskDefinition').container_definitions),
+      )[0];
+    expect(app('us-east-1').secrets).toEqual([
+      { name: 'DB_PASSWORD', valueFrom: `${secretArn}:password::` },
+      { name: 'API_TOKEN', valueFrom: 'arn:aws:ssm:us-east-1:123456789012:parameter/app/api-token' },
+    ]);
+    expect(app('eu-west-1').secrets).toEqual([
+      {
+        name: 'DB_PASSWORD',
+        valueFrom: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:app/db-AbCdEf:password::',
+      },
+      { name: 'API_TOKEN', valueFrom: 'arn:aws:ssm:eu-west-1:123456789012:parameter/eu/api-token' },
+    ]);
+    const level = (region: string) => app(region).environment.find((v: any) => v.name === 'LOG_LEVEL').value;
+    expect([level('us-east-1'), level('eu-west-1')]).toEqual(['info', 'debug']);
+  });
+
+  it('associates Fargate and Fargate Spot with each cluster and uses the strategy on the service', () => {
+    const strategy = [
+      { capacityProvider: 'FARGATE' as const, base: 1, weight: 1 },
+      { capacityProvider: 'FARGATE_SPOT' as const, weight: 3 },
+    ];
+    const json = synthPlatform({ service: { capacityProviders: strategy } });
+    for (const region of REGIONS) {
+      const providers = inRegion(
+        json,
+        region,
+        'aws_ecs_cluster_capacity_providers',
+        'CapacityProviders',
+      ) as any;
+      expect(providers.cluster_name).toBe(regionalRef(json, region, 'aws_ecs_cluster', 'Cluster', 'name'));
+      expect(providers.capacity_providers).toEqual(['FARGATE', 'FARGATE_SPOT']);
+      const service = inRegion(json, region, 'aws_ecs_service', 'Service/Service') as any;
+      expect(service.capacity_provider_strategy).toEqual([
+        { capacity_provider: 'FARGATE', base: 1, weight: 1 },
+        { capacity_provider: 'FARGATE_SPOT', base: 0, weight: 3 },
+      ]);
+      expect(service.depends_on).toContain(
+        regionalRef(json, region, 'aws_ecs_cluster_capacity_providers', 'CapacityProviders', '').replace(
+          /^\$\{(.*)\.\}$/,
+          '$1',
+        ),
+      );
+    }
+  });
+
+  it('scales on requests per target of its own load balancer and target group', () => {
+    const json = synthPlatform({ service: { requestCountPerTarget: 500 } });
+    for (const region of REGIONS) {
+      const policy = inRegion(json, region, 'aws_appautoscaling_policy', 'RequestCountScaling') as any;
+      expect(policy.target_tracking_scaling_policy_configuration.predefined_metric_specification).toEqual({
+        predefined_metric_type: 'ALBRequestCountPerTarget',
+        resource_label: `${regionalRef(json, region, 'aws_lb', 'LoadBalancer/LoadBalancer', 'arn_suffix')}/${regionalRef(json, region, 'aws_lb_target_group', 'TargetGroup', 'arn_suffix')}`,
+      });
     }
   });
 });

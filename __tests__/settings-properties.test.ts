@@ -139,6 +139,12 @@ const REPORTED_WITH: Record<string, readonly string[]> = {
   'backup.vaultLock.maxRetentionDays': ['backup.rules[].deleteAfterDays'],
   'alarms.periodSeconds': ['alarms.evaluationPeriods'],
   'domain.recordName': ['domain.zoneName'],
+  'accelerator.flowLogs': ['accelerator.flowLogsBucket'],
+  'task.healthCheckIntervalSeconds': ['task.healthCheckTimeoutSeconds'],
+  'service.capacityProviders[]': ['service.capacityProviders[].weight', 'service.capacityProviders[].base'],
+  'service.capacityProviders[].weight': ['service.capacityProviders[].weight'],
+  'service.capacityProviders[].base': ['service.capacityProviders[].base'],
+  'service.capacityProviders[].capacityProvider': ['service.capacityProviders[].capacityProvider'],
 };
 
 const withoutIndices = (setting: string) => setting.replace(/\[\d+\]/g, '[]');

@@ -102,7 +102,13 @@ describe('settings files', () => {
       'inline',
     );
     expect(settings.regions).toEqual(
-      twoRegions.map((region) => ({ ...region, acceleratorWeight: 100, trafficDialPercentage: 100 })),
+      twoRegions.map((region) => ({
+        ...region,
+        acceleratorWeight: 100,
+        trafficDialPercentage: 100,
+        environment: [],
+        secrets: [],
+      })),
     );
     expect(settings.natGateways).toBe('perAz');
     expect(settings.logRetentionDays).toBe(90);
@@ -429,6 +435,8 @@ describe('bad platform settings', () => {
         environment: 'prod',
         tier: 'production',
         backup: { vaultLock: { minRetentionDays: 7, maxRetentionDays: 365 } },
+        task: { healthCheckCommand: ['CMD', '/bin/health'] },
+        edge: { plainHttpReason: 'test fixture: only the alarm destinations matter here' },
         alarms: {
           topicArns: [
             'arn:aws:sns:us-east-1:111111111111:chatops',
@@ -595,5 +603,432 @@ describe('a writable root filesystem', () => {
     expect(message).toContain(
       'task.writableRootFilesystemReason: got "the vendor image writes its cache under /var/lib"; only allowed with readonlyRootFilesystem false',
     );
+  });
+});
+
+describe('the application contract and edge settings', () => {
+  const prod = {
+    ...valid,
+    environment: 'prod',
+    tier: 'production',
+    backup: { vaultLock: { minRetentionDays: 7, maxRetentionDays: 365 } },
+    task: { healthCheckCommand: ['CMD-SHELL', 'curl -f http://localhost/ || exit 1'] },
+    domain: { zoneName: 'example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ' },
+    alarms: { emails: ['oncall@example.com'] },
+  };
+  const secret = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:app/db-AbCdEf';
+  const key = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+  const withRegion = (index: number, extra: Record<string, unknown>) =>
+    twoRegions.map((region, i) => (i === index ? { ...region, ...extra } : region));
+
+  it('accepts the shipped prod settings as a complete production example', () => {
+    expect(() => loadEnvironmentSettings({ PLATFORM_ENV: 'prod' }, root)).not.toThrow();
+    expect(() => parseSettings(prod, 'prod.json')).not.toThrow();
+  });
+
+  it.each<[string, Record<string, unknown>, string]>([
+    // variables
+    [
+      'a bad variable name',
+      { task: { environment: [{ name: '1ST', value: 'x' }] } },
+      'task.environment[0].name: got "1ST"; expected an environment variable name',
+    ],
+    [
+      'a platform variable',
+      { task: { environment: [{ name: 'AWS_REGION', value: 'x' }] } },
+      'task.environment[0].name: got "AWS_REGION"; the platform sets S3_BUCKET and AWS_REGION itself',
+    ],
+    [
+      'a secret-looking variable',
+      { task: { environment: [{ name: 'DB_PASSWORD', value: 'hunter2' }] } },
+      'task.environment[0].name: got "DB_PASSWORD"; looks like a secret',
+    ],
+    [
+      'a variable twice',
+      {
+        task: {
+          environment: [
+            { name: 'A', value: '1' },
+            { name: 'A', value: '2' },
+          ],
+        },
+      },
+      'task.environment[1].name: got "A"; already set at task.environment[0]',
+    ],
+    // secrets
+    [
+      'a Secrets Manager name without its ARN',
+      { task: { secrets: [{ name: 'DB', valueFrom: 'app/db' }] } },
+      'task.secrets[0].valueFrom: got "app/db"; expected a Secrets Manager secret ARN with its 6-character suffix',
+    ],
+    [
+      'a secret ARN without the suffix',
+      {
+        task: {
+          secrets: [{ name: 'DB', valueFrom: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:db' }],
+        },
+      },
+      'task.secrets[0].valueFrom: got "arn:aws:secretsmanager:us-east-1:123456789012:secret:db"; expected a Secrets Manager secret ARN',
+    ],
+    [
+      'a secret named like a platform variable',
+      { task: { secrets: [{ name: 'S3_BUCKET', valueFrom: secret }] } },
+      'task.secrets[0].name: got "S3_BUCKET"; the platform sets',
+    ],
+    [
+      'a secret twice',
+      {
+        task: {
+          secrets: [
+            { name: 'DB', valueFrom: secret },
+            { name: 'DB', valueFrom: '/app/db' },
+          ],
+        },
+      },
+      'task.secrets[1].name: got "DB"; already used by task.secrets[0]',
+    ],
+    [
+      'a secret that is also a variable',
+      { task: { environment: [{ name: 'DB', value: 'x' }], secrets: [{ name: 'DB', valueFrom: secret }] } },
+      'task.secrets[0].name: got "DB"; also a plain variable at task.environment[0]',
+    ],
+    [
+      'a JSON key of an SSM parameter',
+      { task: { secrets: [{ name: 'DB', valueFrom: '/app/db', jsonKey: 'password' }] } },
+      'task.secrets[0].jsonKey: got "password"; only Secrets Manager secrets have JSON keys and versions',
+    ],
+    [
+      'a JSON key with a colon',
+      { task: { secrets: [{ name: 'DB', valueFrom: secret, jsonKey: 'a:b' }] } },
+      'task.secrets[0].jsonKey: got "a:b"; expected a JSON key without ":"',
+    ],
+    [
+      'a bad version ID',
+      { task: { secrets: [{ name: 'DB', valueFrom: secret, versionId: 'v1' }] } },
+      'task.secrets[0].versionId: got "v1"; expected a Secrets Manager version ID',
+    ],
+    [
+      'a bad key ARN',
+      { task: { secrets: [{ name: 'DB', valueFrom: secret, kmsKeyArn: 'alias/app' }] } },
+      'task.secrets[0].kmsKeyArn: got "alias/app"; expected a KMS key ARN',
+    ],
+    [
+      'a single-region key used in another region',
+      { task: { secrets: [{ name: 'DB', valueFrom: secret, kmsKeyArn: key }] } },
+      `task.secrets[0].kmsKeyArn: got "${key}"; the key is in us-east-1, and a single-region key cannot decrypt in eu-west-1; give regions[1].secrets an override`,
+    ],
+    // per-region overrides
+    [
+      'an override of an unknown secret',
+      { regions: withRegion(1, { secrets: [{ name: 'NOPE', valueFrom: '/x' }] }) },
+      'regions[1].secrets[0].name: got "NOPE"; not a secret of task.secrets (none)',
+    ],
+    [
+      'an override in another region',
+      {
+        task: { secrets: [{ name: 'DB', valueFrom: secret }] },
+        regions: withRegion(1, { secrets: [{ name: 'DB', valueFrom: secret }] }),
+      },
+      `regions[1].secrets[0].valueFrom: got "${secret}"; an override for eu-west-1 must name a secret or parameter in eu-west-1`,
+    ],
+    [
+      'an override key in another region',
+      {
+        task: { secrets: [{ name: 'DB', valueFrom: secret }] },
+        regions: withRegion(1, { secrets: [{ name: 'DB', kmsKeyArn: key }] }),
+      },
+      `regions[1].secrets[0].kmsKeyArn: got "${key}"; an override for eu-west-1 must name a key in eu-west-1`,
+    ],
+    [
+      'an empty override',
+      {
+        task: { secrets: [{ name: 'DB', valueFrom: secret }] },
+        regions: withRegion(1, { secrets: [{ name: 'DB' }] }),
+      },
+      'regions[1].secrets[0].valueFrom: got nothing; give valueFrom, kmsKeyArn or both',
+    ],
+    [
+      'an override twice',
+      {
+        task: { secrets: [{ name: 'DB', valueFrom: '/db' }] },
+        regions: withRegion(1, {
+          secrets: [
+            { name: 'DB', valueFrom: '/a' },
+            { name: 'DB', valueFrom: '/b' },
+          ],
+        }),
+      },
+      'regions[1].secrets[1].name: got "DB"; overridden twice for this region',
+    ],
+    [
+      'a secret-looking regional variable',
+      { regions: withRegion(0, { environment: [{ name: 'API_KEY', value: 'x' }] }) },
+      'regions[0].environment[0].name: got "API_KEY"; looks like a secret',
+    ],
+    [
+      'a regional variable that is a secret',
+      {
+        task: { secrets: [{ name: 'DB', valueFrom: '/db' }] },
+        regions: withRegion(0, { environment: [{ name: 'DB', value: 'x' }] }),
+      },
+      'regions[0].environment[0].name: got "DB"; is a secret of task.secrets',
+    ],
+    [
+      'a regional platform variable',
+      { regions: withRegion(0, { environment: [{ name: 'S3_BUCKET', value: 'x' }] }) },
+      'regions[0].environment[0].name: got "S3_BUCKET"; the platform sets',
+    ],
+    [
+      'a regional variable twice',
+      {
+        regions: withRegion(0, {
+          environment: [
+            { name: 'A', value: '1' },
+            { name: 'A', value: '2' },
+          ],
+        }),
+      },
+      'regions[0].environment[1].name: got "A"; listed twice for this region',
+    ],
+    // user, health check, storage, architecture
+    [
+      'root without a reason',
+      { task: { user: 'root' } },
+      'task.user: got "root"; runs the container as root (Security Hub ECS.20)',
+    ],
+    ['uid 0 without a reason', { task: { user: '0:0' } }, 'task.user: got "0:0"; runs the container as root'],
+    [
+      'a reason without root',
+      { task: { rootUserReason: 'needs raw sockets for the probe' } },
+      'task.rootUserReason: got "needs raw sockets for the probe"; only with a root user; task.user is "1000:1000"',
+    ],
+    [
+      'a short reason',
+      { task: { user: 'root', rootUserReason: 'because' } },
+      'task.rootUserReason: got "because"; explain in at least 20 characters',
+    ],
+    [
+      'a malformed user',
+      { task: { user: '1000:' } },
+      'task.user: got "1000:"; expected uid, uid:gid, user or user:group',
+    ],
+    [
+      'a health check timeout as long as the interval',
+      { task: { healthCheckIntervalSeconds: 10, healthCheckTimeoutSeconds: 10 } },
+      'task.healthCheckTimeoutSeconds: got 10; must be shorter than task.healthCheckIntervalSeconds (10)',
+    ],
+    [
+      'too little ephemeral storage',
+      { task: { ephemeralStorageGiB: 20 } },
+      'task.ephemeralStorageGiB: got 20;',
+    ],
+    ['an unknown CPU architecture', { task: { cpuArchitecture: 'ARM' } }, 'task.cpuArchitecture: got "ARM";'],
+    ['an empty command', { task: { command: [] } }, 'task.command: got [];'],
+    [
+      'a bad matcher',
+      { service: { healthCheckMatcher: '200-600' } },
+      'service.healthCheckMatcher: got "200-600"; expected HTTP codes from 200 to 499',
+    ],
+    [
+      'a reversed matcher range',
+      { service: { healthCheckMatcher: '399-200' } },
+      'service.healthCheckMatcher: got "399-200"; a range goes from the lower code to the higher',
+    ],
+    // capacity
+    [
+      'Fargate Spot with ARM64',
+      {
+        task: { cpuArchitecture: 'ARM64' },
+        service: { capacityProviders: [{ capacityProvider: 'FARGATE_SPOT' }] },
+      },
+      'service.capacityProviders[0].capacityProvider: got "FARGATE_SPOT"; Fargate Spot runs only X86_64 Linux tasks and task.cpuArchitecture is "ARM64"',
+    ],
+    [
+      'a provider twice',
+      { service: { capacityProviders: [{ capacityProvider: 'FARGATE' }, { capacityProvider: 'FARGATE' }] } },
+      'service.capacityProviders[1].capacityProvider: got "FARGATE"; listed twice',
+    ],
+    [
+      'two bases',
+      {
+        service: {
+          capacityProviders: [
+            { capacityProvider: 'FARGATE', base: 1 },
+            { capacityProvider: 'FARGATE_SPOT', base: 2 },
+          ],
+        },
+      },
+      'service.capacityProviders[1].base: got 2; only one capacity provider of a strategy may have a base',
+    ],
+    [
+      'no weight',
+      { service: { capacityProviders: [{ capacityProvider: 'FARGATE', weight: 0 }] } },
+      'service.capacityProviders[0].weight: got 0; at least one capacity provider needs a weight above 0',
+    ],
+    [
+      'a weight above 1000',
+      { service: { capacityProviders: [{ capacityProvider: 'FARGATE', weight: 1001 }] } },
+      'service.capacityProviders[0].weight: got 1001;',
+    ],
+    ['an empty strategy', { service: { capacityProviders: [] } }, 'service.capacityProviders: got [];'],
+    // scaling
+    [
+      'a request count of 0',
+      { service: { requestCountPerTarget: 0 } },
+      'service.requestCountPerTarget: got 0;',
+    ],
+    [
+      'a schedule that is no expression',
+      { service: { scheduledScaling: [{ name: 'x', schedule: 'daily', minCapacity: 1, maxCapacity: 2 }] } },
+      'service.scheduledScaling[0].schedule: got "daily"; expected cron(minutes hours day-of-month month day-of-week year), rate(n minutes|hours|days) or at(yyyy-mm-ddThh:mm:ss)',
+    ],
+    [
+      'a cron with five fields',
+      {
+        service: {
+          scheduledScaling: [{ name: 'x', schedule: 'cron(0 8 * * ?)', minCapacity: 1, maxCapacity: 2 }],
+        },
+      },
+      'service.scheduledScaling[0].schedule: got "cron(0 8 * * ?)"; use 6 fields',
+    ],
+    [
+      'a rate of 1 minutes',
+      {
+        service: {
+          scheduledScaling: [{ name: 'x', schedule: 'rate(1 minutes)', minCapacity: 1, maxCapacity: 2 }],
+        },
+      },
+      'service.scheduledScaling[0].schedule: got "rate(1 minutes)"; expected cron(',
+    ],
+    [
+      'a schedule range upside down',
+      {
+        service: {
+          scheduledScaling: [{ name: 'x', schedule: 'rate(1 day)', minCapacity: 4, maxCapacity: 2 }],
+        },
+      },
+      'service.scheduledScaling[0].maxCapacity: got 2; must be at least minCapacity (4)',
+    ],
+    [
+      'a schedule name twice',
+      {
+        service: {
+          scheduledScaling: [
+            { name: 'x', schedule: 'rate(1 day)', minCapacity: 1, maxCapacity: 2 },
+            { name: 'x', schedule: 'rate(2 days)', minCapacity: 1, maxCapacity: 2 },
+          ],
+        },
+      },
+      'service.scheduledScaling[1].name: got "x"; already used by service.scheduledScaling[0]',
+    ],
+    [
+      'a schedule minimum of 0',
+      {
+        service: {
+          scheduledScaling: [{ name: 'x', schedule: 'rate(1 day)', minCapacity: 0, maxCapacity: 2 }],
+        },
+      },
+      'service.scheduledScaling[0].minCapacity: got 0;',
+    ],
+    [
+      'a bad time zone',
+      {
+        service: {
+          scheduledScaling: [
+            { name: 'x', schedule: 'rate(1 day)', timezone: 'CET+1', minCapacity: 1, maxCapacity: 2 },
+          ],
+        },
+      },
+      'service.scheduledScaling[0].timezone: got "CET+1"; expected an IANA time zone',
+    ],
+    // edge
+    [
+      'a web ACL ARN that is not one',
+      { regions: withRegion(0, { webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/x/1' }) },
+      'regions[0].webAclArn: got "arn:aws:wafv2:us-east-1:123456789012:global/webacl/x/1"; expected a regional web ACL ARN',
+    ],
+    ['a rate limit below 10', { edge: { wafRateLimit: 9 } }, 'edge.wafRateLimit: got 9;'],
+    ['a log expiration of 0 days', { edge: { logExpirationDays: 0 } }, 'edge.logExpirationDays: got 0;'],
+    [
+      'a plain-HTTP reason beside a domain',
+      {
+        domain: { zoneName: 'example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ' },
+        edge: { plainHttpReason: 'internal tool behind a VPN only' },
+      },
+      'edge.plainHttpReason: got "internal tool behind a VPN only"; only without a domain',
+    ],
+    [
+      'flow logs off with a bucket',
+      { accelerator: { flowLogs: false, flowLogsBucket: 'acme-flow-logs' } },
+      'accelerator.flowLogsBucket: got "acme-flow-logs"; flow logs are off (accelerator.flowLogs false)',
+    ],
+  ])('refuses %s', (_case, overrides, message) => {
+    expect(errorFor({ ...valid, ...overrides })).toContain(message);
+  });
+
+  it('refuses a web ACL of another region', () => {
+    const arn = 'arn:aws:wafv2:us-east-1:123456789012:regional/webacl/x/12345678-1234-1234-1234-123456789012';
+    const message = errorFor({ ...valid, regions: withRegion(1, { webAclArn: arn }) });
+    expect(message).toContain(
+      'regions[1].webAclArn: got "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/x/',
+    );
+    expect(message).toContain(
+      'a regional web ACL protects load balancers of its own region only; give one of eu-west-1',
+    );
+  });
+
+  it('requires a domain in production unless plain HTTP is accepted with a reason', () => {
+    const withoutDomain: Record<string, unknown> = { ...prod };
+    delete withoutDomain.domain;
+    expect(errorFor(withoutDomain, 'prod')).toContain(
+      'domain: got nothing; tier "production" requires a domain (zoneName with hostedZoneId or createZone), so the load balancers serve HTTPS',
+    );
+    expect(() =>
+      parseSettings(
+        { ...withoutDomain, edge: { plainHttpReason: 'internal tool reached through a VPN only' } },
+        'prod.json',
+      ),
+    ).not.toThrow();
+  });
+
+  it('requires a container health check in production', () => {
+    expect(errorFor({ ...prod, task: {} }, 'prod')).toContain(
+      'task.healthCheckCommand: got nothing; tier "production" requires a container health check',
+    );
+  });
+
+  it('accepts root with a reason, ARM64 on Fargate, and a regional override with its own key', () => {
+    const settings = parseSettings(
+      {
+        ...valid,
+        task: {
+          user: 'root',
+          rootUserReason: 'the legacy image binds port 80 as root',
+          cpuArchitecture: 'ARM64',
+          secrets: [{ name: 'DB', valueFrom: secret, kmsKeyArn: key }],
+        },
+        service: { capacityProviders: [{ capacityProvider: 'FARGATE', base: 2 }] },
+        regions: withRegion(1, {
+          secrets: [
+            {
+              name: 'DB',
+              kmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/abcd1234-12ab-34cd-56ef-1234567890ab',
+            },
+          ],
+        }),
+      },
+      'dev.json',
+    );
+    expect(settings.service.capacityProviders).toEqual([{ capacityProvider: 'FARGATE', base: 2, weight: 1 }]);
+  });
+
+  it('accepts a multi-Region key in every region without an override', () => {
+    const mrk = 'arn:aws:kms:us-east-1:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab';
+    expect(() =>
+      parseSettings(
+        { ...valid, task: { secrets: [{ name: 'DB', valueFrom: secret, kmsKeyArn: mrk }] } },
+        'dev.json',
+      ),
+    ).not.toThrow();
   });
 });

@@ -106,15 +106,19 @@ describe('stateful resources', () => {
     expect(contractProblem(platform('dev'), addresses, json)).toBeUndefined();
   });
 
-  it('covers the file system, bucket, vault and keys of every region, and the repository', () => {
+  it('covers the file system, data and log buckets, vault and keys of every region, and the repository', () => {
     const prod = contract.prod[platform('prod')];
-    const regions = settings.prod.regions.length;
+    const regions = settings.prod.regions.map((region) => region.name);
     const count = (type: string) => prod.filter((address) => address.startsWith(`${type}.`)).length;
-    expect(count('aws_efs_file_system')).toBe(regions);
-    expect(count('aws_s3_bucket')).toBe(regions);
-    expect(count('aws_backup_vault')).toBe(regions);
+    expect(count('aws_efs_file_system')).toBe(regions.length);
+    // A data bucket and an access-log bucket per region (production logs its load balancers).
+    expect(count('aws_s3_bucket')).toBe(2 * regions.length);
+    for (const region of regions) {
+      expect(prod.filter((a) => a.startsWith(`aws_s3_bucket.${region}_LogBucket_`))).toHaveLength(1);
+    }
+    expect(count('aws_backup_vault')).toBe(regions.length);
     expect(count('aws_ecr_repository')).toBe(settings.prod.image.repositoryUri ? 0 : 1);
-    expect(count('aws_kms_key')).toBeGreaterThanOrEqual(5 * regions);
+    expect(count('aws_kms_key')).toBeGreaterThanOrEqual(5 * regions.length);
   });
 
   it('prevents the destruction of every stateful resource of every prod stack', () => {

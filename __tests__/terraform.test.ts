@@ -144,11 +144,12 @@ describe.each(environments)('the %s environment', (environment) => {
         fileSystem: 1,
         mountTargets: region.availabilityZones.length,
         accessPoint: 1,
-        bucket: 1,
+        // prod: the data bucket and the log bucket; CPU, memory and request-count scaling
+        bucket: environment === 'prod' ? 2 : 1,
         loadBalancer: 1,
         targetGroup: 1,
         scalableTarget: 1,
-        scalingPolicies: 2,
+        scalingPolicies: environment === 'prod' ? 3 : 2,
       });
     }
     const [primary, ...others] = settings.regions.map((r) => aliasOf(r.name));

@@ -7,6 +7,7 @@ import {
   DataAwsIamPolicyDocument,
   DataAwsIamPolicyDocumentStatement,
 } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { AppautoscalingScheduledAction } from '@cdktf/provider-aws/lib/appautoscaling-scheduled-action';
 import { EcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster';
 import { EcsService } from '@cdktf/provider-aws/lib/ecs-service';
 import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition';
@@ -27,6 +28,46 @@ export const EFS_VOLUME_NAME = 'efs-storage';
 export const ECS_EXEC_WRITABLE_PATHS = ['/var/lib/amazon', '/var/log/amazon'];
 /** Where the EFS volume is mounted in the container (seed 8.3). */
 export const EFS_CONTAINER_PATH = '/mnt/efs';
+/** Variables the service sets itself; the application's may not reuse them. */
+export const SERVICE_VARIABLES = ['S3_BUCKET', 'AWS_REGION'];
+
+/** A secret the container receives as a variable, read by ECS with the execution role at task start. */
+export interface FargateServiceSecret {
+  /** The variable's name in the container. */
+  readonly name: string;
+  /** ECS `valueFrom`: the ARN, with `:json-key:version-stage:version-id` for part of a Secrets Manager secret. */
+  readonly valueFrom: string;
+  /** The secret's or parameter's ARN, exactly what the execution role may read (no wildcard). */
+  readonly resourceArn: string;
+  /** `secretsmanager` or `ssm`. */
+  readonly source: 'secretsmanager' | 'ssm';
+  /**
+   * The customer-managed key encrypting it; the execution role may decrypt with exactly this key.
+   * @default - AWS's managed key, used through the service's own grant
+   */
+  readonly kmsKeyArn?: string;
+}
+
+/** A capacity provider of the service's strategy. */
+export interface FargateCapacityProvider {
+  readonly capacityProvider: 'FARGATE' | 'FARGATE_SPOT';
+  /** Tasks placed here before the weights apply; only one provider may have a base. */
+  readonly base: number;
+  /** Share of the tasks beyond the bases. */
+  readonly weight: number;
+}
+
+/** A scheduled change of the autoscaling range. */
+export interface FargateScalingSchedule {
+  /** Unique name, part of the scheduled action's name. */
+  readonly name: string;
+  /** `cron(...)`, `rate(...)` or `at(...)`. */
+  readonly schedule: string;
+  /** IANA time zone of the schedule. */
+  readonly timezone: string;
+  readonly minCapacity: number;
+  readonly maxCapacity: number;
+}
 
 export interface FargateServiceProps {
   /** The provider of the service's region. */
@@ -99,6 +140,67 @@ export interface FargateServiceProps {
    */
   readonly healthCheckCommand?: string[];
   /**
+   * Seconds between container health checks (5 to 300).
+   * @default 30
+   */
+  readonly healthCheckIntervalSeconds?: number;
+  /**
+   * Seconds a container health check may take (2 to 120), less than the interval.
+   * @default 5
+   */
+  readonly healthCheckTimeoutSeconds?: number;
+  /**
+   * Failed container health checks before the container is unhealthy (1 to 10).
+   * @default 3
+   */
+  readonly healthCheckRetries?: number;
+  /**
+   * Seconds after start during which failing container health checks do not count (0 to 300).
+   * @default 60
+   */
+  readonly healthCheckStartPeriodSeconds?: number;
+  /**
+   * Plain environment variables, after `S3_BUCKET` and `AWS_REGION` (which they may not reuse).
+   * @default - none
+   */
+  readonly environment?: ReadonlyArray<{ readonly name: string; readonly value: string }>;
+  /**
+   * Secrets as variables; the execution role may read exactly these ARNs and decrypt with exactly their keys.
+   * @default - none
+   */
+  readonly secrets?: readonly FargateServiceSecret[];
+  /**
+   * Overrides the image's CMD.
+   * @default - the image's CMD
+   */
+  readonly command?: string[];
+  /**
+   * Overrides the image's ENTRYPOINT.
+   * @default - the image's ENTRYPOINT
+   */
+  readonly entryPoint?: string[];
+  /**
+   * The user the container runs as (`uid`, `uid:gid`, `user`, `user:group`); root is refused unless
+   * `rootUserReason` says why.
+   * @default '1000:1000' - the EFS access point's POSIX user
+   */
+  readonly user?: string;
+  /**
+   * Why the container must run as root; required with user `root` or `0`.
+   * @default - root is refused
+   */
+  readonly rootUserReason?: string;
+  /**
+   * `X86_64` or `ARM64`.
+   * @default 'X86_64'
+   */
+  readonly cpuArchitecture?: 'X86_64' | 'ARM64';
+  /**
+   * Task ephemeral storage in GiB, 21 to 200.
+   * @default - Fargate's 20 GiB
+   */
+  readonly ephemeralStorageGiB?: number;
+  /**
    * Mount the root filesystem read-only.
    * @default true
    */
@@ -166,6 +268,28 @@ export interface FargateServiceProps {
    */
   readonly paused?: boolean;
   /**
+   * Capacity provider strategy (the cluster must have these providers); Fargate Spot needs X86_64.
+   * @default - launch type FARGATE
+   */
+  readonly capacityProviders?: readonly FargateCapacityProvider[];
+  /** The cluster's capacity provider association the service waits for, with capacityProviders. */
+  readonly clusterCapacityProviders?: ITerraformDependable;
+  /**
+   * Target requests per task and minute for a target-tracking policy on ALBRequestCountPerTarget.
+   * @default - no request-count policy
+   */
+  readonly requestCountPerTarget?: number;
+  /**
+   * The metric's resource label, `app/<lb-name>/<id>/targetgroup/<tg-name>/<id>`; required with requestCountPerTarget.
+   * @default - none
+   */
+  readonly requestCountResourceLabel?: string;
+  /**
+   * Scheduled changes of the autoscaling range.
+   * @default - none
+   */
+  readonly scheduledScaling?: readonly FargateScalingSchedule[];
+  /**
    * Allow ECS Exec (`aws ecs execute-command`); adds the SSM channel permissions to the task role.
    * @default false
    */
@@ -191,6 +315,12 @@ export class FargateService extends Construct {
   public readonly scalableTarget: AppautoscalingTarget;
   public readonly cpuScalingPolicy: AppautoscalingPolicy;
   public readonly memoryScalingPolicy: AppautoscalingPolicy;
+  /** The ALBRequestCountPerTarget policy, with requestCountPerTarget only. */
+  public readonly requestCountScalingPolicy?: AppautoscalingPolicy;
+  /** The scheduled actions, one per schedule. */
+  public readonly scheduledActions: AppautoscalingScheduledAction[];
+  /** The execution role's policy reading the secrets, with secrets only. */
+  public readonly secretsPolicy?: IamRolePolicy;
 
   constructor(scope: Construct, id: string, props: FargateServiceProps) {
     super(scope, id);
@@ -202,7 +332,10 @@ export class FargateService extends Construct {
     const maxCapacity = props.maxCapacity ?? 10;
     const writablePaths = props.writablePaths ?? ['/tmp'];
     const enableExecuteCommand = props.enableExecuteCommand ?? false;
+    const user = props.user ?? '1000:1000';
+    const secrets = props.secrets ?? [];
     validate(props, { cpu, memoryMiB, containerPort, desiredCount, minCapacity, maxCapacity, writablePaths });
+    validateApplication(props, user);
     const { provider, namePrefix } = props;
 
     // Network: the ALB is the only way in; out: HTTPS (ECR, S3, CloudWatch, SSM through NAT) and NFS to EFS.
@@ -281,6 +414,46 @@ export class FargateService extends Construct {
       policyArn: 'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy',
     });
 
+    // Exactly the secrets' ARNs and their keys: no wildcard, nothing the task does not receive.
+    const arnsOf = (source: string) => secrets.filter((x) => x.source === source).map((x) => x.resourceArn);
+    const keys = [...new Set(secrets.flatMap((x) => (x.kmsKeyArn ? [x.kmsKeyArn] : [])))];
+    if (secrets.length > 0) {
+      const secretsDocument = new DataAwsIamPolicyDocument(this, 'ExecutionSecrets', {
+        provider,
+        statement: [
+          ...(arnsOf('secretsmanager').length
+            ? [
+                {
+                  sid: 'ReadSecrets',
+                  effect: 'Allow',
+                  actions: ['secretsmanager:GetSecretValue'],
+                  resources: arnsOf('secretsmanager'),
+                },
+              ]
+            : []),
+          ...(arnsOf('ssm').length
+            ? [
+                {
+                  sid: 'ReadParameters',
+                  effect: 'Allow',
+                  actions: ['ssm:GetParameters'],
+                  resources: arnsOf('ssm'),
+                },
+              ]
+            : []),
+          ...(keys.length
+            ? [{ sid: 'DecryptSecrets', effect: 'Allow', actions: ['kms:Decrypt'], resources: keys }]
+            : []),
+        ],
+      });
+      this.secretsPolicy = new IamRolePolicy(this, 'ExecutionSecretsPolicy', {
+        provider,
+        role: this.executionRole.id,
+        name: 'secrets',
+        policy: secretsDocument.json,
+      });
+    }
+
     this.taskRole = new IamRole(this, 'TaskRole', {
       provider,
       namePrefix: `${namePrefix}-task-`.slice(0, 38),
@@ -351,6 +524,9 @@ export class FargateService extends Construct {
       essential: true,
       privileged: false,
       readonlyRootFilesystem: props.readonlyRootFilesystem ?? true,
+      user,
+      ...(props.command ? { command: props.command } : {}),
+      ...(props.entryPoint ? { entryPoint: props.entryPoint } : {}),
       portMappings: [{ containerPort, protocol: 'tcp' }],
       mountPoints: [
         { sourceVolume: EFS_VOLUME_NAME, containerPath: EFS_CONTAINER_PATH, readOnly: false },
@@ -363,7 +539,9 @@ export class FargateService extends Construct {
       environment: [
         { name: 'S3_BUCKET', value: props.dataBucket.bucketName },
         { name: 'AWS_REGION', value: props.region },
+        ...(props.environment ?? []),
       ],
+      ...(secrets.length ? { secrets: secrets.map((x) => ({ name: x.name, valueFrom: x.valueFrom })) } : {}),
       linuxParameters: { initProcessEnabled: true },
       logConfiguration: {
         logDriver: 'awslogs',
@@ -377,10 +555,10 @@ export class FargateService extends Construct {
     if (props.healthCheckCommand) {
       container.healthCheck = {
         command: props.healthCheckCommand,
-        interval: 30,
-        timeout: 5,
-        retries: 3,
-        startPeriod: 60,
+        interval: props.healthCheckIntervalSeconds ?? 30,
+        timeout: props.healthCheckTimeoutSeconds ?? 5,
+        retries: props.healthCheckRetries ?? 3,
+        startPeriod: props.healthCheckStartPeriodSeconds ?? 60,
       };
     }
 
@@ -391,7 +569,8 @@ export class FargateService extends Construct {
       memory: String(memoryMiB),
       networkMode: 'awsvpc',
       requiresCompatibilities: ['FARGATE'],
-      runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: 'X86_64' },
+      runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: props.cpuArchitecture ?? 'X86_64' },
+      ephemeralStorage: props.ephemeralStorageGiB ? { sizeInGib: props.ephemeralStorageGiB } : undefined,
       executionRoleArn: this.executionRole.arn,
       taskRoleArn: this.taskRole.arn,
       volume: [
@@ -414,7 +593,14 @@ export class FargateService extends Construct {
       cluster: props.cluster.arn,
       taskDefinition: this.taskDefinition.arn,
       desiredCount: props.paused ? 0 : desiredCount,
-      launchType: 'FARGATE',
+      // With a strategy, force_new_deployment lets a later change of bases or weights roll the
+      // tasks onto the new strategy; without it the provider replaces the whole service.
+      ...(props.capacityProviders
+        ? {
+            capacityProviderStrategy: props.capacityProviders.map((p) => ({ ...p })),
+            forceNewDeployment: true,
+          }
+        : { launchType: 'FARGATE' }),
       platformVersion: 'LATEST',
       networkConfiguration: {
         subnets: props.subnetIds,
@@ -443,6 +629,8 @@ export class FargateService extends Construct {
         egressHttps,
         egressNfs,
         ...(props.egressRouting ?? []),
+        ...(this.secretsPolicy ? [this.secretsPolicy] : []),
+        ...(props.clusterCapacityProviders ? [props.clusterCapacityProviders] : []),
       ],
     });
 
@@ -455,7 +643,13 @@ export class FargateService extends Construct {
       minCapacity: props.paused ? 0 : minCapacity,
       maxCapacity: props.paused ? 0 : maxCapacity,
     });
-    const trackingPolicy = (id: string, name: string, metric: string, target: number) =>
+    const trackingPolicy = (
+      id: string,
+      name: string,
+      metric: string,
+      target: number,
+      resourceLabel?: string,
+    ) =>
       new AppautoscalingPolicy(this, id, {
         provider,
         name: `${namePrefix}-${name}`,
@@ -464,7 +658,7 @@ export class FargateService extends Construct {
         scalableDimension: this.scalableTarget.scalableDimension,
         resourceId: this.scalableTarget.resourceId,
         targetTrackingScalingPolicyConfiguration: {
-          predefinedMetricSpecification: { predefinedMetricType: metric },
+          predefinedMetricSpecification: { predefinedMetricType: metric, resourceLabel },
           targetValue: target,
           scaleInCooldown: props.scaleInCooldownSeconds ?? 60,
           scaleOutCooldown: props.scaleOutCooldownSeconds ?? 60,
@@ -482,6 +676,145 @@ export class FargateService extends Construct {
       'ECSServiceAverageMemoryUtilization',
       props.memoryTargetPercent ?? 75,
     );
+    if (props.requestCountPerTarget !== undefined) {
+      this.requestCountScalingPolicy = trackingPolicy(
+        'RequestCountScaling',
+        'request-count-scaling',
+        'ALBRequestCountPerTarget',
+        props.requestCountPerTarget,
+        props.requestCountResourceLabel,
+      );
+    }
+    const schedules = new Construct(this, 'Schedules');
+    // Paused, nothing may raise the range above 0 to 0: the schedules wait until it is turned off.
+    this.scheduledActions = (props.paused ? [] : (props.scheduledScaling ?? [])).map(
+      (schedule) =>
+        new AppautoscalingScheduledAction(schedules, schedule.name, {
+          provider,
+          name: `${namePrefix}-${schedule.name}`,
+          serviceNamespace: this.scalableTarget.serviceNamespace,
+          scalableDimension: this.scalableTarget.scalableDimension,
+          resourceId: this.scalableTarget.resourceId,
+          schedule: schedule.schedule,
+          timezone: schedule.timezone,
+          scalableTargetAction: {
+            minCapacity: String(schedule.minCapacity),
+            maxCapacity: String(schedule.maxCapacity),
+          },
+        }),
+    );
+  }
+}
+
+/** The application contract: variables, secrets, user, health check, capacity and scaling inputs. */
+function validateApplication(props: FargateServiceProps, user: string): void {
+  const fail = (prop: string, value: unknown, allowed: string): never => {
+    throw new ValidationError('FargateService', prop, value, allowed);
+  };
+  const names = new Set<string>(SERVICE_VARIABLES);
+  for (const variable of [...(props.environment ?? []), ...(props.secrets ?? [])]) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable.name)) {
+      fail('environment/secrets', variable.name, 'use letters, digits and _, not starting with a digit');
+    }
+    if (names.has(variable.name)) {
+      fail(
+        'environment/secrets',
+        variable.name,
+        `each name once, and not ${SERVICE_VARIABLES.join(' or ')}, which the service sets`,
+      );
+    }
+    names.add(variable.name);
+  }
+  for (const secret of props.secrets ?? []) {
+    for (const arn of [secret.resourceArn, secret.kmsKeyArn ?? '']) {
+      if (!Token.isUnresolved(arn) && arn.includes('*')) {
+        fail(
+          'secrets',
+          arn,
+          'name the exact secret, parameter or key ARN; the execution role gets no wildcard',
+        );
+      }
+    }
+    const region = /^arn:aws:[a-z-]+:([a-z0-9-]+):/.exec(secret.resourceArn)?.[1];
+    if (!Token.isUnresolved(secret.resourceArn) && region !== undefined && region !== props.region) {
+      fail(
+        'secrets',
+        secret.resourceArn,
+        `use the ARN in the service's region ${props.region} (a replica secret's ARN differs only by region)`,
+      );
+    }
+  }
+  const root = ['root', '0'].includes(user.split(':')[0]);
+  if (root && !props.rootUserReason) {
+    fail(
+      'user',
+      user,
+      'the container would run as root (Security Hub ECS.20); use a non-root user such as 1000:1000, or give rootUserReason',
+    );
+  }
+  const interval = props.healthCheckIntervalSeconds ?? 30;
+  const timeout = props.healthCheckTimeoutSeconds ?? 5;
+  for (const [prop, value, min, max] of [
+    ['healthCheckIntervalSeconds', interval, 5, 300],
+    ['healthCheckTimeoutSeconds', timeout, 2, 120],
+    ['healthCheckRetries', props.healthCheckRetries ?? 3, 1, 10],
+    ['healthCheckStartPeriodSeconds', props.healthCheckStartPeriodSeconds ?? 60, 0, 300],
+  ] as const) {
+    if (!Number.isInteger(value) || value < min || value > max)
+      fail(prop, value, `use an integer from ${min} to ${max}`);
+  }
+  if (timeout >= interval)
+    fail(
+      'healthCheckTimeoutSeconds',
+      timeout,
+      `must be shorter than healthCheckIntervalSeconds (${interval})`,
+    );
+  const storage = props.ephemeralStorageGiB;
+  if (storage !== undefined && (!Number.isInteger(storage) || storage < 21 || storage > 200)) {
+    fail('ephemeralStorageGiB', storage, 'use 21 to 200 GiB (Fargate gives 20 GiB without it)');
+  }
+  const providers = props.capacityProviders ?? [];
+  if (props.capacityProviders && providers.length === 0)
+    fail('capacityProviders', [], 'list at least one provider');
+  if (providers.some((p) => p.capacityProvider === 'FARGATE_SPOT') && props.cpuArchitecture === 'ARM64') {
+    fail(
+      'capacityProviders',
+      'FARGATE_SPOT',
+      'Fargate Spot runs only X86_64 Linux tasks; use FARGATE with ARM64',
+    );
+  }
+  if (providers.filter((p) => p.base > 0).length > 1) {
+    fail(
+      'capacityProviders',
+      providers.map((p) => p.base),
+      'only one provider of a strategy may have a base',
+    );
+  }
+  if (providers.length > 0 && providers.every((p) => p.weight === 0)) {
+    fail(
+      'capacityProviders',
+      providers.map((p) => p.weight),
+      'at least one provider needs a weight above 0',
+    );
+  }
+  if ((props.requestCountPerTarget === undefined) !== (props.requestCountResourceLabel === undefined)) {
+    fail(
+      'requestCountResourceLabel',
+      props.requestCountResourceLabel,
+      'give it exactly with requestCountPerTarget',
+    );
+  }
+  const schedules = new Set<string>();
+  for (const schedule of props.scheduledScaling ?? []) {
+    if (schedules.has(schedule.name)) fail('scheduledScaling', schedule.name, 'each schedule name once');
+    schedules.add(schedule.name);
+    if (schedule.minCapacity > schedule.maxCapacity) {
+      fail(
+        'scheduledScaling',
+        `${schedule.minCapacity}-${schedule.maxCapacity}`,
+        'minCapacity must not exceed maxCapacity',
+      );
+    }
   }
 }
 

@@ -10,6 +10,8 @@ import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { Wafv2WebAclAssociation } from '@cdktf/provider-aws/lib/wafv2-web-acl-association';
+import { ACCESS_LOG_PREFIX, AccessLogBucket, CONNECTION_LOG_PREFIX } from './access-log-bucket';
 import { ValidationError } from './validation-error';
 
 /** A public certificate for the load balancer, validated by DNS in a Route 53 zone. */
@@ -47,6 +49,11 @@ export interface LoadBalancerProps {
    */
   readonly healthCheckPath?: string;
   /**
+   * HTTP codes of a healthy target: a code, a range or a list, from 200 to 499 (`200`, `200-399`, `200,204`).
+   * @default '200-399'
+   */
+  readonly healthCheckMatcher?: string;
+  /**
    * Seconds between health checks, 6 to 300 (the timeout is 5 s and must be shorter).
    * @default 10 - with 2 failures, a dead task is out of rotation (and out of Global Accelerator's view) in about 20 s
    */
@@ -78,6 +85,27 @@ export interface LoadBalancerProps {
    * @default false - IPv4 only
    */
   readonly dualStack?: boolean;
+  /**
+   * The bucket (in the load balancer's region) that receives the access and connection logs, under
+   * `alb-access/` and `alb-connection/`; the load balancer waits for its policy.
+   * @default - no logs
+   */
+  readonly logBucket?: AccessLogBucket;
+  /**
+   * Deliver access logs (one line per request) to `logBucket`.
+   * @default - true with a logBucket
+   */
+  readonly accessLogs?: boolean;
+  /**
+   * Deliver connection logs (client IP and port, TLS protocol, cipher, handshake latency) to `logBucket`.
+   * @default - true with a logBucket
+   */
+  readonly connectionLogs?: boolean;
+  /**
+   * ARN of the regional AWS WAF web ACL associated with the load balancer.
+   * @default - no web ACL
+   */
+  readonly webAclArn?: string;
 }
 
 /** Health check timeout, in seconds; the interval must be longer. */
@@ -113,6 +141,8 @@ export class LoadBalancer extends Construct {
   public readonly certificate?: AcmCertificate;
   /** FQDN of the DNS validation record the certificate is validated with, with a certificate only. */
   public readonly validationRecordFqdn?: string;
+  /** The web ACL association, with a webAclArn only. */
+  public readonly webAclAssociation?: Wafv2WebAclAssociation;
 
   constructor(scope: Construct, id: string, props: LoadBalancerProps) {
     super(scope, id);
@@ -169,7 +199,15 @@ export class LoadBalancer extends Construct {
       enableHttp2: true,
       idleTimeout: 60,
       enableDeletionProtection: props.deletionProtection ?? false,
+      ...loadBalancerLogs(props),
     });
+    if (props.webAclArn) {
+      this.webAclAssociation = new Wafv2WebAclAssociation(this, 'WebAclAssociation', {
+        provider,
+        resourceArn: this.loadBalancer.arn,
+        webAclArn: props.webAclArn,
+      });
+    }
 
     this.targetGroup = new LbTargetGroup(this, 'TargetGroup', {
       provider,
@@ -184,7 +222,7 @@ export class LoadBalancer extends Construct {
         protocol: 'HTTP',
         port: 'traffic-port',
         path: props.healthCheckPath ?? '/',
-        matcher: '200-399',
+        matcher: props.healthCheckMatcher ?? '200-399',
         interval: props.healthCheckIntervalSeconds ?? 10,
         timeout: HEALTH_CHECK_TIMEOUT_SECONDS,
         healthyThreshold: 2,
@@ -264,6 +302,18 @@ export class LoadBalancer extends Construct {
   }
 }
 
+/** The access and connection log blocks, and the wait for the bucket policy ELB checks at creation. */
+function loadBalancerLogs(props: LoadBalancerProps) {
+  const bucket = props.logBucket;
+  if (!bucket) return {};
+  const block = (enabled: boolean, prefix: string) => ({ enabled, bucket: bucket.bucketName, prefix });
+  return {
+    accessLogs: block(props.accessLogs ?? true, ACCESS_LOG_PREFIX),
+    connectionLogs: block(props.connectionLogs ?? true, CONNECTION_LOG_PREFIX),
+    dependsOn: [bucket.policy],
+  };
+}
+
 function fail(prop: string, value: unknown, allowed: string): never {
   throw new ValidationError('LoadBalancer', prop, value, allowed);
 }
@@ -325,6 +375,28 @@ function validate(props: LoadBalancerProps): void {
     );
   }
   checkInteger('unhealthyThresholdCount', props.unhealthyThresholdCount, 2, 10);
+  const matcher = props.healthCheckMatcher;
+  if (
+    matcher !== undefined &&
+    !Token.isUnresolved(matcher) &&
+    !matcher.split(',').every((part) => {
+      const [low, high = low, more] = part.split('-');
+      return (
+        more === undefined &&
+        [low, high].every((code) => /^[2-4]\d\d$/.test(code)) &&
+        Number(low) <= Number(high)
+      );
+    })
+  ) {
+    fail(
+      'healthCheckMatcher',
+      matcher,
+      'use HTTP codes from 200 to 499: a code, a range such as 200-399 or a list such as 200,204',
+    );
+  }
+  for (const prop of ['accessLogs', 'connectionLogs'] as const) {
+    if (props[prop] && !props.logBucket) fail(prop, props[prop], 'give a logBucket to deliver the logs to');
+  }
   checkInteger('deregistrationDelaySeconds', props.deregistrationDelaySeconds, 0, 3600, ' seconds');
   const domain = props.certificate;
   if (domain && !Token.isUnresolved(domain.domainName)) {

@@ -1,9 +1,13 @@
 import { Construct } from 'constructs';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { EcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster';
+import { EcsClusterCapacityProviders } from '@cdktf/provider-aws/lib/ecs-cluster-capacity-providers';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { RegionSettings, Settings } from '../settings/schema';
+import { resolveEnvironment, resolveSecrets } from '../settings/secrets';
+import { AccessLogBucket } from './access-log-bucket';
+import { WebAcl } from './web-acl';
 import { FileSystem } from './efs-file-system';
 import { FargateService } from './fargate-service';
 import { suppressPolicy } from '../policies/suppressions';
@@ -42,6 +46,12 @@ export interface RegionalPlatformProps {
    * @default - no cross-region copy (a single-region environment)
    */
   readonly backupCopyTo?: BackupCopyDestination;
+  /**
+   * This region's log bucket also receives the accelerator's flow logs (the primary region's, when
+   * flow logs are on and the settings name no bucket of their own).
+   * @default false
+   */
+  readonly acceleratorFlowLogs?: boolean;
 }
 
 /**
@@ -62,6 +72,12 @@ export class RegionalPlatform extends Construct {
   public readonly alarms: ServiceAlarms;
   public readonly backup: BackupPlan;
   public readonly dashboard: ServiceDashboard;
+  /** The log bucket of the load balancer's logs (and the accelerator's flow logs), when any is on. */
+  public readonly logBucket?: AccessLogBucket;
+  /** The region's web ACL, when the settings turn WAF on and name no existing web ACL. */
+  public readonly webAcl?: WebAcl;
+  /** The cluster's capacity providers, with service.capacityProviders only. */
+  public readonly capacityProviders?: EcsClusterCapacityProviders;
 
   constructor(scope: Construct, id: string, props: RegionalPlatformProps) {
     super(scope, id);
@@ -145,6 +161,32 @@ export class RegionalPlatform extends Construct {
       keyAlias: `${namePrefix}/data`,
     });
 
+    // Edge controls: logs to a bucket of this region, a web ACL (or the settings' existing one).
+    const accessLogs = settings.edge.accessLogs ?? isProd;
+    const connectionLogs = settings.edge.connectionLogs ?? accessLogs;
+    if (accessLogs || connectionLogs || props.acceleratorFlowLogs) {
+      this.logBucket = new AccessLogBucket(this, 'LogBucket', {
+        provider,
+        region: region.name,
+        accountId: props.accountId,
+        bucketName: `${namePrefix}-logs-${region.name}-${props.accountId}`,
+        loadBalancerLogs: accessLogs || connectionLogs,
+        acceleratorFlowLogs: props.acceleratorFlowLogs,
+        expirationDays: settings.edge.logExpirationDays,
+      });
+    }
+    if ((settings.edge.waf ?? isProd) && !region.webAclArn) {
+      this.webAcl = new WebAcl(this, 'WebAcl', {
+        provider,
+        region: region.name,
+        accountId: props.accountId,
+        namePrefix,
+        rateLimit: settings.edge.wafRateLimit,
+        logRetentionDays: settings.logRetentionDays,
+        logKmsKeyArn: this.logKey.arn,
+      });
+    }
+
     this.loadBalancer = new LoadBalancer(this, 'LoadBalancer', {
       provider,
       namePrefix,
@@ -153,11 +195,16 @@ export class RegionalPlatform extends Construct {
       targetSecurityGroupId: this.taskSecurityGroup.id,
       targetPort: settings.task.containerPort,
       healthCheckPath: settings.service.healthCheckPath,
+      healthCheckMatcher: settings.service.healthCheckMatcher,
       healthCheckIntervalSeconds: settings.service.healthCheckIntervalSeconds,
       unhealthyThresholdCount: settings.service.unhealthyThresholdCount,
       deregistrationDelaySeconds: settings.service.deregistrationDelaySeconds,
       deletionProtection: isProd,
       dualStack: settings.accelerator.ipAddressType === 'DUAL_STACK',
+      logBucket: accessLogs || connectionLogs ? this.logBucket : undefined,
+      accessLogs,
+      connectionLogs,
+      webAclArn: region.webAclArn ?? this.webAcl?.arn,
       certificate:
         settings.domain && props.hostedZoneId
           ? {
@@ -167,6 +214,16 @@ export class RegionalPlatform extends Construct {
             }
           : undefined,
     });
+
+    const strategy = settings.service.capacityProviders;
+    if (strategy) {
+      this.capacityProviders = new EcsClusterCapacityProviders(this, 'CapacityProviders', {
+        provider,
+        clusterName: this.cluster.name,
+        capacityProviders: ['FARGATE', 'FARGATE_SPOT'],
+        defaultCapacityProviderStrategy: strategy.map((p) => ({ ...p })),
+      });
+    }
 
     this.service = new FargateService(this, 'Service', {
       provider,
@@ -199,6 +256,26 @@ export class RegionalPlatform extends Construct {
       memoryMiB: settings.task.memoryMiB,
       containerPort: settings.task.containerPort,
       healthCheckCommand: settings.task.healthCheckCommand,
+      healthCheckIntervalSeconds: settings.task.healthCheckIntervalSeconds,
+      healthCheckTimeoutSeconds: settings.task.healthCheckTimeoutSeconds,
+      healthCheckRetries: settings.task.healthCheckRetries,
+      healthCheckStartPeriodSeconds: settings.task.healthCheckStartPeriodSeconds,
+      environment: resolveEnvironment(settings.task.environment, region.environment),
+      secrets: resolveSecrets(settings.task.secrets, region.secrets, region.name, props.accountId),
+      command: settings.task.command,
+      entryPoint: settings.task.entryPoint,
+      user: settings.task.user,
+      rootUserReason: settings.task.rootUserReason,
+      cpuArchitecture: settings.task.cpuArchitecture,
+      ephemeralStorageGiB: settings.task.ephemeralStorageGiB,
+      capacityProviders: strategy,
+      clusterCapacityProviders: this.capacityProviders,
+      requestCountPerTarget: settings.service.requestCountPerTarget,
+      requestCountResourceLabel:
+        settings.service.requestCountPerTarget === undefined
+          ? undefined
+          : `${this.loadBalancer.arnSuffix}/${this.loadBalancer.targetGroupArnSuffix}`,
+      scheduledScaling: settings.service.scheduledScaling,
       readonlyRootFilesystem: settings.task.readonlyRootFilesystem,
       writablePaths: settings.task.writablePaths,
       logRetentionDays: settings.logRetentionDays,

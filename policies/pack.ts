@@ -10,10 +10,12 @@ import { backupPlanHasSelection } from './rules/backup-plan-has-selection';
 import { backupVaultKms } from './rules/backup-vault-kms';
 import { ecrImmutableTags } from './rules/ecr-immutable-tags';
 import { ecrScanOnPush } from './rules/ecr-scan-on-push';
+import { ecsContainerHealthCheck } from './rules/ecs-container-health-check';
 import { ecsContainerInsights } from './rules/ecs-container-insights';
 import { ecsLoggingConfigured } from './rules/ecs-logging-configured';
 import { ecsNoPlaintextSecrets } from './rules/ecs-no-plaintext-secrets';
 import { ecsNoPrivilegedContainers } from './rules/ecs-no-privileged-containers';
+import { ecsNonRootUser } from './rules/ecs-non-root-user';
 import { ecsReadonlyRootFilesystem } from './rules/ecs-readonly-root-filesystem';
 import { ecsSeparateRoles } from './rules/ecs-separate-roles';
 import { ecsServiceNoPublicIp } from './rules/ecs-service-no-public-ip';
@@ -22,10 +24,12 @@ import { efsAccessPointUser } from './rules/efs-access-point-user';
 import { efsEncrypted } from './rules/efs-encrypted';
 import { efsInBackupPlan } from './rules/efs-in-backup-plan';
 import { efsTlsOnly } from './rules/efs-tls-only';
+import { elbAccessLogs } from './rules/elb-access-logs';
 import { elbDeletionProtection } from './rules/elb-deletion-protection';
 import { elbDropInvalidHeaders } from './rules/elb-drop-invalid-headers';
 import { elbHttpsRedirect } from './rules/elb-https-redirect';
 import { elbTls13Policy } from './rules/elb-tls13-policy';
+import { elbWaf } from './rules/elb-waf';
 import { iamNoAdminPolicies } from './rules/iam-no-admin-policies';
 import { iamNoWildcardActions } from './rules/iam-no-wildcard-actions';
 import { iamNoWildcardTrust } from './rules/iam-no-wildcard-trust';
@@ -40,6 +44,7 @@ import { snsEncrypted } from './rules/sns-encrypted';
 import { vpcDefaultSecurityGroupClosed } from './rules/vpc-default-security-group-closed';
 import { vpcFlowLogs } from './rules/vpc-flow-logs';
 import { vpcNoWorldIngress } from './rules/vpc-no-world-ingress';
+import { wafLogging } from './rules/waf-logging';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low';
 
@@ -121,6 +126,22 @@ export const POLICY_PACK: readonly PolicyRule[] = [
     'Secrets should not be passed as plaintext container environment variables',
     'move the value to Secrets Manager or SSM and reference it under secrets',
     ecsNoPlaintextSecrets,
+  ),
+  rule(
+    'ecs-non-root-user',
+    'ECS.20',
+    'medium',
+    'Linux containers should run as a non-root user',
+    'set user to a non-root uid:gid such as 1000:1000 in every container definition',
+    ecsNonRootUser,
+  ),
+  rule(
+    'ecs-container-health-check',
+    'NIST CP-10',
+    'medium',
+    'In prod, essential containers should have a health check',
+    'give every essential container a healthCheck with a command (task.healthCheckCommand)',
+    ecsContainerHealthCheck,
   ),
   // EFS
   rule(
@@ -236,6 +257,31 @@ export const POLICY_PACK: readonly PolicyRule[] = [
     'HTTPS listeners should use a TLS 1.3 security policy',
     'set ssl_policy to ELBSecurityPolicy-TLS13-1-2-2021-06 or stricter',
     elbTls13Policy,
+  ),
+  rule(
+    'elb-access-logs',
+    'ELB.5',
+    'medium',
+    'In prod, Application Load Balancers should deliver access logs',
+    'add an enabled access_logs block with an S3 bucket (edge.accessLogs)',
+    elbAccessLogs,
+  ),
+  rule(
+    'elb-waf',
+    'ELB.16',
+    'medium',
+    'In prod, internet-facing Application Load Balancers should be associated with an AWS WAF web ACL',
+    'add an aws_wafv2_web_acl_association for the load balancer (edge.waf or regions[].webAclArn)',
+    elbWaf,
+  ),
+  // WAF
+  rule(
+    'waf-logging',
+    'NIST AU-12',
+    'low',
+    'AWS WAF web ACLs should log',
+    'add an aws_wafv2_web_acl_logging_configuration with a destination',
+    wafLogging,
   ),
   // KMS
   rule(

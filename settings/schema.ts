@@ -5,6 +5,8 @@ import { hasHostBits, overlaps, parseCidr } from './cidr';
 import { SEED_BACKUP_RULES, cronProblem } from './backup-rules';
 import { fargateSizeProblem } from './fargate';
 import { shorten } from './quote';
+import { KMS_KEY_ARN, VARIABLE_NAME, arnRegion, keyRegionProblem, secretSource } from './secrets';
+import { looksSecret } from '../policies/rules/ecs-no-plaintext-secrets';
 
 /** Retention periods CloudWatch Logs accepts (days). */
 export const LOG_RETENTION_DAYS = [
@@ -123,6 +125,96 @@ export function requiredSlash24Count(azCount: number): number {
   return 2 * azCount + 1;
 }
 
+/** Variables the platform sets itself in every container. */
+export const PLATFORM_VARIABLES = ['S3_BUCKET', 'AWS_REGION'] as const;
+
+const variableName = z.string().regex(VARIABLE_NAME, {
+  error: 'expected an environment variable name: letters, digits and _, not starting with a digit',
+});
+
+/** One plain environment variable: `{ "name": "LOG_LEVEL", "value": "info" }`. */
+const variableSchema = settingsObject({
+  name: variableName,
+  value: z.string().max(32768),
+});
+
+const kmsKeyArn = z.string().regex(KMS_KEY_ARN, {
+  error:
+    'expected a KMS key ARN such as arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+});
+
+const secretValueFrom = z.string().refine((value) => secretSource(value) !== undefined, {
+  error:
+    'expected a Secrets Manager secret ARN with its 6-character suffix (arn:aws:secretsmanager:<region>:<account>:secret:<name>-AbCdEf), an SSM parameter ARN or an SSM parameter name such as /app/db-password; a Secrets Manager name alone is not enough: its ARN suffix is only known to AWS and ECS needs the full ARN',
+});
+
+/** One secret the container receives as a variable, read by ECS at task start with the execution role. */
+const secretSchema = settingsObject({
+  /** The variable the container sees. */
+  name: variableName,
+  /** Secrets Manager secret ARN (replicas: the same ARN in each region), or SSM parameter ARN or name. */
+  valueFrom: secretValueFrom,
+  /** Secrets Manager only: one key of a JSON secret. */
+  jsonKey: z
+    .string()
+    .regex(/^[^:]{1,256}$/, { error: 'expected a JSON key without ":"' })
+    .optional(),
+  /** Secrets Manager only: a version stage such as AWSCURRENT or AWSPREVIOUS. */
+  versionStage: z
+    .string()
+    .regex(/^[^:]{1,256}$/, { error: 'expected a version stage without ":"' })
+    .optional(),
+  /** Secrets Manager only: a version ID (32 hex digits with hyphens). */
+  versionId: z
+    .string()
+    .regex(/^[0-9a-f-]{32,64}$/, { error: 'expected a Secrets Manager version ID' })
+    .optional(),
+  /** Customer-managed key encrypting the secret; omitted: AWS's managed key, which needs no kms:Decrypt grant. */
+  kmsKeyArn: kmsKeyArn.optional(),
+});
+
+/** One region's own ARN or key for a secret of task.secrets. */
+const secretOverrideSchema = settingsObject({
+  /** Name of the task.secrets entry this overrides. */
+  name: variableName,
+  /** The secret or parameter ARN in this region. */
+  valueFrom: secretValueFrom.optional(),
+  /** This region's key. */
+  kmsKeyArn: kmsKeyArn.optional(),
+});
+
+/** An Application Auto Scaling schedule: at these times, the service's capacity range becomes min to max. */
+const scheduleSchema = settingsObject({
+  /** Unique name of the schedule, e.g. business-hours. */
+  name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'expected 1 to 64 of A-Z a-z 0-9 _ -' }),
+  /** `cron(minutes hours day-of-month month day-of-week year)`, `rate(n units)` or `at(yyyy-mm-ddThh:mm:ss)`. */
+  schedule: z.string(),
+  /** IANA time zone of the schedule. */
+  timezone: z
+    .string()
+    .regex(/^(UTC|[A-Z][A-Za-z_]+(\/[A-Z][A-Za-z0-9_+-]+){1,2})$/, {
+      error: 'expected an IANA time zone such as UTC or Europe/Dublin',
+    })
+    .default('UTC'),
+  /** Minimum tasks while the schedule holds (at least 1: the running-tasks alarm watches the minimum). */
+  minCapacity: z.number().int().min(1).max(1000),
+  /** Maximum tasks while the schedule holds. */
+  maxCapacity: z.number().int().min(1).max(1000),
+});
+
+/** One capacity provider of the service's strategy. */
+const capacityProviderSchema = settingsObject({
+  /** `FARGATE` (on demand) or `FARGATE_SPOT` (spare capacity, interrupted with a two-minute warning). */
+  capacityProvider: z.enum(['FARGATE', 'FARGATE_SPOT']),
+  /** Tasks placed on this provider before the weights apply (0 to 100000; only one provider may have a base). */
+  base: z.number().int().min(0).max(100000).default(0),
+  /** Share of the tasks beyond the bases (0 to 1000). */
+  weight: z.number().int().min(0).max(1000).default(1),
+});
+
+const WEB_ACL_ARN =
+  /^arn:aws:wafv2:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):regional\/webacl\/[A-Za-z0-9_-]{1,128}\/[0-9a-f-]{36}$/;
+
 const regionSchema = settingsObject({
   /** AWS region code, e.g. `us-east-1`. */
   name: z.enum(AWS_REGIONS),
@@ -145,6 +237,17 @@ const regionSchema = settingsObject({
   acceleratorWeight: z.number().int().min(0).max(255).default(100),
   /** Share of traffic Global Accelerator sends to this region, percent; 0 makes it a standby that still takes failover traffic. */
   trafficDialPercentage: z.number().min(0).max(100).default(100),
+  /** This region's values of environment variables, over task.environment. */
+  environment: z.array(variableSchema).default([]),
+  /** This region's ARN or key of task.secrets entries (a secret that is not a replica, a single-region key). */
+  secrets: z.array(secretOverrideSchema).default([]),
+  /** An existing regional AWS WAF web ACL to associate with this region's load balancer instead of creating one. */
+  webAclArn: z
+    .string()
+    .regex(WEB_ACL_ARN, {
+      error: 'expected a regional web ACL ARN: arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>',
+    })
+    .optional(),
 });
 
 const imageSchema = settingsObject({
@@ -181,6 +284,35 @@ const taskSchema = settingsObject({
       error: 'expected ["CMD", executable, args...] or ["CMD-SHELL", "shell command"]',
     })
     .optional(),
+  /** Seconds between container health checks (5 to 300). */
+  healthCheckIntervalSeconds: z.number().int().min(5).max(300).default(30),
+  /** Seconds a container health check may take (2 to 120), less than the interval. */
+  healthCheckTimeoutSeconds: z.number().int().min(2).max(120).default(5),
+  /** Failed container health checks before the container is unhealthy (1 to 10). */
+  healthCheckRetries: z.number().int().min(1).max(10).default(3),
+  /** Seconds after start during which failed container health checks do not count (0 to 300). */
+  healthCheckStartPeriodSeconds: z.number().int().min(0).max(300).default(60),
+  /** Plain environment variables; names must not look like secrets (use `secrets`). */
+  environment: z.array(variableSchema).default([]),
+  /** Secrets from Secrets Manager or SSM Parameter Store, resolved to each region's ARN. */
+  secrets: z.array(secretSchema).default([]),
+  /** Overrides the image's CMD. */
+  command: z.array(z.string().min(1).max(4096)).min(1).optional(),
+  /** Overrides the image's ENTRYPOINT. */
+  entryPoint: z.array(z.string().min(1).max(4096)).min(1).optional(),
+  /** `uid`, `uid:gid`, `user` or `user:group` the container runs as; the EFS access point's user by default. */
+  user: z
+    .string()
+    .regex(/^([a-z_][a-z0-9_-]{0,31}|\d{1,10})(:([a-z_][a-z0-9_-]{0,31}|\d{1,10}))?$/, {
+      error: 'expected uid, uid:gid, user or user:group, e.g. 1000:1000',
+    })
+    .default('1000:1000'),
+  /** Why the container must run as root; required with user root or 0, refused otherwise (Security Hub ECS.20). */
+  rootUserReason: z.string().trim().min(20, { error: 'explain in at least 20 characters' }).optional(),
+  /** `X86_64` or `ARM64` (Graviton; Fargate Spot does not run ARM64 tasks). */
+  cpuArchitecture: z.enum(['X86_64', 'ARM64']).default('X86_64'),
+  /** Task ephemeral storage in GiB (21 to 200); omitted: Fargate's 20 GiB. */
+  ephemeralStorageGiB: z.number().int().min(21).max(200).optional(),
   /**
    * Mount the container's root filesystem read-only. `false` needs writableRootFilesystemReason:
    * the security policy's ECS.5 finding is then accepted with that reason, printed on every synth.
@@ -233,6 +365,21 @@ const serviceSchema = settingsObject({
     .string()
     .regex(/^\/\S{0,1023}$/, { error: 'expected a path starting with /' })
     .default('/'),
+  /** HTTP codes a healthy target answers the ALB health check with: `200`, `200,204` or `200-399`. */
+  healthCheckMatcher: z
+    .string()
+    .regex(/^[2-4]\d\d(-[2-4]\d\d)?(,[2-4]\d\d(-[2-4]\d\d)?)*$/, {
+      error: 'expected HTTP codes from 200 to 499: a code, a range such as 200-399 or a list such as 200,204',
+    })
+    .refine(
+      (matcher) =>
+        matcher.split(',').every((part) => {
+          const [low, high = low] = part.split('-');
+          return Number(low) <= Number(high);
+        }),
+      { error: 'a range goes from the lower code to the higher, e.g. 200-399' },
+    )
+    .default('200-399'),
   /** Seconds between ALB target health checks (6 to 300); with the threshold it sets how fast a dead region is left. */
   healthCheckIntervalSeconds: z.number().int().min(6).max(300).default(10),
   /** Failed health checks before a target is unhealthy (2 to 10). */
@@ -248,6 +395,12 @@ const serviceSchema = settingsObject({
    * service to `minCapacity`.
    */
   paused: z.boolean().default(false),
+  /** Target requests per task and minute (ALBRequestCountPerTarget) for a third scaling policy; none by default. */
+  requestCountPerTarget: z.number().int().min(1).max(1000000).optional(),
+  /** Scheduled changes of the capacity range, e.g. more tasks in business hours. */
+  scheduledScaling: z.array(scheduleSchema).default([]),
+  /** Fargate and Fargate Spot with base and weights; omitted: every task on Fargate (launch type FARGATE). */
+  capacityProviders: z.array(capacityProviderSchema).min(1).optional(),
 });
 
 const efsSchema = settingsObject({
@@ -295,13 +448,30 @@ const acceleratorSchema = settingsObject({
   ipAddressType: z.enum(['IPV4', 'DUAL_STACK']).default('IPV4'),
   /** `SOURCE_IP` keeps a client on one endpoint; `NONE` spreads its flows. */
   clientAffinity: z.enum(['NONE', 'SOURCE_IP']).default('NONE'),
-  /** Existing S3 bucket that receives the accelerator's flow logs; none turns flow logs off. */
+  /** Flow logs; omitted: on with tier production or with flowLogsBucket. Without flowLogsBucket they go to the primary region's log bucket. */
+  flowLogs: z.boolean().optional(),
+  /** Existing S3 bucket that receives the accelerator's flow logs, instead of the primary region's log bucket. */
   flowLogsBucket: z
     .string()
     .regex(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, {
       error: 'expected an S3 bucket name (lower-case letters, digits, hyphens)',
     })
     .optional(),
+});
+
+const edgeSchema = settingsObject({
+  /** ALB access logs to a per-region log bucket; omitted: on with tier production. */
+  accessLogs: z.boolean().optional(),
+  /** ALB connection logs (TLS handshakes, client certificates) to the same bucket; omitted: as accessLogs. */
+  connectionLogs: z.boolean().optional(),
+  /** Days the log buckets keep log objects (1 to 3650). */
+  logExpirationDays: z.number().int().min(1).max(3650).default(365),
+  /** An AWS WAF web ACL per region on the load balancer; omitted: on with tier production. */
+  waf: z.boolean().optional(),
+  /** Requests per client IP in 5 minutes before the web ACL's rate rule blocks it (10 to 2000000000). */
+  wafRateLimit: z.number().int().min(10).max(2000000000).default(2000),
+  /** Why a production environment serves plain HTTP without a domain; tier production requires a domain otherwise. */
+  plainHttpReason: z.string().trim().min(20, { error: 'explain in at least 20 characters' }).optional(),
 });
 
 const backupRuleSchema = settingsObject({
@@ -487,6 +657,8 @@ export const settingsSchema = settingsObject({
   domain: domainSchema.optional(),
   /** Global Accelerator in front of every region's load balancer. */
   accelerator: acceleratorSchema.prefault({}),
+  /** Access logs, AWS WAF and plain-HTTP exceptions at the load balancers. */
+  edge: edgeSchema.prefault({}),
   /** AWS Backup of each region's file system, copied to another region. */
   backup: backupSchema.prefault({}),
   /** Cross-region replication of the data buckets. */
@@ -798,6 +970,7 @@ export const settingsSchema = settingsObject({
       'tier "production" requires a vault lock (minRetentionDays, maxRetentionDays): without it anyone with the permissions can delete the recovery points',
     );
   }
+  checkApplication(settings, ctx);
   if (settings.tier === 'production' && settings.natGateways === 'single') {
     problem(
       ctx,
@@ -813,3 +986,326 @@ export type SettingsInput = z.input<typeof settingsSchema>;
 /** Settings after validation and defaults. */
 export type Settings = z.output<typeof settingsSchema>;
 export type RegionSettings = Settings['regions'][number];
+
+/** The settings `checkApplication` reads. */
+interface ApplicationSettings {
+  tier: 'production' | 'development';
+  regions: Array<{
+    name: string;
+    environment: Array<{ name: string; value: string }>;
+    secrets: Array<{ name: string; valueFrom?: string; kmsKeyArn?: string }>;
+    webAclArn?: string;
+  }>;
+  task: {
+    healthCheckCommand?: string[];
+    healthCheckIntervalSeconds: number;
+    healthCheckTimeoutSeconds: number;
+    environment: Array<{ name: string; value: string }>;
+    secrets: Array<{
+      name: string;
+      valueFrom: string;
+      jsonKey?: string;
+      versionStage?: string;
+      versionId?: string;
+      kmsKeyArn?: string;
+    }>;
+    user: string;
+    rootUserReason?: string;
+    cpuArchitecture: 'X86_64' | 'ARM64';
+  };
+  service: {
+    minCapacity: number;
+    maxCapacity: number;
+    scheduledScaling: Array<{ name: string; schedule: string; minCapacity: number; maxCapacity: number }>;
+    capacityProviders?: Array<{ capacityProvider: string; base: number; weight: number }>;
+  };
+  domain?: unknown;
+  accelerator: { flowLogs?: boolean; flowLogsBucket?: string };
+  edge: { plainHttpReason?: string };
+}
+
+/** A user that is root: `root` or uid 0, with or without a group. */
+export function isRootUser(user: string): boolean {
+  return ['root', '0'].includes(user.split(':')[0]);
+}
+
+/** The application contract: variables, secrets, user, health check, capacity and schedules. */
+function checkApplication(settings: ApplicationSettings, ctx: RefinementContext): void {
+  const { task, service } = settings;
+  const variableNames = new Map<string, number>();
+  task.environment.forEach((variable, index) => {
+    const at = ['task', 'environment', index, 'name'];
+    if ((PLATFORM_VARIABLES as readonly string[]).includes(variable.name)) {
+      problem(
+        ctx,
+        at,
+        variable.name,
+        `the platform sets ${PLATFORM_VARIABLES.join(' and ')} itself; choose another name`,
+      );
+    } else if (looksSecret(variable.name)) {
+      problem(
+        ctx,
+        at,
+        variable.name,
+        'looks like a secret, and plaintext variables are visible to anyone who can read the task definition; move it to task.secrets (Secrets Manager or SSM Parameter Store)',
+      );
+    } else if (variableNames.has(variable.name)) {
+      problem(ctx, at, variable.name, `already set at task.environment[${variableNames.get(variable.name)}]`);
+    }
+    variableNames.set(variable.name, index);
+  });
+  const secretNames = new Map<string, number>();
+  task.secrets.forEach((secret, index) => {
+    const at = (field: string) => ['task', 'secrets', index, field];
+    if ((PLATFORM_VARIABLES as readonly string[]).includes(secret.name)) {
+      problem(
+        ctx,
+        at('name'),
+        secret.name,
+        `the platform sets ${PLATFORM_VARIABLES.join(' and ')} itself; choose another name`,
+      );
+    } else if (secretNames.has(secret.name)) {
+      problem(ctx, at('name'), secret.name, `already used by task.secrets[${secretNames.get(secret.name)}]`);
+    } else if (variableNames.has(secret.name)) {
+      problem(
+        ctx,
+        at('name'),
+        secret.name,
+        `also a plain variable at task.environment[${variableNames.get(secret.name)}]; a name is either`,
+      );
+    }
+    secretNames.set(secret.name, index);
+    if (secretSource(secret.valueFrom) === 'ssm') {
+      for (const field of ['jsonKey', 'versionStage', 'versionId'] as const) {
+        if (secret[field] !== undefined) {
+          problem(
+            ctx,
+            at(field),
+            secret[field],
+            'only Secrets Manager secrets have JSON keys and versions; valueFrom names an SSM parameter',
+          );
+        }
+      }
+    }
+  });
+  settings.regions.forEach((region, regionIndex) => {
+    const names = new Set<string>();
+    region.environment.forEach((variable, index) => {
+      const at = ['regions', regionIndex, 'environment', index, 'name'];
+      if ((PLATFORM_VARIABLES as readonly string[]).includes(variable.name)) {
+        problem(
+          ctx,
+          at,
+          variable.name,
+          `the platform sets ${PLATFORM_VARIABLES.join(' and ')} itself; choose another name`,
+        );
+      } else if (looksSecret(variable.name)) {
+        problem(
+          ctx,
+          at,
+          variable.name,
+          'looks like a secret; move it to task.secrets (with a regions[].secrets override for this region)',
+        );
+      } else if (secretNames.has(variable.name)) {
+        problem(
+          ctx,
+          at,
+          variable.name,
+          'is a secret of task.secrets; override its ARN under regions[].secrets instead',
+        );
+      } else if (names.has(variable.name)) {
+        problem(ctx, at, variable.name, 'listed twice for this region');
+      }
+      names.add(variable.name);
+    });
+    const overridden = new Set<string>();
+    region.secrets.forEach((override, index) => {
+      const at = (field: string) => ['regions', regionIndex, 'secrets', index, field];
+      if (!secretNames.has(override.name)) {
+        problem(
+          ctx,
+          at('name'),
+          override.name,
+          `not a secret of task.secrets (${[...secretNames.keys()].join(', ') || 'none'}); add it there first`,
+        );
+      } else if (overridden.has(override.name)) {
+        problem(ctx, at('name'), override.name, 'overridden twice for this region');
+      }
+      overridden.add(override.name);
+      if (override.valueFrom?.startsWith('arn:') && arnRegion(override.valueFrom) !== region.name) {
+        problem(
+          ctx,
+          at('valueFrom'),
+          override.valueFrom,
+          `an override for ${region.name} must name a secret or parameter in ${region.name}`,
+        );
+      }
+      if (override.kmsKeyArn && arnRegion(override.kmsKeyArn) !== region.name) {
+        problem(
+          ctx,
+          at('kmsKeyArn'),
+          override.kmsKeyArn,
+          `an override for ${region.name} must name a key in ${region.name}`,
+        );
+      }
+      if (override.valueFrom === undefined && override.kmsKeyArn === undefined) {
+        problem(ctx, at('valueFrom'), undefined, 'give valueFrom, kmsKeyArn or both');
+      }
+    });
+    task.secrets.forEach((secret, index) => {
+      const key = region.secrets.find((o) => o.name === secret.name)?.kmsKeyArn ?? secret.kmsKeyArn;
+      const keyProblem = key && keyRegionProblem(key, region.name);
+      if (keyProblem && !region.secrets.some((o) => o.name === secret.name && o.kmsKeyArn)) {
+        problem(
+          ctx,
+          ['task', 'secrets', index, 'kmsKeyArn'],
+          key,
+          keyProblem.replace('regions[]', `regions[${regionIndex}]`),
+        );
+      }
+    });
+    if (region.webAclArn && arnRegion(region.webAclArn) !== region.name) {
+      problem(
+        ctx,
+        ['regions', regionIndex, 'webAclArn'],
+        region.webAclArn,
+        `a regional web ACL protects load balancers of its own region only; give one of ${region.name}`,
+      );
+    }
+  });
+
+  if (isRootUser(task.user) && task.rootUserReason === undefined) {
+    problem(
+      ctx,
+      ['task', 'user'],
+      task.user,
+      "runs the container as root (Security Hub ECS.20); use a non-root user such as 1000:1000 (the EFS access point's), or state why in task.rootUserReason",
+    );
+  } else if (!isRootUser(task.user) && task.rootUserReason !== undefined) {
+    problem(
+      ctx,
+      ['task', 'rootUserReason'],
+      task.rootUserReason,
+      `only with a root user; task.user is "${task.user}"`,
+    );
+  }
+  if (task.healthCheckTimeoutSeconds >= task.healthCheckIntervalSeconds) {
+    problem(
+      ctx,
+      ['task', 'healthCheckTimeoutSeconds'],
+      task.healthCheckTimeoutSeconds,
+      `must be shorter than task.healthCheckIntervalSeconds (${task.healthCheckIntervalSeconds})`,
+    );
+  }
+  if (settings.tier === 'production' && !task.healthCheckCommand) {
+    problem(
+      ctx,
+      ['task', 'healthCheckCommand'],
+      undefined,
+      'tier "production" requires a container health check, e.g. ["CMD-SHELL", "curl -f http://localhost/health || exit 1"]: without one ECS cannot tell a hung container from a working one',
+    );
+  }
+
+  const providers = service.capacityProviders ?? [];
+  const seen = new Set<string>();
+  providers.forEach((provider, index) => {
+    const at = ['service', 'capacityProviders', index, 'capacityProvider'];
+    if (seen.has(provider.capacityProvider)) problem(ctx, at, provider.capacityProvider, 'listed twice');
+    seen.add(provider.capacityProvider);
+    if (provider.capacityProvider === 'FARGATE_SPOT' && task.cpuArchitecture === 'ARM64') {
+      problem(
+        ctx,
+        at,
+        provider.capacityProvider,
+        'Fargate Spot runs only X86_64 Linux tasks and task.cpuArchitecture is "ARM64"; use FARGATE, or X86_64',
+      );
+    }
+  });
+  const withBase = providers.filter((p) => p.base > 0);
+  if (withBase.length > 1) {
+    problem(
+      ctx,
+      ['service', 'capacityProviders', providers.lastIndexOf(withBase[1]), 'base'],
+      withBase[1].base,
+      'only one capacity provider of a strategy may have a base',
+    );
+  }
+  if (providers.length > 0 && providers.every((p) => p.weight === 0)) {
+    problem(
+      ctx,
+      ['service', 'capacityProviders', 0, 'weight'],
+      0,
+      'at least one capacity provider needs a weight above 0',
+    );
+  }
+
+  const schedules = new Map<string, number>();
+  service.scheduledScaling.forEach((schedule, index) => {
+    const at = (field: string) => ['service', 'scheduledScaling', index, field];
+    if (schedules.has(schedule.name)) {
+      problem(
+        ctx,
+        at('name'),
+        schedule.name,
+        `already used by service.scheduledScaling[${schedules.get(schedule.name)}]`,
+      );
+    }
+    schedules.set(schedule.name, index);
+    const expressionProblem = scheduleProblem(schedule.schedule);
+    if (expressionProblem) problem(ctx, at('schedule'), schedule.schedule, expressionProblem);
+    if (schedule.maxCapacity < schedule.minCapacity) {
+      problem(
+        ctx,
+        at('maxCapacity'),
+        schedule.maxCapacity,
+        `must be at least minCapacity (${schedule.minCapacity})`,
+      );
+    }
+  });
+
+  if (
+    settings.tier === 'production' &&
+    settings.domain === undefined &&
+    settings.edge.plainHttpReason === undefined
+  ) {
+    problem(
+      ctx,
+      ['domain'],
+      undefined,
+      'tier "production" requires a domain (zoneName with hostedZoneId or createZone), so the load balancers serve HTTPS with a certificate and redirect HTTP; to serve plain HTTP anyway, state why in edge.plainHttpReason',
+    );
+  }
+  if (settings.domain !== undefined && settings.edge.plainHttpReason !== undefined) {
+    problem(
+      ctx,
+      ['edge', 'plainHttpReason'],
+      settings.edge.plainHttpReason,
+      'only without a domain: with a domain the load balancers serve HTTPS',
+    );
+  }
+  if (settings.accelerator.flowLogs === false && settings.accelerator.flowLogsBucket !== undefined) {
+    problem(
+      ctx,
+      ['accelerator', 'flowLogsBucket'],
+      settings.accelerator.flowLogsBucket,
+      'flow logs are off (accelerator.flowLogs false); remove the bucket or turn them on',
+    );
+  }
+}
+
+/** What is wrong with an Application Auto Scaling schedule, or undefined. */
+function scheduleProblem(expression: string): string | undefined {
+  if (/^at\(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\)$/.test(expression)) return undefined;
+  if (/^rate\((1 (minute|hour|day)|([2-9]|[1-9]\d+) (minutes|hours|days))\)$/.test(expression))
+    return undefined;
+  if (expression.startsWith('cron(')) {
+    // AWS Backup's cron takes single minutes only; Application Auto Scaling takes the full syntax,
+    // so the minutes field is left to AWS and the other five are checked.
+    const cron = cronProblem(expression);
+    const rest = cron?.startsWith('AWS Backup runs')
+      ? cronProblem(expression.replace(/^cron\(\s*\S+/, 'cron(0'))
+      : cron;
+    return rest?.replace(' in UTC', '');
+  }
+  return 'expected cron(minutes hours day-of-month month day-of-week year), rate(n minutes|hours|days) or at(yyyy-mm-ddThh:mm:ss)';
+}

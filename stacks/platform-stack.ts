@@ -1,4 +1,4 @@
-import { Lazy, TerraformOutput, TerraformStack } from 'cdktf';
+import { Lazy, TerraformOutput, TerraformStack, dependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
@@ -110,6 +110,10 @@ export class PlatformStack extends TerraformStack {
     // Each region copies its backups to the next region of the list (the last to the first), so a
     // region's backups survive the loss of that region. The next region is built later, hence Lazy.
     const platforms = new Map<string, RegionalPlatform>();
+    // Flow logs go to the settings' bucket, or to the primary region's log bucket.
+    const flowLogs =
+      settings.accelerator.flowLogs ??
+      (settings.accelerator.flowLogsBucket !== undefined || settings.tier === 'production');
     settings.regions.forEach((region, index) => {
       const next = settings.regions[(index + 1) % settings.regions.length].name;
       const platform = new RegionalPlatform(this, region.name, {
@@ -120,6 +124,7 @@ export class PlatformStack extends TerraformStack {
         hostedZoneId,
         certificateValidationRecordFqdn: platforms.get(primary.name)?.loadBalancer.validationRecordFqdn,
         accountId,
+        acceleratorFlowLogs: index === 0 && flowLogs && !settings.accelerator.flowLogsBucket,
         backupCopyTo:
           next === region.name
             ? undefined
@@ -176,11 +181,22 @@ export class PlatformStack extends TerraformStack {
       ipAddressType: settings.accelerator.ipAddressType,
       clientAffinity: settings.accelerator.clientAffinity,
       tlsEnabled: settings.domain !== undefined,
-      flowLogsBucketName: settings.accelerator.flowLogsBucket,
+      flowLogsBucketName: flowLogs
+        ? (settings.accelerator.flowLogsBucket ?? platforms.get(primary.name)?.logBucket?.bucketName)
+        : undefined,
       dns: settings.domain
         ? { zoneName: settings.domain.zoneName, recordName: settings.domain.recordName, hostedZoneId }
         : undefined,
     });
+
+    // The accelerator checks its access to the flow log bucket when flow logs are turned on.
+    const flowLogBucketPolicy = platforms.get(primary.name)?.logBucket?.policy;
+    if (flowLogs && !settings.accelerator.flowLogsBucket && flowLogBucketPolicy) {
+      this.accelerator.accelerator.dependsOn = [
+        ...(this.accelerator.accelerator.dependsOn ?? []),
+        dependable(flowLogBucketPolicy),
+      ];
+    }
 
     const failoverSeconds = expectedFailoverSeconds({
       healthCheckIntervalSeconds: settings.service.healthCheckIntervalSeconds,

@@ -214,6 +214,16 @@ export class SimpleFargateStack extends TerraformStack {
       'ecs-readonly-root-filesystem',
       'amazon/amazon-ecs-sample runs Apache httpd, which writes to its root filesystem',
     );
+    suppressPolicy(
+      this.taskDefinition,
+      'ecs-non-root-user',
+      'amazon/amazon-ecs-sample starts Apache httpd as root to bind port 80 in the task, then drops to its daemon user',
+    );
+    suppressPolicy(
+      this.taskDefinition,
+      'ecs-container-health-check',
+      "the seed's 8.8 example is a demo kept as the seed wrote it, without a container health check; the platform stack's service has one",
+    );
 
     this.service = new EcsService(this, 'ECSService', {
       provider,

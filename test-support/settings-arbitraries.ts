@@ -70,7 +70,13 @@ export const FULL_SETTINGS: JsonObject = {
     createZone: false,
     recordName: 'app',
   },
-  accelerator: { ipAddressType: 'IPV4', clientAffinity: 'SOURCE_IP', flowLogsBucket: 'flow-logs-bucket' },
+  accelerator: {
+    ipAddressType: 'IPV4',
+    clientAffinity: 'SOURCE_IP',
+    flowLogs: true,
+    flowLogsBucket: 'flow-logs-bucket',
+  },
+  edge: { accessLogs: true, connectionLogs: false, logExpirationDays: 90, waf: true, wafRateLimit: 500 },
   backup: {
     rules: [
       {

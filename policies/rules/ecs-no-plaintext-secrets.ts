@@ -42,7 +42,7 @@ function words(name: string): string[] {
  * whole, so `TOKENIZER_MODE`, `S3_BUCKET` and `AWS_REGION` are not secrets. Misses names with a
  * suffix after the word, such as `SECRET_KEY_BASE`; the value checks below still apply to them.
  */
-function looksSecret(name: string): boolean {
+export function looksSecret(name: string): boolean {
   const w = words(name);
   const [last, previous] = [w[w.length - 1], w[w.length - 2]];
   if (last === 'ID' && previous === 'KEY' && w[w.length - 3] === 'ACCESS') return true;
