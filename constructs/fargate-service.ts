@@ -69,6 +69,11 @@ export interface FargateScalingSchedule {
   readonly maxCapacity: number;
 }
 
+/** The ECS service's name, `<namePrefix>-service`; known before synthesis so alarms can name it. */
+export function fargateServiceName(namePrefix: string): string {
+  return `${namePrefix}-service`;
+}
+
 export interface FargateServiceProps {
   /** The provider of the service's region. */
   readonly provider: AwsProvider;
@@ -101,7 +106,10 @@ export interface FargateServiceProps {
    * @default - none: required when enableExecuteCommand is true
    */
   readonly execSessions?: { readonly logGroupArn: string; readonly kmsKeyArn: string };
-  /** Full image reference with tag, e.g. `123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1.2.3`. */
+  /**
+   * Full image reference with tag or digest, e.g. `123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1.2.3`
+   * or `…/app@sha256:<64 hex>`.
+   */
   readonly image: string;
   /** EFS mounted read-write at /mnt/efs through its access point, with IAM authorization and TLS. */
   readonly fileSystem: {
@@ -299,6 +307,13 @@ export interface FargateServiceProps {
    * @default - trust not scoped by account
    */
   readonly accountId?: string;
+  /**
+   * CloudWatch alarms that mean a bad release (5xx, p99 latency, unhealthy hosts): ECS watches them
+   * during each deployment and rolls it back when one fires, beside the circuit breaker. Names, not
+   * references, so the alarms may watch this service by its name.
+   * @default - no deployment alarms: only the circuit breaker rolls back
+   */
+  readonly deploymentAlarmNames?: string[];
 }
 
 /**
@@ -589,7 +604,7 @@ export class FargateService extends Construct {
 
     this.service = new EcsService(this, 'Service', {
       provider,
-      name: `${namePrefix}-service`,
+      name: fargateServiceName(namePrefix),
       cluster: props.cluster.arn,
       taskDefinition: this.taskDefinition.arn,
       desiredCount: props.paused ? 0 : desiredCount,
@@ -612,6 +627,9 @@ export class FargateService extends Construct {
       deploymentCircuitBreaker: { enable: true, rollback: true },
       // After an AZ outage ECS moves tasks back until they are spread evenly again.
       availabilityZoneRebalancing: 'ENABLED',
+      alarms: props.deploymentAlarmNames?.length
+        ? { alarmNames: props.deploymentAlarmNames, enable: true, rollback: true }
+        : undefined,
       deploymentMinimumHealthyPercent: 100,
       deploymentMaximumPercent: 200,
       propagateTags: 'SERVICE',

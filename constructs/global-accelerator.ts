@@ -296,6 +296,71 @@ export function expectedFailoverSeconds(input: FailoverEstimateInput): number {
   return detection + input.healthCheckTimeoutSeconds + GLOBAL_ACCELERATOR_REACTION_SECONDS;
 }
 
+/** The settings that decide how fast traffic leaves and returns to a region. */
+export interface TrafficTimingInput extends FailoverEstimateInput {
+  /** Consecutive passing checks before a target is healthy again (`health_check.healthy_threshold`). */
+  readonly healthyThresholdCount: number;
+  /** Seconds the load balancer lets a deregistering target finish its requests (`deregistration_delay`). */
+  readonly deregistrationDelaySeconds: number;
+}
+
+/** Worst-case seconds for the three ways traffic moves between regions; see `expectedTrafficTimings`. */
+export interface TrafficTimings {
+  /** A region fails: until new connections go to another region. */
+  readonly failoverSeconds: number;
+  /** A region's traffic dial is set to 0: until it serves no request. */
+  readonly drainSeconds: number;
+  /** A region is healthy again, or its dial goes back up: until it takes its share again. */
+  readonly returnSeconds: number;
+}
+
+/**
+ * The one place that turns the settings into the times an on-call engineer plans with (the stack's
+ * outputs and the README's runbooks use it):
+ *
+ * - failover = `expectedFailoverSeconds` (interval × unhealthyThreshold + timeout + 30 s).
+ * - drain = 30 s + deregistration delay. A dial change is configuration, which Global Accelerator
+ *   applies like a health change (the 30 s); from then on the region gets no new connection, and the
+ *   requests already in flight finish within the time the service gives any request to finish, the
+ *   target group's deregistration delay. Connections that stay open are not cut: clients that keep
+ *   them alive (HTTP keep-alive) move when they reconnect.
+ * - return = interval × healthyThreshold + 30 s: a region whose tasks were stopped or cut off is
+ *   routed to again once its targets have passed `healthyThreshold` checks and Global Accelerator has
+ *   reacted ("about 30 seconds"); a region only drained by its dial returns within the 30 s alone, so
+ *   the figure is the worst case of both.
+ *
+ * The endpoint groups' own health checks (`ENDPOINT_GROUP_HEALTH_CHECK_INTERVAL_SECONDS`) do not apply
+ * to load balancer endpoints and so appear in none of the three.
+ *
+ * With the defaults (10 s interval, 2 unhealthy, 2 healthy, 5 s timeout, 30 s delay): failover 55 s,
+ * drain 60 s, return 50 s.
+ */
+export function expectedTrafficTimings(input: TrafficTimingInput): TrafficTimings {
+  const { healthyThresholdCount, deregistrationDelaySeconds } = input;
+  if (!Number.isInteger(healthyThresholdCount) || healthyThresholdCount < 1) {
+    throw new ValidationError(
+      'expectedTrafficTimings',
+      'healthyThresholdCount',
+      healthyThresholdCount,
+      'use a whole number from 1',
+    );
+  }
+  if (!Number.isFinite(deregistrationDelaySeconds) || deregistrationDelaySeconds < 0) {
+    throw new ValidationError(
+      'expectedTrafficTimings',
+      'deregistrationDelaySeconds',
+      deregistrationDelaySeconds,
+      'use a number of seconds from 0',
+    );
+  }
+  return {
+    failoverSeconds: expectedFailoverSeconds(input),
+    drainSeconds: GLOBAL_ACCELERATOR_REACTION_SECONDS + deregistrationDelaySeconds,
+    returnSeconds:
+      input.healthCheckIntervalSeconds * healthyThresholdCount + GLOBAL_ACCELERATOR_REACTION_SECONDS,
+  };
+}
+
 function fail(prop: string, value: unknown, allowed: string): never {
   throw new ValidationError('GlobalAccelerator', prop, value, allowed);
 }

@@ -110,6 +110,8 @@ export interface LoadBalancerProps {
 
 /** Health check timeout, in seconds; the interval must be longer. */
 export const HEALTH_CHECK_TIMEOUT_SECONDS = 5;
+/** Consecutive passing health checks before a (new or recovered) target takes traffic. */
+export const HEALTHY_THRESHOLD_COUNT = 2;
 /** AWS's limit on load balancer and target group names. */
 const MAX_NAME_LENGTH = 32;
 /** The TLS policy of the HTTPS listener: TLS 1.3 and 1.2 with forward-secret ciphers only. */
@@ -225,7 +227,7 @@ export class LoadBalancer extends Construct {
         matcher: props.healthCheckMatcher ?? '200-399',
         interval: props.healthCheckIntervalSeconds ?? 10,
         timeout: HEALTH_CHECK_TIMEOUT_SECONDS,
-        healthyThreshold: 2,
+        healthyThreshold: HEALTHY_THRESHOLD_COUNT,
         unhealthyThreshold: props.unhealthyThresholdCount ?? 2,
       },
       lifecycle: { createBeforeDestroy: true },

@@ -9,7 +9,8 @@ import { resolveEnvironment, resolveSecrets } from '../settings/secrets';
 import { AccessLogBucket } from './access-log-bucket';
 import { WebAcl } from './web-acl';
 import { FileSystem } from './efs-file-system';
-import { FargateService } from './fargate-service';
+import { FisExperiments } from './fis-experiments';
+import { FargateService, fargateServiceName } from './fargate-service';
 import { suppressPolicy } from '../policies/suppressions';
 import { AlarmTopic } from './alarm-topic';
 import { BackupCopyDestination, BackupPlan } from './backup-plan';
@@ -78,6 +79,8 @@ export class RegionalPlatform extends Construct {
   public readonly webAcl?: WebAcl;
   /** The cluster's capacity providers, with service.capacityProviders only. */
   public readonly capacityProviders?: EcsClusterCapacityProviders;
+  /** The region's failover drills (FIS experiment templates), when `failoverDrills` is on. */
+  public readonly drills?: FisExperiments;
 
   constructor(scope: Construct, id: string, props: RegionalPlatformProps) {
     super(scope, id);
@@ -225,6 +228,43 @@ export class RegionalPlatform extends Construct {
       });
     }
 
+    // The alarms come before the service: it names the bad-release ones as its deployment alarms, so
+    // they watch the service by its (known) name rather than by a reference back to it.
+    const serviceName = fargateServiceName(namePrefix);
+    this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', {
+      provider,
+      namePrefix,
+      region: region.name,
+      accountId: props.accountId,
+      emailAddresses: settings.alarms.emails,
+    });
+    this.alarms = new ServiceAlarms(this, 'Alarms', {
+      provider,
+      namePrefix,
+      topicArn: this.alarmTopic.topic.arn,
+      additionalTopicArns: settings.alarms.topicArns.filter((arn) => arn.split(':')[3] === region.name),
+      clusterName: this.cluster.name,
+      serviceName,
+      loadBalancerArnSuffix: this.loadBalancer.arnSuffix,
+      targetGroupArnSuffix: this.loadBalancer.targetGroupArnSuffix,
+      minRunningTasks: settings.service.minCapacity,
+      paused: settings.service.paused,
+      cpuHighPercent: settings.alarms.cpuHighPercent,
+      memoryHighPercent: settings.alarms.memoryHighPercent,
+      http5xxCount: settings.alarms.http5xxCount,
+      unhealthyHostCount: settings.alarms.unhealthyHostCount,
+      targetResponseTimeP99Seconds: settings.alarms.targetResponseTimeP99Seconds,
+      periodSeconds: settings.alarms.periodSeconds,
+      evaluationPeriods: settings.alarms.evaluationPeriods,
+    });
+    if (settings.service.paused) {
+      suppressPolicy(
+        this.alarms.runningTasksLow,
+        'alarm-actions',
+        'service.paused is set: the service runs no tasks on purpose, so the running-tasks alarm notifies no one until it is unpaused',
+      );
+    }
+
     this.service = new FargateService(this, 'Service', {
       provider,
       region: region.name,
@@ -291,6 +331,9 @@ export class RegionalPlatform extends Construct {
       enableExecuteCommand: settings.service.enableExecuteCommand,
       paused: settings.service.paused,
       accountId: props.accountId,
+      deploymentAlarmNames: settings.service.deploymentAlarms
+        ? this.alarms.deploymentAlarms.map((alarm) => alarm.alarmName)
+        : undefined,
     });
 
     const writableRootReason = settings.task.writableRootFilesystemReason;
@@ -321,40 +364,6 @@ export class RegionalPlatform extends Construct {
       );
     }
 
-    this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', {
-      provider,
-      namePrefix,
-      region: region.name,
-      accountId: props.accountId,
-      emailAddresses: settings.alarms.emails,
-    });
-    this.alarms = new ServiceAlarms(this, 'Alarms', {
-      provider,
-      namePrefix,
-      topicArn: this.alarmTopic.topic.arn,
-      additionalTopicArns: settings.alarms.topicArns.filter((arn) => arn.split(':')[3] === region.name),
-      clusterName: this.cluster.name,
-      serviceName: this.service.service.name,
-      loadBalancerArnSuffix: this.loadBalancer.arnSuffix,
-      targetGroupArnSuffix: this.loadBalancer.targetGroupArnSuffix,
-      minRunningTasks: settings.service.minCapacity,
-      paused: settings.service.paused,
-      cpuHighPercent: settings.alarms.cpuHighPercent,
-      memoryHighPercent: settings.alarms.memoryHighPercent,
-      http5xxCount: settings.alarms.http5xxCount,
-      unhealthyHostCount: settings.alarms.unhealthyHostCount,
-      targetResponseTimeP99Seconds: settings.alarms.targetResponseTimeP99Seconds,
-      periodSeconds: settings.alarms.periodSeconds,
-      evaluationPeriods: settings.alarms.evaluationPeriods,
-    });
-    if (settings.service.paused) {
-      suppressPolicy(
-        this.alarms.runningTasksLow,
-        'alarm-actions',
-        'service.paused is set: the service runs no tasks on purpose, so the running-tasks alarm notifies no one until it is unpaused',
-      );
-    }
-
     this.dashboard = new ServiceDashboard(this, 'Dashboard', {
       provider,
       dashboardName: `${namePrefix}-${region.name}`,
@@ -365,5 +374,23 @@ export class RegionalPlatform extends Construct {
       targetGroupArnSuffix: this.loadBalancer.targetGroupArnSuffix,
       alarmArns: this.alarms.alarms.map((alarm) => alarm.arn),
     });
+
+    if (settings.failoverDrills.enabled ?? isProd) {
+      this.drills = new FisExperiments(this, 'FailoverDrills', {
+        provider,
+        region: region.name,
+        accountId: props.accountId,
+        namePrefix,
+        clusterName: this.cluster.name,
+        clusterArn: this.cluster.arn,
+        serviceName: this.service.service.name,
+        vpcArn: this.network.vpc.arn,
+        subnetArns: this.network.privateSubnets.map((subnet) => subnet.arn),
+        stopConditionAlarmArns: this.alarms.clientImpactAlarms.map((alarm) => alarm.arn),
+        blackholeMinutes: settings.failoverDrills.blackholeMinutes,
+        logRetentionDays: settings.logRetentionDays,
+        logKmsKeyArn: this.logKey.arn,
+      });
+    }
   }
 }

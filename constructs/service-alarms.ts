@@ -104,6 +104,19 @@ export class ServiceAlarms extends Construct {
   public readonly runningTasksLow: CloudwatchMetricAlarm;
   /** Every alarm above, in that order. */
   public readonly alarms: CloudwatchMetricAlarm[];
+  /**
+   * The alarms that mean a bad release, for ECS deployment alarms: 5xx responses, p99 response time
+   * and unhealthy targets. CPU, memory and task count mean load or capacity, which a rollback would
+   * not fix.
+   */
+  public readonly deploymentAlarms: CloudwatchMetricAlarm[];
+  /**
+   * The alarms that mean clients are hurt in this region, for drill stop conditions: 5xx responses
+   * and p99 response time. A drill that takes the region down trips the unhealthy-targets and
+   * running-tasks alarms by design; these two stay quiet once the traffic has failed over, so they
+   * fire only when it has not.
+   */
+  public readonly clientImpactAlarms: CloudwatchMetricAlarm[];
 
   constructor(scope: Construct, id: string, props: ServiceAlarmsProps) {
     super(scope, id);
@@ -243,6 +256,8 @@ export class ServiceAlarms extends Construct {
       this.targetResponseTimeP99,
       this.runningTasksLow,
     ];
+    this.deploymentAlarms = [this.alb5xx, this.targetResponseTimeP99, this.unhealthyHosts];
+    this.clientImpactAlarms = [this.alb5xx, this.targetResponseTimeP99];
   }
 }
 

@@ -120,6 +120,17 @@ function checkBackup(
   }
 }
 
+/** Why the tag `latest` cannot be deployed in these settings, or undefined where it can. */
+function latestTagProblem(settings: { tier: string; image: { repositoryUri?: string } }): string | undefined {
+  if (settings.tier === 'production') {
+    return 'tier "production" refuses "latest": deployments must be reproducible; set an immutable tag such as a version or commit SHA';
+  }
+  if (!settings.image.repositoryUri) {
+    return 'the environment\'s ECR repository has immutable tags, so "latest" could be pushed only once; set a version or commit SHA (or image.repositoryUri for an external image)';
+  }
+  return undefined;
+}
+
 /** Number of /24 blocks a VPC must hold: x.y.0.0 stays free, then one public and one private per AZ. */
 export function requiredSlash24Count(azCount: number): number {
   return 2 * azCount + 1;
@@ -215,6 +226,25 @@ const capacityProviderSchema = settingsObject({
 const WEB_ACL_ARN =
   /^arn:aws:wafv2:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):regional\/webacl\/[A-Za-z0-9_-]{1,128}\/[0-9a-f-]{36}$/;
 
+/** A Docker image tag. */
+const imageTagSchema = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, {
+  error: 'expected a Docker image tag (letters, digits, _ . -, at most 128)',
+});
+
+/** An image manifest digest: the same bytes in every region (ECR replication keeps digests). */
+export const IMAGE_DIGEST = /^sha256:[0-9a-f]{64}$/;
+const imageDigestSchema = z.string().regex(IMAGE_DIGEST, {
+  error: 'expected an image digest: "sha256:" followed by 64 lower-case hex digits',
+});
+
+/** A region's own image for a release wave; replaces the environment's tag and digest in that region. */
+const regionImageSchema = settingsObject({
+  /** Tag this region runs instead of `image.tag`. */
+  tag: imageTagSchema.optional(),
+  /** Digest this region runs instead of `image.digest`; wins over `tag` in the image reference. */
+  digest: imageDigestSchema.optional(),
+});
+
 const regionSchema = settingsObject({
   /** AWS region code, e.g. `us-east-1`. */
   name: z.enum(AWS_REGIONS),
@@ -235,8 +265,15 @@ const regionSchema = settingsObject({
     }),
   /** Weight of this region's load balancer in its Global Accelerator endpoint group (0 to 255). */
   acceleratorWeight: z.number().int().min(0).max(255).default(100),
-  /** Share of traffic Global Accelerator sends to this region, percent; 0 makes it a standby that still takes failover traffic. */
-  trafficDialPercentage: z.number().min(0).max(100).default(100),
+  /**
+   * Share of traffic Global Accelerator sends to this region, percent; 0 drains the region (an
+   * evacuation, or a standby) while it still takes failover traffic.
+   */
+  trafficDialPercentage: z
+    .number({ error: 'expected a percentage from 0 to 100' })
+    .min(0, { error: 'expected a percentage from 0 (drained) to 100' })
+    .max(100, { error: 'expected a percentage from 0 (drained) to 100' })
+    .default(100),
   /** This region's values of environment variables, over task.environment. */
   environment: z.array(variableSchema).default([]),
   /** This region's ARN or key of task.secrets entries (a secret that is not a replica, a single-region key). */
@@ -248,6 +285,11 @@ const regionSchema = settingsObject({
       error: 'expected a regional web ACL ARN: arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>',
     })
     .optional(),
+  /**
+   * This region's image during a release wave: `tag` and/or `digest`, replacing the environment's
+   * `image.tag` and `image.digest` here only. Omitted: the environment's image.
+   */
+  image: regionImageSchema.optional(),
 });
 
 const imageSchema = settingsObject({
@@ -262,9 +304,12 @@ const imageSchema = settingsObject({
     })
     .optional(),
   /** Image tag to deploy; `latest` is refused in prod, where deployments must be reproducible. */
-  tag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, {
-    error: 'expected a Docker image tag (letters, digits, _ . -, at most 128)',
-  }),
+  tag: imageTagSchema,
+  /**
+   * Manifest digest (`sha256:` + 64 hex) that pins every region to the same bytes: the task
+   * definitions then reference `<repository>@<digest>`, and `tag` only names the release.
+   */
+  digest: imageDigestSchema.optional(),
   /** Images the ECR lifecycle policy keeps. */
   keepImageCount: z.number().int().min(1).max(10000).default(30),
 });
@@ -401,6 +446,11 @@ const serviceSchema = settingsObject({
   scheduledScaling: z.array(scheduleSchema).default([]),
   /** Fargate and Fargate Spot with base and weights; omitted: every task on Fargate (launch type FARGATE). */
   capacityProviders: z.array(capacityProviderSchema).min(1).optional(),
+  /**
+   * ECS deployment alarms: a deployment whose 5xx, p99 latency or unhealthy-hosts alarm fires is
+   * rolled back, beside the circuit breaker (which only sees tasks failing to start).
+   */
+  deploymentAlarms: z.boolean().default(true),
 });
 
 const efsSchema = settingsObject({
@@ -552,6 +602,16 @@ const alarmsSchema = settingsObject({
   evaluationPeriods: z.number().int().min(1).default(2),
 });
 
+const failoverDrillsSchema = settingsObject({
+  /**
+   * AWS FIS experiment templates per region (stop the region's tasks; black-hole its private
+   * subnets). Creating them runs nothing. Omitted: on with tier `production`.
+   */
+  enabled: z.boolean().optional(),
+  /** How long the black-hole drill cuts the region's private subnets off, minutes (1 to 720). */
+  blackholeMinutes: z.number().int().min(1).max(720).default(10),
+});
+
 const backendSchema = z
   .discriminatedUnion(
     'type',
@@ -665,6 +725,8 @@ export const settingsSchema = settingsObject({
   replication: replicationSchema.prefault({}),
   /** Alarms and their notification topic in every region. */
   alarms: alarmsSchema.prefault({}),
+  /** Failover drills as code: AWS FIS experiment templates in every region. */
+  failoverDrills: failoverDrillsSchema.prefault({}),
   /**
    * Terraform's prevent_destroy on file systems, buckets, backup vaults, KMS keys and ECR repositories.
    * Omitted: on with tier `production`, off with `development` (so the environment can be torn down).
@@ -720,6 +782,17 @@ export const settingsSchema = settingsObject({
       );
     }
     seen.set(region.name, index);
+
+    if (region.image && region.image.tag === undefined && region.image.digest === undefined) {
+      problem(
+        ctx,
+        ['regions', index, 'image'],
+        region.image,
+        "give tag, digest or both: the image this region runs in the wave (omit image to run the environment's)",
+      );
+    }
+    const waveLatest = region.image?.tag === 'latest' ? latestTagProblem(settings) : undefined;
+    if (waveLatest) problem(ctx, ['regions', index, 'image', 'tag'], 'latest', waveLatest);
 
     const zones = new Set<string>();
     const known = availabilityZonesOf(region.name);
@@ -845,20 +918,9 @@ export const settingsSchema = settingsObject({
       'give dynamodbTable exactly when locking is "dynamodb" (with "lockfile" Terraform locks through S3 itself)',
     );
   }
-  if (settings.tier === 'production' && settings.image.tag === 'latest') {
-    problem(
-      ctx,
-      ['image', 'tag'],
-      settings.image.tag,
-      'tier "production" refuses "latest": deployments must be reproducible; set an immutable tag such as a version or commit SHA',
-    );
-  } else if (!settings.image.repositoryUri && settings.image.tag === 'latest') {
-    problem(
-      ctx,
-      ['image', 'tag'],
-      settings.image.tag,
-      'the environment\'s ECR repository has immutable tags, so "latest" could be pushed only once; set a version or commit SHA (or image.repositoryUri for an external image)',
-    );
+  if (settings.image.tag === 'latest') {
+    const latest = latestTagProblem(settings);
+    if (latest) problem(ctx, ['image', 'tag'], settings.image.tag, latest);
   }
   const reservedPrefix = ['internal-', 'sg-', 'xn--', 'sthree-', 'amzn-s3-demo-'].find((prefix) =>
     settings.app.startsWith(prefix),

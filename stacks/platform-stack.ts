@@ -4,11 +4,12 @@ import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-i
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone';
 import { ContainerRepository } from '../constructs/ecr-repository';
-import { GlobalAccelerator, expectedFailoverSeconds } from '../constructs/global-accelerator';
+import { GlobalAccelerator, expectedTrafficTimings } from '../constructs/global-accelerator';
 import { GlobalDashboard } from '../constructs/global-dashboard';
-import { HEALTH_CHECK_TIMEOUT_SECONDS } from '../constructs/load-balancer';
+import { HEALTHY_THRESHOLD_COUNT, HEALTH_CHECK_TIMEOUT_SECONDS } from '../constructs/load-balancer';
 import { RegionalPlatform } from '../constructs/regional-platform';
 import { BucketReplication } from '../constructs/s3-replication';
+import { imageReference, regionImage } from '../settings/image';
 import { providerAlias } from '../settings/regions';
 import { Settings } from '../settings/schema';
 import { stateBackend } from './backend';
@@ -120,7 +121,7 @@ export class PlatformStack extends TerraformStack {
         provider: providerOf(region.name),
         settings,
         region,
-        image: `${repositoryUrlFor(region.name)}:${settings.image.tag}`,
+        image: imageReference(repositoryUrlFor(region.name), regionImage(settings, region.name)),
         hostedZoneId,
         certificateValidationRecordFqdn: platforms.get(primary.name)?.loadBalancer.validationRecordFqdn,
         accountId,
@@ -198,10 +199,12 @@ export class PlatformStack extends TerraformStack {
       ];
     }
 
-    const failoverSeconds = expectedFailoverSeconds({
+    const timings = expectedTrafficTimings({
       healthCheckIntervalSeconds: settings.service.healthCheckIntervalSeconds,
       unhealthyThresholdCount: settings.service.unhealthyThresholdCount,
       healthCheckTimeoutSeconds: HEALTH_CHECK_TIMEOUT_SECONDS,
+      healthyThresholdCount: HEALTHY_THRESHOLD_COUNT,
+      deregistrationDelaySeconds: settings.service.deregistrationDelaySeconds,
     });
     const globalOutputs: Record<string, { description: string; value: string | string[] | number }> = {
       accelerator_dns_name: {
@@ -215,7 +218,17 @@ export class PlatformStack extends TerraformStack {
       app_url: { description: 'URL of the application', value: this.accelerator.appUrl },
       expected_failover_seconds: {
         description: 'Worst-case seconds before Global Accelerator moves new connections off a failed region',
-        value: failoverSeconds,
+        value: timings.failoverSeconds,
+      },
+      expected_drain_seconds: {
+        description:
+          'Worst-case seconds from a region’s trafficDialPercentage set to 0 (applied) until it serves no new request',
+        value: timings.drainSeconds,
+      },
+      expected_return_seconds: {
+        description:
+          'Worst-case seconds from a region being healthy again (or its dial raised) until it takes its share of traffic',
+        value: timings.returnSeconds,
       },
     };
     if (this.zone) {
@@ -272,6 +285,18 @@ export class PlatformStack extends TerraformStack {
       backup_vault_arn: { description: 'Backup vault ARN', value: platform.backup.vault.arn },
       alarm_topic_arn: { description: 'SNS topic of the alarms', value: platform.alarmTopic.topic.arn },
       repository_url: { description: 'Image repository the tasks pull from', value: repositoryUrl },
+      ...(platform.drills
+        ? {
+            fis_stop_tasks_template_id: {
+              description: 'FIS experiment template that stops every task (aws fis start-experiment)',
+              value: platform.drills.stopTasks.id,
+            },
+            fis_blackhole_template_id: {
+              description: 'FIS experiment template that black-holes the private subnets',
+              value: platform.drills.blackhole.id,
+            },
+          }
+        : {}),
     };
     for (const [name, output] of Object.entries(outputs)) {
       new TerraformOutput(this, `${alias}_${name}`, {
