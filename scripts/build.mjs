@@ -13,6 +13,7 @@ const entryPoints = {
   emulator: 'tools/emulator-cli.ts',
   teardown: 'tools/teardown.ts',
   'terraform-config': 'tools/terraform-config.ts',
+  'release-check': 'tools/release-check.ts',
 };
 const SOURCE_DIRS = ['stacks', 'constructs', 'settings', 'policies', 'aspects', 'tools'];
 
