@@ -237,6 +237,33 @@ describe('FargateService', () => {
     });
   });
 
+  it('rolls a deployment back when one of its deployment alarms fires, beside the circuit breaker', () => {
+    // GIVEN the names of the alarms that mean a bad release
+    const json = synthService({
+      deploymentAlarmNames: ['fargate-test-alb-5xx', 'fargate-test-p99-response-time'],
+    });
+    // THEN ECS watches them with rollback on, and the circuit breaker stays
+    const service = resourceAt(json, 'aws_ecs_service', 'Service/Service');
+    expect(service.alarms).toEqual({
+      alarm_names: ['fargate-test-alb-5xx', 'fargate-test-p99-response-time'],
+      enable: true,
+      rollback: true,
+    });
+    expect(service.deployment_circuit_breaker).toEqual({ enable: true, rollback: true });
+  });
+
+  it('has no deployment alarms unless given some', () => {
+    expect(resourceAt(synthService(), 'aws_ecs_service', 'Service/Service').alarms).toBeUndefined();
+    expect(
+      resourceAt(synthService({ deploymentAlarmNames: [] }), 'aws_ecs_service', 'Service/Service').alarms,
+    ).toBeUndefined();
+  });
+
+  it('pulls an image pinned by digest as given', () => {
+    const image = `registry.example.com/app@sha256:${'ab'.repeat(32)}`;
+    expect(container(synthService({ image })).image).toBe(image);
+  });
+
   it('admits only the load balancer on the container port and allows HTTPS and NFS out', () => {
     const json = synthService();
     const tasks = ref(json, 'aws_security_group', 'Tasks');

@@ -5,6 +5,7 @@ import {
   GlobalAccelerator,
   GlobalAcceleratorProps,
   expectedFailoverSeconds,
+  expectedTrafficTimings,
 } from '../constructs/global-accelerator';
 import { SynthesizedJson, ref, resourceAt, resources, synthScopeJson } from '../test-support/synth';
 
@@ -369,6 +370,52 @@ describe('GlobalAccelerator', () => {
         healthCheckTimeoutSeconds: 5,
       }),
     ).toThrow('expectedFailoverSeconds: healthCheckIntervalSeconds 0 is not allowed; use a positive number');
+  });
+
+  it('computes failover, drain and return times in one place from the health check and the delay', () => {
+    const defaults = {
+      healthCheckIntervalSeconds: 10,
+      unhealthyThresholdCount: 2,
+      healthCheckTimeoutSeconds: 5,
+      healthyThresholdCount: 2,
+      deregistrationDelaySeconds: 30,
+    };
+    // THEN failover 10 × 2 + 5 + 30, drain 30 + 30 s delay, return 10 × 2 healthy checks + 30
+    expect(expectedTrafficTimings(defaults)).toEqual({
+      failoverSeconds: 55,
+      drainSeconds: 60,
+      returnSeconds: 50,
+    });
+    expect(
+      expectedTrafficTimings({
+        ...defaults,
+        healthCheckIntervalSeconds: 15,
+        healthyThresholdCount: 3,
+        deregistrationDelaySeconds: 0,
+      }),
+    ).toEqual({ failoverSeconds: 65, drainSeconds: 30, returnSeconds: 75 });
+  });
+
+  it.each([
+    [
+      { healthyThresholdCount: 0 },
+      'expectedTrafficTimings: healthyThresholdCount 0 is not allowed; use a whole number from 1',
+    ],
+    [
+      { deregistrationDelaySeconds: -1 },
+      'expectedTrafficTimings: deregistrationDelaySeconds -1 is not allowed; use a number of seconds from 0',
+    ],
+  ])('rejects the timing input %j', (bad, message) => {
+    expect(() =>
+      expectedTrafficTimings({
+        healthCheckIntervalSeconds: 10,
+        unhealthyThresholdCount: 2,
+        healthCheckTimeoutSeconds: 5,
+        healthyThresholdCount: 2,
+        deregistrationDelaySeconds: 30,
+        ...bad,
+      }),
+    ).toThrow(message);
   });
 
   it('rejects a name AWS does not allow', () => {

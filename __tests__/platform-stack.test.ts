@@ -117,10 +117,15 @@ describe('PlatformStack', () => {
       'accelerator_static_ips',
       'app_url',
       ...perRegion.map((name) => `eu_west_1_${name}`),
+      'expected_drain_seconds',
       'expected_failover_seconds',
+      'expected_return_seconds',
       ...perRegion.map((name) => `us_east_1_${name}`),
     ]);
+    // The defaults: 10 s × 2 + 5 s + 30 s; 30 s + 30 s delay; 10 s × 2 + 30 s.
     expect(json.output?.expected_failover_seconds.value).toBe(55);
+    expect(json.output?.expected_drain_seconds.value).toBe(60);
+    expect(json.output?.expected_return_seconds.value).toBe(50);
   });
 
   it('outputs the created zone’s ID and name servers with createZone, for the delegation', () => {

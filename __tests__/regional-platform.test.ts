@@ -303,6 +303,144 @@ describe('RegionalPlatform (through PlatformStack)', () => {
       expect(inRegion(json, region, 'aws_lb_target_group', 'TargetGroup').port).toBe(8080);
     }
   });
+
+  describe('release waves', () => {
+    const twoRegions = (euImage?: Record<string, string>) => [
+      { name: 'us-east-1' as const, vpcCidr: '10.0.0.0/16', availabilityZones: ['us-east-1a', 'us-east-1b'] },
+      {
+        name: 'eu-west-1' as const,
+        vpcCidr: '10.1.0.0/16',
+        availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+        ...(euImage ? { image: euImage } : {}),
+      },
+    ];
+    const external = { repositoryUri: 'public.ecr.aws/nginx/nginx', tag: '1.27.0' };
+    const digest = `sha256:${'0a'.repeat(32)}`;
+
+    it('runs a wave region’s own tag there and the environment’s everywhere else', () => {
+      // GIVEN eu-west-1 moved to 1.28.0 in its wave
+      const json = synthPlatform({ image: external, regions: twoRegions({ tag: '1.28.0' }) });
+      // THEN
+      expect(containerOf(json, 'us-east-1').image).toBe('public.ecr.aws/nginx/nginx:1.27.0');
+      expect(containerOf(json, 'eu-west-1').image).toBe('public.ecr.aws/nginx/nginx:1.28.0');
+    });
+
+    it('pins every region to image.digest as repository@sha256:…', () => {
+      const json = synthPlatform({ image: { ...external, digest } });
+      for (const region of REGIONS) {
+        expect(containerOf(json, region).image).toBe(`public.ecr.aws/nginx/nginx@${digest}`);
+      }
+    });
+
+    it('lets a wave region’s tag replace the environment’s digest there only', () => {
+      const json = synthPlatform({ image: { ...external, digest }, regions: twoRegions({ tag: '1.28.0' }) });
+      expect(containerOf(json, 'us-east-1').image).toBe(`public.ecr.aws/nginx/nginx@${digest}`);
+      expect(containerOf(json, 'eu-west-1').image).toBe('public.ecr.aws/nginx/nginx:1.28.0');
+    });
+  });
+
+  describe('deployment alarms', () => {
+    it.each(REGIONS)('rolls the %s service back on its own 5xx, p99 and unhealthy-hosts alarms', (region) => {
+      const json = synthPlatform();
+      const service = inRegion(json, region, 'aws_ecs_service', 'Service/Service');
+      const alarmName = (suffix: string) =>
+        regionalRef(json, region, 'aws_cloudwatch_metric_alarm', `Alarms/${suffix}`, 'alarm_name');
+      expect(service.alarms).toEqual({
+        alarm_names: [alarmName('Alb5xx'), alarmName('TargetResponseTimeP99'), alarmName('UnhealthyHosts')],
+        enable: true,
+        rollback: true,
+      });
+      expect(service.deployment_circuit_breaker).toEqual({ enable: true, rollback: true });
+      // The alarms watch the service by the name it gets, so they can exist before it.
+      expect(service.name).toBe('fargate-test-service');
+      expect(inRegion(json, region, 'aws_cloudwatch_metric_alarm', 'Alarms/CpuHigh').dimensions).toEqual({
+        ClusterName: regionalRef(json, region, 'aws_ecs_cluster', 'Cluster', 'name'),
+        ServiceName: 'fargate-test-service',
+      });
+    });
+
+    it('turns off with service.deploymentAlarms false, keeping the circuit breaker', () => {
+      const json = synthPlatform({ service: { deploymentAlarms: false } });
+      for (const region of REGIONS) {
+        const service = inRegion(json, region, 'aws_ecs_service', 'Service/Service');
+        expect(service.alarms).toBeUndefined();
+        expect(service.deployment_circuit_breaker).toEqual({ enable: true, rollback: true });
+      }
+    });
+  });
+
+  describe('failover drills', () => {
+    const prodSettings = {
+      environment: 'prod',
+      tier: 'production' as const,
+      image: { tag: '1.0.0' },
+      backup: { vaultLock: { minRetentionDays: 7, maxRetentionDays: 365 } },
+    };
+
+    it('creates a stop-tasks and a black-hole template per region by default with tier production', () => {
+      const json = synthJson(
+        new PlatformStack(Testing.app(), 'fargate-test', { settings: testSettings(prodSettings) }),
+      );
+      for (const region of REGIONS) {
+        const stop = inRegion(json, region, 'aws_fis_experiment_template', 'FailoverDrills/StopTasks');
+        expect(stop.provider).toBe(`aws.${region.replace(/-/g, '_')}`);
+        expect(stop.target).toEqual([
+          expect.objectContaining({
+            resource_type: 'aws:ecs:task',
+            parameters: {
+              cluster: regionalRef(json, region, 'aws_ecs_cluster', 'Cluster', 'name'),
+              service: regionalRef(json, region, 'aws_ecs_service', 'Service/Service', 'name'),
+            },
+          }),
+        ]);
+        const blackhole = inRegion(json, region, 'aws_fis_experiment_template', 'FailoverDrills/Blackhole');
+        expect((blackhole.target as Array<Record<string, unknown>>)[0].resource_arns).toEqual([
+          regionalRef(json, region, 'aws_subnet', 'Network/PrivateSubnet1', 'arn'),
+          regionalRef(json, region, 'aws_subnet', 'Network/PrivateSubnet2', 'arn'),
+        ]);
+        // Stopped by this region's own client-impact alarms.
+        for (const template of [stop, blackhole]) {
+          expect(template.stop_condition).toEqual([
+            {
+              source: 'aws:cloudwatch:alarm',
+              value: regionalRef(json, region, 'aws_cloudwatch_metric_alarm', 'Alarms/Alb5xx', 'arn'),
+            },
+            {
+              source: 'aws:cloudwatch:alarm',
+              value: regionalRef(
+                json,
+                region,
+                'aws_cloudwatch_metric_alarm',
+                'Alarms/TargetResponseTimeP99',
+                'arn',
+              ),
+            },
+          ]);
+        }
+        expect(json.output?.[`${region.replace(/-/g, '_')}_fis_stop_tasks_template_id`].value).toBe(
+          regionalRef(json, region, 'aws_fis_experiment_template', 'FailoverDrills/StopTasks'),
+        );
+      }
+    });
+
+    it('creates none with tier development unless failoverDrills.enabled', () => {
+      expect(resources(synthPlatform(), 'aws_fis_experiment_template')).toEqual([]);
+      expect(synthPlatform().output?.us_east_1_fis_stop_tasks_template_id).toBeUndefined();
+      const on = synthPlatform({ failoverDrills: { enabled: true, blackholeMinutes: 3 } });
+      expect(resources(on, 'aws_fis_experiment_template')).toHaveLength(4);
+      const blackhole = inRegion(on, 'eu-west-1', 'aws_fis_experiment_template', 'FailoverDrills/Blackhole');
+      expect((blackhole.action as Array<{ parameter: unknown }>)[0].parameter).toEqual([
+        { key: 'duration', value: 'PT3M' },
+        { key: 'scope', value: 'all' },
+      ]);
+      const off = synthJson(
+        new PlatformStack(Testing.app(), 'fargate-test', {
+          settings: testSettings({ ...prodSettings, failoverDrills: { enabled: false } }),
+        }),
+      );
+      expect(resources(off, 'aws_fis_experiment_template')).toEqual([]);
+    });
+  });
 });
 
 describe('RegionalPlatform edge controls and application contract (through PlatformStack)', () => {

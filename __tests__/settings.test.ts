@@ -1032,3 +1032,71 @@ describe('the application contract and edge settings', () => {
     ).not.toThrow();
   });
 });
+
+describe('release, evacuation and drill settings', () => {
+  const digest = `sha256:${'0123456789abcdef'.repeat(4)}`;
+  const withEu = (eu: Record<string, unknown>) => [twoRegions[0], { ...twoRegions[1], ...eu }];
+
+  it('accepts a wave region’s own tag and digest, and a digest for every region', () => {
+    const settings = parseSettings(
+      { ...valid, image: { tag: '1.0.0', digest }, regions: withEu({ image: { tag: '1.1.0' } }) },
+      'inline',
+    );
+    expect(settings.image.digest).toBe(digest);
+    expect(settings.regions[1].image).toEqual({ tag: '1.1.0' });
+    expect(settings.regions[0].image).toBeUndefined();
+  });
+
+  it('refuses a digest that is not sha256 and 64 hex digits', () => {
+    expect(errorFor({ ...valid, image: { tag: '1.0.0', digest: 'sha512:abc' } })).toContain(
+      'image.digest: got "sha512:abc"; expected an image digest: "sha256:" followed by 64 lower-case hex digits',
+    );
+    expect(
+      errorFor({ ...valid, regions: withEu({ image: { digest: `sha256:${'A'.repeat(64)}` } }) }),
+    ).toContain(`regions[1].image.digest: got "sha256:${'A'.repeat(64)}"; expected an image digest`);
+  });
+
+  it('refuses a wave override that names no image', () => {
+    expect(errorFor({ ...valid, regions: withEu({ image: {} }) })).toContain(
+      'regions[1].image: got {}; give tag, digest or both',
+    );
+  });
+
+  it('refuses a wave override for a region that is not one of the regions', () => {
+    // Overrides live in the region's own entry: a wave for another region is an unknown key there.
+    expect(
+      errorFor({ ...valid, regions: withEu({ 'ap-southeast-2': { image: { tag: '1.1.0' } } }) }),
+    ).toContain(
+      'regions[1].ap-southeast-2: unknown setting "ap-southeast-2"; allowed here: name, vpcCidr, availabilityZones, acceleratorWeight, trafficDialPercentage, environment, secrets, webAclArn, image',
+    );
+    expect(
+      errorFor({ ...valid, regions: withEu({ image: { region: 'ap-southeast-2', tag: '1.1.0' } }) }),
+    ).toContain('regions[1].image.region: unknown setting "region"; allowed here: tag, digest');
+  });
+
+  it('refuses latest in a wave where the environment refuses it', () => {
+    expect(errorFor({ ...valid, regions: withEu({ image: { tag: 'latest' } }) })).toContain(
+      'regions[1].image.tag: got "latest"; the environment\'s ECR repository has immutable tags',
+    );
+  });
+
+  it.each([
+    [-1, 'regions[1].trafficDialPercentage: got -1; expected a percentage from 0 (drained) to 100'],
+    [101, 'regions[1].trafficDialPercentage: got 101; expected a percentage from 0 (drained) to 100'],
+    ['50', 'regions[1].trafficDialPercentage: got "50"; expected a percentage from 0 to 100'],
+  ])('refuses a traffic dial of %j', (dial, message) => {
+    expect(errorFor({ ...valid, regions: withEu({ trafficDialPercentage: dial }) })).toContain(message);
+  });
+
+  it('turns deployment alarms on and leaves drills to the tier by default', () => {
+    const settings = parseSettings(valid, 'inline');
+    expect(settings.service.deploymentAlarms).toBe(true);
+    expect(settings.failoverDrills).toEqual({ blackholeMinutes: 10 });
+  });
+
+  it('refuses a black-hole drill longer than FIS allows', () => {
+    expect(errorFor({ ...valid, failoverDrills: { blackholeMinutes: 721 } })).toContain(
+      'failoverDrills.blackholeMinutes: got 721',
+    );
+  });
+});

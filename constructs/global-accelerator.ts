@@ -354,7 +354,11 @@ export function expectedTrafficTimings(input: TrafficTimingInput): TrafficTiming
     );
   }
   return {
-    failoverSeconds: expectedFailoverSeconds(input),
+    failoverSeconds: expectedFailoverSeconds({
+      healthCheckIntervalSeconds: input.healthCheckIntervalSeconds,
+      unhealthyThresholdCount: input.unhealthyThresholdCount,
+      healthCheckTimeoutSeconds: input.healthCheckTimeoutSeconds,
+    }),
     drainSeconds: GLOBAL_ACCELERATOR_REACTION_SECONDS + deregistrationDelaySeconds,
     returnSeconds:
       input.healthCheckIntervalSeconds * healthyThresholdCount + GLOBAL_ACCELERATOR_REACTION_SECONDS,

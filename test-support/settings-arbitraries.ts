@@ -35,11 +35,20 @@ export const FULL_SETTINGS: JsonObject = {
       availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
       acceleratorWeight: 50,
       trafficDialPercentage: 0,
+      image: {
+        tag: '1.27.1',
+        digest: 'sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
+      },
     },
   ],
   natGateways: 'perAz',
   logRetentionDays: 90,
-  image: { repositoryUri: 'public.ecr.aws/nginx/nginx', tag: '1.27.0', keepImageCount: 30 },
+  image: {
+    repositoryUri: 'public.ecr.aws/nginx/nginx',
+    tag: '1.27.0',
+    digest: 'sha256:fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210',
+    keepImageCount: 30,
+  },
   task: {
     cpu: 512,
     memoryMiB: 1024,
@@ -62,6 +71,7 @@ export const FULL_SETTINGS: JsonObject = {
     unhealthyThresholdCount: 3,
     deregistrationDelaySeconds: 10,
     enableExecuteCommand: false,
+    deploymentAlarms: true,
   },
   efs: { throughputMode: 'provisioned', provisionedThroughputMibps: 64, transitionToIa: 'AFTER_7_DAYS' },
   domain: {
@@ -101,6 +111,7 @@ export const FULL_SETTINGS: JsonObject = {
     periodSeconds: 60,
     evaluationPeriods: 3,
   },
+  failoverDrills: { enabled: true, blackholeMinutes: 15 },
   preventDestroy: false,
   backend: {
     type: 's3',
