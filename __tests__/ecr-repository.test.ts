@@ -327,6 +327,24 @@ describe('ContainerRepository', () => {
     expect(json.output?.replica.value).toBe(`${registryId}.dkr.ecr.eu-west-1.amazonaws.com/${name}`);
   });
 
+  it('knows the image URI base at plan time when given the account, which is the registry ID', () => {
+    const json = synthScopeJson((scope) => {
+      const repository = build(scope as TerraformStack, {
+        replicas: ['eu-west-1'],
+        accountId: '123456789012',
+      });
+      new TerraformOutput(scope, 'replica', { value: repository.repositoryUrlFor('eu-west-1') });
+    });
+    const name = ref(json, 'aws_ecr_repository', `${PRIMARY}/Repository`, 'name');
+    expect(json.output?.replica.value).toBe(`123456789012.dkr.ecr.eu-west-1.amazonaws.com/${name}`);
+  });
+
+  it('rejects an account ID that is not 12 digits', () => {
+    expect(() => construct({ accountId: '1234' })).toThrow(
+      'ContainerRepository: accountId "1234" is not allowed; use a 12-digit AWS account ID',
+    );
+  });
+
   it('rejects an image URI for a region the repository is not in', () => {
     const repository = construct({ replicas: ['eu-west-1'] });
     expect(() => repository.repositoryUrlFor('ap-south-1')).toThrow(

@@ -70,7 +70,7 @@ afterAll(async () => {
 async function check(settings: Partial<SettingsInput>, argv: string[] = ['--env', 'prod'], env = {}) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'release-check-'));
   scratch.push(dir);
-  const file: SettingsInput = {
+  const file: Record<string, unknown> = {
     app: 'fargate',
     environment: 'prod',
     tier: 'production',

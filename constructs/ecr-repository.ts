@@ -38,6 +38,12 @@ export interface ContainerRepositoryProps {
    * @default 30
    */
   readonly keepImageCount?: number;
+  /**
+   * The account ID, which is the registry ID: with it the repository URLs are known when planning,
+   * so a plan shows the image (tag or digest) each region's task definition will run.
+   * @default - the repository's registry_id, known only after apply
+   */
+  readonly accountId?: string;
 }
 
 /** What the construct creates in one replica region. */
@@ -96,6 +102,8 @@ export class ContainerRepository extends Construct {
 
   private readonly primaryRegion: string;
   private readonly replicaRegionNames: string[];
+  /** The account ID when given, else the repository's registry_id. */
+  private readonly registryId: string;
 
   constructor(scope: Construct, id: string, props: ContainerRepositoryProps) {
     super(scope, id);
@@ -120,6 +128,7 @@ export class ContainerRepository extends Construct {
       encryptionConfiguration: [{ encryptionType: 'KMS', kmsKey: this.key.arn }],
       forceDelete: false,
     });
+    this.registryId = props.accountId ?? this.repository.registryId;
 
     this.lifecyclePolicy = new EcrLifecyclePolicy(this, 'LifecyclePolicy', {
       provider,
@@ -200,7 +209,7 @@ export class ContainerRepository extends Construct {
         `the repository exists in ${allowed.join(', ')} (primary ${this.primaryRegion})`,
       );
     }
-    return `${this.repository.registryId}.dkr.ecr.${region}.amazonaws.com/${this.repository.name}`;
+    return `${this.registryId}.dkr.ecr.${region}.amazonaws.com/${this.repository.name}`;
   }
 
   /**
@@ -300,6 +309,13 @@ function creationTemplatePrefix(repositoryName: string): string {
 function validate(props: ContainerRepositoryProps): void {
   const { repositoryName, keyAlias, region } = props;
   const replicas = props.replicaRegions ?? [];
+  if (
+    props.accountId !== undefined &&
+    !Token.isUnresolved(props.accountId) &&
+    !/^\d{12}$/.test(props.accountId)
+  ) {
+    throw new ValidationError(CONSTRUCT, 'accountId', props.accountId, 'use a 12-digit AWS account ID');
+  }
 
   if (Token.isUnresolved(repositoryName)) {
     if (replicas.length > 0) {

@@ -99,6 +99,7 @@ export class PlatformStack extends TerraformStack {
         repositoryName: `${settings.app}/${settings.environment}/app`,
         keyAlias: `${namePrefix}/ecr`,
         keepImageCount: settings.image.keepImageCount,
+        accountId: settings.accountId,
         replicaRegions: replicas.map((region) => ({
           region: region.name,
           provider: providerOf(region.name),
