@@ -19,7 +19,6 @@ const DIGEST = `sha256:${'5eed'.repeat(16)}`;
 const scratch: string[] = [];
 const plans: Record<string, PlanOutput> = {};
 
-
 /** dev.json with `change` applied, synthesized from a folder of its own. */
 function synthVariant(change: (settings: Record<string, any>) => void): SynthesizedEnvironment {
   const settings = structuredClone(DEV);
