@@ -375,6 +375,7 @@ describe('RegionalPlatform (through PlatformStack)', () => {
       tier: 'production' as const,
       image: { tag: '1.0.0' },
       backup: { vaultLock: { minRetentionDays: 7, maxRetentionDays: 365 } },
+      alarms: { emails: ['oncall@example.com'] },
     };
 
     it('creates a stop-tasks and a black-hole template per region by default with tier production', () => {

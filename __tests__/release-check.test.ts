@@ -77,6 +77,7 @@ async function check(settings: Partial<SettingsInput>, argv: string[] = ['--env'
     accountId: ACCOUNT,
     image: { tag: '1.2.0' },
     backup: { vaultLock: { minRetentionDays: 7, maxRetentionDays: 365 } },
+    alarms: { emails: ['oncall@example.com'] },
     ...settings,
   };
   writeFileSync(path.join(dir, 'prod.json'), JSON.stringify(file));
