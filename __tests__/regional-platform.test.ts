@@ -376,6 +376,8 @@ describe('RegionalPlatform (through PlatformStack)', () => {
       image: { tag: '1.0.0' },
       backup: { vaultLock: { minRetentionDays: 7, maxRetentionDays: 365 } },
       alarms: { emails: ['oncall@example.com'] },
+      task: { healthCheckCommand: ['CMD-SHELL', 'curl -f http://localhost/ || exit 1'] },
+      edge: { plainHttpReason: 'test fixture: failover drills only, no domain needed' },
     };
 
     it('creates a stop-tasks and a black-hole template per region by default with tier production', () => {

@@ -78,6 +78,8 @@ async function check(settings: Partial<SettingsInput>, argv: string[] = ['--env'
     image: { tag: '1.2.0' },
     backup: { vaultLock: { minRetentionDays: 7, maxRetentionDays: 365 } },
     alarms: { emails: ['oncall@example.com'] },
+    task: { healthCheckCommand: ['CMD-SHELL', 'curl -f http://localhost/ || exit 1'] },
+    edge: { plainHttpReason: 'test fixture: the release check reads the image settings only' },
     ...settings,
   };
   writeFileSync(path.join(dir, 'prod.json'), JSON.stringify(file));
