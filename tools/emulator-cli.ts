@@ -22,6 +22,7 @@ import { leaveOut, EMULATOR_OVERRIDE_FILE } from './emulator/apply-cycle';
 import { motoAnswers, startMoto, stopMotoProcess } from './emulator/moto';
 import { emulatorOverride, unmappedTypes } from './emulator/override';
 import { prepareTerraform, terraformEnv } from './terraform/offline';
+import { runCommand } from './command';
 
 interface Server {
   readonly pid: number;
@@ -185,12 +186,4 @@ async function main(argv: string[]): Promise<number> {
   return result.status ?? 1;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: Error) => {
-    console.error(`error: ${error.message}`);
-    process.exitCode = 1;
-  },
-);
+runCommand(main);

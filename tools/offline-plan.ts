@@ -26,6 +26,7 @@ import {
   prepareTerraform,
   summarizePlan,
 } from './terraform/offline';
+import { runCommand } from './command';
 
 interface Options {
   readonly json: boolean;
@@ -283,12 +284,4 @@ function showCommand(root: string, result: OfflinePlan): string {
   return `terraform -chdir=${path.relative(root, result.workDir)} show ${path.basename(result.planFile)}`;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: Error) => {
-    console.error(`error: ${error.message}`);
-    process.exitCode = 1;
-  },
-);
+runCommand(main);

@@ -20,6 +20,7 @@ import { loadEnvironmentSettings } from '../settings/load';
 import { run } from '../stacks/app';
 import { AwsError, awsRequest } from './aws/request';
 import { AwsCredentials, credentialsFromEnv } from './aws/sigv4';
+import { runCommand } from './command';
 
 /** What Terraform leaves behind in one stack, by region, read from its synthesized configuration. */
 export interface Leftovers {
@@ -372,13 +373,5 @@ async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: Error) => {
-      console.error(`error: ${error.message}`);
-      process.exitCode = 1;
-    },
-  );
+  runCommand(main);
 }

@@ -21,6 +21,7 @@
 import * as path from 'node:path';
 import { prepareTerraform } from '../terraform/offline';
 import { exportStacks } from './export';
+import { runCommand } from '../command';
 
 const USAGE = 'usage: node dist/export-hcl.js [--out DIR] [stack...]';
 
@@ -91,13 +92,5 @@ async function main(argv: string[]): Promise<number> {
 
 // Runs only as the CLI bundle itself (dist/export-hcl.js), never when imported or bundled elsewhere.
 if (require.main === module && /export-hcl\.[jt]s$/.test(process.argv[1] ?? '')) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: Error) => {
-      console.error(`error: ${error.message}`);
-      process.exitCode = 1;
-    },
-  );
+  runCommand(main);
 }
