@@ -50,10 +50,11 @@ beforeAll(async () => {
   } finally {
     rmSync(stageDir, { recursive: true, force: true });
   }
-  // One stack at a time: each emulator is one Python process, the machine has two cores, and the
-  // other test files run beside this one.
-  await cycle('fargate-dev', dev, '111111111111');
-  await cycle('fargate-dev-simple', dev, '111111111111');
+  // Two stacks at a time: each emulator is one Python process, and the machine has two cores.
+  await Promise.all([
+    cycle('fargate-dev', dev, '111111111111'),
+    cycle('fargate-dev-simple', dev, '111111111111'),
+  ]);
   await cycle('fargate-stage', stage, STAGE_ON_EMULATOR.accountId);
   // Each setting the environments are applied without: its minimal configuration, on its own.
   for (const [index, gap] of UNSUPPORTED_SETTINGS.entries()) {
