@@ -13,13 +13,6 @@ import { emulatorOverride, unmappedTypes } from './override';
 
 export const EMULATOR_OVERRIDE_FILE = 'zz_emulator_override.tf.json';
 
-/**
- * Flags of every apply and destroy here. Four operations at a time, not Terraform's ten: the
- * emulator is one Python process, and on a loaded machine ten concurrent calls make it answer late
- * enough that the SDK sends a create again, which then fails as already existing.
- */
-const APPLY_FLAGS = ['-auto-approve', '-input=false', '-no-color', '-json', '-lock=false', '-parallelism=4'];
-
 type Block = Record<string, unknown>;
 interface StackJson {
   provider?: { aws?: Array<{ alias?: string }> };
@@ -310,7 +303,14 @@ export async function applyCycle(options: CycleOptions): Promise<CycleResult> {
   }
 
   // 1. Apply what the emulator serves: every error is a failure.
-  const apply = await tf('apply', ['apply', ...APPLY_FLAGS]);
+  const apply = await tf('apply', [
+    'apply',
+    '-auto-approve',
+    '-input=false',
+    '-no-color',
+    '-json',
+    '-lock=false',
+  ]);
   const applied = countApplied(apply);
   for (const error of errorsOf(apply)) {
     failures.push(`apply: ${error.address ?? '(no address)'}: ${error.summary}`);
@@ -351,7 +351,7 @@ export async function applyCycle(options: CycleOptions): Promise<CycleResult> {
     new Set((await terraformAsync(['state', 'list'], workDir, env)).stdout.split('\n').filter(Boolean));
   if (apply.code === 0 && gapAddresses.length) {
     writeFileSync(path.join(workDir, 'cdk.tf.json'), JSON.stringify(full, null, 2));
-    const json = APPLY_FLAGS;
+    const json = ['-auto-approve', '-input=false', '-no-color', '-json', '-lock=false'];
     const probe = await tf('probe', [
       'apply',
       ...json,
@@ -416,7 +416,14 @@ export async function applyCycle(options: CycleOptions): Promise<CycleResult> {
   }
 
   // 4. Destroy everything; the state must be empty afterwards.
-  const destroy = await tf('destroy', ['destroy', ...APPLY_FLAGS]);
+  const destroy = await tf('destroy', [
+    'destroy',
+    '-auto-approve',
+    '-input=false',
+    '-no-color',
+    '-json',
+    '-lock=false',
+  ]);
   for (const error of errorsOf(destroy)) {
     failures.push(`destroy: ${error.address ?? '(no address)'}: ${error.summary}`);
   }
