@@ -1,8 +1,18 @@
 /**
- * The pure parts of the emulator apply cycle: what is left out of a stack for the emulator, and
- * which changes after an apply are the emulator's known wrong answers.
+ * The pure parts of the emulator apply cycle: what is left out of a stack for the emulator, which
+ * changes after an apply are the emulator's known wrong answers, and when a cycle runs again
+ * because the emulator itself failed.
  */
-import { CycleResult, diffsAfterApply, leaveOut, summarizeCycle } from '../tools/emulator/apply-cycle';
+import {
+  CycleOptions,
+  CycleResult,
+  applyCycleTolerant,
+  diffsAfterApply,
+  leaveOut,
+  onlyEmulatorFaults,
+  summarizeCycle,
+} from '../tools/emulator/apply-cycle';
+import { Moto } from '../tools/emulator/moto';
 import { PlanOutput } from '../tools/terraform/offline';
 
 const GAP = {
@@ -122,6 +132,108 @@ describe('diffsAfterApply', () => {
       known,
     );
     expect(diffs).toEqual([{ address: 'aws_backup_vault.Vault', actions: ['delete', 'create'] }]);
+  });
+});
+
+const FAULT =
+  'apply: aws_efs_file_system.Efs: creating EFS File System: operation error EFS: CreateFileSystem, https response error StatusCode: 409, FileSystemAlreadyExists: File system already exists';
+const OTHER = 'apply: aws_ecs_service.Service: creating ECS Service: InvalidParameterException: no such role';
+
+function passed(stack: string, failures: string[] = []): CycleResult {
+  return {
+    stack,
+    planned: 1,
+    applied: 1,
+    leftOut: [],
+    diffs: [],
+    probes: [],
+    destroyed: 1,
+    remaining: [],
+    failures,
+    seconds: { apply: 1 },
+  };
+}
+
+/** A fake emulator and a scripted cycle: the failures of each attempt in turn. */
+function scripted(attempts: string[][]) {
+  const started: number[] = [];
+  const stopped: number[] = [];
+  const runs: CycleOptions[] = [];
+  const options = {
+    stack: 'fargate-dev',
+    stackDir: '/nowhere',
+    workDir: '/nowhere',
+    cliConfigFile: '/nowhere',
+    startEmulator: async (attempt: number): Promise<Moto> => {
+      started.push(attempt);
+      return {
+        endpoint: `http://127.0.0.1:${attempt}`,
+        port: attempt,
+        accountId: '111111111111',
+        pid: attempt,
+        stop: async () => {
+          stopped.push(attempt);
+        },
+      };
+    },
+    runCycle: async (cycle: CycleOptions) => {
+      runs.push(cycle);
+      return passed(cycle.stack, attempts[runs.length - 1]);
+    },
+  };
+  return { options, started, stopped, runs };
+}
+
+describe('applyCycleTolerant', () => {
+  it('runs once when the cycle passes, and stops its emulator', async () => {
+    const { options, started, stopped } = scripted([[]]);
+    const result = await applyCycleTolerant(options);
+    expect(result.failures).toEqual([]);
+    expect(result.retriedAfter).toBeUndefined();
+    expect(started).toEqual([1]);
+    expect(stopped).toEqual([1]);
+  });
+
+  it('runs again on a new emulator when every failure is an emulator fault, and says so', async () => {
+    // GIVEN a first run that fails only with FileSystemAlreadyExists, and a second that passes
+    const { options, started, stopped, runs } = scripted([[FAULT], []]);
+    // WHEN the tolerant cycle runs
+    const result = await applyCycleTolerant(options);
+    // THEN the second run counts, on a second emulator, and the first run's failure is kept
+    expect(result.failures).toEqual([]);
+    expect(result.retriedAfter).toEqual([FAULT]);
+    expect(started).toEqual([1, 2]);
+    expect(stopped).toEqual([1, 2]);
+    expect(runs.map((run) => run.moto.endpoint)).toEqual(['http://127.0.0.1:1', 'http://127.0.0.1:2']);
+    expect(summarizeCycle(result)).toContain(
+      `passed in 1 s; run again on a new emulator after an emulator fault: ${FAULT}`,
+    );
+  });
+
+  it('does not run again when any failure is not an emulator fault', async () => {
+    const { options, started } = scripted([[FAULT, OTHER], []]);
+    const result = await applyCycleTolerant(options);
+    expect(result.failures).toEqual([FAULT, OTHER]);
+    expect(started).toEqual([1]);
+  });
+
+  it('runs at most twice: a second faulty run fails', async () => {
+    const { options, started } = scripted([[FAULT], [FAULT], []]);
+    const result = await applyCycleTolerant(options);
+    expect(result.failures).toEqual([FAULT]);
+    expect(result.retriedAfter).toEqual([FAULT]);
+    expect(started).toEqual([1, 2]);
+  });
+
+  it('knows each listed fault, and nothing when there is no failure', () => {
+    expect(onlyEmulatorFaults([])).toBe(false);
+    expect(onlyEmulatorFaults(['destroy: (no address): FlowLogAlreadyExists: exists'])).toBe(true);
+    expect(
+      onlyEmulatorFaults([
+        'destroy: aws_vpc_security_group_ingress_rule.Nfs: revoking: InvalidPermission.NotFound: rule',
+      ]),
+    ).toBe(true);
+    expect(onlyEmulatorFaults([OTHER])).toBe(false);
   });
 });
 

@@ -8,7 +8,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CycleResult, applyCycle, summarizeCycle } from '../tools/emulator/apply-cycle';
+import { CycleResult, applyCycle, applyCycleTolerant, summarizeCycle } from '../tools/emulator/apply-cycle';
 import { UNSUPPORTED, UNSUPPORTED_SETTINGS } from '../tools/emulator/gaps';
 import { awsProviderRequirement } from '../tools/terraform/offline';
 import { Moto, startMoto } from '../tools/emulator/moto';
@@ -24,19 +24,18 @@ const started: Moto[] = [];
 jest.setTimeout(40 * 60 * 1000);
 
 async function cycle(stack: string, environment: SynthesizedEnvironment, accountId: string): Promise<void> {
-  const moto = await startMoto({ accountId, logFile: path.join(workRoot, `${stack}.moto.log`) });
-  started.push(moto);
-  try {
-    results[stack] = await applyCycle({
-      stack,
-      stackDir: environment.stackDirs[stack],
-      workDir: path.join(workRoot, stack),
-      cliConfigFile: CLI_CONFIG_FILE,
-      moto,
-    });
-  } finally {
-    await moto.stop();
-  }
+  results[stack] = await applyCycleTolerant({
+    stack,
+    stackDir: environment.stackDirs[stack],
+    workDir: path.join(workRoot, stack),
+    cliConfigFile: CLI_CONFIG_FILE,
+    startEmulator: async (attempt) => {
+      const log = path.join(workRoot, `${stack}${attempt > 1 ? `.attempt-${attempt}` : ''}.moto.log`);
+      const moto = await startMoto({ accountId, logFile: log });
+      started.push(moto);
+      return moto;
+    },
+  });
 }
 
 beforeAll(async () => {
@@ -97,6 +96,7 @@ afterAll(async () => {
     for (const stack of Object.keys(results)) {
       rmSync(path.join(workRoot, stack), { recursive: true, force: true });
       rmSync(path.join(workRoot, `${stack}.moto.log`), { force: true });
+      rmSync(path.join(workRoot, `${stack}.attempt-2.moto.log`), { force: true });
     }
     UNSUPPORTED_SETTINGS.forEach((_, index) =>
       rmSync(path.join(workRoot, `setting-${index}`), { recursive: true, force: true }),

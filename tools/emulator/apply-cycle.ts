@@ -7,7 +7,7 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { PlanOutput, TerraformResult, terraformAsync, terraformEnv } from '../terraform/offline';
-import { KNOWN_DIFFS, KnownDiff, UNSUPPORTED, Unsupported } from './gaps';
+import { EMULATOR_FAULTS, EmulatorFault, KNOWN_DIFFS, KnownDiff, UNSUPPORTED, Unsupported } from './gaps';
 import { Moto } from './moto';
 import { emulatorOverride, unmappedTypes } from './override';
 
@@ -211,6 +211,12 @@ export interface CycleResult {
   /** Everything that makes the cycle fail, one line each; empty when it passed. */
   readonly failures: string[];
   readonly seconds: Record<string, number>;
+  /**
+   * The failures of an earlier run of the cycle on another emulator, when each of them was an
+   * emulator fault (`EMULATOR_FAULTS`) and the cycle was run again.
+   * @default - none: the first run counts
+   */
+  readonly retriedAfter?: string[];
 }
 
 export interface CycleOptions {
@@ -237,8 +243,48 @@ export function summarizeCycle(result: CycleResult): string {
     `left out ${result.leftOut.length} (${gaps} the emulator cannot serve, ${result.leftOut.length - gaps} referencing them); ` +
     `diffs after apply: ${result.diffs.length - unexpected} known, ${unexpected} unexpected; ` +
     `destroyed ${result.destroyed}, ${result.remaining.length} left in state; ` +
-    `${result.failures.length ? `${result.failures.length} failures` : 'passed'} in ${total.toFixed(0)} s`
+    `${result.failures.length ? `${result.failures.length} failures` : 'passed'} in ${total.toFixed(0)} s` +
+    (result.retriedAfter
+      ? `; run again on a new emulator after an emulator fault: ${result.retriedAfter.join('; ')}`
+      : '')
   );
+}
+
+/** Whether a cycle failed only with emulator faults, so that running it again is meaningful. */
+export function onlyEmulatorFaults(
+  failures: readonly string[],
+  faults: readonly EmulatorFault[] = EMULATOR_FAULTS,
+): boolean {
+  return failures.length > 0 && failures.every((line) => faults.some((fault) => line.includes(fault.error)));
+}
+
+export interface RetriedCycleOptions extends Omit<CycleOptions, 'moto'> {
+  /** Starts an emulator for an attempt (1, then 2); the cycle stops it when the attempt ends. */
+  readonly startEmulator: (attempt: number) => Promise<Moto>;
+  /** @default EMULATOR_FAULTS */
+  readonly faults?: readonly EmulatorFault[];
+  /** @default applyCycle */
+  readonly runCycle?: (options: CycleOptions) => Promise<CycleResult>;
+}
+
+/**
+ * The cycle on a new emulator, run once more on another new one when every failure of the first
+ * run is an emulator fault; the result of that second run counts, and names what the first hit.
+ */
+export async function applyCycleTolerant(options: RetriedCycleOptions): Promise<CycleResult> {
+  const { startEmulator, faults, runCycle = applyCycle, ...cycleOptions } = options;
+  const attempt = async (n: number) => {
+    const moto = await startEmulator(n);
+    try {
+      return await runCycle({ ...cycleOptions, moto });
+    } finally {
+      await moto.stop();
+    }
+  };
+  const first = await attempt(1);
+  if (!onlyEmulatorFaults(first.failures, faults)) return first;
+  options.log?.(`${options.stack}: emulator fault, running the cycle again: ${first.failures.join('; ')}`);
+  return { ...(await attempt(2)), retriedAfter: first.failures };
 }
 
 /** Runs the whole cycle for one stack. Never throws for a Terraform failure: it is in `failures`. */

@@ -8,6 +8,10 @@
  * `KNOWN_DIFFS`: attributes the emulator returns wrongly, so Terraform plans a change right after
  * an apply. Any other difference after apply fails the test.
  *
+ * `EMULATOR_FAULTS`: errors the emulator itself causes now and then on a loaded machine. A cycle
+ * whose every failure is one of them runs once more on a new emulator; any other failure, or a
+ * second faulty run, fails the test.
+ *
  * Entries are about the emulator only: against AWS every one of these resources applies and
  * converges.
  */
@@ -30,6 +34,35 @@ export interface KnownDiff {
   readonly attribute: string;
   readonly reason: string;
 }
+
+/**
+ * An error that comes from the emulator's handling of concurrent calls, not from the
+ * configuration: the same configuration applies and destroys cleanly on the next run.
+ */
+export interface EmulatorFault {
+  /** Text of the failure line (the provider's error code). */
+  readonly error: string;
+  /** Where it was seen and what happens. */
+  readonly reason: string;
+}
+
+export const EMULATOR_FAULTS: readonly EmulatorFault[] = [
+  {
+    error: 'FileSystemAlreadyExists',
+    reason:
+      'seen in about one full run of six on a loaded machine (apply of fargate-dev): the SDK sends CreateFileSystem again after a failed answer, and moto finds the file system the first call created',
+  },
+  {
+    error: 'FlowLogAlreadyExists',
+    reason:
+      'seen likewise (apply of fargate-dev): CreateFlowLogs sent again after a failed answer finds the flow log the first call created',
+  },
+  {
+    error: 'InvalidPermission.NotFound',
+    reason:
+      "seen with Terraform's -parallelism=4 (dev and stage): moto no longer finds the NFS ingress rule it created a moment before when RevokeSecurityGroupIngress asks for it",
+  },
+];
 
 export const UNSUPPORTED: readonly Unsupported[] = [
   {
