@@ -12,6 +12,7 @@ import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import { blockPublicAccess, denyInsecureTransport, enforceBucketOwner } from './s3-bucket-baseline';
 import { ValidationError } from './validation-error';
 
 /**
@@ -118,32 +119,10 @@ export class AccessLogBucket extends Construct {
       bucket: this.bucket.id,
       rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
     });
-    this.publicAccessBlock = new S3BucketPublicAccessBlock(this, 'PublicAccessBlock', {
-      provider,
-      bucket: this.bucket.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-    this.ownershipControls = new S3BucketOwnershipControls(this, 'OwnershipControls', {
-      provider,
-      bucket: this.bucket.id,
-      rule: { objectOwnership: 'BucketOwnerEnforced' },
-    });
+    this.publicAccessBlock = blockPublicAccess(this, provider, this.bucket);
+    this.ownershipControls = enforceBucketOwner(this, provider, this.bucket);
 
-    const everyone = [{ type: 'AWS', identifiers: ['*'] }];
-    const bucketAndObjects = [this.bucket.arn, `${this.bucket.arn}/*`];
-    const statements: DataAwsIamPolicyDocumentStatement[] = [
-      {
-        sid: 'DenyInsecureTransport',
-        effect: 'Deny',
-        principals: everyone,
-        actions: ['s3:*'],
-        resources: bucketAndObjects,
-        condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],
-      },
-    ];
+    const statements: DataAwsIamPolicyDocumentStatement[] = [denyInsecureTransport(this.bucket)];
     if (loadBalancerLogs) {
       const principal = elbLogDeliveryPrincipal(props.region);
       statements.push({

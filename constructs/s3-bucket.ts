@@ -13,6 +13,7 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { EncryptionKey } from './kms-key';
+import { blockPublicAccess, denyInsecureTransport, enforceBucketOwner } from './s3-bucket-baseline';
 import { ValidationError } from './validation-error';
 
 export interface DataBucketProps {
@@ -99,40 +100,18 @@ export class DataBucket extends Construct {
       ],
     });
 
-    this.publicAccessBlock = new S3BucketPublicAccessBlock(this, 'PublicAccessBlock', {
-      provider,
-      bucket: this.bucket.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
+    this.publicAccessBlock = blockPublicAccess(this, provider, this.bucket);
+    this.ownershipControls = enforceBucketOwner(this, provider, this.bucket);
 
-    this.ownershipControls = new S3BucketOwnershipControls(this, 'OwnershipControls', {
-      provider,
-      bucket: this.bucket.id,
-      rule: { objectOwnership: 'BucketOwnerEnforced' },
-    });
-
-    const bucketAndObjects = [this.bucket.arn, `${this.bucket.arn}/*`];
-    const everyone = [{ type: 'AWS', identifiers: ['*'] }];
+    const insecureTransport = denyInsecureTransport(this.bucket);
     const policyDocument = new DataAwsIamPolicyDocument(this, 'PolicyDocument', {
       provider,
       statement: [
+        insecureTransport,
+        // The same deny of everyone on the bucket and its objects, for TLS older than 1.2.
         {
-          sid: 'DenyInsecureTransport',
-          effect: 'Deny',
-          principals: everyone,
-          actions: ['s3:*'],
-          resources: bucketAndObjects,
-          condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],
-        },
-        {
+          ...insecureTransport,
           sid: 'DenyTlsBelow12',
-          effect: 'Deny',
-          principals: everyone,
-          actions: ['s3:*'],
-          resources: bucketAndObjects,
           condition: [{ test: 'NumericLessThan', variable: 's3:TlsVersion', values: ['1.2'] }],
         },
       ],

@@ -1091,94 +1091,97 @@ export function isRootUser(user: string): boolean {
   return ['root', '0'].includes(user.split(':')[0]);
 }
 
+/** What one list of container variables checks beyond the rules every such list shares. */
+interface VariableListRules<T> {
+  /**
+   * The advice for a name that looks like a secret, in a list of plaintext variables.
+   * @default - no such check: the list is of secrets
+   */
+  readonly looksSecretAdvice?: string;
+  /**
+   * The list's own problem with a name the shared rules admit (a repeat, a clash with another
+   * list), given the names before it, each with its last index so far.
+   */
+  readonly nameProblem: (name: string, earlier: ReadonlyMap<string, number>) => string | undefined;
+  /**
+   * Checks the entry's other fields, reported right after its name's problem.
+   * @default - none
+   */
+  readonly checkEntry?: (entry: T, index: number) => void;
+}
+
+/**
+ * Checks the names of one list of container variables at `path` (`task.environment`,
+ * `task.secrets`, `regions[].environment`) and reports the first problem of each: a variable the
+ * platform sets itself, then a name that looks like a secret (plaintext lists), then the list's
+ * own. Returns each name with the last index it has in the list.
+ */
+function checkVariableNames<T extends { name: string }>(
+  ctx: RefinementContext,
+  path: PropertyKey[],
+  list: readonly T[],
+  rules: VariableListRules<T>,
+): Map<string, number> {
+  const names = new Map<string, number>();
+  list.forEach((entry, index) => {
+    const { name } = entry;
+    let message: string | undefined;
+    if ((PLATFORM_VARIABLES as readonly string[]).includes(name)) {
+      message = `the platform sets ${PLATFORM_VARIABLES.join(' and ')} itself; choose another name`;
+    } else if (rules.looksSecretAdvice !== undefined && looksSecret(name)) {
+      message = rules.looksSecretAdvice;
+    } else {
+      message = rules.nameProblem(name, names);
+    }
+    if (message !== undefined) problem(ctx, [...path, index, 'name'], name, message);
+    names.set(name, index);
+    rules.checkEntry?.(entry, index);
+  });
+  return names;
+}
+
 /** The application contract: variables, secrets, user, health check, capacity and schedules. */
 function checkApplication(settings: ApplicationSettings, ctx: RefinementContext): void {
   const { task, service } = settings;
-  const variableNames = new Map<string, number>();
-  task.environment.forEach((variable, index) => {
-    const at = ['task', 'environment', index, 'name'];
-    if ((PLATFORM_VARIABLES as readonly string[]).includes(variable.name)) {
-      problem(
-        ctx,
-        at,
-        variable.name,
-        `the platform sets ${PLATFORM_VARIABLES.join(' and ')} itself; choose another name`,
-      );
-    } else if (looksSecret(variable.name)) {
-      problem(
-        ctx,
-        at,
-        variable.name,
-        'looks like a secret, and plaintext variables are visible to anyone who can read the task definition; move it to task.secrets (Secrets Manager or SSM Parameter Store)',
-      );
-    } else if (variableNames.has(variable.name)) {
-      problem(ctx, at, variable.name, `already set at task.environment[${variableNames.get(variable.name)}]`);
-    }
-    variableNames.set(variable.name, index);
+  const variableNames = checkVariableNames(ctx, ['task', 'environment'], task.environment, {
+    looksSecretAdvice:
+      'looks like a secret, and plaintext variables are visible to anyone who can read the task definition; move it to task.secrets (Secrets Manager or SSM Parameter Store)',
+    nameProblem: (name, earlier) =>
+      earlier.has(name) ? `already set at task.environment[${earlier.get(name)}]` : undefined,
   });
-  const secretNames = new Map<string, number>();
-  task.secrets.forEach((secret, index) => {
-    const at = (field: string) => ['task', 'secrets', index, field];
-    if ((PLATFORM_VARIABLES as readonly string[]).includes(secret.name)) {
-      problem(
-        ctx,
-        at('name'),
-        secret.name,
-        `the platform sets ${PLATFORM_VARIABLES.join(' and ')} itself; choose another name`,
-      );
-    } else if (secretNames.has(secret.name)) {
-      problem(ctx, at('name'), secret.name, `already used by task.secrets[${secretNames.get(secret.name)}]`);
-    } else if (variableNames.has(secret.name)) {
-      problem(
-        ctx,
-        at('name'),
-        secret.name,
-        `also a plain variable at task.environment[${variableNames.get(secret.name)}]; a name is either`,
-      );
-    }
-    secretNames.set(secret.name, index);
-    if (secretSource(secret.valueFrom) === 'ssm') {
+  const secretNames = checkVariableNames(ctx, ['task', 'secrets'], task.secrets, {
+    nameProblem: (name, earlier) => {
+      if (earlier.has(name)) return `already used by task.secrets[${earlier.get(name)}]`;
+      if (variableNames.has(name)) {
+        return `also a plain variable at task.environment[${variableNames.get(name)}]; a name is either`;
+      }
+      return undefined;
+    },
+    checkEntry: (secret, index) => {
+      if (secretSource(secret.valueFrom) !== 'ssm') return;
       for (const field of ['jsonKey', 'versionStage', 'versionId'] as const) {
         if (secret[field] !== undefined) {
           problem(
             ctx,
-            at(field),
+            ['task', 'secrets', index, field],
             secret[field],
             'only Secrets Manager secrets have JSON keys and versions; valueFrom names an SSM parameter',
           );
         }
       }
-    }
+    },
   });
   settings.regions.forEach((region, regionIndex) => {
-    const names = new Set<string>();
-    region.environment.forEach((variable, index) => {
-      const at = ['regions', regionIndex, 'environment', index, 'name'];
-      if ((PLATFORM_VARIABLES as readonly string[]).includes(variable.name)) {
-        problem(
-          ctx,
-          at,
-          variable.name,
-          `the platform sets ${PLATFORM_VARIABLES.join(' and ')} itself; choose another name`,
-        );
-      } else if (looksSecret(variable.name)) {
-        problem(
-          ctx,
-          at,
-          variable.name,
-          'looks like a secret; move it to task.secrets (with a regions[].secrets override for this region)',
-        );
-      } else if (secretNames.has(variable.name)) {
-        problem(
-          ctx,
-          at,
-          variable.name,
-          'is a secret of task.secrets; override its ARN under regions[].secrets instead',
-        );
-      } else if (names.has(variable.name)) {
-        problem(ctx, at, variable.name, 'listed twice for this region');
-      }
-      names.add(variable.name);
+    checkVariableNames(ctx, ['regions', regionIndex, 'environment'], region.environment, {
+      looksSecretAdvice:
+        'looks like a secret; move it to task.secrets (with a regions[].secrets override for this region)',
+      nameProblem: (name, earlier) => {
+        if (secretNames.has(name)) {
+          return 'is a secret of task.secrets; override its ARN under regions[].secrets instead';
+        }
+        if (earlier.has(name)) return 'listed twice for this region';
+        return undefined;
+      },
     });
     const overridden = new Set<string>();
     region.secrets.forEach((override, index) => {
