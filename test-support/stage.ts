@@ -35,11 +35,14 @@ export const STAGE = {
 
 /**
  * The stage variant as the emulator applies it: the hosted zone created by the stack (an existing
- * zone ID cannot exist in a fresh emulator), and IPv4 only (the emulator cannot serve IPv6
- * subnets: `UNSUPPORTED_SETTINGS` in tools/emulator/gaps.ts, probed on its own).
+ * zone ID cannot exist in a fresh emulator), IPv4 only (the emulator cannot serve IPv6 subnets:
+ * `UNSUPPORTED_SETTINGS` in tools/emulator/gaps.ts, probed on its own), and the failover drills on
+ * (a development tier leaves them off), so their roles and log groups are applied and their
+ * templates probed.
  */
 export const STAGE_ON_EMULATOR = {
   ...STAGE,
+  failoverDrills: { enabled: true },
   domain: { zoneName: STAGE.domain.zoneName, recordName: STAGE.domain.recordName, createZone: true },
   accelerator: { ...STAGE.accelerator, ipAddressType: 'IPV4' },
 };

@@ -114,6 +114,13 @@ export const UNSUPPORTED: readonly Unsupported[] = [
     reason:
       'moto registers the scalable target but cannot list its tags, so Terraform taints it right after creating it',
   },
+  {
+    resourceType: 'aws_fis_experiment_template',
+    operation: 'CreateExperimentTemplate',
+    phase: 'create',
+    reason:
+      'moto has no Fault Injection Service: the drills (failoverDrills) are applied without their templates, with their role and log group',
+  },
 ];
 
 const ECS_SERVICE_OMITS = "moto's DescribeServices leaves it out, so the provider reads its zero value";
