@@ -392,7 +392,8 @@ describe('RegionalPlatform (through PlatformStack)', () => {
             resource_type: 'aws:ecs:task',
             parameters: {
               cluster: regionalRef(json, region, 'aws_ecs_cluster', 'Cluster', 'name'),
-              service: regionalRef(json, region, 'aws_ecs_service', 'Service/Service', 'name'),
+              // the service's name, known before it exists (as the alarms name it), not a reference
+              service: inRegion(json, region, 'aws_ecs_service', 'Service/Service').name,
             },
           }),
         ]);
@@ -443,6 +444,25 @@ describe('RegionalPlatform (through PlatformStack)', () => {
       );
       expect(resources(off, 'aws_fis_experiment_template')).toEqual([]);
     });
+
+    it.each(REGIONS)(
+      'builds the %s drills’ role policy without a reference to the ECS service, so a release does not defer its read',
+      (region) => {
+        // GIVEN the drills on WHEN synthesized
+        const json = synthPlatform({ failoverDrills: { enabled: true } });
+        const permissions = (json.data?.aws_iam_policy_document ?? {}) as Record<string, Block>;
+        const [document] = Object.entries(permissions).filter(([, block]) =>
+          String((block['//'] as { metadata?: { path?: string } })?.metadata?.path).endsWith(
+            `${region}/FailoverDrills/Permissions`,
+          ),
+        );
+        // THEN it names the service by its known ARN and refers to no aws_ecs_service (a data source
+        // that refers to a resource with a pending change is read only at apply)
+        const text = JSON.stringify(document[1]);
+        expect(text).not.toContain('aws_ecs_service.');
+        expect(text).toMatch(/:service\/\$\{aws_ecs_cluster\.[^}]+\.name\}\/fargate-test-service"/);
+      },
+    );
   });
 });
 

@@ -383,7 +383,10 @@ export class RegionalPlatform extends Construct {
         namePrefix,
         clusterName: this.cluster.name,
         clusterArn: this.cluster.arn,
-        serviceName: this.service.service.name,
+        // The name itself, not the service's attribute: a data source that refers to a resource
+        // with a pending change is read only at apply, so every release (a service update) would
+        // show the drills' role policy as changing.
+        serviceName,
         vpcArn: this.network.vpc.arn,
         subnetArns: this.network.privateSubnets.map((subnet) => subnet.arn),
         stopConditionAlarmArns: this.alarms.clientImpactAlarms.map((alarm) => alarm.arn),
