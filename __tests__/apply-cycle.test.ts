@@ -225,15 +225,37 @@ describe('applyCycleTolerant', () => {
     expect(started).toEqual([1, 2]);
   });
 
-  it('knows each listed fault, and nothing when there is no failure', () => {
+  it('knows the faults seen so far, each in its own step, and nothing when there is no failure', () => {
     expect(onlyEmulatorFaults([])).toBe(false);
-    expect(onlyEmulatorFaults(['destroy: (no address): FlowLogAlreadyExists: exists'])).toBe(true);
-    expect(
-      onlyEmulatorFaults([
-        'destroy: aws_vpc_security_group_ingress_rule.Nfs: revoking: InvalidPermission.NotFound: rule',
-      ]),
-    ).toBe(true);
+    for (const seen of [
+      'apply: aws_efs_file_system.E: creating EFS File System: FileSystemAlreadyExists: exists',
+      'apply: aws_flow_log.F: creating Flow Log: FlowLogAlreadyExists: exists',
+      "apply: aws_security_group.S: creating Security Group (x): api error InvalidGroup.Duplicate: The security group 'x' already exists",
+      'destroy: (no address): deleting ELBv2 Listener (arn): ListenerNotFound: The specified listener does not exist.',
+      'destroy: aws_vpc_security_group_ingress_rule.N: revoking: InvalidPermission.NotFound: rule',
+    ]) {
+      expect(onlyEmulatorFaults([seen])).toBe(true);
+    }
+    // a create that finds nothing, or a delete that finds a duplicate, is not the emulator's fault
+    expect(onlyEmulatorFaults(['apply: aws_lb_listener.L: reading: ListenerNotFound'])).toBe(false);
+    expect(onlyEmulatorFaults(['destroy: aws_flow_log.F: FlowLogAlreadyExists'])).toBe(false);
     expect(onlyEmulatorFaults([OTHER])).toBe(false);
+  });
+
+  it('counts what a destroy fault left in the state as part of that fault, and only then', () => {
+    const left = 'left in state after destroy: aws_lb.L, aws_vpc.V';
+    const fault = 'destroy: (no address): deleting ELBv2 Listener (arn): ListenerNotFound: gone';
+    expect(onlyEmulatorFaults([fault, left])).toBe(true);
+    expect(onlyEmulatorFaults([left])).toBe(false);
+    expect(onlyEmulatorFaults(['destroy: aws_vpc.V: DependencyViolation', left])).toBe(false);
+  });
+
+  it('counts whatever the destroy met after an apply fault as part of that fault', () => {
+    const blocked = 'destroy: aws_vpc.V: deleting EC2 VPC: DependencyViolation: the VPC has dependencies';
+    expect(onlyEmulatorFaults([FAULT, blocked, 'left in state after destroy: aws_vpc.V'])).toBe(true);
+    // but not a diff or a probe failure beside it
+    expect(onlyEmulatorFaults([FAULT, 'diff after apply: aws_lb.L update idle_timeout'])).toBe(false);
+    expect(onlyEmulatorFaults([FAULT, OTHER])).toBe(false);
   });
 });
 

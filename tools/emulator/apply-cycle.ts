@@ -7,7 +7,15 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { PlanOutput, TerraformResult, terraformAsync, terraformEnv } from '../terraform/offline';
-import { EMULATOR_FAULTS, EmulatorFault, KNOWN_DIFFS, KnownDiff, UNSUPPORTED, Unsupported } from './gaps';
+import {
+  AFTER_DESTROY_FAULT,
+  EMULATOR_FAULTS,
+  EmulatorFault,
+  KNOWN_DIFFS,
+  KnownDiff,
+  UNSUPPORTED,
+  Unsupported,
+} from './gaps';
 import { Moto } from './moto';
 import { emulatorOverride, unmappedTypes } from './override';
 
@@ -250,12 +258,30 @@ export function summarizeCycle(result: CycleResult): string {
   );
 }
 
-/** Whether a cycle failed only with emulator faults, so that running it again is meaningful. */
+/**
+ * Whether a cycle failed only with emulator faults, so that running it again is meaningful: its
+ * apply failed only with apply faults (whatever the destroy then met: an object the emulator made
+ * twice can stand in the way of deleting its parent), or it applied and its destroy failed only
+ * with destroy faults and what they left in the state.
+ */
 export function onlyEmulatorFaults(
   failures: readonly string[],
   faults: readonly EmulatorFault[] = EMULATOR_FAULTS,
 ): boolean {
-  return failures.length > 0 && failures.every((line) => faults.some((fault) => line.includes(fault.error)));
+  const isFault = (line: string) =>
+    faults.some((fault) => line.startsWith(`${fault.step}: `) && fault.codes.test(line));
+  const ofStep = (step: string) => failures.filter((line) => line.startsWith(`${step}: `));
+  const afterDestroy = (line: string) => line.startsWith('destroy: ') || AFTER_DESTROY_FAULT.test(line);
+  const apply = ofStep('apply');
+  if (apply.length) {
+    return apply.every(isFault) && failures.every((line) => apply.includes(line) || afterDestroy(line));
+  }
+  const destroy = ofStep('destroy');
+  return (
+    destroy.length > 0 &&
+    destroy.every(isFault) &&
+    failures.every((line) => destroy.includes(line) || AFTER_DESTROY_FAULT.test(line))
+  );
 }
 
 export interface RetriedCycleOptions extends Omit<CycleOptions, 'moto'> {

@@ -36,33 +36,40 @@ export interface KnownDiff {
 }
 
 /**
- * An error that comes from the emulator's handling of concurrent calls, not from the
- * configuration: the same configuration applies and destroys cleanly on the next run.
+ * Errors that come from the emulator under load, not from the configuration: a call it answers
+ * as if it had already carried it out (a create that finds what it is creating, a delete that
+ * finds nothing). The same configuration applies and destroys cleanly on a new emulator; a
+ * configuration that really creates something twice fails the same way again, and the test with it.
  */
 export interface EmulatorFault {
-  /** Text of the failure line (the provider's error code). */
-  readonly error: string;
-  /** Where it was seen and what happens. */
+  /** The cycle step whose failure lines it matches (`apply: …`, `destroy: …`). */
+  readonly step: 'apply' | 'destroy';
+  /** The error codes, as the provider prints them. */
+  readonly codes: RegExp;
+  /** Codes seen so far, with where. */
+  readonly seen: string;
   readonly reason: string;
 }
 
 export const EMULATOR_FAULTS: readonly EmulatorFault[] = [
   {
-    error: 'FileSystemAlreadyExists',
+    step: 'apply',
+    codes: /\b[\w.]*(AlreadyExists|Duplicate)[\w.]*\b/,
+    seen: 'FileSystemAlreadyExists and FlowLogAlreadyExists (fargate-dev), InvalidGroup.Duplicate (fargate-stage), each in about one run of six on a loaded machine',
     reason:
-      'seen in about one full run of six on a loaded machine (apply of fargate-dev): the SDK sends CreateFileSystem again after a failed answer, and moto finds the file system the first call created',
+      'the emulator answers a create as if it had received it twice: it finds the file system, flow log or security group the same call created (no error answer in its log)',
   },
   {
-    error: 'FlowLogAlreadyExists',
+    step: 'destroy',
+    codes: /\b[\w.]*NotFound[\w.]*\b/,
+    seen: "ListenerNotFound (fargate-stage, once), InvalidPermission.NotFound (dev and stage with Terraform's -parallelism=4)",
     reason:
-      'seen likewise (apply of fargate-dev): CreateFlowLogs sent again after a failed answer finds the flow log the first call created',
-  },
-  {
-    error: 'InvalidPermission.NotFound',
-    reason:
-      "seen with Terraform's -parallelism=4 (dev and stage): moto no longer finds the NFS ingress rule it created a moment before when RevokeSecurityGroupIngress asks for it",
+      'the emulator answers a delete as if the object were already gone, right after deleting another object of the same parent',
   },
 ];
+
+/** A failure line that only follows from a destroy fault: what that destroy could not remove. */
+export const AFTER_DESTROY_FAULT = /^left in state after destroy: /;
 
 export const UNSUPPORTED: readonly Unsupported[] = [
   {
