@@ -118,8 +118,11 @@ function issuePaths(lines: string[]): string[] {
 const REPORTED_WITH: Record<string, readonly string[]> = {
   environment: ['natGateways', 'image.tag', 'app'],
   'task.cpu': ['task.memoryMiB'],
+  // false needs a reason, reported under the reason (seed -19813530)
+  'task.readonlyRootFilesystem': ['task.writableRootFilesystemReason'],
   'task.containerPort': ['app'],
-  'service.minCapacity': ['service.desiredCount'],
+  // min above max is reported under maxCapacity, naming minCapacity and its value (seed 1913534791)
+  'service.minCapacity': ['service.desiredCount', 'service.maxCapacity'],
   'service.maxCapacity': ['service.desiredCount'],
   'efs.throughputMode': ['efs.provisionedThroughputMibps'],
   'image.repositoryUri': ['image.tag'],
@@ -161,53 +164,72 @@ function namesSetting(reported: string, broken: string): boolean {
   );
 }
 
+/** Whatever the settings validation refuses, it refuses cleanly, naming the file and the broken setting. */
+const refusalsNameTheSetting = fc.property(settingsMutation, (mutation: SettingsMutation) => {
+  // GIVEN valid settings with one setting broken, which the validation refuses
+  const text = settingsText(mutation.settings);
+  fc.pre(!accepted(text));
+  // WHEN the app runs on them
+  const outcome = runOn(text);
+  // THEN one clean refusal that names the file and the setting
+  const lines = expectCleanRefusal(outcome);
+  expect(lines[0]).toBe(`error: ${outcome.file}: invalid settings`);
+  const issues = lines.slice(1, -1);
+  expect(issues.length).toBeGreaterThan(0);
+  // (an unknown key "" prints as an empty path: `  : unknown setting ""`)
+  for (const issue of issues) expect(issue).toMatch(/^ {2}.*: (got |missing; |unknown setting )/);
+  expect(hasRawControlCharacter(lines.join('\n'))).toBe(false);
+  const reported = issuePaths(lines);
+  const named =
+    reported.some((setting) => namesSetting(setting, mutation.path)) ||
+    issues.some((issue) => issue.includes(`${mutation.path} `));
+  if (!named) {
+    throw new Error(`${mutation.description}: no issue names ${mutation.path}:\n${lines.join('\n')}`);
+  }
+});
+
+/** An unknown key is reported at its place, as the messages print it, with the keys allowed there. */
+const unknownKeysReported = fc.property(
+  settingsMutation.filter((mutation) => mutation.unknownKey === true),
+  (mutation: SettingsMutation) => {
+    // GIVEN valid settings with a key no setting has (tags take any key, so may accept it)
+    const text = settingsText(mutation.settings);
+    fc.pre(!accepted(text));
+    // WHEN the app runs THEN the key is reported at its place, with what is allowed there
+    const lines = expectCleanRefusal(runOn(text));
+    const line = lines.find((issue) => issue.startsWith(`  ${mutation.path}: `));
+    expect(line).toBeDefined();
+    // (a long key is shown shortened, ending in "...")
+    expect(line).toMatch(/: (unknown setting ".*("|\.\.\.); allowed here: \w+|got )/s);
+  },
+);
+
 describe('hostile settings files', () => {
   it('are refused naming the file and the broken setting, without a trace or an output folder', () => {
-    fc.assert(
-      fc.property(settingsMutation, (mutation: SettingsMutation) => {
-        // GIVEN valid settings with one setting broken, which the validation refuses
-        const text = settingsText(mutation.settings);
-        fc.pre(!accepted(text));
-        // WHEN the app runs on them
-        const outcome = runOn(text);
-        // THEN one clean refusal that names the file and the setting
-        const lines = expectCleanRefusal(outcome);
-        expect(lines[0]).toBe(`error: ${outcome.file}: invalid settings`);
-        const issues = lines.slice(1, -1);
-        expect(issues.length).toBeGreaterThan(0);
-        // (an unknown key "" prints as an empty path: `  : unknown setting ""`)
-        for (const issue of issues) expect(issue).toMatch(/^ {2}.*: (got |missing; |unknown setting )/);
-        expect(hasRawControlCharacter(lines.join('\n'))).toBe(false);
-        const reported = issuePaths(lines);
-        const named =
-          reported.some((setting) => namesSetting(setting, mutation.path)) ||
-          issues.some((issue) => issue.includes(`${mutation.path} `));
-        if (!named) {
-          throw new Error(`${mutation.description}: no issue names ${mutation.path}:\n${lines.join('\n')}`);
-        }
-      }),
-      { numRuns: 120 },
-    );
+    fc.assert(refusalsNameTheSetting, { numRuns: 120 });
+  });
+
+  it.each([
+    // minCapacity 5 with maxCapacity 4: reported under maxCapacity, "must be at least minCapacity 5"
+    ['minCapacity above maxCapacity', 1913534791, '95:2:0:0:0:0:0:0:0'],
+    // readonlyRootFilesystem false: reported under the reason it now needs
+    ['readonlyRootFilesystem false', -19813530, '2894'],
+    // an environment with a line break and a stack-trace-like text: it was echoed raw inside the
+    // target group name message
+    ['an environment with a forged line', 1777926044, '252'],
+  ])('are refused cleanly, naming the setting, for the seed that found %s', (_found, seed, path) => {
+    // GIVEN the counterexample a CI run drew WHEN replayed THEN it is refused cleanly, naming it
+    fc.assert(refusalsNameTheSetting, { seed, path, numRuns: 1 });
   });
 
   it('report an unknown key with its full path and the keys allowed there', () => {
-    fc.assert(
-      fc.property(
-        settingsMutation.filter((mutation) => mutation.unknownKey === true),
-        (mutation: SettingsMutation) => {
-          // GIVEN valid settings with a key no setting has (tags take any key, so may accept it)
-          const text = settingsText(mutation.settings);
-          fc.pre(!accepted(text));
-          // WHEN the app runs THEN the key is reported at its place, with what is allowed there
-          const lines = expectCleanRefusal(runOn(text));
-          const line = lines.find((issue) => issue.startsWith(`  ${mutation.path}: `));
-          expect(line).toBeDefined();
-          // (a long key is shown shortened, ending in "...")
-          expect(line).toMatch(/: (unknown setting ".*("|\.\.\.); allowed here: \w+|got )/s);
-        },
-      ),
-      { numRuns: 4 },
-    );
+    fc.assert(unknownKeysReported, { numRuns: 4 });
+  });
+
+  it('report an unknown key with its full path, for the seed that drew a line separator as the key', () => {
+    // GIVEN the draw of seed 1455246893 (a top-level key U+2028, which the message prints escaped)
+    // WHEN replayed THEN the line names the key as printed
+    fc.assert(unknownKeysReported, { seed: 1455246893, path: '171:0:13', numRuns: 1 });
   });
 
   it('that are not a JSON object are refused naming the file', () => {

@@ -35,6 +35,7 @@ function settingsObject<T extends z.ZodRawShape>(shape: T) {
 
 /** Application names: 3 to 16 lower-case letters, digits, hyphens. */
 const APP_NAME = /^[a-z][a-z0-9-]{1,14}[a-z0-9]$/;
+const ENVIRONMENT_NAME = /^[a-z][a-z0-9]{1,9}$/;
 
 /** A VPC CIDR the region schema accepts: an IPv4 network address, /16 or longer. */
 function validVpcCidr(cidr: string): boolean {
@@ -671,9 +672,7 @@ export const settingsSchema = settingsObject({
     error: 'expected 3 to 16 lower-case letters, digits or hyphens, starting with a letter',
   }),
   /** Environment name; must equal the settings file's name (`config/<environment>.json`). */
-  environment: z
-    .string()
-    .regex(/^[a-z][a-z0-9]{1,9}$/, { error: 'expected 2 to 10 lower-case letters or digits' }),
+  environment: z.string().regex(ENVIRONMENT_NAME, { error: 'expected 2 to 10 lower-case letters or digits' }),
   /**
    * What the environment is for. `production` turns on every guardrail: prevent_destroy on stateful
    * resources, load balancer deletion protection, a required vault lock, one NAT gateway per AZ, no
@@ -853,7 +852,13 @@ export const settingsSchema = settingsObject({
     );
   }
   const targetGroupName = `${settings.app}-${settings.environment}-tg-${settings.task.containerPort}`;
-  if (targetGroupName.length > 32 && APP_NAME.test(settings.app)) {
+  // Only for names that are valid themselves: an invalid one is reported as such, and echoing it
+  // inside another message would bypass its quoting.
+  if (
+    targetGroupName.length > 32 &&
+    APP_NAME.test(settings.app) &&
+    ENVIRONMENT_NAME.test(settings.environment)
+  ) {
     problem(
       ctx,
       ['app'],

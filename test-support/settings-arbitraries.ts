@@ -126,15 +126,21 @@ export const FULL_SETTINGS: JsonObject = {
 };
 
 /**
- * A path as the settings errors print it: `regions[1].vpcCidr`, `tags["cost center"]`; a key longer
- * than 64 characters is quoted and cut after 77 (`tags["aaa...]`).
+ * A path as the settings errors print it: `regions[1].vpcCidr`, `tags["cost center"]`, a line
+ * separator in a key escaped (`["\u2028"]`); a key longer than 64 characters is quoted and cut after
+ * 77 (`tags["aaa...]`).
  */
 export function formatSettingPath(segments: SettingPath): string {
   return segments
     .map((segment, index) => {
       if (typeof segment === 'number') return `[${segment}]`;
       if (!/^[A-Za-z_][A-Za-z0-9_-]{0,63}$/.test(segment)) {
-        const json = JSON.stringify(segment);
+        // JSON, with the line separators and C1 controls JSON.stringify leaves raw escaped too
+        const json = JSON.stringify(segment).replace(
+          // eslint-disable-next-line no-control-regex -- these characters are what is escaped
+          /[\u007f-\u009f\u2028\u2029]/g,
+          (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+        );
         return `[${json.length > 80 ? `${json.slice(0, 77)}...` : json}]`;
       }
       return `${index === 0 ? '' : '.'}${segment}`;
