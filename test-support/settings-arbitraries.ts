@@ -137,7 +137,6 @@ export function formatSettingPath(segments: SettingPath): string {
       if (!/^[A-Za-z_][A-Za-z0-9_-]{0,63}$/.test(segment)) {
         // JSON, with the line separators and C1 controls JSON.stringify leaves raw escaped too
         const json = JSON.stringify(segment).replace(
-          // eslint-disable-next-line no-control-regex -- these characters are what is escaped
           /[\u007f-\u009f\u2028\u2029]/g,
           (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
         );
