@@ -7,6 +7,7 @@ import {
   CycleOptions,
   CycleResult,
   applyCycleTolerant,
+  diagnosticText,
   diffsAfterApply,
   leaveOut,
   onlyEmulatorFaults,
@@ -205,6 +206,8 @@ describe('applyCycleTolerant', () => {
     expect(started).toEqual([1, 2]);
     expect(stopped).toEqual([1, 2]);
     expect(runs.map((run) => run.moto.endpoint)).toEqual(['http://127.0.0.1:1', 'http://127.0.0.1:2']);
+    // (in a folder of its own, so the first run's logs stay)
+    expect(runs.map((run) => run.workDir)).toEqual(['/nowhere', '/nowhere.attempt-2']);
     expect(summarizeCycle(result)).toContain(
       `passed in 1 s; run again on a new emulator after an emulator fault: ${FAULT}`,
     );
@@ -232,7 +235,8 @@ describe('applyCycleTolerant', () => {
       'apply: aws_flow_log.F: creating Flow Log: FlowLogAlreadyExists: exists',
       "apply: aws_security_group.S: creating Security Group (x): api error InvalidGroup.Duplicate: The security group 'x' already exists",
       'destroy: (no address): deleting ELBv2 Listener (arn): ListenerNotFound: The specified listener does not exist.',
-      'destroy: aws_vpc_security_group_ingress_rule.N: revoking: InvalidPermission.NotFound: rule',
+      // a plugin-framework resource: the code is in the diagnostic's detail, which the line carries
+      'destroy: aws_vpc_security_group_ingress_rule.N: deleting VPC Security Group Rule (sgr-0123): operation error EC2: RevokeSecurityGroupIngress, https response error StatusCode: 400, api error InvalidPermission.NotFound: The specified rule does not exist in this security group.',
     ]) {
       expect(onlyEmulatorFaults([seen])).toBe(true);
     }
@@ -256,6 +260,23 @@ describe('applyCycleTolerant', () => {
     // but not a diff or a probe failure beside it
     expect(onlyEmulatorFaults([FAULT, 'diff after apply: aws_lb.L update idle_timeout'])).toBe(false);
     expect(onlyEmulatorFaults([FAULT, OTHER])).toBe(false);
+  });
+});
+
+describe('diagnosticText', () => {
+  it('carries the detail, where plugin-framework resources put the AWS error code, on one line', () => {
+    expect(
+      diagnosticText({
+        severity: 'error',
+        summary: 'deleting VPC Security Group Rule (sgr-0123)',
+        detail: 'operation error EC2: RevokeSecurityGroupIngress,\n  InvalidPermission.NotFound: gone',
+      }),
+    ).toBe(
+      'deleting VPC Security Group Rule (sgr-0123): operation error EC2: RevokeSecurityGroupIngress, InvalidPermission.NotFound: gone',
+    );
+    expect(diagnosticText({ severity: 'error', summary: 'creating X: FileSystemAlreadyExists' })).toBe(
+      'creating X: FileSystemAlreadyExists',
+    );
   });
 });
 

@@ -95,6 +95,7 @@ afterAll(async () => {
   if (Object.values(results).every((result) => result.failures.length === 0)) {
     for (const stack of Object.keys(results)) {
       rmSync(path.join(workRoot, stack), { recursive: true, force: true });
+      rmSync(path.join(workRoot, `${stack}.attempt-2`), { recursive: true, force: true });
       rmSync(path.join(workRoot, `${stack}.moto.log`), { force: true });
       rmSync(path.join(workRoot, `${stack}.attempt-2.moto.log`), { force: true });
     }

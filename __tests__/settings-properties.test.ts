@@ -18,6 +18,7 @@ import {
   SettingPath,
   SettingsMutation,
   brokenFile,
+  formatSettingPath,
   settingsMutation,
   withSetting,
 } from '../test-support/settings-arbitraries';
@@ -165,7 +166,7 @@ function namesSetting(reported: string, broken: string): boolean {
 }
 
 /** Whatever the settings validation refuses, it refuses cleanly, naming the file and the broken setting. */
-const refusalsNameTheSetting = fc.property(settingsMutation, (mutation: SettingsMutation) => {
+function refusalNamesTheSetting(mutation: SettingsMutation): void {
   // GIVEN valid settings with one setting broken, which the validation refuses
   const text = settingsText(mutation.settings);
   fc.pre(!accepted(text));
@@ -186,50 +187,91 @@ const refusalsNameTheSetting = fc.property(settingsMutation, (mutation: Settings
   if (!named) {
     throw new Error(`${mutation.description}: no issue names ${mutation.path}:\n${lines.join('\n')}`);
   }
-});
+}
+const refusalsNameTheSetting = fc.property(settingsMutation, refusalNamesTheSetting);
 
 /** An unknown key is reported at its place, as the messages print it, with the keys allowed there. */
+function unknownKeyReported(mutation: SettingsMutation): void {
+  // GIVEN valid settings with a key no setting has (tags take any key, so may accept it)
+  const text = settingsText(mutation.settings);
+  fc.pre(!accepted(text));
+  // WHEN the app runs THEN the key is reported at its place, with what is allowed there
+  const lines = expectCleanRefusal(runOn(text));
+  const line = lines.find((issue) => issue.startsWith(`  ${mutation.path}: `));
+  expect(line).toBeDefined();
+  // (a long key is shown shortened, ending in "...")
+  expect(line).toMatch(/: (unknown setting ".*("|\.\.\.); allowed here: \w+|got )/s);
+}
 const unknownKeysReported = fc.property(
   settingsMutation.filter((mutation) => mutation.unknownKey === true),
-  (mutation: SettingsMutation) => {
-    // GIVEN valid settings with a key no setting has (tags take any key, so may accept it)
-    const text = settingsText(mutation.settings);
-    fc.pre(!accepted(text));
-    // WHEN the app runs THEN the key is reported at its place, with what is allowed there
-    const lines = expectCleanRefusal(runOn(text));
-    const line = lines.find((issue) => issue.startsWith(`  ${mutation.path}: `));
-    expect(line).toBeDefined();
-    // (a long key is shown shortened, ending in "...")
-    expect(line).toMatch(/: (unknown setting ".*("|\.\.\.); allowed here: \w+|got )/s);
-  },
+  unknownKeyReported,
 );
+
+/** The counterexamples CI runs drew, written out (a replay by seed would drift with config/dev.json). */
+const maxCapacity = (DEV_SETTINGS.service as { maxCapacity: number }).maxCapacity;
+const FOUND: ReadonlyArray<readonly [string, SettingsMutation]> = [
+  [
+    // reported under maxCapacity, "must be at least minCapacity <n>" (seed 1913534791)
+    'minCapacity above maxCapacity',
+    {
+      description: `set service.minCapacity to ${maxCapacity + 1}`,
+      settings: withSetting(DEV_SETTINGS, ['service', 'minCapacity'], maxCapacity + 1),
+      path: 'service.minCapacity',
+    },
+  ],
+  [
+    // reported under the reason it needs (seed -19813530)
+    'readonlyRootFilesystem false',
+    {
+      description: 'set task.readonlyRootFilesystem to false',
+      settings: withSetting(DEV_SETTINGS, ['task', 'readonlyRootFilesystem'], false),
+      path: 'task.readonlyRootFilesystem',
+    },
+  ],
+  [
+    // was echoed raw inside the target group name message (seed 1777926044)
+    'an environment with a forged line',
+    {
+      description: 'set environment to a stack-trace-like text with a line break',
+      settings: withSetting(
+        DEV_SETTINGS,
+        ['environment'],
+        'Error: boom\n    at run (/work/main/stacks/app.ts:60:5)',
+      ),
+      path: 'environment',
+    },
+  ],
+];
 
 describe('hostile settings files', () => {
   it('are refused naming the file and the broken setting, without a trace or an output folder', () => {
     fc.assert(refusalsNameTheSetting, { numRuns: 120 });
   });
 
-  it.each([
-    // minCapacity 5 with maxCapacity 4: reported under maxCapacity, "must be at least minCapacity 5"
-    ['minCapacity above maxCapacity', 1913534791, '95:2:0:0:0:0:0:0:0'],
-    // readonlyRootFilesystem false: reported under the reason it now needs
-    ['readonlyRootFilesystem false', -19813530, '2894'],
-    // an environment with a line break and a stack-trace-like text: it was echoed raw inside the
-    // target group name message
-    ['an environment with a forged line', 1777926044, '252'],
-  ])('are refused cleanly, naming the setting, for the seed that found %s', (_found, seed, path) => {
-    // GIVEN the counterexample a CI run drew WHEN replayed THEN it is refused cleanly, naming it
-    fc.assert(refusalsNameTheSetting, { seed, path, numRuns: 1 });
-  });
+  it.each(FOUND)(
+    'are refused cleanly, naming the setting, for what a CI run found: %s',
+    (_found, mutation) => {
+      // GIVEN the counterexample, written out WHEN the app runs on it THEN refused cleanly, naming it
+      expect(accepted(settingsText(mutation.settings))).toBe(false);
+      refusalNamesTheSetting(mutation);
+    },
+  );
 
   it('report an unknown key with its full path and the keys allowed there', () => {
     fc.assert(unknownKeysReported, { numRuns: 4 });
   });
 
-  it('report an unknown key with its full path, for the seed that drew a line separator as the key', () => {
-    // GIVEN the draw of seed 1455246893 (a top-level key U+2028, which the message prints escaped)
-    // WHEN replayed THEN the line names the key as printed
-    fc.assert(unknownKeysReported, { seed: 1455246893, path: '171:0:13', numRuns: 1 });
+  it('report an unknown key with its full path, for the line separator a CI run drew as a key', () => {
+    // GIVEN a top-level key U+2028 (seed 1455246893), which the message prints escaped
+    const mutation = {
+      description: 'add "\u2028" = 0 at the top level',
+      settings: withSetting(DEV_SETTINGS, ['\u2028'], 0),
+      path: formatSettingPath(['\u2028']),
+      unknownKey: true,
+    };
+    expect(mutation.path).toBe('["\\u2028"]');
+    // WHEN the app runs THEN the line names the key as printed
+    unknownKeyReported(mutation);
   });
 
   it('that are not a JSON object are refused naming the file', () => {

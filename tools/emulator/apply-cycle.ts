@@ -162,7 +162,7 @@ export function diffsAfterApply(plan: PlanOutput, known: readonly KnownDiff[] = 
   return diffs;
 }
 
-interface Diagnostic {
+export interface Diagnostic {
   readonly severity: string;
   readonly summary: string;
   readonly detail?: string;
@@ -183,6 +183,15 @@ export function errorsOf(result: TerraformResult): Diagnostic[] {
     errors.push({ severity: 'error', summary: (result.stderr || result.stdout).trim().slice(0, 2000) });
   }
   return errors;
+}
+
+/**
+ * A diagnostic on one line: its summary, and its detail where there is one (the plugin-framework
+ * resources, such as the security group rules, put the AWS error code only in the detail).
+ */
+export function diagnosticText(error: Diagnostic): string {
+  const detail = error.detail?.replace(/\s+/g, ' ').trim();
+  return detail ? `${error.summary}: ${detail}` : error.summary;
 }
 
 /** Managed resources a `-json` apply or destroy completed (data source reads not counted). */
@@ -302,7 +311,9 @@ export async function applyCycleTolerant(options: RetriedCycleOptions): Promise<
   const attempt = async (n: number) => {
     const moto = await startEmulator(n);
     try {
-      return await runCycle({ ...cycleOptions, moto });
+      // The second run in a folder of its own, so the first run's logs stay for reading.
+      const workDir = n === 1 ? cycleOptions.workDir : `${cycleOptions.workDir}.attempt-${n}`;
+      return await runCycle({ ...cycleOptions, workDir, moto });
     } finally {
       await moto.stop();
     }
@@ -385,7 +396,7 @@ export async function applyCycle(options: CycleOptions): Promise<CycleResult> {
   ]);
   const applied = countApplied(apply);
   for (const error of errorsOf(apply)) {
-    failures.push(`apply: ${error.address ?? '(no address)'}: ${error.summary}`);
+    failures.push(`apply: ${error.address ?? '(no address)'}: ${diagnosticText(error)}`);
   }
 
   // 2. Converged: a second plan shows no change beyond the known emulator diffs.
@@ -481,7 +492,7 @@ export async function applyCycle(options: CycleOptions): Promise<CycleResult> {
       }
     }
     for (const error of errors.filter((e) => e.address && !gapAddresses.includes(e.address))) {
-      failures.push(`probe: ${error.address}: ${error.summary}`);
+      failures.push(`probe: ${error.address}: ${diagnosticText(error)}`);
     }
     const stuck = [...state].filter((address) => gapAddresses.includes(address));
     if (stuck.length) await terraformAsync(['state', 'rm', ...stuck], workDir, env);
@@ -497,7 +508,7 @@ export async function applyCycle(options: CycleOptions): Promise<CycleResult> {
     '-lock=false',
   ]);
   for (const error of errorsOf(destroy)) {
-    failures.push(`destroy: ${error.address ?? '(no address)'}: ${error.summary}`);
+    failures.push(`destroy: ${error.address ?? '(no address)'}: ${diagnosticText(error)}`);
   }
   const destroyed = countApplied(destroy);
   const statePath = path.join(workDir, 'emulator.tfstate');
