@@ -13,6 +13,24 @@ function runApp(env: NodeJS.ProcessEnv) {
   return { code, errors: errors.join('\n'), outdir };
 }
 
+let built = false;
+
+/** The real entry point (`node dist/main.js`, built once per file) for an environment, into a fresh outdir. */
+function runEntryPoint(environment: string) {
+  if (!built) {
+    const build = spawnSync('node', ['scripts/build.mjs'], { cwd: root, encoding: 'utf8' });
+    expect(build.status).toBe(0);
+    built = true;
+  }
+  const outdir = path.join(mkdtempSync(path.join(os.tmpdir(), 'app-')), 'out');
+  const result = spawnSync('node', ['dist/main.js'], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, PLATFORM_ENV: environment, CDKTF_OUTDIR: outdir },
+  });
+  return { ...result, outdir };
+}
+
 describe('the app', () => {
   it('keeps in the output folder exactly the stacks its manifest lists, when another environment was there', () => {
     // GIVEN an output folder holding prod's stacks
@@ -36,14 +54,7 @@ describe('the app', () => {
 
   it('prints accepted policy findings on stdout, where the cdktf CLI does not label them as errors', () => {
     // GIVEN the built app WHEN it synthesizes dev as the cdktf CLI runs it
-    const build = spawnSync('node', ['scripts/build.mjs'], { cwd: root, encoding: 'utf8' });
-    expect(build.status).toBe(0);
-    const outdir = path.join(mkdtempSync(path.join(os.tmpdir(), 'app-')), 'out');
-    const result = spawnSync('node', ['dist/main.js'], {
-      cwd: root,
-      encoding: 'utf8',
-      env: { ...process.env, PLATFORM_ENV: 'dev', CDKTF_OUTDIR: outdir },
-    });
+    const result = runEntryPoint('dev');
     // THEN every suppression line is on stdout, and stderr (errors only) is empty
     expect(result.status).toBe(0);
     expect(result.stderr).toBe('');
@@ -119,20 +130,13 @@ describe('the app', () => {
 
   it('prints no stack trace from the real entry point', () => {
     // GIVEN the built app WHEN run for an environment with no settings file
-    const build = spawnSync('node', ['scripts/build.mjs'], { cwd: root, encoding: 'utf8' });
-    expect(build.status).toBe(0);
-    const outdir = path.join(mkdtempSync(path.join(os.tmpdir(), 'app-')), 'out');
-    const result = spawnSync('node', ['dist/main.js'], {
-      cwd: root,
-      encoding: 'utf8',
-      env: { ...process.env, PLATFORM_ENV: 'nosuchenv', CDKTF_OUTDIR: outdir },
-    });
+    const result = runEntryPoint('nosuchenv');
     // THEN
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(
       `error: config/nosuchenv.json: no settings file for environment "nosuchenv" (from PLATFORM_ENV); environments in config/: ${shippedEnvironments().join(', ')}; set PLATFORM_ENV to one of them, or create config/nosuchenv.json (copy one of the others and change "environment")\nNothing was synthesized.\n`,
     );
-    expect(existsSync(outdir)).toBe(false);
+    expect(existsSync(result.outdir)).toBe(false);
   });
 });
 
