@@ -24,8 +24,11 @@ export interface ContainerRepositoryProps {
   readonly provider: AwsProvider;
   /** Name of the primary region, e.g. `us-east-1`. */
   readonly region: string;
-  /** Repository name: 2 to 256 characters, lowercase, optionally namespaced (`team/app`). */
-  readonly repositoryName: string;
+  /**
+   * Repository names, one per service: 2 to 256 characters, lowercase, all in one namespace
+   * (`team/env/api`, `team/env/web`); each gets its own construct scope named after its last part.
+   */
+  readonly repositoryNames: string[];
   /** Alias without the `alias/` prefix of the repository's KMS key; each replica region's key gets it too. */
   readonly keyAlias: string;
   /**
@@ -87,12 +90,12 @@ const UNTAGGED_EXPIRY_DAYS = 7;
  * - Only images pushed after replication is configured are replicated.
  */
 export class ContainerRepository extends Construct {
-  /** The repository in the primary region. */
-  public readonly repository: EcrRepository;
-  /** The repository's KMS key in the primary region. */
+  /** The repositories in the primary region, by name. */
+  public readonly repositories: ReadonlyMap<string, EcrRepository>;
+  /** The key that encrypts every repository of the namespace in the primary region. */
   public readonly key: EncryptionKey;
-  /** The repository's lifecycle policy in the primary region. */
-  public readonly lifecyclePolicy: EcrLifecyclePolicy;
+  /** The lifecycle policies in the primary region, by repository name. */
+  public readonly lifecyclePolicies: ReadonlyMap<string, EcrLifecyclePolicy>;
   /** The registry's replication configuration; undefined without replica regions. */
   public readonly replication?: EcrReplicationConfiguration;
   /** Role ECR assumes to create replicated repositories with KMS; undefined without replica regions. */
@@ -108,7 +111,8 @@ export class ContainerRepository extends Construct {
   constructor(scope: Construct, id: string, props: ContainerRepositoryProps) {
     super(scope, id);
     validate(props);
-    const { provider, repositoryName } = props;
+    const { provider, repositoryNames } = props;
+    const namespace = creationTemplatePrefix(repositoryNames[0]);
     const replicaRegions = props.replicaRegions ?? [];
     this.primaryRegion = props.region;
     this.replicaRegionNames = replicaRegions.map((replica) => replica.region);
@@ -117,24 +121,35 @@ export class ContainerRepository extends Construct {
     this.key = new EncryptionKey(this, 'Key', {
       provider,
       alias: props.keyAlias,
-      description: `ECR repository ${repositoryName}`,
+      description: `ECR repositories ${namespace}/*`,
     });
 
-    this.repository = new EcrRepository(this, 'Repository', {
-      provider,
-      name: repositoryName,
-      imageTagMutability: 'IMMUTABLE',
-      imageScanningConfiguration: { scanOnPush: true },
-      encryptionConfiguration: [{ encryptionType: 'KMS', kmsKey: this.key.arn }],
-      forceDelete: false,
-    });
-    this.registryId = props.accountId ?? this.repository.registryId;
-
-    this.lifecyclePolicy = new EcrLifecyclePolicy(this, 'LifecyclePolicy', {
-      provider,
-      repository: this.repository.name,
-      policy: lifecyclePolicy,
-    });
+    const repositories = new Map<string, EcrRepository>();
+    const lifecyclePolicies = new Map<string, EcrLifecyclePolicy>();
+    for (const name of repositoryNames) {
+      const scope = new Construct(this, name.slice(name.lastIndexOf('/') + 1));
+      const repository = new EcrRepository(scope, 'Repository', {
+        provider,
+        name,
+        imageTagMutability: 'IMMUTABLE',
+        imageScanningConfiguration: { scanOnPush: true },
+        encryptionConfiguration: [{ encryptionType: 'KMS', kmsKey: this.key.arn }],
+        forceDelete: false,
+      });
+      repositories.set(name, repository);
+      lifecyclePolicies.set(
+        name,
+        new EcrLifecyclePolicy(scope, 'LifecyclePolicy', {
+          provider,
+          repository: repository.name,
+          policy: lifecyclePolicy,
+        }),
+      );
+    }
+    this.repositories = repositories;
+    this.lifecyclePolicies = lifecyclePolicies;
+    const first = repositories.get(repositoryNames[0]) as EcrRepository;
+    this.registryId = props.accountId ?? first.registryId;
 
     // One scope per region, named after the region, so removing a region never moves another's resources.
     const regions = replicaRegions.map((replica) => {
@@ -142,7 +157,7 @@ export class ContainerRepository extends Construct {
       const key = new EncryptionKey(scope, 'Key', {
         provider: replica.provider,
         alias: props.keyAlias,
-        description: `ECR repository ${repositoryName} (replica in ${replica.region})`,
+        description: `ECR repositories ${namespace}/* (replicas in ${replica.region})`,
       });
       return { ...replica, scope, key };
     });
@@ -154,12 +169,12 @@ export class ContainerRepository extends Construct {
     // IAM is global: one role, managed through the primary region's provider, serves every region.
     const role = this.createReplicaCreationRole(
       provider,
-      repositoryName,
+      namespace,
       regions.map((region) => region.key),
     );
     this.replicaCreationRole = role.role;
 
-    const templatePrefix = creationTemplatePrefix(repositoryName);
+    const templatePrefix = namespace;
     this.replicas = regions.map(({ region, provider: regionProvider, scope: regionScope, key }) => ({
       region,
       key,
@@ -183,9 +198,10 @@ export class ContainerRepository extends Construct {
           {
             destination: replicaRegions.map(({ region }) => ({
               region,
-              registryId: this.repository.registryId,
+              registryId: first.registryId,
             })),
-            repositoryFilter: [{ filter: repositoryName, filterType: 'PREFIX_MATCH' }],
+            // Every repository of the namespace, those of services added later included.
+            repositoryFilter: [{ filter: `${namespace}/`, filterType: 'PREFIX_MATCH' }],
           },
         ],
       },
@@ -195,11 +211,21 @@ export class ContainerRepository extends Construct {
   }
 
   /**
-   * Image URI base (without tag or digest) of the repository in a region:
+   * Image URI base (without tag or digest) of a repository in a region:
    * `<registry id>.dkr.ecr.<region>.amazonaws.com/<name>`.
+   * @param repositoryName one of `repositoryNames`
    * @param region the primary region or one of the replica regions
    */
-  public repositoryUrlFor(region: string): string {
+  public repositoryUrlFor(repositoryName: string, region: string): string {
+    const repository = this.repositories.get(repositoryName);
+    if (!repository) {
+      throw new ValidationError(
+        CONSTRUCT,
+        'repositoryName',
+        repositoryName,
+        `one of ${[...this.repositories.keys()].join(', ')}`,
+      );
+    }
     const allowed = [this.primaryRegion, ...this.replicaRegionNames];
     if (!allowed.includes(region)) {
       throw new ValidationError(
@@ -209,7 +235,7 @@ export class ContainerRepository extends Construct {
         `the repository exists in ${allowed.join(', ')} (primary ${this.primaryRegion})`,
       );
     }
-    return `${this.registryId}.dkr.ecr.${region}.amazonaws.com/${this.repository.name}`;
+    return `${this.registryId}.dkr.ecr.${region}.amazonaws.com/${repository.name}`;
   }
 
   /**
@@ -219,7 +245,7 @@ export class ContainerRepository extends Construct {
    */
   private createReplicaCreationRole(
     provider: AwsProvider,
-    repositoryName: string,
+    namespace: string,
     keys: EncryptionKey[],
   ): { role: IamRole; policy: IamRolePolicy } {
     const trust = new DataAwsIamPolicyDocument(this, 'ReplicaCreationTrust', {
@@ -234,7 +260,7 @@ export class ContainerRepository extends Construct {
     });
     const role = new IamRole(this, 'ReplicaCreationRole', {
       provider,
-      namePrefix: `ecr-replica-${repositoryName.replace(/\//g, '-')}-`.slice(0, 38),
+      namePrefix: `ecr-replica-${namespace.replace(/\//g, '-')}-`.slice(0, 38),
       description: 'Lets ECR create replicated repositories encrypted with their region KMS key',
       assumeRolePolicy: trust.json,
     });
@@ -246,8 +272,10 @@ export class ContainerRepository extends Construct {
           effect: 'Allow',
           actions: ['ecr:CreateRepository', 'ecr:ReplicateImage', 'ecr:TagResource'],
           // The replica's ARN is the repository's with the region swapped (partition and account kept).
-          resources: this.replicaRegionNames.map((region) =>
-            Fn.replace(this.repository.arn, `:${this.primaryRegion}:`, `:${region}:`),
+          resources: this.replicaRegionNames.flatMap((region) =>
+            [...this.repositories.values()].map((repository) =>
+              Fn.replace(repository.arn, `:${this.primaryRegion}:`, `:${region}:`),
+            ),
           ),
         },
         {
@@ -307,7 +335,7 @@ function creationTemplatePrefix(repositoryName: string): string {
 }
 
 function validate(props: ContainerRepositoryProps): void {
-  const { repositoryName, keyAlias, region } = props;
+  const { repositoryNames, keyAlias, region } = props;
   const replicas = props.replicaRegions ?? [];
   if (
     props.accountId !== undefined &&
@@ -317,22 +345,42 @@ function validate(props: ContainerRepositoryProps): void {
     throw new ValidationError(CONSTRUCT, 'accountId', props.accountId, 'use a 12-digit AWS account ID');
   }
 
-  if (Token.isUnresolved(repositoryName)) {
-    if (replicas.length > 0) {
-      throw new ValidationError(
-        CONSTRUCT,
-        'repositoryName',
-        repositoryName,
-        'give a literal name when replicaRegions are set: the creation template prefix derives from it',
-      );
-    }
-  } else if (repositoryName.length < 2 || repositoryName.length > 256 || !NAME_PATTERN.test(repositoryName)) {
+  if (repositoryNames.length === 0) {
     throw new ValidationError(
       CONSTRUCT,
-      'repositoryName',
-      repositoryName,
-      'use 2 to 256 characters: lowercase letters and digits, parts joined by one of . _ - and namespaces by / (e.g. team/app)',
+      'repositoryNames',
+      repositoryNames,
+      'give at least one repository name',
     );
+  }
+  for (const repositoryName of repositoryNames) {
+    if (Token.isUnresolved(repositoryName)) {
+      throw new ValidationError(
+        CONSTRUCT,
+        'repositoryNames',
+        repositoryName,
+        'give literal names: the creation template prefix and the construct scopes derive from them',
+      );
+    }
+    if (repositoryName.length < 2 || repositoryName.length > 256 || !NAME_PATTERN.test(repositoryName)) {
+      throw new ValidationError(
+        CONSTRUCT,
+        'repositoryNames',
+        repositoryName,
+        'use 2 to 256 characters: lowercase letters and digits, parts joined by one of . _ - and namespaces by / (e.g. team/app)',
+      );
+    }
+    if (creationTemplatePrefix(repositoryName) !== creationTemplatePrefix(repositoryNames[0])) {
+      throw new ValidationError(
+        CONSTRUCT,
+        'repositoryNames',
+        repositoryName,
+        `every repository must share the namespace of ${repositoryNames[0]}: one creation template serves them all`,
+      );
+    }
+  }
+  if (new Set(repositoryNames).size !== repositoryNames.length) {
+    throw new ValidationError(CONSTRUCT, 'repositoryNames', repositoryNames, 'each name once');
   }
 
   if (!Token.isUnresolved(keyAlias) && !/^(?!alias\/|aws\/)[a-zA-Z0-9/_-]{1,250}$/.test(keyAlias)) {

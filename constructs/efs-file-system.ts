@@ -1,17 +1,12 @@
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import {
-  DataAwsIamPolicyDocument,
-  DataAwsIamPolicyDocumentStatement,
-} from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
-import { EfsAccessPoint } from '@cdktf/provider-aws/lib/efs-access-point';
+import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { EfsBackupPolicy } from '@cdktf/provider-aws/lib/efs-backup-policy';
 import { EfsFileSystem } from '@cdktf/provider-aws/lib/efs-file-system';
 import { EfsFileSystemPolicy } from '@cdktf/provider-aws/lib/efs-file-system-policy';
 import { EfsMountTarget } from '@cdktf/provider-aws/lib/efs-mount-target';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
-import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { EncryptionKey } from './kms-key';
 import { ValidationError } from './validation-error';
 
@@ -34,8 +29,8 @@ export type EfsTransitionToIa = (typeof TRANSITION_TO_IA_VALUES)[number];
 
 const THROUGHPUT_MODES: readonly EfsThroughputMode[] = ['bursting', 'elastic', 'provisioned'];
 const MAX_PROVISIONED_THROUGHPUT_MIBPS = 3414;
-const MAX_POSIX_ID = 4294967295;
-const NFS_PORT = 2049;
+/** The port EFS mount targets answer NFS on. */
+export const NFS_PORT = 2049;
 
 export interface FileSystemProps {
   /** The provider of the region the file system lives in (EFS is regional). */
@@ -46,8 +41,6 @@ export interface FileSystemProps {
   readonly vpcId: string;
   /** Private subnets, at least 1 and distinct; each gets a mount target (one per AZ for availability). */
   readonly subnetIds: string[];
-  /** Security group of the NFS clients (the service's tasks); the only source admitted on TCP 2049. */
-  readonly clientSecurityGroupId: string;
   /**
    * Throughput mode: `bursting` scales with the stored size, `elastic` with the load, `provisioned`
    * is fixed by `provisionedThroughputMibps`.
@@ -73,27 +66,6 @@ export interface FileSystemProps {
    * @default false - the backup policy is managed with status DISABLED, so the state is explicit
    */
   readonly automaticBackups?: boolean;
-  /**
-   * POSIX user ID the access point enforces for every file operation, 0 to 4294967295.
-   * @default 1000
-   */
-  readonly posixUid?: number;
-  /**
-   * POSIX group ID the access point enforces for every file operation, 0 to 4294967295.
-   * @default 1000
-   */
-  readonly posixGid?: number;
-  /**
-   * Directory the access point exposes as the clients' root: absolute, 1 to 4 levels, no trailing
-   * slash, never `/` itself. Created on first mount, owned by the POSIX user.
-   * @default '/ecs'
-   */
-  readonly rootDirectoryPath?: string;
-  /**
-   * Octal permissions the root directory is created with (3 or 4 digits).
-   * @default '755'
-   */
-  readonly rootDirectoryPermissions?: string;
 }
 
 /**
@@ -111,20 +83,12 @@ export class FileSystem extends Construct {
   public readonly backupPolicy: EfsBackupPolicy;
   public readonly securityGroup: SecurityGroup;
   public readonly mountTargets: EfsMountTarget[];
-  public readonly accessPoint: EfsAccessPoint;
-  /**
-   * IAM statements for a task role: `ClientMount` and `ClientWrite` on this file system, only
-   * through the access point. Spread them into the role's policy document.
-   */
-  public readonly clientPolicyStatements: DataAwsIamPolicyDocumentStatement[];
 
   constructor(scope: Construct, id: string, props: FileSystemProps) {
     super(scope, id);
     validate(props);
     const { provider, namePrefix } = props;
     const throughputMode = props.throughputMode ?? 'bursting';
-    const uid = props.posixUid ?? 1000;
-    const gid = props.posixGid ?? 1000;
 
     this.key = new EncryptionKey(this, 'Key', {
       provider,
@@ -162,17 +126,6 @@ export class FileSystem extends Construct {
       vpcId: props.vpcId,
       tags: { Name: `${namePrefix}-efs` },
     });
-    new VpcSecurityGroupIngressRule(this, 'NfsFromClients', {
-      provider,
-      securityGroupId: this.securityGroup.id,
-      referencedSecurityGroupId: props.clientSecurityGroupId,
-      ipProtocol: 'tcp',
-      fromPort: NFS_PORT,
-      toPort: NFS_PORT,
-      description: 'NFS from the service tasks',
-      tags: { Name: `${namePrefix}-efs-nfs` },
-    });
-
     this.mountTargets = props.subnetIds.map(
       (subnetId, index) =>
         new EfsMountTarget(this, `MountTarget${index + 1}`, {
@@ -182,21 +135,6 @@ export class FileSystem extends Construct {
           securityGroups: [this.securityGroup.id],
         }),
     );
-
-    this.accessPoint = new EfsAccessPoint(this, 'AccessPoint', {
-      provider,
-      fileSystemId: this.fileSystem.id,
-      posixUser: { uid, gid },
-      rootDirectory: {
-        path: props.rootDirectoryPath ?? '/ecs',
-        creationInfo: {
-          ownerUid: uid,
-          ownerGid: gid,
-          permissions: props.rootDirectoryPermissions ?? '755',
-        },
-      },
-      tags: { Name: `${namePrefix}-efs-ap` },
-    });
 
     const policy = new DataAwsIamPolicyDocument(this, 'FileSystemPolicyDocument', {
       provider,
@@ -217,22 +155,6 @@ export class FileSystem extends Construct {
       policy: policy.json,
       bypassPolicyLockoutSafetyCheck: false,
     });
-
-    this.clientPolicyStatements = [
-      {
-        sid: 'MountAndWriteThroughAccessPoint',
-        effect: 'Allow',
-        actions: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'],
-        resources: [this.fileSystem.arn],
-        condition: [
-          {
-            test: 'StringEquals',
-            variable: 'elasticfilesystem:AccessPointArn',
-            values: [this.accessPoint.arn],
-          },
-        ],
-      },
-    ];
   }
 }
 
@@ -253,42 +175,6 @@ function validate(props: FileSystemProps): void {
   const ia = props.transitionToIa;
   if (ia !== undefined && !Token.isUnresolved(ia) && !TRANSITION_TO_IA_VALUES.includes(ia)) {
     fail('transitionToIa', ia, `use one of ${TRANSITION_TO_IA_VALUES.join(', ')}`);
-  }
-
-  for (const prop of ['posixUid', 'posixGid'] as const) {
-    const id = props[prop];
-    if (
-      id !== undefined &&
-      !Token.isUnresolved(id) &&
-      !(Number.isInteger(id) && id >= 0 && id <= MAX_POSIX_ID)
-    ) {
-      fail(prop, id, `use a whole number from 0 to ${MAX_POSIX_ID}`);
-    }
-  }
-
-  const path = props.rootDirectoryPath;
-  if (path !== undefined && !Token.isUnresolved(path)) {
-    if (path === '/') {
-      fail(
-        'rootDirectoryPath',
-        path,
-        'an access point at the root would expose the whole file system; use a directory such as /ecs',
-      );
-    }
-    // EFS's own pattern and length limit for an access point's root directory.
-    if (!/^(\/(?!\.)[^$#<>;`|&?{}^*/\n]+){1,4}$/.test(path) || path.length > 100) {
-      fail(
-        'rootDirectoryPath',
-        path,
-        'use an absolute path of 1 to 4 directories, at most 100 characters, with no trailing slash, ' +
-          'no name starting with "." and none of $#<>;`|&?{}^*',
-      );
-    }
-  }
-
-  const permissions = props.rootDirectoryPermissions;
-  if (permissions !== undefined && !Token.isUnresolved(permissions) && !/^[0-7]{3,4}$/.test(permissions)) {
-    fail('rootDirectoryPermissions', permissions, 'use 3 or 4 octal digits, e.g. 755');
   }
 }
 

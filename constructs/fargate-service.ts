@@ -79,8 +79,13 @@ export interface FargateServiceProps {
   readonly provider: AwsProvider;
   /** The service's region; goes into `AWS_REGION` and the awslogs options. */
   readonly region: string;
-  /** Prefix of every name, e.g. `fargate-dev`; the task family is `<namePrefix>-task`. */
+  /** Prefix of every name, e.g. `fargate-dev-api`; the task family is `<namePrefix>-task`. */
   readonly namePrefix: string;
+  /**
+   * The ECS service's name.
+   * @default - `<namePrefix>-service`
+   */
+  readonly serviceName?: string;
   /** The cluster the service runs in. */
   readonly cluster: EcsCluster;
   /** The tasks' security group; this construct adds its ingress (from the ALB only) and egress rules. */
@@ -604,7 +609,7 @@ export class FargateService extends Construct {
 
     this.service = new EcsService(this, 'Service', {
       provider,
-      name: fargateServiceName(namePrefix),
+      name: props.serviceName ?? fargateServiceName(namePrefix),
       cluster: props.cluster.arn,
       taskDefinition: this.taskDefinition.arn,
       desiredCount: props.paused ? 0 : desiredCount,

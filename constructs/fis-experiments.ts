@@ -23,8 +23,6 @@ export interface FisExperimentsProps {
   /** The region's ECS cluster, by name (the stop-task target and the task ARNs) and ARN. */
   readonly clusterName: string;
   readonly clusterArn: string;
-  /** The ECS service whose tasks the stop-tasks drill stops. */
-  readonly serviceName: string;
   /** ARN of the region's VPC, where the black-hole drill swaps the subnets' network ACL. */
   readonly vpcArn: string;
   /** ARNs of the subnets the black-hole drill cuts off: the tasks' private subnets. */
@@ -118,7 +116,7 @@ export class FisExperiments extends Construct {
           sid: 'FindTheServiceTasks',
           effect: 'Allow',
           actions: ['ecs:DescribeServices'],
-          resources: [`arn:aws:ecs:${region}:${accountId}:service/${props.clusterName}/${props.serviceName}`],
+          resources: [`arn:aws:ecs:${region}:${accountId}:service/${props.clusterName}/*`],
         },
         {
           // ListTasks has no task resource; its ecs:cluster condition key scopes it to the cluster.
@@ -213,20 +211,20 @@ export class FisExperiments extends Construct {
 
     this.stopTasks = new FisExperimentTemplate(this, 'StopTasks', {
       ...common,
-      description: `Failover drill: stop every task of ${props.serviceName} in ${region}`,
+      description: `Failover drill: stop every task of the cluster ${props.clusterName} in ${region}`,
       target: [
         {
           name: 'ServiceTasks',
           resourceType: 'aws:ecs:task',
           selectionMode: 'ALL',
-          parameters: { cluster: props.clusterName, service: props.serviceName },
+          parameters: { cluster: props.clusterName },
         },
       ],
       action: [
         {
           name: 'StopTasks',
           actionId: 'aws:ecs:stop-task',
-          description: 'Stop every running task of the service; ECS starts new ones',
+          description: 'Stop every running task of every service in the cluster; ECS starts new ones',
           target: { key: 'Tasks', value: 'ServiceTasks' },
         },
       ],

@@ -34,6 +34,12 @@ export interface GlobalAcceleratorDnsProps {
   /** One lower-case DNS label: `app` serves `app.<zoneName>`. */
   readonly recordName: string;
   /**
+   * Further names in the zone that the accelerator serves (the services' hosts), each with its own
+   * alias records; `<recordName>.<zoneName>` among them is ignored.
+   * @default - none
+   */
+  readonly hostNames?: string[];
+  /**
    * ID of the existing public hosted zone of `zoneName`, e.g. `Z0123456789ABC`; exactly one of this and `createZone`.
    * @default - none: `createZone` must be true
    */
@@ -240,6 +246,20 @@ export class GlobalAccelerator extends Construct {
           },
         }),
       );
+    }
+    for (const host of [...new Set(dns.hostNames ?? [])].filter((name) => name !== fqdn)) {
+      const scope = new Construct(this, host);
+      for (const [recordId, type, target] of aliases) {
+        this.records.push(
+          new Route53Record(scope, recordId, {
+            provider,
+            zoneId,
+            name: host,
+            type,
+            alias: { name: target, zoneId: this.accelerator.hostedZoneId, evaluateTargetHealth: true },
+          }),
+        );
+      }
     }
     this.appUrl = `${props.tlsEnabled ? 'https' : 'http'}://${fqdn}`;
   }

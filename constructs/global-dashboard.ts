@@ -29,7 +29,7 @@ export interface GlobalDashboardProps {
   readonly provider: AwsProvider;
   /** Name of the dashboard: 1 to 255 letters, digits, hyphens and underscores. */
   readonly dashboardName: string;
-  /** The service of each region, at least one, one per region, shown side by side in this order. */
+  /** The services of each region, at least one, each once per region, shown side by side in this order. */
   readonly services: MonitoredService[];
   /**
    * ARN of the Global Accelerator in front of the services (`GlobalacceleratorAccelerator.arn`),
@@ -73,13 +73,15 @@ function validate(props: GlobalDashboardProps): void {
   }
   services.forEach((service, index) => {
     checkMonitoredService(construct, service, `services[${index}].`);
-    const first = services.findIndex((other) => other.region === service.region);
+    const first = services.findIndex(
+      (other) => other.region === service.region && other.serviceName === service.serviceName,
+    );
     if (first !== index && !Token.isUnresolved(service.region)) {
       throw new ValidationError(
         construct,
         `services[${index}].region`,
         service.region,
-        `list one service per region; services[${first}] is already in it`,
+        `list each service once per region; services[${first}] is already ${service.serviceName} in it`,
       );
     }
   });
@@ -114,7 +116,7 @@ export class GlobalDashboard extends Construct {
       grid(
         services.map((service) =>
           metricWidget({
-            title: `${service.region}: ${row.title}`,
+            title: `${service.region} ${service.serviceName}: ${row.title}`,
             region: service.region,
             periodSeconds: DEFAULT_PERIOD_SECONDS,
             metrics: row.metrics(service),

@@ -4,11 +4,9 @@ import { AcmCertificate } from '@cdktf/provider-aws/lib/acm-certificate';
 import { AcmCertificateValidation } from '@cdktf/provider-aws/lib/acm-certificate-validation';
 import { Lb } from '@cdktf/provider-aws/lib/lb';
 import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
-import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
-import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Wafv2WebAclAssociation } from '@cdktf/provider-aws/lib/wafv2-web-acl-association';
 import { ACCESS_LOG_PREFIX, AccessLogBucket, CONNECTION_LOG_PREFIX } from './access-log-bucket';
@@ -18,6 +16,12 @@ import { ValidationError } from './validation-error';
 export interface LoadBalancerCertificateProps {
   /** The (lower-case) domain the certificate covers, e.g. `app.example.com` or `*.example.com`. */
   readonly domainName: string;
+  /**
+   * Further names the certificate covers, validated with the same record as `domainName` (its
+   * wildcard, `*.<domainName>`, is the one such name).
+   * @default - none
+   */
+  readonly subjectAlternativeNames?: string[];
   /** ID of the public Route 53 hosted zone that receives the DNS validation record, e.g. `Z0123456789ABC`. */
   readonly hostedZoneId: string;
   /**
@@ -39,35 +43,6 @@ export interface LoadBalancerProps {
   readonly vpcId: string;
   /** The public subnets the load balancer's nodes live in, at least 2 (one per AZ). */
   readonly subnetIds: string[];
-  /** Security group of the tasks; the load balancer may only send traffic to it, on `targetPort`. */
-  readonly targetSecurityGroupId: string;
-  /** Port the containers listen on (1 to 65535); targets are registered by IP on this port. */
-  readonly targetPort: number;
-  /**
-   * Path of the HTTP health check, starting with `/`, at most 1024 characters.
-   * @default '/'
-   */
-  readonly healthCheckPath?: string;
-  /**
-   * HTTP codes of a healthy target: a code, a range or a list, from 200 to 499 (`200`, `200-399`, `200,204`).
-   * @default '200-399'
-   */
-  readonly healthCheckMatcher?: string;
-  /**
-   * Seconds between health checks, 6 to 300 (the timeout is 5 s and must be shorter).
-   * @default 10 - with 2 failures, a dead task is out of rotation (and out of Global Accelerator's view) in about 20 s
-   */
-  readonly healthCheckIntervalSeconds?: number;
-  /**
-   * Consecutive failed health checks before a target is unhealthy, 2 to 10.
-   * @default 2
-   */
-  readonly unhealthyThresholdCount?: number;
-  /**
-   * Seconds the load balancer keeps draining a deregistered target's in-flight requests, 0 to 3600.
-   * @default 30 - deployments stay quick; AWS's own default is 300
-   */
-  readonly deregistrationDelaySeconds?: number;
   /**
    * Whether the load balancer is protected from deletion (by Terraform or anyone else).
    * @default false - the production stack turns it on
@@ -76,7 +51,7 @@ export interface LoadBalancerProps {
   /**
    * A domain served over HTTPS: an ACM certificate validated by DNS, an HTTPS listener on 443 and
    * HTTP on 80 redirected to it.
-   * @default - no domain: plain HTTP on 80 forwarded to the targets, nothing on 443
+   * @default - no domain: plain HTTP on 80 with the listener rules of the services, nothing on 443
    */
   readonly certificate?: LoadBalancerCertificateProps;
   /**
@@ -134,8 +109,7 @@ const TLS_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
 export class LoadBalancer extends Construct {
   public readonly securityGroup: SecurityGroup;
   public readonly loadBalancer: Lb;
-  public readonly targetGroup: LbTargetGroup;
-  /** The listener on port 80: forwards to the targets, or redirects to HTTPS with a certificate. */
+  /** The listener on port 80: the services' rules, or a redirect to HTTPS with a certificate. */
   public readonly httpListener: LbListener;
   /** The listener on port 443, with a certificate only. */
   public readonly httpsListener?: LbListener;
@@ -149,7 +123,7 @@ export class LoadBalancer extends Construct {
   constructor(scope: Construct, id: string, props: LoadBalancerProps) {
     super(scope, id);
     validate(props);
-    const { provider, namePrefix, targetPort } = props;
+    const { provider, namePrefix } = props;
     const domain = props.certificate;
     const listenerPorts = domain ? [80, 443] : [80];
 
@@ -178,16 +152,6 @@ export class LoadBalancer extends Construct {
         });
       }
     }
-    new VpcSecurityGroupEgressRule(this, 'TargetEgress', {
-      provider,
-      securityGroupId: this.securityGroup.id,
-      description: 'Requests and health checks to the tasks',
-      ipProtocol: 'tcp',
-      fromPort: targetPort,
-      toPort: targetPort,
-      referencedSecurityGroupId: props.targetSecurityGroupId,
-    });
-
     this.loadBalancer = new Lb(this, 'LoadBalancer', {
       provider,
       name: `${namePrefix}-alb`,
@@ -211,28 +175,13 @@ export class LoadBalancer extends Construct {
       });
     }
 
-    this.targetGroup = new LbTargetGroup(this, 'TargetGroup', {
-      provider,
-      name: `${namePrefix}-tg-${targetPort}`,
-      targetType: 'ip',
-      protocol: 'HTTP',
-      port: targetPort,
-      vpcId: props.vpcId,
-      deregistrationDelay: String(props.deregistrationDelaySeconds ?? 30),
-      healthCheck: {
-        enabled: true,
-        protocol: 'HTTP',
-        port: 'traffic-port',
-        path: props.healthCheckPath ?? '/',
-        matcher: props.healthCheckMatcher ?? '200-399',
-        interval: props.healthCheckIntervalSeconds ?? 10,
-        timeout: HEALTH_CHECK_TIMEOUT_SECONDS,
-        healthyThreshold: HEALTHY_THRESHOLD_COUNT,
-        unhealthyThreshold: props.unhealthyThresholdCount ?? 2,
+    // Requests no service's rule claims get a 404 from the load balancer itself.
+    const forward = [
+      {
+        type: 'fixed-response',
+        fixedResponse: { contentType: 'text/plain', messageBody: 'Not Found', statusCode: '404' },
       },
-      lifecycle: { createBeforeDestroy: true },
-    });
-    const forward = [{ type: 'forward', targetGroupArn: this.targetGroup.arn }];
+    ];
 
     if (!domain) {
       this.httpListener = new LbListener(this, 'HttpListener', {
@@ -248,6 +197,7 @@ export class LoadBalancer extends Construct {
     this.certificate = new AcmCertificate(this, 'Certificate', {
       provider,
       domainName: domain.domainName,
+      subjectAlternativeNames: domain.subjectAlternativeNames,
       validationMethod: 'DNS',
       tags: { Name: `${namePrefix}-alb` },
       lifecycle: { createBeforeDestroy: true },
@@ -297,11 +247,6 @@ export class LoadBalancer extends Construct {
   public get arnSuffix(): string {
     return this.loadBalancer.arnSuffix;
   }
-
-  /** The target group's ARN suffix (`targetgroup/<name>/<id>`), CloudWatch's `TargetGroup` dimension. */
-  public get targetGroupArnSuffix(): string {
-    return this.targetGroup.arnSuffix;
-  }
 }
 
 /** The access and connection log blocks, and the wait for the bucket policy ELB checks at creation. */
@@ -320,13 +265,6 @@ function fail(prop: string, value: unknown, allowed: string): never {
   throw new ValidationError('LoadBalancer', prop, value, allowed);
 }
 
-function checkInteger(prop: string, value: number | undefined, min: number, max: number, unit = ''): void {
-  if (value === undefined || Token.isUnresolved(value)) return;
-  if (!Number.isInteger(value) || value < min || value > max) {
-    fail(prop, value, `use an integer from ${min} to ${max}${unit}`);
-  }
-}
-
 /** AWS's 32-character limit on load balancer and target group names, checked on the built name. */
 function checkName(namePrefix: string, kind: string, name: string): void {
   if (name.length > MAX_NAME_LENGTH) {
@@ -339,8 +277,7 @@ function checkName(namePrefix: string, kind: string, name: string): void {
 }
 
 function validate(props: LoadBalancerProps): void {
-  const { namePrefix, targetPort } = props;
-  checkInteger('targetPort', targetPort, 1, 65535);
+  const { namePrefix } = props;
   if (!Token.isUnresolved(namePrefix)) {
     if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/.test(namePrefix)) {
       fail(
@@ -356,50 +293,13 @@ function validate(props: LoadBalancerProps): void {
       fail('namePrefix', namePrefix, 'AWS security group names must not begin with "sg-"');
     }
     checkName(namePrefix, 'load balancer', `${namePrefix}-alb`);
-    if (!Token.isUnresolved(targetPort)) {
-      checkName(namePrefix, 'target group', `${namePrefix}-tg-${targetPort}`);
-    }
   }
   if (!Token.isUnresolved(props.subnetIds) && props.subnetIds.length < 2) {
     fail('subnetIds', props.subnetIds, 'list at least 2 public subnets in different AZs (an ALB needs two)');
   }
-  const path = props.healthCheckPath;
-  if (path !== undefined && !Token.isUnresolved(path) && (!path.startsWith('/') || path.length > 1024)) {
-    fail('healthCheckPath', path, 'use a path starting with "/", at most 1024 characters');
-  }
-  const interval = props.healthCheckIntervalSeconds;
-  checkInteger('healthCheckIntervalSeconds', interval, 5, 300, ' seconds');
-  if (interval !== undefined && !Token.isUnresolved(interval) && interval <= HEALTH_CHECK_TIMEOUT_SECONDS) {
-    fail(
-      'healthCheckIntervalSeconds',
-      interval,
-      `the interval must be longer than the ${HEALTH_CHECK_TIMEOUT_SECONDS}-second health check timeout`,
-    );
-  }
-  checkInteger('unhealthyThresholdCount', props.unhealthyThresholdCount, 2, 10);
-  const matcher = props.healthCheckMatcher;
-  if (
-    matcher !== undefined &&
-    !Token.isUnresolved(matcher) &&
-    !matcher.split(',').every((part) => {
-      const [low, high = low, more] = part.split('-');
-      return (
-        more === undefined &&
-        [low, high].every((code) => /^[2-4]\d\d$/.test(code)) &&
-        Number(low) <= Number(high)
-      );
-    })
-  ) {
-    fail(
-      'healthCheckMatcher',
-      matcher,
-      'use HTTP codes from 200 to 499: a code, a range such as 200-399 or a list such as 200,204',
-    );
-  }
   for (const prop of ['accessLogs', 'connectionLogs'] as const) {
     if (props[prop] && !props.logBucket) fail(prop, props[prop], 'give a logBucket to deliver the logs to');
   }
-  checkInteger('deregistrationDelaySeconds', props.deregistrationDelaySeconds, 0, 3600, ' seconds');
   const domain = props.certificate;
   if (domain && !Token.isUnresolved(domain.domainName)) {
     const labels = domain.domainName.replace(/^\*\./, '').split('.');

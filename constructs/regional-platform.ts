@@ -3,14 +3,11 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { EcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster';
 import { EcsClusterCapacityProviders } from '@cdktf/provider-aws/lib/ecs-cluster-capacity-providers';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { RegionSettings, Settings } from '../settings/schema';
-import { resolveEnvironment, resolveSecrets } from '../settings/secrets';
 import { AccessLogBucket } from './access-log-bucket';
 import { WebAcl } from './web-acl';
 import { FileSystem } from './efs-file-system';
 import { FisExperiments } from './fis-experiments';
-import { FargateService, fargateServiceName } from './fargate-service';
 import { suppressPolicy } from '../policies/suppressions';
 import { AlarmTopic } from './alarm-topic';
 import { BackupCopyDestination, BackupPlan } from './backup-plan';
@@ -18,8 +15,6 @@ import { LoadBalancer } from './load-balancer';
 import { LogEncryptionKey } from './log-encryption-key';
 import { Network } from './network';
 import { DataBucket } from './s3-bucket';
-import { ServiceAlarms } from './service-alarms';
-import { ServiceDashboard } from './service-dashboard';
 
 export interface RegionalPlatformProps {
   /** The provider of this region. */
@@ -28,8 +23,6 @@ export interface RegionalPlatformProps {
   readonly settings: Settings;
   /** This region's entry of `settings.regions`. */
   readonly region: RegionSettings;
-  /** Full image reference, tag included, that this region's tasks pull. */
-  readonly image: string;
   /**
    * Route 53 zone of `settings.domain` (existing or created by the stack).
    * @default - no domain: HTTP only, no certificate
@@ -56,28 +49,27 @@ export interface RegionalPlatformProps {
 }
 
 /**
- * Everything one region runs, wired to that region's provider and network: the VPC, an ECS cluster
- * with Container Insights, the EFS file system, the data bucket, the load balancer and the Fargate
- * service. The composition of this app; the constructs it uses are reusable on their own.
+ * The foundation one region gives every service, wired to that region's provider: the VPC, an ECS
+ * cluster with Container Insights, the log key, the EFS file system, the data bucket, one load
+ * balancer (404 for requests no service claims), edge logs and WAF, the alarm topic, the backup
+ * plan and the failover drills. Services (`PlatformService`) are built on these typed fields.
  */
 export class RegionalPlatform extends Construct {
   public readonly logKey: LogEncryptionKey;
   public readonly network: Network;
   public readonly cluster: EcsCluster;
-  public readonly taskSecurityGroup: SecurityGroup;
   public readonly fileSystem: FileSystem;
   public readonly dataBucket: DataBucket;
   public readonly loadBalancer: LoadBalancer;
-  public readonly service: FargateService;
   public readonly alarmTopic: AlarmTopic;
-  public readonly alarms: ServiceAlarms;
   public readonly backup: BackupPlan;
-  public readonly dashboard: ServiceDashboard;
+  /** Where ECS Exec sessions are logged, when a service enables ECS Exec. */
+  public readonly execSessions?: { readonly logGroupArn: string; readonly kmsKeyArn: string };
   /** The log bucket of the load balancer's logs (and the accelerator's flow logs), when any is on. */
   public readonly logBucket?: AccessLogBucket;
   /** The region's web ACL, when the settings turn WAF on and name no existing web ACL. */
   public readonly webAcl?: WebAcl;
-  /** The cluster's capacity providers, with service.capacityProviders only. */
+  /** The cluster's capacity providers, when a service has a capacity provider strategy. */
   public readonly capacityProviders?: EcsClusterCapacityProviders;
   /** The region's failover drills (FIS experiment templates), when `failoverDrills` is on. */
   public readonly drills?: FisExperiments;
@@ -111,7 +103,8 @@ export class RegionalPlatform extends Construct {
 
     // With ECS Exec, every session is logged to its own encrypted log group, and its data channel
     // is encrypted with the log key on top of TLS.
-    const execLogGroup = settings.service.enableExecuteCommand
+    const services = Object.values(settings.services);
+    const execLogGroup = services.some((service) => service.service.enableExecuteCommand)
       ? new CloudwatchLogGroup(this, 'ExecLogGroup', {
           provider,
           name: `/ecs/${namePrefix}/exec`,
@@ -136,22 +129,13 @@ export class RegionalPlatform extends Construct {
           }
         : undefined,
     });
-
-    // Created here, before the service, because the file system and the load balancer both refer to it.
-    this.taskSecurityGroup = new SecurityGroup(this, 'TaskSecurityGroup', {
-      provider,
-      name: `${namePrefix}-tasks`,
-      description: `Tasks of ${namePrefix}: in from the load balancer, out to HTTPS and EFS`,
-      vpcId,
-      tags: { Name: `${namePrefix}-tasks` },
-    });
+    if (execLogGroup) this.execSessions = { logGroupArn: execLogGroup.arn, kmsKeyArn: this.logKey.arn };
 
     this.fileSystem = new FileSystem(this, 'FileSystem', {
       provider,
       namePrefix,
       vpcId,
       subnetIds: privateSubnetIds,
-      clientSecurityGroupId: this.taskSecurityGroup.id,
       throughputMode: settings.efs.throughputMode,
       provisionedThroughputMibps: settings.efs.provisionedThroughputMibps,
       transitionToIa: settings.efs.transitionToIa,
@@ -195,13 +179,6 @@ export class RegionalPlatform extends Construct {
       namePrefix,
       vpcId,
       subnetIds: this.network.publicSubnets.map((subnet) => subnet.id),
-      targetSecurityGroupId: this.taskSecurityGroup.id,
-      targetPort: settings.task.containerPort,
-      healthCheckPath: settings.service.healthCheckPath,
-      healthCheckMatcher: settings.service.healthCheckMatcher,
-      healthCheckIntervalSeconds: settings.service.healthCheckIntervalSeconds,
-      unhealthyThresholdCount: settings.service.unhealthyThresholdCount,
-      deregistrationDelaySeconds: settings.service.deregistrationDelaySeconds,
       deletionProtection: isProd,
       dualStack: settings.accelerator.ipAddressType === 'DUAL_STACK',
       logBucket: accessLogs || connectionLogs ? this.logBucket : undefined,
@@ -211,26 +188,26 @@ export class RegionalPlatform extends Construct {
       certificate:
         settings.domain && props.hostedZoneId
           ? {
-              domainName: `${settings.domain.recordName}.${settings.domain.zoneName}`,
+              // The zone and every name one label below it: the accelerator's record and each
+              // service's hosts, validated with one DNS record.
+              domainName: settings.domain.zoneName,
+              subjectAlternativeNames: [`*.${settings.domain.zoneName}`],
               hostedZoneId: props.hostedZoneId,
               validationRecordFqdn: props.certificateValidationRecordFqdn,
             }
           : undefined,
     });
 
-    const strategy = settings.service.capacityProviders;
-    if (strategy) {
+    if (services.some((service) => service.service.capacityProviders)) {
+      // Each service with a strategy names its own; the default serves the others' plain tasks.
       this.capacityProviders = new EcsClusterCapacityProviders(this, 'CapacityProviders', {
         provider,
         clusterName: this.cluster.name,
         capacityProviders: ['FARGATE', 'FARGATE_SPOT'],
-        defaultCapacityProviderStrategy: strategy.map((p) => ({ ...p })),
+        defaultCapacityProviderStrategy: [{ capacityProvider: 'FARGATE', base: 0, weight: 1 }],
       });
     }
 
-    // The alarms come before the service: it names the bad-release ones as its deployment alarms, so
-    // they watch the service by its (known) name rather than by a reference back to it.
-    const serviceName = fargateServiceName(namePrefix);
     this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', {
       provider,
       namePrefix,
@@ -238,113 +215,6 @@ export class RegionalPlatform extends Construct {
       accountId: props.accountId,
       emailAddresses: settings.alarms.emails,
     });
-    this.alarms = new ServiceAlarms(this, 'Alarms', {
-      provider,
-      namePrefix,
-      topicArn: this.alarmTopic.topic.arn,
-      additionalTopicArns: settings.alarms.topicArns.filter((arn) => arn.split(':')[3] === region.name),
-      clusterName: this.cluster.name,
-      serviceName,
-      loadBalancerArnSuffix: this.loadBalancer.arnSuffix,
-      targetGroupArnSuffix: this.loadBalancer.targetGroupArnSuffix,
-      minRunningTasks: settings.service.minCapacity,
-      paused: settings.service.paused,
-      cpuHighPercent: settings.alarms.cpuHighPercent,
-      memoryHighPercent: settings.alarms.memoryHighPercent,
-      http5xxCount: settings.alarms.http5xxCount,
-      unhealthyHostCount: settings.alarms.unhealthyHostCount,
-      targetResponseTimeP99Seconds: settings.alarms.targetResponseTimeP99Seconds,
-      periodSeconds: settings.alarms.periodSeconds,
-      evaluationPeriods: settings.alarms.evaluationPeriods,
-    });
-    if (settings.service.paused) {
-      suppressPolicy(
-        this.alarms.runningTasksLow,
-        'alarm-actions',
-        'service.paused is set: the service runs no tasks on purpose, so the running-tasks alarm notifies no one until it is unpaused',
-      );
-    }
-
-    this.service = new FargateService(this, 'Service', {
-      provider,
-      region: region.name,
-      namePrefix,
-      cluster: this.cluster,
-      securityGroup: this.taskSecurityGroup,
-      subnetIds: privateSubnetIds,
-      loadBalancerSecurityGroupId: this.loadBalancer.securityGroup.id,
-      targetGroupArn: this.loadBalancer.targetGroup.arn,
-      egressRouting: this.network.privateRouting,
-      execSessions: execLogGroup ? { logGroupArn: execLogGroup.arn, kmsKeyArn: this.logKey.arn } : undefined,
-      listeners: [
-        this.loadBalancer.httpListener,
-        ...(this.loadBalancer.httpsListener ? [this.loadBalancer.httpsListener] : []),
-      ],
-      image: props.image,
-      fileSystem: {
-        fileSystemId: this.fileSystem.fileSystem.id,
-        accessPointId: this.fileSystem.accessPoint.id,
-        securityGroupId: this.fileSystem.securityGroup.id,
-        mountTargets: this.fileSystem.mountTargets,
-        clientPolicyStatements: this.fileSystem.clientPolicyStatements,
-      },
-      dataBucket: {
-        bucketName: this.dataBucket.bucket.bucket,
-        readWriteStatements: this.dataBucket.readWriteStatements,
-      },
-      cpu: settings.task.cpu,
-      memoryMiB: settings.task.memoryMiB,
-      containerPort: settings.task.containerPort,
-      healthCheckCommand: settings.task.healthCheckCommand,
-      healthCheckIntervalSeconds: settings.task.healthCheckIntervalSeconds,
-      healthCheckTimeoutSeconds: settings.task.healthCheckTimeoutSeconds,
-      healthCheckRetries: settings.task.healthCheckRetries,
-      healthCheckStartPeriodSeconds: settings.task.healthCheckStartPeriodSeconds,
-      environment: resolveEnvironment(settings.task.environment, region.environment),
-      secrets: resolveSecrets(settings.task.secrets, region.secrets, region.name, props.accountId),
-      command: settings.task.command,
-      entryPoint: settings.task.entryPoint,
-      user: settings.task.user,
-      rootUserReason: settings.task.rootUserReason,
-      cpuArchitecture: settings.task.cpuArchitecture,
-      ephemeralStorageGiB: settings.task.ephemeralStorageGiB,
-      capacityProviders: strategy,
-      clusterCapacityProviders: this.capacityProviders,
-      requestCountPerTarget: settings.service.requestCountPerTarget,
-      requestCountResourceLabel:
-        settings.service.requestCountPerTarget === undefined
-          ? undefined
-          : `${this.loadBalancer.arnSuffix}/${this.loadBalancer.targetGroupArnSuffix}`,
-      scheduledScaling: settings.service.scheduledScaling,
-      readonlyRootFilesystem: settings.task.readonlyRootFilesystem,
-      writablePaths: settings.task.writablePaths,
-      logRetentionDays: settings.logRetentionDays,
-      logKmsKeyArn: this.logKey.arn,
-      desiredCount: settings.service.desiredCount,
-      minCapacity: settings.service.minCapacity,
-      maxCapacity: settings.service.maxCapacity,
-      cpuTargetPercent: settings.service.cpuTargetPercent,
-      memoryTargetPercent: settings.service.memoryTargetPercent,
-      scaleInCooldownSeconds: settings.service.scaleInCooldownSeconds,
-      scaleOutCooldownSeconds: settings.service.scaleOutCooldownSeconds,
-      healthCheckGracePeriodSeconds: settings.service.healthCheckGracePeriodSeconds,
-      enableExecuteCommand: settings.service.enableExecuteCommand,
-      paused: settings.service.paused,
-      accountId: props.accountId,
-      deploymentAlarmNames: settings.service.deploymentAlarms
-        ? this.alarms.deploymentAlarms.map((alarm) => alarm.alarmName)
-        : undefined,
-    });
-
-    const writableRootReason = settings.task.writableRootFilesystemReason;
-    if (!settings.task.readonlyRootFilesystem && writableRootReason !== undefined) {
-      // The settings require the reason with a writable root; the finding is accepted, visibly.
-      suppressPolicy(
-        this.service.taskDefinition,
-        'ecs-readonly-root-filesystem',
-        `task.writableRootFilesystemReason: ${writableRootReason.trim()}`,
-      );
-    }
 
     // The EFS-managed daily backup stays off: the plan below backs the file system up and copies
     // it to another region, and two backups would be paid twice.
@@ -363,37 +233,49 @@ export class RegionalPlatform extends Construct {
         'a single-region environment has no other region to copy its backups to',
       );
     }
-
-    this.dashboard = new ServiceDashboard(this, 'Dashboard', {
-      provider,
-      dashboardName: `${namePrefix}-${region.name}`,
+    this.drillSettings = {
+      namePrefix,
       region: region.name,
-      clusterName: this.cluster.name,
-      serviceName: this.service.service.name,
-      loadBalancerArnSuffix: this.loadBalancer.arnSuffix,
-      targetGroupArnSuffix: this.loadBalancer.targetGroupArnSuffix,
-      alarmArns: this.alarms.alarms.map((alarm) => alarm.arn),
-    });
+      accountId: props.accountId,
+      enabled: settings.failoverDrills.enabled ?? isProd,
+      blackholeMinutes: settings.failoverDrills.blackholeMinutes,
+      logRetentionDays: settings.logRetentionDays,
+    };
+  }
 
-    if (settings.failoverDrills.enabled ?? isProd) {
-      this.drills = new FisExperiments(this, 'FailoverDrills', {
-        provider,
-        region: region.name,
-        accountId: props.accountId,
-        namePrefix,
-        clusterName: this.cluster.name,
-        clusterArn: this.cluster.arn,
-        // The name itself, not the service's attribute: a data source that refers to a resource
-        // with a pending change is read only at apply, so every release (a service update) would
-        // show the drills' role policy as changing.
-        serviceName,
-        vpcArn: this.network.vpc.arn,
-        subnetArns: this.network.privateSubnets.map((subnet) => subnet.arn),
-        stopConditionAlarmArns: this.alarms.clientImpactAlarms.map((alarm) => alarm.arn),
-        blackholeMinutes: settings.failoverDrills.blackholeMinutes,
-        logRetentionDays: settings.logRetentionDays,
-        logKmsKeyArn: this.logKey.arn,
-      });
-    }
+  private readonly drillSettings: {
+    namePrefix: string;
+    region: string;
+    accountId: string;
+    enabled: boolean;
+    blackholeMinutes: number;
+    logRetentionDays: number;
+  };
+
+  /**
+   * The region's failover drills (when the settings turn them on), stopped by the services'
+   * client-impact alarms; called once every service of the region is built.
+   */
+  public addFailoverDrills(
+    provider: AwsProvider,
+    stopConditionAlarmArns: string[],
+  ): FisExperiments | undefined {
+    const drill = this.drillSettings;
+    if (!drill.enabled) return undefined;
+    (this as { drills?: FisExperiments }).drills = new FisExperiments(this, 'FailoverDrills', {
+      provider,
+      region: drill.region,
+      accountId: drill.accountId,
+      namePrefix: drill.namePrefix,
+      clusterName: this.cluster.name,
+      clusterArn: this.cluster.arn,
+      vpcArn: this.network.vpc.arn,
+      subnetArns: this.network.privateSubnets.map((subnet) => subnet.arn),
+      stopConditionAlarmArns,
+      blackholeMinutes: drill.blackholeMinutes,
+      logRetentionDays: drill.logRetentionDays,
+      logKmsKeyArn: this.logKey.arn,
+    });
+    return this.drills;
   }
 }

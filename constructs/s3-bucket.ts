@@ -164,6 +164,29 @@ export class DataBucket extends Construct {
       },
     ];
   }
+
+  /**
+   * Statements that read and write the objects under one key prefix only (`<prefix>/…`), listing
+   * only that prefix, with the bucket's key.
+   * @param prefix a key prefix without slashes at either end, e.g. `orders`
+   */
+  public readWriteStatementsFor(prefix: string): DataAwsIamPolicyDocumentStatement[] {
+    return [
+      {
+        effect: 'Allow',
+        actions: ['s3:ListBucket'],
+        resources: [this.bucket.arn],
+        condition: [{ test: 'StringLike', variable: 's3:prefix', values: [`${prefix}/*`, prefix] }],
+      },
+      { effect: 'Allow', actions: ['s3:GetBucketLocation'], resources: [this.bucket.arn] },
+      {
+        effect: 'Allow',
+        actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
+        resources: [`${this.bucket.arn}/${prefix}/*`],
+      },
+      { effect: 'Allow', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [this.key.arn] },
+    ];
+  }
 }
 
 function validate(props: DataBucketProps): void {

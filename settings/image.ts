@@ -1,4 +1,4 @@
-import { Settings } from './schema';
+import { ServiceSettings } from './schema';
 
 /** The image one region runs: a tag, a digest, or both (the digest then decides what runs). */
 export interface RegionImage {
@@ -7,18 +7,12 @@ export interface RegionImage {
 }
 
 /**
- * The image a region runs: its own `regions[i].image` during a release wave, else the environment's
- * `image.tag` and `image.digest`. A region's override replaces both, so a wave that names a new tag
- * is not held back by the environment's older digest.
+ * The image a service runs in a region: its own `regions.<region>.image` during a release wave,
+ * else the service's `image.tag` and `image.digest`. A region's override replaces both, so a wave
+ * that names a new tag is not held back by the service's older digest.
  */
-export function regionImage(settings: Settings, regionName: string): RegionImage {
-  const region = settings.regions.find((r) => r.name === regionName);
-  if (!region) {
-    throw new Error(
-      `regionImage: ${regionName} is not one of the settings' regions (${settings.regions.map((r) => r.name).join(', ')})`,
-    );
-  }
-  return region.image ?? { tag: settings.image.tag, digest: settings.image.digest };
+export function regionImage(service: ServiceSettings, regionName: string): RegionImage {
+  return service.regions[regionName]?.image ?? { tag: service.image.tag, digest: service.image.digest };
 }
 
 /**

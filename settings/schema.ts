@@ -122,12 +122,12 @@ function checkBackup(
 }
 
 /** Why the tag `latest` cannot be deployed in these settings, or undefined where it can. */
-function latestTagProblem(settings: { tier: string; image: { repositoryUri?: string } }): string | undefined {
-  if (settings.tier === 'production') {
+function latestTagProblem(tier: string, image: { repositoryUri?: string }): string | undefined {
+  if (tier === 'production') {
     return 'tier "production" refuses "latest": deployments must be reproducible; set an immutable tag such as a version or commit SHA';
   }
-  if (!settings.image.repositoryUri) {
-    return 'the environment\'s ECR repository has immutable tags, so "latest" could be pushed only once; set a version or commit SHA (or image.repositoryUri for an external image)';
+  if (!image.repositoryUri) {
+    return 'the service\'s ECR repository has immutable tags, so "latest" could be pushed only once; set a version or commit SHA (or image.repositoryUri for an external image)';
   }
   return undefined;
 }
@@ -275,10 +275,6 @@ const regionSchema = settingsObject({
     .min(0, { error: 'expected a percentage from 0 (drained) to 100' })
     .max(100, { error: 'expected a percentage from 0 (drained) to 100' })
     .default(100),
-  /** This region's values of environment variables, over task.environment. */
-  environment: z.array(variableSchema).default([]),
-  /** This region's ARN or key of task.secrets entries (a secret that is not a replica, a single-region key). */
-  secrets: z.array(secretOverrideSchema).default([]),
   /** An existing regional AWS WAF web ACL to associate with this region's load balancer instead of creating one. */
   webAclArn: z
     .string()
@@ -286,11 +282,6 @@ const regionSchema = settingsObject({
       error: 'expected a regional web ACL ARN: arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>',
     })
     .optional(),
-  /**
-   * This region's image during a release wave: `tag` and/or `digest`, replacing the environment's
-   * `image.tag` and `image.digest` here only. Omitted: the environment's image.
-   */
-  image: regionImageSchema.optional(),
 });
 
 const imageSchema = settingsObject({
@@ -452,6 +443,85 @@ const serviceSchema = settingsObject({
    * rolled back, beside the circuit breaker (which only sees tasks failing to start).
    */
   deploymentAlarms: z.boolean().default(true),
+});
+
+/** A service's own values in one region: its release wave, variables and secrets there. */
+const serviceRegionSchema = settingsObject({
+  /**
+   * This region's image during a release wave: `tag` and/or `digest`, replacing the service's
+   * `image.tag` and `image.digest` here only. Omitted: the service's image.
+   */
+  image: regionImageSchema.optional(),
+  /** This region's values of environment variables, over task.environment. */
+  environment: z.array(variableSchema).default([]),
+  /** This region's ARN or key of task.secrets entries (a secret that is not a replica, a single-region key). */
+  secrets: z.array(secretOverrideSchema).default([]),
+});
+
+/** Host names a listener rule matches: lower-case DNS names, `*` as the first label allowed. */
+const HOST_NAME = /^(?=.{1,128}$)(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+/** Path patterns a listener rule matches: case-sensitive, `*` and `?` wildcards, at most 128 characters. */
+const PATH_PATTERN = /^\/[A-Za-z0-9_\-.$/~"'@:+*?&=%]{0,127}$/;
+
+/** How the shared load balancer sends requests to a service: host names and/or paths, at a priority. */
+const routingSchema = settingsObject({
+  /**
+   * Host names (the Host header) this service answers, e.g. `api.example.com`. With a domain each
+   * must lie in its zone: the certificate covers it and DNS gets a record for it.
+   */
+  hosts: z
+    .array(
+      z
+        .string()
+        .regex(HOST_NAME, {
+          error:
+            'expected a lower-case host name such as api.example.com (at most 128 characters; *. allowed as the first label)',
+        }),
+    )
+    .default([]),
+  /** Path patterns this service answers, e.g. `/api/*` (case-sensitive; * and ? are wildcards). */
+  paths: z
+    .array(
+      z
+        .string()
+        .regex(PATH_PATTERN, {
+          error:
+            'expected a path pattern starting with / of at most 128 characters: letters, digits and _ - . $ / ~ " \' @ : + * ? & = %, no spaces',
+        }),
+    )
+    .default([]),
+  /**
+   * The listener rule's priority, 1 to 50000, unique across services: the load balancer evaluates
+   * lower numbers first, so a catch-all (`/*`) takes the highest number.
+   */
+  priority: z.number().int().min(1).max(50000),
+});
+
+/** Condition values (hosts and paths) an ALB listener rule takes. */
+const MAX_RULE_CONDITION_VALUES = 5;
+
+/** Service names: lower-case letters, digits and hyphens, DNS-safe; part of every name the service has. */
+export const SERVICE_NAME = /^[a-z][a-z0-9-]{0,18}[a-z0-9]$/;
+
+/** One service of the environment: its image, task, ECS service, routing and per-region values. */
+const appServiceSchema = settingsObject({
+  /** The service's image. */
+  image: imageSchema,
+  /** The task definition (seed 8.3). */
+  task: taskSchema.prefault({}),
+  /** The ECS service, its target group and autoscaling (seed 8.5). */
+  service: serviceSchema.prefault({}),
+  /** Which requests of the shared load balancer reach this service. */
+  routing: routingSchema,
+  /** This service's values per region, keyed by region name (release waves, variables, secrets). */
+  regions: z.record(z.string(), serviceRegionSchema).default({}),
+  /**
+   * Keep the names the single-service platform gave its one application (`<app>-<env>-service`,
+   * log group `/ecs/<app>-<env>`, target group `<app>-<env>-tg-<port>`, access point at `/ecs`,
+   * the whole data bucket), so an environment deployed before services moves its application into
+   * this service without replacing it. At most one service; new services leave it off.
+   */
+  legacyNames: z.boolean().default(false),
 });
 
 const efsSchema = settingsObject({
@@ -704,12 +774,20 @@ export const settingsSchema = settingsObject({
       error: `expected one of CloudWatch's retention values: ${LOG_RETENTION_DAYS.join(', ')}`,
     })
     .default(90),
-  /** The application's image. */
-  image: imageSchema,
-  /** The task definition (seed 8.3). */
-  task: taskSchema.prefault({}),
-  /** The ECS service, its load balancer and autoscaling (seed 8.5). */
-  service: serviceSchema.prefault({}),
+  /**
+   * The services on this environment's foundation, keyed by a stable service name (lower-case,
+   * DNS-safe, part of every name the service has): each with its own image, task, ECS service,
+   * routing on the shared load balancer and per-region values.
+   */
+  services: z
+    .record(
+      z.string().regex(SERVICE_NAME, {
+        error:
+          'expected a service name: 2 to 20 lower-case letters, digits or hyphens, starting with a letter',
+      }),
+      appServiceSchema,
+    )
+    .refine((services) => Object.keys(services).length > 0, { error: 'give at least one service' }),
   /** The EFS file system of each region (seed 8.2). */
   efs: efsSchema.prefault({}),
   /** DNS and TLS: with a domain the ALBs serve HTTPS with ACM certificates. Omitted: HTTP only, no DNS resources. */
@@ -733,6 +811,15 @@ export const settingsSchema = settingsObject({
   preventDestroy: z.boolean().optional(),
   /** Where Terraform keeps the state of each stack. */
   backend: backendSchema,
+  /**
+   * Examples built beside the environment, only when asked: `simpleFargate` is the seed's "Simple
+   * ECS Fargate Cluster Example" (8.8) as stack `<app>-<env>-simple` (public IPs, fixed names: never
+   * in tier production).
+   */
+  examples: settingsObject({
+    /** Build the seed's 8.8 example as stack `<app>-<env>-simple`. */
+    simpleFargate: z.boolean().default(false),
+  }).prefault({}),
   /** Extra tags for every resource. */
   tags: z
     .unknown()
@@ -781,17 +868,6 @@ export const settingsSchema = settingsObject({
       );
     }
     seen.set(region.name, index);
-
-    if (region.image && region.image.tag === undefined && region.image.digest === undefined) {
-      problem(
-        ctx,
-        ['regions', index, 'image'],
-        region.image,
-        "give tag, digest or both: the image this region runs in the wave (omit image to run the environment's)",
-      );
-    }
-    const waveLatest = region.image?.tag === 'latest' ? latestTagProblem(settings) : undefined;
-    if (waveLatest) problem(ctx, ['regions', index, 'image', 'tag'], 'latest', waveLatest);
 
     const zones = new Set<string>();
     const known = availabilityZonesOf(region.name);
@@ -842,46 +918,6 @@ export const settingsSchema = settingsObject({
     });
   });
 
-  const sizeProblem = fargateSizeProblem(settings.task.cpu, settings.task.memoryMiB);
-  if (sizeProblem) {
-    problem(
-      ctx,
-      ['task', FARGATE_CPU_KEYS.has(settings.task.cpu) ? 'memoryMiB' : 'cpu'],
-      FARGATE_CPU_KEYS.has(settings.task.cpu) ? settings.task.memoryMiB : settings.task.cpu,
-      sizeProblem,
-    );
-  }
-  const targetGroupName = `${settings.app}-${settings.environment}-tg-${settings.task.containerPort}`;
-  // Only for names that are valid themselves: an invalid one is reported as such, and echoing it
-  // inside another message would bypass its quoting.
-  if (
-    targetGroupName.length > 32 &&
-    APP_NAME.test(settings.app) &&
-    ENVIRONMENT_NAME.test(settings.environment)
-  ) {
-    problem(
-      ctx,
-      ['app'],
-      settings.app,
-      `the target group name "${targetGroupName}" would be ${targetGroupName.length} characters; AWS allows 32 for load balancer and target group names, so shorten app or environment`,
-    );
-  }
-  const { minCapacity, desiredCount, maxCapacity } = settings.service;
-  if (maxCapacity < minCapacity) {
-    problem(
-      ctx,
-      ['service', 'maxCapacity'],
-      maxCapacity,
-      `must be at least minCapacity ${minCapacity} (min <= desired <= max)`,
-    );
-  } else if (!(minCapacity <= desiredCount && desiredCount <= maxCapacity)) {
-    problem(
-      ctx,
-      ['service', 'desiredCount'],
-      desiredCount,
-      `must lie within minCapacity ${minCapacity} and maxCapacity ${maxCapacity} (min <= desired <= max)`,
-    );
-  }
   if (
     settings.efs.throughputMode === 'provisioned' &&
     settings.efs.provisionedThroughputMibps === undefined
@@ -922,10 +958,6 @@ export const settingsSchema = settingsObject({
       settings.backend.dynamodbTable,
       'give dynamodbTable exactly when locking is "dynamodb" (with "lockfile" Terraform locks through S3 itself)',
     );
-  }
-  if (settings.image.tag === 'latest') {
-    const latest = latestTagProblem(settings);
-    if (latest) problem(ctx, ['image', 'tag'], settings.image.tag, latest);
   }
   const reservedPrefix = ['internal-', 'sg-', 'xn--', 'sthree-', 'amzn-s3-demo-'].find((prefix) =>
     settings.app.startsWith(prefix),
@@ -992,7 +1024,214 @@ export const settingsSchema = settingsObject({
       );
     }
   }
-  if (!settings.task.readonlyRootFilesystem && settings.task.writableRootFilesystemReason === undefined) {
+
+  if (settings.tier === 'production' && !settings.backup.vaultLock) {
+    problem(
+      ctx,
+      ['backup', 'vaultLock'],
+      undefined,
+      'tier "production" requires a vault lock (minRetentionDays, maxRetentionDays): without it anyone with the permissions can delete the recovery points',
+    );
+  }
+  checkPlatformEdge(settings, ctx);
+  for (const [name, service] of Object.entries(settings.services)) {
+    checkService(settings, name, service, scopedContext(ctx, name, settings.regions));
+  }
+  checkRouting(settings, ctx);
+  if (settings.tier === 'production' && settings.examples.simpleFargate) {
+    problem(
+      ctx,
+      ['examples', 'simpleFargate'],
+      true,
+      'tier "production" builds no example: the seed\'s 8.8 example runs public IPs with fixed names; try it in a development environment',
+    );
+  }
+  if (settings.tier === 'production' && settings.natGateways === 'single') {
+    problem(
+      ctx,
+      ['natGateways'],
+      settings.natGateways,
+      'tier "production" requires "perAz": a single NAT gateway makes one availability zone a dependency of all others ("single" is for tier "development")',
+    );
+  }
+});
+
+/** Listener rules share one listener: priorities unique, host names in the domain, one legacy service. */
+function checkRouting(settings: Settings, ctx: RefinementContext): void {
+  const priorities = new Map<number, string>();
+  const legacy: string[] = [];
+  for (const [name, service] of Object.entries(settings.services)) {
+    const { routing } = service;
+    const at = (...path: PropertyKey[]) => ['services', name, 'routing', ...path];
+    const owner = priorities.get(routing.priority);
+    if (owner !== undefined) {
+      problem(
+        ctx,
+        at('priority'),
+        routing.priority,
+        `already the priority of services.${owner}; each service's listener rule needs its own priority (1 to 50000, lower first)`,
+      );
+    }
+    priorities.set(routing.priority, name);
+    if (routing.hosts.length + routing.paths.length === 0) {
+      problem(
+        ctx,
+        at('paths'),
+        routing.paths,
+        'give hosts, paths or both: a rule with no condition would take every request',
+      );
+    }
+    if (routing.hosts.length + routing.paths.length > MAX_RULE_CONDITION_VALUES) {
+      problem(
+        ctx,
+        at('paths'),
+        routing.paths,
+        `${routing.hosts.length} hosts and ${routing.paths.length} paths make ${routing.hosts.length + routing.paths.length} condition values; an ALB rule takes at most ${MAX_RULE_CONDITION_VALUES}`,
+      );
+    }
+    routing.hosts.forEach((host, index) => {
+      if (routing.hosts.indexOf(host) !== index) problem(ctx, at('hosts', index), host, 'listed twice');
+      const zone = settings.domain?.zoneName;
+      if (zone !== undefined && host !== zone && !host.endsWith(`.${zone}`)) {
+        problem(
+          ctx,
+          at('hosts', index),
+          host,
+          `not in the domain's zone ${zone}: the certificate and the DNS records cover that zone only`,
+        );
+      }
+    });
+    routing.paths.forEach((path, index) => {
+      if (routing.paths.indexOf(path) !== index) problem(ctx, at('paths', index), path, 'listed twice');
+    });
+    if (service.legacyNames) legacy.push(name);
+  }
+  if (legacy.length > 1) {
+    problem(
+      ctx,
+      ['services', legacy[1], 'legacyNames'],
+      true,
+      `services.${legacy[0]} already keeps the single-service names; only one service can have them`,
+    );
+  }
+}
+
+/**
+ * A refinement context whose problems land under `services.<name>`; a service's per-region values
+ * (`regions[<index>]` in the checks) land under `services.<name>.regions.<region name>`.
+ */
+function scopedContext(
+  ctx: RefinementContext,
+  name: string,
+  regions: ReadonlyArray<{ name: string }>,
+): RefinementContext {
+  const prefix = ['services', name];
+  return {
+    ...ctx,
+    addIssue: (issue: Parameters<RefinementContext['addIssue']>[0]) => {
+      if (typeof issue === 'string') return ctx.addIssue(issue);
+      const path = [...(issue.path ?? [])];
+      if (path[0] === 'regions' && typeof path[1] === 'number') path[1] = regions[path[1]]?.name ?? path[1];
+      ctx.addIssue({ ...issue, path: [...prefix, ...path] });
+    },
+  } as RefinementContext;
+}
+
+/** The target group name of a service: `<app>-<env>-<service>-<port>`, or the legacy `<app>-<env>-tg-<port>`. */
+export function targetGroupNameOf(
+  settings: { app: string; environment: string },
+  name: string,
+  service: { legacyNames: boolean; task: { containerPort: number } },
+): string {
+  const base = service.legacyNames
+    ? `${settings.app}-${settings.environment}-tg`
+    : `${settings.app}-${settings.environment}-${name}`;
+  return `${base}-${service.task.containerPort}`;
+}
+
+/** Every rule of one service, reported under `services.<name>` through `ctx`. */
+function checkService(
+  settings: {
+    app: string;
+    environment: string;
+    tier: 'production' | 'development';
+    regions: Array<{ name: string }>;
+  },
+  name: string,
+  service: ServiceSettings,
+  ctx: RefinementContext,
+): void {
+  const { minCapacity, desiredCount, maxCapacity } = service.service;
+  const regionNames = settings.regions.map((region) => region.name);
+  for (const regionName of Object.keys(service.regions)) {
+    if (!regionNames.includes(regionName)) {
+      problem(
+        ctx,
+        ['regions', regionName],
+        service.regions[regionName],
+        `${regionName} is not one of the environment's regions (${regionNames.join(', ')})`,
+      );
+    }
+  }
+  settings.regions.forEach((region, regionIndex) => {
+    const overrides = service.regions[region.name];
+    if (!overrides) return;
+    if (overrides.image && overrides.image.tag === undefined && overrides.image.digest === undefined) {
+      problem(
+        ctx,
+        ['regions', regionIndex, 'image'],
+        overrides.image,
+        "give tag, digest or both: the image this region runs in the wave (omit image to run the service's)",
+      );
+    }
+    const waveLatest =
+      overrides.image?.tag === 'latest' ? latestTagProblem(settings.tier, service.image) : undefined;
+    if (waveLatest) problem(ctx, ['regions', regionIndex, 'image', 'tag'], 'latest', waveLatest);
+  });
+  const sizeProblem = fargateSizeProblem(service.task.cpu, service.task.memoryMiB);
+  if (sizeProblem) {
+    problem(
+      ctx,
+      ['task', FARGATE_CPU_KEYS.has(service.task.cpu) ? 'memoryMiB' : 'cpu'],
+      FARGATE_CPU_KEYS.has(service.task.cpu) ? service.task.memoryMiB : service.task.cpu,
+      sizeProblem,
+    );
+  }
+  const targetGroupName = targetGroupNameOf(settings, name, service);
+  // Only for names that are valid themselves: an invalid one is reported as such, and echoing it
+  // inside another message would bypass its quoting.
+  if (
+    targetGroupName.length > 32 &&
+    APP_NAME.test(settings.app) &&
+    ENVIRONMENT_NAME.test(settings.environment)
+  ) {
+    problem(
+      ctx,
+      [],
+      name,
+      `the target group name "${targetGroupName}" would be ${targetGroupName.length} characters; AWS allows 32 for load balancer and target group names, so shorten the service name, app or environment`,
+    );
+  }
+  if (maxCapacity < minCapacity) {
+    problem(
+      ctx,
+      ['service', 'maxCapacity'],
+      maxCapacity,
+      `must be at least minCapacity ${minCapacity} (min <= desired <= max)`,
+    );
+  } else if (!(minCapacity <= desiredCount && desiredCount <= maxCapacity)) {
+    problem(
+      ctx,
+      ['service', 'desiredCount'],
+      desiredCount,
+      `must lie within minCapacity ${minCapacity} and maxCapacity ${maxCapacity} (min <= desired <= max)`,
+    );
+  }
+  if (service.image.tag === 'latest') {
+    const latest = latestTagProblem(settings.tier, service.image);
+    if (latest) problem(ctx, ['image', 'tag'], service.image.tag, latest);
+  }
+  if (!service.task.readonlyRootFilesystem && service.task.writableRootFilesystemReason === undefined) {
     problem(
       ctx,
       ['task', 'writableRootFilesystemReason'],
@@ -1000,15 +1239,15 @@ export const settingsSchema = settingsObject({
       'required with readonlyRootFilesystem false: the security policy refuses a writable root filesystem (ECS.5) unless you say why the container needs one (20 characters or more); the reason is printed on every synth',
     );
   }
-  if (settings.task.readonlyRootFilesystem && settings.task.writableRootFilesystemReason !== undefined) {
+  if (service.task.readonlyRootFilesystem && service.task.writableRootFilesystemReason !== undefined) {
     problem(
       ctx,
       ['task', 'writableRootFilesystemReason'],
-      settings.task.writableRootFilesystemReason,
+      service.task.writableRootFilesystemReason,
       'only allowed with readonlyRootFilesystem false',
     );
   }
-  settings.task.writablePaths.forEach((writable, index) => {
+  service.task.writablePaths.forEach((writable, index) => {
     if (writable.split('/').some((segment) => segment === '.' || segment === '..')) {
       problem(
         ctx,
@@ -1016,7 +1255,7 @@ export const settingsSchema = settingsObject({
         writable,
         'use a normalized absolute path, without . or .. segments',
       );
-    } else if (settings.task.writablePaths.indexOf(writable) !== index) {
+    } else if (service.task.writablePaths.indexOf(writable) !== index) {
       problem(ctx, ['task', 'writablePaths', index], writable, 'listed twice');
     }
     if (writable === '/mnt/efs' || writable.startsWith('/mnt/efs/')) {
@@ -1028,31 +1267,28 @@ export const settingsSchema = settingsObject({
       );
     }
   });
-
-  if (settings.tier === 'production' && !settings.backup.vaultLock) {
-    problem(
-      ctx,
-      ['backup', 'vaultLock'],
-      undefined,
-      'tier "production" requires a vault lock (minRetentionDays, maxRetentionDays): without it anyone with the permissions can delete the recovery points',
-    );
-  }
-  checkApplication(settings, ctx);
-  if (settings.tier === 'production' && settings.natGateways === 'single') {
-    problem(
-      ctx,
-      ['natGateways'],
-      settings.natGateways,
-      'tier "production" requires "perAz": a single NAT gateway makes one availability zone a dependency of all others ("single" is for tier "development")',
-    );
-  }
-});
+  checkApplication(
+    {
+      tier: settings.tier,
+      regions: settings.regions.map((region) => ({
+        name: region.name,
+        environment: service.regions[region.name]?.environment ?? [],
+        secrets: service.regions[region.name]?.secrets ?? [],
+      })),
+      task: service.task,
+      service: service.service,
+    },
+    ctx,
+  );
+}
 
 /** Settings as written in `config/<environment>.json`. */
 export type SettingsInput = z.input<typeof settingsSchema>;
 /** Settings after validation and defaults. */
 export type Settings = z.output<typeof settingsSchema>;
 export type RegionSettings = Settings['regions'][number];
+/** One entry of `services`, validated. */
+export type ServiceSettings = Settings['services'][string];
 
 /** The settings `checkApplication` reads. */
 interface ApplicationSettings {
@@ -1061,7 +1297,6 @@ interface ApplicationSettings {
     name: string;
     environment: Array<{ name: string; value: string }>;
     secrets: Array<{ name: string; valueFrom?: string; kmsKeyArn?: string }>;
-    webAclArn?: string;
   }>;
   task: {
     healthCheckCommand?: string[];
@@ -1086,9 +1321,6 @@ interface ApplicationSettings {
     scheduledScaling: Array<{ name: string; schedule: string; minCapacity: number; maxCapacity: number }>;
     capacityProviders?: Array<{ capacityProvider: string; base: number; weight: number }>;
   };
-  domain?: unknown;
-  accelerator: { flowLogs?: boolean; flowLogsBucket?: string };
-  edge: { plainHttpReason?: string };
 }
 
 /** A user that is root: `root` or uid 0, with or without a group. */
@@ -1234,14 +1466,6 @@ function checkApplication(settings: ApplicationSettings, ctx: RefinementContext)
         );
       }
     });
-    if (region.webAclArn && arnRegion(region.webAclArn) !== region.name) {
-      problem(
-        ctx,
-        ['regions', regionIndex, 'webAclArn'],
-        region.webAclArn,
-        `a regional web ACL protects load balancers of its own region only; give one of ${region.name}`,
-      );
-    }
   });
 
   if (isRootUser(task.user) && task.rootUserReason === undefined) {
@@ -1332,7 +1556,20 @@ function checkApplication(settings: ApplicationSettings, ctx: RefinementContext)
       );
     }
   });
+}
 
+/** The platform's edge: a domain or a stated reason for plain HTTP, regional web ACLs, flow logs. */
+function checkPlatformEdge(settings: Settings, ctx: RefinementContext): void {
+  settings.regions.forEach((region, regionIndex) => {
+    if (region.webAclArn && arnRegion(region.webAclArn) !== region.name) {
+      problem(
+        ctx,
+        ['regions', regionIndex, 'webAclArn'],
+        region.webAclArn,
+        `a regional web ACL protects load balancers of its own region only; give one of ${region.name}`,
+      );
+    }
+  });
   if (
     settings.tier === 'production' &&
     settings.domain === undefined &&

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
-import { App, Aspects } from 'cdktf';
+import { App, Aspects, TerraformStack } from 'cdktf';
 import { PreventDestroy } from '../aspects/prevent-destroy';
 import { PolicyPack, PolicyViolationError } from '../policies/policy-pack';
 import { ValidationError } from '../constructs/validation-error';
@@ -9,7 +9,7 @@ import { Settings } from '../settings/schema';
 import { PlatformStack } from './platform-stack';
 import { SimpleFargateStack } from './simple-fargate-stack';
 
-/** Stack names of an environment: `<app>-<env>` (every region) and `<app>-<env>-simple` (seed 8.8). */
+/** Stack names of an environment: `<app>-<env>` (every region) and `<app>-<env>-simple` (seed 8.8, when asked). */
 export function stackNames(settings: Settings): { platform: string; simple: string } {
   const base = `${settings.app}-${settings.environment}`;
   return { platform: base, simple: `${base}-simple` };
@@ -25,17 +25,22 @@ export function buildStacks(app: App, settings: Settings, report?: (line: string
     context: { environment: settings.environment, tier: settings.tier },
     report,
   });
-  const platform = new PlatformStack(app, names.platform, { settings });
+  const stacks: TerraformStack[] = [new PlatformStack(app, names.platform, { settings })];
   const primary = settings.regions[0];
-  const simple = new SimpleFargateStack(app, names.simple, {
-    region: primary.name,
-    availabilityZone: primary.availabilityZones[0],
-    accountId: settings.accountId,
-    logRetentionDays: settings.logRetentionDays,
-    backend: settings.backend,
-    tags: { ...settings.tags, app: settings.app, environment: settings.environment },
-  });
-  for (const stack of [platform, simple]) {
+  // The seed's 8.8 example is an example, not part of an environment: built only when asked.
+  if (settings.examples.simpleFargate) {
+    stacks.push(
+      new SimpleFargateStack(app, names.simple, {
+        region: primary.name,
+        availabilityZone: primary.availabilityZones[0],
+        accountId: settings.accountId,
+        logRetentionDays: settings.logRetentionDays,
+        backend: settings.backend,
+        tags: { ...settings.tags, app: settings.app, environment: settings.environment },
+      }),
+    );
+  }
+  for (const stack of stacks) {
     if (settings.preventDestroy ?? settings.tier === 'production')
       Aspects.of(stack).add(new PreventDestroy());
     Aspects.of(stack).add(policies);

@@ -9,10 +9,14 @@ import { GlobalDashboard } from '../constructs/global-dashboard';
 import { HEALTHY_THRESHOLD_COUNT, HEALTH_CHECK_TIMEOUT_SECONDS } from '../constructs/load-balancer';
 import { RegionalPlatform } from '../constructs/regional-platform';
 import { BucketReplication } from '../constructs/s3-replication';
+import { PlatformService } from '../constructs/platform-service';
 import { imageReference, regionImage } from '../settings/image';
 import { providerAlias } from '../settings/regions';
 import { Settings } from '../settings/schema';
+import { resolveEnvironment, resolveSecrets } from '../settings/secrets';
+import { serviceNames } from '../settings/service-names';
 import { stateBackend } from './backend';
+import { REGIONAL_MOVES, REPOSITORY_MOVES, moveFromSingleService } from './single-service-moves';
 
 /** Global Accelerator's API and CloudWatch metrics are served from us-west-2. */
 export const GLOBAL_SERVICES_REGION = 'us-west-2';
@@ -32,8 +36,12 @@ export class PlatformStack extends TerraformStack {
   public readonly providers: ReadonlyMap<string, AwsProvider>;
   /** Each region's platform, keyed by region name. */
   public readonly regions: ReadonlyMap<string, RegionalPlatform>;
-  /** The environment's ECR repository, unless the settings name an external image. */
+  /** The ECR repositories of the services that do not name an external image. */
   public readonly repository?: ContainerRepository;
+  /** Each service in each region, keyed by service name, then region name. */
+  public readonly services: ReadonlyMap<string, ReadonlyMap<string, PlatformService>>;
+  /** How many resources moved from the single-service platform's addresses (`legacyNames`). */
+  public readonly movedFromSingleService: number;
   /** Global Accelerator over every region's load balancer, with its DNS record when a domain is set. */
   public readonly accelerator: GlobalAccelerator;
   /** One dashboard in the primary region with every region side by side and the accelerator's traffic. */
@@ -91,14 +99,21 @@ export class PlatformStack extends TerraformStack {
       hostedZoneId = this.zone.zoneId;
     }
 
-    if (!settings.image.repositoryUri) {
+    const names = new Map(
+      Object.entries(settings.services).map(([name, service]) => [
+        name,
+        serviceNames(settings, name, service),
+      ]),
+    );
+    const ownImages = Object.entries(settings.services).filter(([, service]) => !service.image.repositoryUri);
+    if (ownImages.length > 0) {
       this.repository = new ContainerRepository(this, 'ContainerRepository', {
         provider: providerOf(primary.name),
         region: primary.name,
-        // <app>/<env>/app: the replicas' creation template matches the <app>/<env> namespace only.
-        repositoryName: `${settings.app}/${settings.environment}/app`,
+        // <app>/<env>/<service>: the replicas' creation template matches the <app>/<env> namespace.
+        repositoryNames: ownImages.map(([name]) => names.get(name)?.repository as string),
         keyAlias: `${namePrefix}/ecr`,
-        keepImageCount: settings.image.keepImageCount,
+        keepImageCount: Math.max(...ownImages.map(([, service]) => service.image.keepImageCount)),
         accountId: settings.accountId,
         replicaRegions: replicas.map((region) => ({
           region: region.name,
@@ -106,8 +121,12 @@ export class PlatformStack extends TerraformStack {
         })),
       });
     }
-    const repositoryUrlFor = (region: string): string =>
-      this.repository ? this.repository.repositoryUrlFor(region) : (settings.image.repositoryUri as string);
+    const repositoryUrlFor = (service: string, region: string): string =>
+      settings.services[service].image.repositoryUri ??
+      (this.repository as ContainerRepository).repositoryUrlFor(
+        names.get(service)?.repository as string,
+        region,
+      );
 
     // Each region copies its backups to the next region of the list (the last to the first), so a
     // region's backups survive the loss of that region. The next region is built later, hence Lazy.
@@ -122,7 +141,6 @@ export class PlatformStack extends TerraformStack {
         provider: providerOf(region.name),
         settings,
         region,
-        image: imageReference(repositoryUrlFor(region.name), regionImage(settings, region.name)),
         hostedZoneId,
         certificateValidationRecordFqdn: platforms.get(primary.name)?.loadBalancer.validationRecordFqdn,
         accountId,
@@ -136,9 +154,66 @@ export class PlatformStack extends TerraformStack {
               },
       });
       platforms.set(region.name, platform);
-      this.regionOutputs(region.name, platform, repositoryUrlFor(region.name));
+      this.regionOutputs(region.name, platform);
     });
     this.regions = platforms;
+
+    // Every service in every region, on that region's foundation: Services/<service>/<region>.
+    const servicesScope = new Construct(this, 'Services');
+    const services = new Map<string, Map<string, PlatformService>>();
+    let moved = 0;
+    for (const [name, service] of Object.entries(settings.services)) {
+      const serviceScope = new Construct(servicesScope, name);
+      const byRegion = new Map<string, PlatformService>();
+      for (const region of settings.regions) {
+        const platform = platforms.get(region.name) as RegionalPlatform;
+        const overrides = service.regions[region.name];
+        const built = new PlatformService(serviceScope, region.name, {
+          provider: providerOf(region.name),
+          region: region.name,
+          accountId,
+          name,
+          names: names.get(name) as ReturnType<typeof serviceNames>,
+          service,
+          image: imageReference(repositoryUrlFor(name, region.name), regionImage(service, region.name)),
+          environment: resolveEnvironment(service.task.environment, overrides?.environment ?? []),
+          secrets: resolveSecrets(service.task.secrets, overrides?.secrets ?? [], region.name, accountId),
+          cluster: platform.cluster,
+          clusterCapacityProviders: platform.capacityProviders,
+          network: platform.network,
+          loadBalancer: platform.loadBalancer,
+          fileSystem: platform.fileSystem,
+          dataBucket: platform.dataBucket,
+          alarmTopic: platform.alarmTopic,
+          additionalTopicArns: settings.alarms.topicArns.filter((arn) => arn.split(':')[3] === region.name),
+          alarms: settings.alarms,
+          logKmsKeyArn: platform.logKey.arn,
+          logRetentionDays: settings.logRetentionDays,
+          execSessions: platform.execSessions,
+        });
+        byRegion.set(region.name, built);
+        if (service.legacyNames) moved += moveFromSingleService(built, [region.name], REGIONAL_MOVES);
+        this.serviceOutputs(region.name, name, built, repositoryUrlFor(name, region.name));
+      }
+      if (service.legacyNames && this.repository) {
+        moved += moveFromSingleService(
+          this.repository.node.findChild(names.get(name)?.repository.split('/').pop() as string),
+          ['ContainerRepository'],
+          REPOSITORY_MOVES,
+        );
+      }
+      services.set(name, byRegion);
+    }
+    this.services = services;
+    this.movedFromSingleService = moved;
+    for (const region of settings.regions) {
+      (platforms.get(region.name) as RegionalPlatform).addFailoverDrills(
+        providerOf(region.name),
+        [...services.values()].flatMap((byRegion) =>
+          (byRegion.get(region.name) as PlatformService).alarms.clientImpactAlarms.map((alarm) => alarm.arn),
+        ),
+      );
+    }
 
     // Primary bucket -> every other region; with bidirectional, every region -> every other region.
     const replication = new Construct(this, 'DataReplication');
@@ -187,7 +262,12 @@ export class PlatformStack extends TerraformStack {
         ? (settings.accelerator.flowLogsBucket ?? platforms.get(primary.name)?.logBucket?.bucketName)
         : undefined,
       dns: settings.domain
-        ? { zoneName: settings.domain.zoneName, recordName: settings.domain.recordName, hostedZoneId }
+        ? {
+            zoneName: settings.domain.zoneName,
+            recordName: settings.domain.recordName,
+            hostedZoneId,
+            hostNames: Object.values(settings.services).flatMap((service) => service.routing.hosts),
+          }
         : undefined,
     });
 
@@ -200,12 +280,14 @@ export class PlatformStack extends TerraformStack {
       ];
     }
 
+    // The slowest service sets the worst case.
+    const all = Object.values(settings.services).map((service) => service.service);
     const timings = expectedTrafficTimings({
-      healthCheckIntervalSeconds: settings.service.healthCheckIntervalSeconds,
-      unhealthyThresholdCount: settings.service.unhealthyThresholdCount,
+      healthCheckIntervalSeconds: Math.max(...all.map((service) => service.healthCheckIntervalSeconds)),
+      unhealthyThresholdCount: Math.max(...all.map((service) => service.unhealthyThresholdCount)),
       healthCheckTimeoutSeconds: HEALTH_CHECK_TIMEOUT_SECONDS,
       healthyThresholdCount: HEALTHY_THRESHOLD_COUNT,
-      deregistrationDelaySeconds: settings.service.deregistrationDelaySeconds,
+      deregistrationDelaySeconds: Math.max(...all.map((service) => service.deregistrationDelaySeconds)),
     });
     const globalOutputs: Record<string, { description: string; value: string | string[] | number }> = {
       accelerator_dns_name: {
@@ -250,20 +332,41 @@ export class PlatformStack extends TerraformStack {
     this.globalDashboard = new GlobalDashboard(this, 'GlobalDashboard', {
       provider: providerOf(primary.name),
       dashboardName: `${namePrefix}-global`,
-      services: settings.regions.map((region) => {
+      services: settings.regions.flatMap((region) => {
         const platform = platforms.get(region.name) as RegionalPlatform;
-        return {
+        return [...names.values()].map((name) => ({
           region: region.name,
           clusterName: platform.cluster.name,
-          serviceName: platform.service.service.name,
+          serviceName: name.ecsService,
           loadBalancerArnSuffix: platform.loadBalancer.arnSuffix,
-        };
+        }));
       }),
       acceleratorArn: this.accelerator.accelerator.arn,
     });
   }
 
-  private regionOutputs(region: string, platform: RegionalPlatform, repositoryUrl: string): void {
+  private serviceOutputs(
+    region: string,
+    name: string,
+    service: PlatformService,
+    repositoryUrl: string,
+  ): void {
+    const prefix = `${providerAlias(region)}_${name.replace(/-/g, '_')}`;
+    const outputs: Record<string, { description: string; value: string }> = {
+      service_name: { description: `ECS service of ${name}`, value: service.service.service.name },
+      repository_url: { description: `Image repository ${name}'s tasks pull from`, value: repositoryUrl },
+      target_group_arn: { description: `Target group of ${name}`, value: service.routing.targetGroup.arn },
+    };
+    for (const [key, output] of Object.entries(outputs)) {
+      new TerraformOutput(this, `${prefix}_${key}`, {
+        staticId: true,
+        description: `${output.description} in ${region}`,
+        value: output.value,
+      });
+    }
+  }
+
+  private regionOutputs(region: string, platform: RegionalPlatform): void {
     const alias = providerAlias(region);
     const outputs: Record<string, { description: string; value: string | string[] }> = {
       vpc_id: { description: 'VPC ID', value: platform.network.vpc.id },
@@ -280,12 +383,10 @@ export class PlatformStack extends TerraformStack {
         value: platform.loadBalancer.loadBalancer.dnsName,
       },
       cluster_name: { description: 'ECS cluster name', value: platform.cluster.name },
-      service_name: { description: 'ECS service name', value: platform.service.service.name },
       file_system_id: { description: 'EFS file system ID', value: platform.fileSystem.fileSystem.id },
       bucket_name: { description: 'Data bucket name', value: platform.dataBucket.bucket.bucket },
       backup_vault_arn: { description: 'Backup vault ARN', value: platform.backup.vault.arn },
       alarm_topic_arn: { description: 'SNS topic of the alarms', value: platform.alarmTopic.topic.arn },
-      repository_url: { description: 'Image repository the tasks pull from', value: repositoryUrl },
       ...(platform.drills
         ? {
             fis_stop_tasks_template_id: {

@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { ENVIRONMENT_VARIABLE, SettingsError, loadEnvironmentSettings } from '../settings/load';
 import { RegionImage, regionImage } from '../settings/image';
 import { Settings } from '../settings/schema';
+import { serviceNames } from '../settings/service-names';
 import { EcrError, ecrCall } from './aws/ecr';
 import { credentialsFromEnv } from './aws/sigv4';
 
@@ -47,9 +48,17 @@ function parseArguments(argv: string[]): Arguments | string {
 }
 
 /** The repository the region's tasks pull from, as ECR names it, or why it cannot be checked. */
-function repositoryOf(settings: Settings, region: string): { registryId?: string; name: string } | string {
-  const uri = settings.image.repositoryUri;
-  if (!uri) return { registryId: settings.accountId, name: `${settings.app}/${settings.environment}/app` };
+function repositoryOf(
+  settings: Settings,
+  service: string,
+  region: string,
+): { registryId?: string; name: string } | string {
+  const uri = settings.services[service].image.repositoryUri;
+  if (!uri)
+    return {
+      registryId: settings.accountId,
+      name: serviceNames(settings, service, settings.services[service]).repository,
+    };
   const ecr = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com\/(.+)$/.exec(uri);
   if (!ecr) return `image.repositoryUri ${uri} is not an ECR repository; check that registry yourself`;
   if (ecr[2] !== region) return `image.repositoryUri ${uri} is in ${ecr[2]}, not ${region}`;
@@ -103,9 +112,11 @@ export async function releaseCheck(options: ReleaseCheckOptions): Promise<number
   stdout(`release check of ${settings.environment}, wave ${wave.join(', ')}:`);
   const missing: string[] = [];
   let failed = false;
-  for (const region of wave) {
-    const image = regionImage(settings, region);
-    const repository = repositoryOf(settings, region);
+  for (const [service, region] of Object.keys(settings.services).flatMap((name) =>
+    wave.map((region) => [name, region] as const),
+  )) {
+    const image = regionImage(settings.services[service], region);
+    const repository = repositoryOf(settings, service, region);
     if (typeof repository === 'string') {
       stderr(`  ${region}: cannot check: ${repository}`);
       failed = true;

@@ -1,0 +1,61 @@
+import { App, TerraformResource, TerraformStack } from 'cdktf';
+import { Construct, IConstruct } from 'constructs';
+
+/**
+ * Where the single-service platform kept its application's resources, relative to the scope they
+ * now live in: `[now, then]` path prefixes, the longest match wins. The region's service moved from
+ * `<region>/…` to `Services/<service>/<region>/…`; the repository from `ContainerRepository/…` to
+ * `ContainerRepository/<service>/…`.
+ */
+export const REGIONAL_MOVES: ReadonlyArray<readonly [string, string]> = [
+  ['Service', 'Service'],
+  ['TaskSecurityGroup', 'TaskSecurityGroup'],
+  ['Routing/TargetGroup', 'LoadBalancer/TargetGroup'],
+  ['Routing/TargetEgress', 'LoadBalancer/TargetEgress'],
+  ['Files/NfsFromClients', 'FileSystem/NfsFromClients'],
+  ['Files/AccessPoint', 'FileSystem/AccessPoint'],
+  ['Alarms', 'Alarms'],
+  ['Dashboard', 'Dashboard'],
+];
+export const REPOSITORY_MOVES: ReadonlyArray<readonly [string, string]> = [
+  ['Repository', 'Repository'],
+  ['LifecyclePolicy', 'LifecyclePolicy'],
+];
+
+/** The logical ID cdktf gives a resource at `path` (construct IDs below the stack), by its public API. */
+function logicalIdAt(path: string[]): string {
+  const stack = new TerraformStack(new App({ skipValidation: true }), 'moves');
+  let scope: Construct = stack;
+  for (const id of path) scope = new Construct(scope, id);
+  return stack.getLogicalId(scope.node);
+}
+
+/**
+ * Adds a Terraform `moved` block to every resource under `scope` whose path (relative to `scope`)
+ * matches a `now` prefix of `moves`, from the address the single-service platform gave it: the same
+ * path with that prefix replaced by `then`, under `oldScope` (construct IDs below the stack).
+ * Returns the number of moves.
+ */
+export function moveFromSingleService(
+  scope: IConstruct,
+  oldScope: string[],
+  moves: ReadonlyArray<readonly [string, string]>,
+): number {
+  let count = 0;
+  const base = scope.node.path.split('/').length;
+  for (const child of scope.node.findAll()) {
+    if (!(child instanceof TerraformResource)) continue;
+    const relative = child.node.path.split('/').slice(base);
+    const match = [...moves]
+      .filter(([now]) => {
+        const prefix = now.split('/');
+        return prefix.every((part, index) => relative[index] === part);
+      })
+      .sort((a, b) => b[0].length - a[0].length)[0];
+    if (!match) continue;
+    const then = [...oldScope, ...match[1].split('/'), ...relative.slice(match[0].split('/').length)];
+    child.moveFromId(`${child.terraformResourceType}.${logicalIdAt(then)}`);
+    count += 1;
+  }
+  return count;
+}
