@@ -1,7 +1,6 @@
 import { Testing } from 'cdktf';
-import { SettingsInput } from '../settings/schema';
 import { PlatformStack } from '../stacks/platform-stack';
-import { SynthesizedJson, synthJson, testSettings } from './synth';
+import { SingleServiceOverrides, SynthesizedJson, synthJson, testSettings } from './synth';
 
 const cache = new Map<string, SynthesizedJson>();
 
@@ -10,7 +9,7 @@ const cache = new Map<string, SynthesizedJson>();
  * file: the tests only read the result, and a full platform synthesis is the slowest thing a unit
  * test does.
  */
-export function synthPlatformOnce(overrides: Partial<SettingsInput> = {}): SynthesizedJson {
+export function synthPlatformOnce(overrides: SingleServiceOverrides = {}): SynthesizedJson {
   const key = JSON.stringify(overrides);
   let json = cache.get(key);
   if (!json) {

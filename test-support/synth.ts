@@ -6,10 +6,50 @@ import { Construct } from 'constructs';
 import { parseSettings } from '../settings/load';
 import { Settings, SettingsInput } from '../settings/schema';
 
-/** The smallest valid settings, with overrides; validated like a real settings file. */
-export function testSettings(overrides: Partial<SettingsInput> = {}): Settings {
+/**
+ * Settings overrides in the single-service shape the unit tests were written in: `image`, `task`,
+ * `service` and per-region `image`, `environment`, `secrets` describe the one service `app`.
+ */
+export type SingleServiceOverrides = Omit<Partial<SettingsInput>, 'regions'> & {
+  image?: Record<string, unknown>;
+  task?: Record<string, unknown>;
+  service?: Record<string, unknown>;
+  regions?: Array<Record<string, unknown>>;
+};
+
+/**
+ * The smallest valid settings, with overrides; validated like a real settings file. Single-service
+ * overrides (`image`, `task`, `service`, per-region `image`/`environment`/`secrets`) go to the one
+ * service `app`, which keeps the single-service names (`legacyNames`) and takes every request.
+ */
+export function testSettings(overrides: SingleServiceOverrides = {}): Settings {
+  const { image, task, service, regions, ...platform } = overrides;
+  const serviceRegions: Record<string, Record<string, unknown>> = {};
+  const platformRegions = regions?.map((region) => {
+    const { image: regionImage, environment, secrets, ...rest } = region;
+    const own = Object.fromEntries(
+      Object.entries({ image: regionImage, environment, secrets }).filter(([, v]) => v !== undefined),
+    );
+    if (Object.keys(own).length > 0) serviceRegions[String(region.name)] = own;
+    return rest;
+  });
+  const app = {
+    legacyNames: true,
+    image: image ?? { tag: '1.0.0' },
+    ...(task ? { task } : {}),
+    ...(service ? { service } : {}),
+    routing: { paths: ['/*'], priority: 50000 },
+    ...(Object.keys(serviceRegions).length ? { regions: serviceRegions } : {}),
+  };
   return parseSettings(
-    { app: 'fargate', environment: 'test', tier: 'development', image: { tag: '1.0.0' }, ...overrides },
+    {
+      app: 'fargate',
+      environment: 'test',
+      tier: 'development',
+      ...platform,
+      ...(platformRegions ? { regions: platformRegions } : {}),
+      services: platform.services ?? { app },
+    },
     'test settings',
   );
 }
