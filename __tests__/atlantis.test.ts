@@ -421,10 +421,10 @@ describe('atlantis.yaml', () => {
   });
 
   describe('the plan workflow, run offline like Atlantis in a clone', () => {
-    // One project of each environment, planned side by side (the small stacks: the platform stacks'
-    // plans are checked by terraform.test.ts; this proves the workflow).
-    const dev = stackNames(loadEnvironmentSettings({ PLATFORM_ENV: 'dev' }, root)).simple;
-    const prod = stackNames(loadEnvironmentSettings({ PLATFORM_ENV: 'prod' }, root)).simple;
+    // The project of each environment, planned side by side (their plans' contents are checked by
+    // terraform.test.ts; this proves the workflow).
+    const dev = stackNames(loadEnvironmentSettings({ PLATFORM_ENV: 'dev' }, root)).platform;
+    const prod = stackNames(loadEnvironmentSettings({ PLATFORM_ENV: 'prod' }, root)).platform;
     const runs: Record<
       string,
       { clone: string; env: NodeJS.ProcessEnv; plan: StepResult[]; show: StepResult[] }

@@ -21,6 +21,10 @@ type Overrides = Partial<Omit<ContainerRepositoryProps, 'provider' | 'replicaReg
 };
 
 const PRIMARY = 'ContainerRepository';
+/** Two services' repositories in one namespace, the way the stack names them (`<app>/<env>/<service>`). */
+const NAMES = ['fargate/test/app', 'fargate/test/api'];
+/** Each repository's construct scope: its name's last part. */
+const SCOPES = ['app', 'api'];
 
 function alias(region: string): string {
   return region.replace(/-/g, '_');
@@ -33,7 +37,7 @@ function build(scope: TerraformStack, overrides: Overrides = {}): ContainerRepos
   return new ContainerRepository(scope, PRIMARY, {
     provider,
     region: 'us-east-1',
-    repositoryName: 'fargate-test/app',
+    repositoryNames: NAMES,
     keyAlias: 'fargate-test/ecr',
     replicaRegions: replicas.map((region) => ({
       region,
@@ -68,22 +72,26 @@ const documentRef = (json: SynthesizedJson, suffix: string, attribute = 'json'):
   dataRef(json, 'aws_iam_policy_document', suffix, attribute);
 
 describe('ContainerRepository', () => {
-  it('creates an immutable, scanned repository encrypted with its rotating customer-managed key', () => {
-    // GIVEN / WHEN a repository with the defaults
+  it('creates an immutable, scanned repository per name, each in the scope of its last part, under one key', () => {
+    // GIVEN / WHEN two repositories of one namespace with the defaults
     const json = synthRepository();
-    // THEN
-    expect(resourceAt(json, 'aws_ecr_repository', `${PRIMARY}/Repository`)).toMatchObject({
-      name: 'fargate-test/app',
-      image_tag_mutability: 'IMMUTABLE',
-      image_scanning_configuration: { scan_on_push: true },
-      encryption_configuration: [
-        { encryption_type: 'KMS', kms_key: ref(json, 'aws_kms_key', `${PRIMARY}/Key/Key`, 'arn') },
-      ],
-      force_delete: false,
+    // THEN one repository per name, both encrypted with the namespace's one rotating key
+    expect(resources(json, 'aws_ecr_repository')).toHaveLength(2);
+    NAMES.forEach((name, index) => {
+      expect(resourceAt(json, 'aws_ecr_repository', `${PRIMARY}/${SCOPES[index]}/Repository`)).toMatchObject({
+        name,
+        image_tag_mutability: 'IMMUTABLE',
+        image_scanning_configuration: { scan_on_push: true },
+        encryption_configuration: [
+          { encryption_type: 'KMS', kms_key: ref(json, 'aws_kms_key', `${PRIMARY}/Key/Key`, 'arn') },
+        ],
+        force_delete: false,
+      });
     });
+    expect(resources(json, 'aws_kms_key')).toHaveLength(1);
     expect(resourceAt(json, 'aws_kms_key', `${PRIMARY}/Key/Key`)).toMatchObject({
       enable_key_rotation: true,
-      description: 'ECR repository fargate-test/app',
+      description: 'ECR repositories fargate/test/*',
     });
     expect(resourceAt(json, 'aws_kms_alias', `${PRIMARY}/Key/Alias`)).toMatchObject({
       name: 'alias/fargate-test/ecr',
@@ -91,55 +99,69 @@ describe('ContainerRepository', () => {
     });
   });
 
-  it('expires untagged images after 7 days, then keeps the last 30 images of any tag status', () => {
-    // GIVEN / WHEN a repository with the default image count
+  it('gives each repository its lifecycle policy: untagged images expire after 7 days, the last 30 images are kept', () => {
+    // GIVEN / WHEN repositories with the default image count
     const json = synthRepository();
-    // THEN the rule with tagStatus "any" has the highest priority number, as ECR requires
-    const policy = resourceAt(json, 'aws_ecr_lifecycle_policy', `${PRIMARY}/LifecyclePolicy`);
-    expect(policy.repository).toBe(ref(json, 'aws_ecr_repository', `${PRIMARY}/Repository`, 'name'));
-    expect(lifecycleRules(policy.policy)).toEqual([
-      expect.objectContaining({
-        rulePriority: 1,
-        selection: {
-          tagStatus: 'untagged',
-          countType: 'sinceImagePushed',
-          countUnit: 'days',
-          countNumber: 7,
-        },
-        action: { type: 'expire' },
-      }),
-      expect.objectContaining({
-        rulePriority: 2,
-        selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 30 },
-        action: { type: 'expire' },
-      }),
-    ]);
+    // THEN one policy per repository, on that repository; the rule with tagStatus "any" has the
+    // highest priority number, as ECR requires
+    expect(resources(json, 'aws_ecr_lifecycle_policy')).toHaveLength(2);
+    for (const scope of SCOPES) {
+      const policy = resourceAt(json, 'aws_ecr_lifecycle_policy', `${PRIMARY}/${scope}/LifecyclePolicy`);
+      expect(policy.repository).toBe(
+        ref(json, 'aws_ecr_repository', `${PRIMARY}/${scope}/Repository`, 'name'),
+      );
+      expect(lifecycleRules(policy.policy)).toEqual([
+        expect.objectContaining({
+          rulePriority: 1,
+          selection: {
+            tagStatus: 'untagged',
+            countType: 'sinceImagePushed',
+            countUnit: 'days',
+            countNumber: 7,
+          },
+          action: { type: 'expire' },
+        }),
+        expect.objectContaining({
+          rulePriority: 2,
+          selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 30 },
+          action: { type: 'expire' },
+        }),
+      ]);
+    }
   });
 
-  it('keeps the given number of images', () => {
+  it('keeps the given number of images in every repository', () => {
     // GIVEN / WHEN
     const json = synthRepository({ keepImageCount: 100 });
     // THEN
-    const rules = lifecycleRules(resourceAt(json, 'aws_ecr_lifecycle_policy', 'LifecyclePolicy').policy);
-    expect(rules.find((rule) => rule.selection.tagStatus === 'any')?.selection.countNumber).toBe(100);
+    for (const scope of SCOPES) {
+      const rules = lifecycleRules(
+        resourceAt(json, 'aws_ecr_lifecycle_policy', `${scope}/LifecyclePolicy`).policy,
+      );
+      expect(rules.find((rule) => rule.selection.tagStatus === 'any')?.selection.countNumber).toBe(100);
+    }
   });
 
   it('creates no replication resources without replica regions', () => {
-    // GIVEN / WHEN a repository with no replica regions
+    // GIVEN / WHEN repositories with no replica regions
     const json = synthRepository();
     // THEN
     expect(resources(json, 'aws_ecr_replication_configuration')).toEqual([]);
     expect(resources(json, 'aws_ecr_repository_creation_template')).toEqual([]);
     expect(resources(json, 'aws_iam_role')).toEqual([]);
     expect(resources(json, 'aws_kms_key')).toHaveLength(1);
-    expect(construct().replication).toBeUndefined();
+    const repository = construct();
+    expect(repository.replication).toBeUndefined();
+    expect(repository.replicaCreationRole).toBeUndefined();
+    expect(repository.replicas).toEqual([]);
   });
 
-  it('replicates only this repository to each replica region of the same registry', () => {
+  it('replicates every repository of the namespace to each replica region of the same registry', () => {
     // GIVEN / WHEN two replica regions
     const json = synthRepository({ replicas: ['eu-west-1', 'ap-southeast-2'] });
-    // THEN one registry-wide configuration, on the primary region's provider
-    const registryId = ref(json, 'aws_ecr_repository', `${PRIMARY}/Repository`, 'registry_id');
+    // THEN one registry-wide configuration, on the primary region's provider, whose one filter is the
+    // namespace with its slash: later services' repositories replicate too, a sibling namespace does not
+    const registryId = ref(json, 'aws_ecr_repository', `${PRIMARY}/app/Repository`, 'registry_id');
     const replication = resourceAt(json, 'aws_ecr_replication_configuration', `${PRIMARY}/Replication`);
     expect(replication.provider).toBe('aws.us_east_1');
     expect(replication.replication_configuration).toEqual({
@@ -149,7 +171,7 @@ describe('ContainerRepository', () => {
             { region: 'eu-west-1', registry_id: registryId },
             { region: 'ap-southeast-2', registry_id: registryId },
           ],
-          repository_filter: [{ filter: 'fargate-test/app', filter_type: 'PREFIX_MATCH' }],
+          repository_filter: [{ filter: 'fargate/test/', filter_type: 'PREFIX_MATCH' }],
         },
       ],
     });
@@ -167,11 +189,12 @@ describe('ContainerRepository', () => {
     );
   });
 
-  it('gives each replica region a creation template as locked down as the source, on that region’s provider', () => {
+  it('gives each replica region one creation template for the namespace, as locked down as the source, on that region’s provider', () => {
     // GIVEN / WHEN
     const json = synthRepository({ replicas: ['eu-west-1', 'ap-southeast-2'], keepImageCount: 50 });
-    // THEN
-    const sourcePolicy = resourceAt(json, 'aws_ecr_lifecycle_policy', 'LifecyclePolicy').policy;
+    // THEN one template per region, not per repository
+    expect(resources(json, 'aws_ecr_repository_creation_template')).toHaveLength(2);
+    const sourcePolicy = resourceAt(json, 'aws_ecr_lifecycle_policy', 'app/LifecyclePolicy').policy;
     for (const region of ['eu-west-1', 'ap-southeast-2']) {
       const template = resourceAt(
         json,
@@ -180,7 +203,7 @@ describe('ContainerRepository', () => {
       );
       expect(template).toMatchObject({
         provider: `aws.${alias(region)}`,
-        prefix: 'fargate-test',
+        prefix: 'fargate/test',
         applied_for: ['REPLICATION'],
         image_tag_mutability: 'IMMUTABLE',
         encryption_configuration: [
@@ -200,7 +223,7 @@ describe('ContainerRepository', () => {
     expect(resourceAt(json, 'aws_kms_key', `${PRIMARY}/eu-west-1/Key/Key`)).toMatchObject({
       provider: 'aws.eu_west_1',
       enable_key_rotation: true,
-      description: 'ECR repository fargate-test/app (replica in eu-west-1)',
+      description: 'ECR repositories fargate/test/* (replicas in eu-west-1)',
     });
     expect(resourceAt(json, 'aws_kms_alias', `${PRIMARY}/eu-west-1/Key/Alias`)).toMatchObject({
       provider: 'aws.eu_west_1',
@@ -209,33 +232,44 @@ describe('ContainerRepository', () => {
     });
   });
 
-  it('uses the ROOT creation template for a name without a namespace', () => {
-    // GIVEN / WHEN a repository name with no "/": ECR matches templates by namespace only
-    const json = synthRepository({ repositoryName: 'orders', replicas: ['eu-west-1'] });
-    // THEN
+  it('uses the ROOT creation template for names without a namespace, and still replicates them', () => {
+    // GIVEN / WHEN repository names with no "/": ECR matches templates by namespace only
+    const names = ['orders', 'payments'];
+    const json = synthRepository({ repositoryNames: names, replicas: ['eu-west-1'] });
+    // THEN the ROOT template, and a replication filter that matches each repository
     expect(resourceAt(json, 'aws_ecr_repository_creation_template', 'CreationTemplate').prefix).toBe('ROOT');
-    expect(
-      resourceAt(json, 'aws_ecr_replication_configuration', 'Replication').replication_configuration,
-    ).toMatchObject({ rule: [{ repository_filter: [{ filter: 'orders', filter_type: 'PREFIX_MATCH' }] }] });
+    const { rule } = resourceAt(json, 'aws_ecr_replication_configuration', 'Replication')
+      .replication_configuration as { rule: Array<{ repository_filter: Array<{ filter: string }> }> };
+    const filters = rule.flatMap((r) => r.repository_filter.map((f) => f.filter));
+    for (const name of names) {
+      expect({ name, filters, matched: filters.some((filter) => name.startsWith(filter)) }).toEqual({
+        name,
+        filters,
+        matched: true,
+      });
+    }
   });
 
-  it('uses the whole namespace as the creation template prefix for a nested name', () => {
+  it('uses the whole namespace as the creation template prefix and the filter for nested names', () => {
     // GIVEN / WHEN
-    const json = synthRepository({ repositoryName: 'org/team/app', replicas: ['eu-west-1'] });
+    const json = synthRepository({ repositoryNames: ['org/team/app'], replicas: ['eu-west-1'] });
     // THEN
     expect(resourceAt(json, 'aws_ecr_repository_creation_template', 'CreationTemplate').prefix).toBe(
       'org/team',
     );
+    expect(
+      resourceAt(json, 'aws_ecr_replication_configuration', 'Replication').replication_configuration,
+    ).toMatchObject({ rule: [{ repository_filter: [{ filter: 'org/team/', filter_type: 'PREFIX_MATCH' }] }] });
   });
 
-  it('lets ECR create replicas with a role limited to this repository and the replica keys', () => {
+  it('lets ECR create replicas with a role limited to these repositories and the replica keys', () => {
     // GIVEN / WHEN
     const json = synthRepository({ replicas: ['eu-west-1', 'ap-southeast-2'] });
     // THEN the role trusts ECR only
     const role = resourceAt(json, 'aws_iam_role', `${PRIMARY}/ReplicaCreationRole`);
     expect(role).toMatchObject({
       provider: 'aws.us_east_1',
-      name_prefix: 'ecr-replica-fargate-test-app-',
+      name_prefix: 'ecr-replica-fargate-test-',
       assume_role_policy: documentRef(json, 'ReplicaCreationTrust'),
     });
     expect(policyDocument(json, 'ReplicaCreationTrust').statement).toEqual([
@@ -245,15 +279,18 @@ describe('ContainerRepository', () => {
         principals: [{ type: 'Service', identifiers: ['ecr.amazonaws.com'] }],
       }),
     ]);
-    // AND its permissions name the replica repositories and keys, nothing else
-    const arn = ref(json, 'aws_ecr_repository', `${PRIMARY}/Repository`, 'arn').slice(2, -1);
+    // AND its permissions name every repository's replica in every replica region, and the keys, nothing else
+    const arn = (scope: string) =>
+      ref(json, 'aws_ecr_repository', `${PRIMARY}/${scope}/Repository`, 'arn').slice(2, -1);
     expect(policyDocument(json, 'ReplicaCreationPermissions').statement).toEqual([
       expect.objectContaining({
         effect: 'Allow',
         actions: ['ecr:CreateRepository', 'ecr:ReplicateImage', 'ecr:TagResource'],
         resources: [
-          `\${replace(${arn}, ":us-east-1:", ":eu-west-1:")}`,
-          `\${replace(${arn}, ":us-east-1:", ":ap-southeast-2:")}`,
+          `\${replace(${arn('app')}, ":us-east-1:", ":eu-west-1:")}`,
+          `\${replace(${arn('api')}, ":us-east-1:", ":eu-west-1:")}`,
+          `\${replace(${arn('app')}, ":us-east-1:", ":ap-southeast-2:")}`,
+          `\${replace(${arn('api')}, ":us-east-1:", ":ap-southeast-2:")}`,
         ],
       }),
       expect.objectContaining({
@@ -276,7 +313,7 @@ describe('ContainerRepository', () => {
   });
 
   it('keeps a region’s resource addresses when another region is removed', () => {
-    // GIVEN the same repository with two replica regions, then with the first one removed
+    // GIVEN the same repositories with two replica regions, then with the first one removed
     const before = synthRepository({ replicas: ['eu-west-1', 'ap-southeast-2'] });
     const after = synthRepository({ replicas: ['ap-southeast-2'] });
     // THEN ap-southeast-2's key and template keep their Terraform addresses
@@ -289,42 +326,80 @@ describe('ContainerRepository', () => {
     }
   });
 
+  it('keeps a repository’s addresses and the shared ones when another repository is added or removed', () => {
+    // GIVEN one service's repository, then a second service's added in front of it
+    const before = synthRepository({ repositoryNames: ['fargate/test/api'], replicas: ['eu-west-1'] });
+    const after = synthRepository({ replicas: ['eu-west-1'] });
+    // THEN api's repository and policy, the key, the template and the replication keep their addresses
+    for (const [type, suffix] of [
+      ['aws_ecr_repository', `${PRIMARY}/api/Repository`],
+      ['aws_ecr_lifecycle_policy', `${PRIMARY}/api/LifecyclePolicy`],
+      ['aws_kms_key', `${PRIMARY}/Key/Key`],
+      ['aws_ecr_repository_creation_template', 'eu-west-1/CreationTemplate'],
+      ['aws_ecr_replication_configuration', `${PRIMARY}/Replication`],
+      ['aws_iam_role', `${PRIMARY}/ReplicaCreationRole`],
+    ]) {
+      expect(ref(after, type, suffix)).toBe(ref(before, type, suffix));
+    }
+    expect(resourceAt(after, 'aws_ecr_repository', 'api/Repository').name).toBe('fargate/test/api');
+  });
+
   it('puts the replica regions’ resources on their providers and everything else on the primary’s', () => {
     // GIVEN / WHEN
     const json = synthRepository({ replicas: ['eu-west-1', 'ap-southeast-2'] });
-    // THEN
+    // THEN key (2) + 2 repositories and policies (4) + per region key and template (6) + role (4) + replication (1)
     const blocks = allBlocks(json);
-    expect(blocks).toHaveLength(15);
+    expect(blocks).toHaveLength(17);
     for (const block of blocks) {
       const region = ['eu-west-1', 'ap-southeast-2'].find((r) => block.path.includes(`/${PRIMARY}/${r}/`));
       expect([block.path, block.provider]).toEqual([block.path, `aws.${alias(region ?? 'us-east-1')}`]);
     }
   });
 
-  it('exposes the replicas, the replication configuration and the role', () => {
+  it('exposes the repositories and policies by name, the replicas, the replication configuration and the role', () => {
     // GIVEN / WHEN
     const repository = construct({ replicas: ['eu-west-1'] });
     // THEN
+    expect([...repository.repositories.keys()]).toEqual(NAMES);
+    expect([...repository.repositories.values()].map((r) => [r.nameInput, r.node.path])).toEqual([
+      ['fargate/test/app', 'test/ContainerRepository/app/Repository'],
+      ['fargate/test/api', 'test/ContainerRepository/api/Repository'],
+    ]);
+    expect([...repository.lifecyclePolicies.entries()].map(([name, p]) => [name, p.node.path])).toEqual([
+      ['fargate/test/app', 'test/ContainerRepository/app/LifecyclePolicy'],
+      ['fargate/test/api', 'test/ContainerRepository/api/LifecyclePolicy'],
+    ]);
+    expect(repository.key.node.path).toBe('test/ContainerRepository/Key');
     expect(repository.replicas.map((replica) => replica.region)).toEqual(['eu-west-1']);
-    expect(repository.replicas[0].creationTemplate.prefixInput).toBe('fargate-test');
+    expect(repository.replicas[0].creationTemplate.prefixInput).toBe('fargate/test');
     expect(repository.replicas[0].key.node.path).toBe('test/ContainerRepository/eu-west-1/Key');
     expect(repository.replication).toBeInstanceOf(EcrReplicationConfiguration);
     expect(repository.replicaCreationRole).toBeInstanceOf(IamRole);
   });
 
-  it('gives the image URI base of the primary and of each replica region from the registry ID', () => {
-    // GIVEN a repository replicated to eu-west-1
+  it('gives the image URI base of each repository in the primary and each replica region from the registry ID', () => {
+    // GIVEN repositories replicated to eu-west-1
     const json = synthScopeJson((scope) => {
       const repository = build(scope as TerraformStack, { replicas: ['eu-west-1'] });
       // WHEN
-      new TerraformOutput(scope, 'primary', { value: repository.repositoryUrlFor('us-east-1') });
-      new TerraformOutput(scope, 'replica', { value: repository.repositoryUrlFor('eu-west-1') });
+      for (const [index, name] of NAMES.entries()) {
+        for (const region of ['us-east-1', 'eu-west-1']) {
+          new TerraformOutput(scope, `${SCOPES[index]}-${region}`, {
+            value: repository.repositoryUrlFor(name, region),
+          });
+        }
+      }
     });
-    // THEN
-    const registryId = ref(json, 'aws_ecr_repository', `${PRIMARY}/Repository`, 'registry_id');
-    const name = ref(json, 'aws_ecr_repository', `${PRIMARY}/Repository`, 'name');
-    expect(json.output?.primary.value).toBe(`${registryId}.dkr.ecr.us-east-1.amazonaws.com/${name}`);
-    expect(json.output?.replica.value).toBe(`${registryId}.dkr.ecr.eu-west-1.amazonaws.com/${name}`);
+    // THEN each URL names its own repository, with the first repository's registry ID (one registry)
+    const registryId = ref(json, 'aws_ecr_repository', `${PRIMARY}/app/Repository`, 'registry_id');
+    for (const scope of SCOPES) {
+      const name = ref(json, 'aws_ecr_repository', `${PRIMARY}/${scope}/Repository`, 'name');
+      for (const region of ['us-east-1', 'eu-west-1']) {
+        expect(json.output?.[`${scope}-${region}`].value).toBe(
+          `${registryId}.dkr.ecr.${region}.amazonaws.com/${name}`,
+        );
+      }
+    }
   });
 
   it('knows the image URI base at plan time when given the account, which is the registry ID', () => {
@@ -333,9 +408,9 @@ describe('ContainerRepository', () => {
         replicas: ['eu-west-1'],
         accountId: '123456789012',
       });
-      new TerraformOutput(scope, 'replica', { value: repository.repositoryUrlFor('eu-west-1') });
+      new TerraformOutput(scope, 'replica', { value: repository.repositoryUrlFor('fargate/test/api', 'eu-west-1') });
     });
-    const name = ref(json, 'aws_ecr_repository', `${PRIMARY}/Repository`, 'name');
+    const name = ref(json, 'aws_ecr_repository', `${PRIMARY}/api/Repository`, 'name');
     expect(json.output?.replica.value).toBe(`123456789012.dkr.ecr.eu-west-1.amazonaws.com/${name}`);
   });
 
@@ -345,35 +420,74 @@ describe('ContainerRepository', () => {
     );
   });
 
-  it('rejects an image URI for a region the repository is not in', () => {
+  it('rejects an image URI for a region the repositories are not in', () => {
     const repository = construct({ replicas: ['eu-west-1'] });
-    expect(() => repository.repositoryUrlFor('ap-south-1')).toThrow(
+    expect(() => repository.repositoryUrlFor('fargate/test/app', 'ap-south-1')).toThrow(
       'ContainerRepository: region "ap-south-1" is not allowed; the repository exists in us-east-1, eu-west-1 (primary us-east-1)',
+    );
+  });
+
+  it('rejects an image URI for a repository it does not manage', () => {
+    const repository = construct({ replicas: ['eu-west-1'] });
+    expect(() => repository.repositoryUrlFor('fargate/test/web', 'us-east-1')).toThrow(
+      'ContainerRepository: repositoryName "fargate/test/web" is not allowed; one of fargate/test/app, fargate/test/api',
     );
   });
 
   it('rejects repository names ECR does not accept', () => {
     for (const name of ['a', 'App', 'team//app', 'app-', '-app', 'team/app/', 'x'.repeat(257)]) {
-      expect(() => construct({ repositoryName: name })).toThrow(
-        `ContainerRepository: repositoryName ${JSON.stringify(name)} is not allowed; use 2 to 256 characters: lowercase letters and digits, parts joined by one of . _ - and namespaces by / (e.g. team/app)`,
+      expect(() => construct({ repositoryNames: [name] })).toThrow(
+        `ContainerRepository: repositoryNames ${JSON.stringify(name)} is not allowed; use 2 to 256 characters: lowercase letters and digits, parts joined by one of . _ - and namespaces by / (e.g. team/app)`,
       );
     }
   });
 
-  it('accepts an unresolved repository name without replica regions', () => {
-    // GIVEN / WHEN a name only known at plan time
-    const json = synthScopeJson((scope) => {
-      const name = new TerraformVariable(scope, 'repository_name', { type: 'string' });
-      build(scope as TerraformStack, { repositoryName: name.stringValue });
-    });
-    // THEN the name is left to ECR to check
-    expect(resourceAt(json, 'aws_ecr_repository', 'Repository').name).toBe('${var.repository_name}');
+  it('rejects a bad name among good ones', () => {
+    expect(() => construct({ repositoryNames: ['fargate/test/app', 'fargate/test/Api'] })).toThrow(
+      'ContainerRepository: repositoryNames "fargate/test/Api" is not allowed; use 2 to 256 characters',
+    );
   });
 
-  it('rejects an unresolved repository name with replica regions', () => {
-    const name = Fn.lower('Fargate-Test/App');
-    expect(() => construct({ repositoryName: name, replicas: ['eu-west-1'] })).toThrow(
-      `ContainerRepository: repositoryName ${JSON.stringify(name)} is not allowed; give a literal name when replicaRegions are set: the creation template prefix derives from it`,
+  it('rejects an empty list of repository names', () => {
+    expect(() => construct({ repositoryNames: [] })).toThrow(
+      'ContainerRepository: repositoryNames [] is not allowed; give at least one repository name',
+    );
+  });
+
+  it('rejects an unresolved repository name, with or without replica regions', () => {
+    // GIVEN a name only known at plan time: the construct scopes and the template prefix derive from it
+    const name = Fn.lower('Fargate/Test/App');
+    for (const replicas of [[], ['eu-west-1']]) {
+      expect(() => construct({ repositoryNames: [name], replicas })).toThrow(
+        `ContainerRepository: repositoryNames ${JSON.stringify(name)} is not allowed; give literal names: the creation template prefix and the construct scopes derive from them`,
+      );
+    }
+  });
+
+  it('rejects an unresolved repository name given as a Terraform variable', () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    const name = new TerraformVariable(stack, 'repository_name', { type: 'string' }).stringValue;
+    expect(() => build(stack, { repositoryNames: [name] })).toThrow(
+      `ContainerRepository: repositoryNames ${JSON.stringify(name)} is not allowed; give literal names`,
+    );
+  });
+
+  it('rejects repositories of different namespaces', () => {
+    for (const [names, odd] of [
+      [['fargate/test/app', 'fargate/prod/api'], 'fargate/prod/api'],
+      [['fargate/test/app', 'api'], 'api'],
+      [['orders', 'team/payments'], 'team/payments'],
+      [['fargate/test/app', 'fargate/test/api/v2'], 'fargate/test/api/v2'],
+    ] as Array<[string[], string]>) {
+      expect(() => construct({ repositoryNames: names })).toThrow(
+        `ContainerRepository: repositoryNames ${JSON.stringify(odd)} is not allowed; every repository must share the namespace of ${names[0]}: one creation template serves them all`,
+      );
+    }
+  });
+
+  it('rejects a repository name given twice', () => {
+    expect(() => construct({ repositoryNames: ['fargate/test/app', 'fargate/test/app'] })).toThrow(
+      'ContainerRepository: repositoryNames ["fargate/test/app","fargate/test/app"] is not allowed; each name once',
     );
   });
 
@@ -417,7 +531,7 @@ describe('ContainerRepository', () => {
         new ContainerRepository(stack, PRIMARY, {
           provider: new AwsProvider(stack, 'aws', { region: 'us-east-1', alias: 'us_east_1' }),
           region: 'us-east-1',
-          repositoryName: 'fargate-test/app',
+          repositoryNames: NAMES,
           keyAlias: 'fargate-test/ecr',
           replicaRegions: [
             { region: 'eu-west-1', provider: replica },
@@ -437,7 +551,7 @@ describe('ContainerRepository', () => {
         new ContainerRepository(stack, PRIMARY, {
           provider,
           region: 'us-east-1',
-          repositoryName: 'fargate-test/app',
+          repositoryNames: NAMES,
           keyAlias: 'fargate-test/ecr',
           replicaRegions: [{ region: 'us-east-1', provider }],
         }),
@@ -453,7 +567,7 @@ describe('ContainerRepository', () => {
         new ContainerRepository(stack, PRIMARY, {
           provider: new AwsProvider(stack, 'aws', { region: 'us-east-1', alias: 'us_east_1' }),
           region: 'us-east-1',
-          repositoryName: 'fargate-test/app',
+          repositoryNames: NAMES,
           keyAlias: 'fargate-test/ecr',
           replicaRegions: [
             {

@@ -1,4 +1,3 @@
-import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { FileSystem, FileSystemProps } from '../constructs/efs-file-system';
 import {
@@ -13,24 +12,16 @@ import {
 
 type Overrides = Partial<Omit<FileSystemProps, 'provider'>>;
 
-/**
- * A file system on an aliased provider, plus a task-role policy document built from its client
- * statements, the way the Fargate service consumes them.
- */
+/** A file system on an aliased provider, without clients (their access is FileSystemAccess's). */
 function synthFileSystem(props: Overrides = {}): SynthesizedJson {
   return synthScopeJson((scope) => {
     const provider = new AwsProvider(scope, 'aws', { region: 'eu-west-1', alias: 'eu_west_1' });
-    const efs = new FileSystem(scope, 'Efs', {
+    new FileSystem(scope, 'Efs', {
       provider,
       namePrefix: 'fargate-test',
       vpcId: 'vpc-0123456789abcdef0',
       subnetIds: ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'],
-      clientSecurityGroupId: 'sg-0c1e57c1e57c1e57c',
       ...props,
-    });
-    new DataAwsIamPolicyDocument(scope, 'TaskRolePolicy', {
-      provider,
-      statement: efs.clientPolicyStatements,
     });
   });
 }
@@ -156,23 +147,13 @@ describe('FileSystem', () => {
     ]);
   });
 
-  it('admits NFS on TCP 2049 only from the client security group', () => {
-    // GIVEN / WHEN
+  it('admits no one until a client is given access: no ingress rule of its own', () => {
+    // GIVEN / WHEN a file system without clients
     const json = synthFileSystem();
-    // THEN exactly one ingress rule, from the clients' group, no CIDR or prefix list
-    const rules = resources(json, 'aws_vpc_security_group_ingress_rule');
-    expect(rules).toHaveLength(1);
-    expect(rules[0]).toMatchObject({
-      security_group_id: ref(json, 'aws_security_group', 'Efs/SecurityGroup'),
-      referenced_security_group_id: 'sg-0c1e57c1e57c1e57c',
-      ip_protocol: 'tcp',
-      from_port: 2049,
-      to_port: 2049,
-    });
-    expect(rules[0]).not.toHaveProperty('cidr_ipv4');
-    expect(rules[0]).not.toHaveProperty('cidr_ipv6');
-    expect(rules[0]).not.toHaveProperty('prefix_list_id');
+    // THEN NFS is open to no one; each service's FileSystemAccess adds its own rule
+    expect(resources(json, 'aws_vpc_security_group_ingress_rule')).toEqual([]);
     expect(resourceAt(json, 'aws_security_group', 'Efs/SecurityGroup').ingress).toBeUndefined();
+    expect(resources(json, 'aws_efs_access_point')).toEqual([]);
   });
 
   it('adds no egress rule: mount targets never open connections', () => {
@@ -182,40 +163,6 @@ describe('FileSystem', () => {
     expect(resources(json, 'aws_vpc_security_group_egress_rule')).toEqual([]);
     expect(resources(json, 'aws_security_group_rule')).toEqual([]);
     expect(resourceAt(json, 'aws_security_group', 'Efs/SecurityGroup').egress).toBeUndefined();
-  });
-
-  it('creates the seed’s access point: uid/gid 1000 in /ecs, created 1000:1000 with 755', () => {
-    // GIVEN / WHEN
-    const json = synthFileSystem();
-    // THEN
-    expect(resources(json, 'aws_efs_access_point')).toEqual([
-      expect.objectContaining({
-        file_system_id: ref(json, 'aws_efs_file_system', 'Efs/FileSystem'),
-        posix_user: { uid: 1000, gid: 1000 },
-        root_directory: {
-          path: '/ecs',
-          creation_info: { owner_uid: 1000, owner_gid: 1000, permissions: '755' },
-        },
-      }),
-    ]);
-  });
-
-  it('creates the access point’s directory for the given POSIX user, path and permissions', () => {
-    // GIVEN / WHEN
-    const json = synthFileSystem({
-      posixUid: 2001,
-      posixGid: 3002,
-      rootDirectoryPath: '/apps/orders',
-      rootDirectoryPermissions: '0750',
-    });
-    // THEN the directory's owner is the enforced POSIX user
-    expect(resourceAt(json, 'aws_efs_access_point', 'Efs/AccessPoint')).toMatchObject({
-      posix_user: { uid: 2001, gid: 3002 },
-      root_directory: {
-        path: '/apps/orders',
-        creation_info: { owner_uid: 2001, owner_gid: 3002, permissions: '0750' },
-      },
-    });
   });
 
   it('denies every request made without TLS in the file-system policy', () => {
@@ -245,45 +192,21 @@ describe('FileSystem', () => {
     ]);
   });
 
-  it('offers task-role statements allowing mount and write through the access point only', () => {
-    // GIVEN / WHEN a task-role document built from clientPolicyStatements
-    const json = synthFileSystem();
-    // THEN
-    expect(dataAt(json, 'aws_iam_policy_document', 'TaskRolePolicy').statement).toEqual([
-      {
-        sid: 'MountAndWriteThroughAccessPoint',
-        effect: 'Allow',
-        actions: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'],
-        resources: [ref(json, 'aws_efs_file_system', 'Efs/FileSystem', 'arn')],
-        condition: [
-          {
-            test: 'StringEquals',
-            variable: 'elasticfilesystem:AccessPointArn',
-            values: [ref(json, 'aws_efs_access_point', 'Efs/AccessPoint', 'arn')],
-          },
-        ],
-      },
-    ]);
-  });
-
   it('puts every resource and data source on the given provider', () => {
     // GIVEN / WHEN
     const json = synthFileSystem();
     // THEN
     const blocks = allBlocks(json);
     expect(blocks.map((block) => block.type).sort()).toEqual([
-      'aws_efs_access_point',
       'aws_efs_backup_policy',
       'aws_efs_file_system',
       'aws_efs_file_system_policy',
       'aws_efs_mount_target',
       'aws_efs_mount_target',
       'aws_iam_policy_document',
-      'aws_iam_policy_document',
       'aws_kms_alias',
       'aws_kms_key',
       'aws_security_group',
-      'aws_vpc_security_group_ingress_rule',
     ]);
     expect(blocks.filter((block) => block.provider !== 'aws.eu_west_1')).toEqual([]);
   });
@@ -336,48 +259,4 @@ describe('FileSystem', () => {
         'AFTER_14_DAYS, AFTER_30_DAYS, AFTER_60_DAYS, AFTER_90_DAYS, AFTER_180_DAYS, AFTER_270_DAYS, AFTER_365_DAYS',
     );
   });
-
-  it('rejects a POSIX user ID that is not a whole number', () => {
-    expect(() => synthFileSystem({ posixUid: 1000.5 })).toThrow(
-      'FileSystem: posixUid 1000.5 is not allowed; use a whole number from 0 to 4294967295',
-    );
-  });
-
-  it('rejects a negative POSIX group ID', () => {
-    expect(() => synthFileSystem({ posixGid: -1 })).toThrow(
-      'FileSystem: posixGid -1 is not allowed; use a whole number from 0 to 4294967295',
-    );
-  });
-
-  it('rejects the file system root as the access point’s directory', () => {
-    expect(() => synthFileSystem({ rootDirectoryPath: '/' })).toThrow(
-      'FileSystem: rootDirectoryPath "/" is not allowed; an access point at the root would expose the whole ' +
-        'file system; use a directory such as /ecs',
-    );
-  });
-
-  it.each([
-    ['a relative path', 'ecs'],
-    ['a trailing slash', '/ecs/'],
-    ['an empty component', '/apps//ecs'],
-    ['more than 4 levels', '/a/b/c/d/e'],
-    ['a hidden directory', '/.ecs'],
-    ['a forbidden character', '/ecs$data'],
-    ['more than 100 characters', `/${'a'.repeat(100)}`],
-  ])('rejects a root directory path with %s', (_case, rootDirectoryPath) => {
-    expect(() => synthFileSystem({ rootDirectoryPath })).toThrow(
-      `FileSystem: rootDirectoryPath ${JSON.stringify(rootDirectoryPath)} is not allowed; use an absolute path ` +
-        'of 1 to 4 directories, at most 100 characters, with no trailing slash, no name starting with "." ' +
-        'and none of $#<>;`|&?{}^*',
-    );
-  });
-
-  it.each(['75', '0x755', '758', '07555'])(
-    'rejects root directory permissions %s',
-    (rootDirectoryPermissions) => {
-      expect(() => synthFileSystem({ rootDirectoryPermissions })).toThrow(
-        `FileSystem: rootDirectoryPermissions "${rootDirectoryPermissions}" is not allowed; use 3 or 4 octal digits, e.g. 755`,
-      );
-    },
-  );
 });

@@ -7,9 +7,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { KNOWN_DIFFS } from '../tools/emulator/gaps';
+import { configWithExample } from '../test-support/example-config';
 
 const projectRoot = path.resolve(__dirname, '..');
 const workDir = path.join(projectRoot, '.work', 'test-emulator-cli');
+// dev with the seed's 8.8 example (fargate-dev-simple), the smallest stack to deploy
+const configDir = configWithExample('dev');
 
 jest.setTimeout(15 * 60 * 1000);
 
@@ -17,7 +20,7 @@ function emulator(...args: string[]) {
   const result = spawnSync('npm', ['run', '--silent', 'emulator', '--', ...args, '--work-dir', workDir], {
     cwd: projectRoot,
     encoding: 'utf8',
-    env: { ...process.env, PLATFORM_ENV: 'dev', CHECKPOINT_DISABLE: '1' },
+    env: { ...process.env, PLATFORM_ENV: 'dev', PLATFORM_CONFIG_DIR: configDir, CHECKPOINT_DISABLE: '1' },
     maxBuffer: 64 * 1024 * 1024,
   });
   return { code: result.status, out: `${result.stdout}\n${result.stderr}` };
@@ -47,6 +50,7 @@ beforeAll(() => {
 afterAll(() => {
   emulator('stop');
   rmSync(workDir, { recursive: true, force: true });
+  rmSync(configDir, { recursive: true, force: true });
 });
 
 describe('npm run emulator', () => {

@@ -23,7 +23,6 @@ function synthDrills(overrides: Partial<Omit<FisExperimentsProps, 'provider'>> =
       namePrefix: 'fargate-test',
       clusterName: 'fargate-test-cluster',
       clusterArn: `arn:aws:ecs:eu-west-1:${ACCOUNT}:cluster/fargate-test-cluster`,
-      serviceName: 'fargate-test-service',
       vpcArn: `arn:aws:ec2:eu-west-1:${ACCOUNT}:vpc/vpc-1`,
       subnetArns: SUBNETS,
       stopConditionAlarmArns: ALARMS,
@@ -38,21 +37,27 @@ const statements = (json: ReturnType<typeof synthDrills>): Array<Record<string, 
   (dataAt(json, 'aws_iam_policy_document', 'Drills/Permissions') as any).statement;
 
 describe('FisExperiments', () => {
-  it('stops every task of the service, found by cluster and service', () => {
+  it('stops every task of the whole cluster, every service of the region, found by cluster only', () => {
+    // GIVEN / WHEN the region's drills
     const json = synthDrills();
+    // THEN the target is the cluster's tasks, not one service's: the region fails over as a whole
     const template = resourceAt(json, 'aws_fis_experiment_template', 'Drills/StopTasks');
     expect(template.target).toEqual([
       {
         name: 'ServiceTasks',
         resource_type: 'aws:ecs:task',
         selection_mode: 'ALL',
-        parameters: { cluster: 'fargate-test-cluster', service: 'fargate-test-service' },
+        parameters: { cluster: 'fargate-test-cluster' },
       },
     ]);
+    expect(template.description).toBe(
+      'Failover drill: stop every task of the cluster fargate-test-cluster in eu-west-1',
+    );
     expect(template.action).toEqual([
       expect.objectContaining({
         name: 'StopTasks',
         action_id: 'aws:ecs:stop-task',
+        description: 'Stop every running task of every service in the cluster; ECS starts new ones',
         target: { key: 'Tasks', value: 'ServiceTasks' },
       }),
     ]);
@@ -121,13 +126,13 @@ describe('FisExperiments', () => {
     ]);
   });
 
-  it('scopes the role to this cluster, service, VPC and subnets; "*" only where AWS allows nothing else', () => {
+  it('scopes the role to this cluster and its services, VPC and subnets; "*" only where AWS allows nothing else', () => {
     const bySid = Object.fromEntries(statements(synthDrills()).map((s) => [s.sid, s]));
     expect(bySid.StopTheServiceTasks.resources).toEqual([
       `arn:aws:ecs:eu-west-1:${ACCOUNT}:task/fargate-test-cluster/*`,
     ]);
     expect(bySid.FindTheServiceTasks.resources).toEqual([
-      `arn:aws:ecs:eu-west-1:${ACCOUNT}:service/fargate-test-cluster/fargate-test-service`,
+      `arn:aws:ecs:eu-west-1:${ACCOUNT}:service/fargate-test-cluster/*`,
     ]);
     expect(bySid.ListTheClusterTasks.condition).toEqual([
       {

@@ -6,6 +6,7 @@
  * and escapes, the builtin terraform provider) validates with zero warnings and plans exactly what
  * the synthesized JSON plans. One synthesis, one export and one init per stack per format.
  */
+import { configWithExample } from '../test-support/example-config';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -407,7 +408,10 @@ describe('the HCL export of the dev environment and of a fixture stack', () => {
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   beforeAll(async () => {
-    const dev = synthEnvironment('dev');
+    // dev with the seed's 8.8 example, whose task definition has literal container definitions
+    const configDir = configWithExample('dev');
+    const dev = synthEnvironment('dev', configDir);
+    rmSync(configDir, { recursive: true, force: true });
     const fixture = fixtureStack();
     for (const [synthDir, target] of [
       [dev.outdir, path.join(out, 'dev')],

@@ -21,12 +21,18 @@ function synthLoadBalancer(props: Partial<Omit<LoadBalancerProps, 'provider'>> =
       namePrefix: 'fargate-test',
       vpcId: 'vpc-0123456789abcdef0',
       subnetIds: ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'],
-      targetSecurityGroupId: 'sg-0123456789abcdef0',
-      targetPort: 8080,
       ...props,
     });
   });
 }
+
+/** The listeners' default action: a 404 from the load balancer for requests no service's rule claims. */
+const notFound = [
+  {
+    type: 'fixed-response',
+    fixed_response: { content_type: 'text/plain', message_body: 'Not Found', status_code: '404' },
+  },
+];
 
 /** The security group rules of a type as comparable objects: construct ID and arguments only. */
 function rules(json: SynthesizedJson, type: string): Array<Record<string, unknown>> {
@@ -64,10 +70,10 @@ describe('LoadBalancer', () => {
     expect(resourceAt(json, 'aws_lb', 'Alb/LoadBalancer').enable_deletion_protection).toBe(true);
   });
 
-  it('opens the security group to HTTP from anywhere and lets it reach only the tasks on their port', () => {
-    // GIVEN / WHEN a load balancer without a certificate
+  it('opens the security group to HTTP from anywhere and lets it reach nothing until a service routes to it', () => {
+    // GIVEN / WHEN a load balancer without a certificate and without services
     const json = synthLoadBalancer();
-    // THEN
+    // THEN ingress on 80 only, and no egress: each service's routing adds its own, to its tasks only
     const group = ref(json, 'aws_security_group', 'Alb/SecurityGroup');
     expect(resourceAt(json, 'aws_security_group', 'Alb/SecurityGroup')).toMatchObject({
       name: 'fargate-test-alb',
@@ -86,95 +92,22 @@ describe('LoadBalancer', () => {
         cidr_ipv4: '0.0.0.0/0',
       }),
     ]);
-    expect(rules(json, 'aws_vpc_security_group_egress_rule')).toEqual([
-      {
-        id: 'TargetEgress',
-        security_group_id: group,
-        description: 'Requests and health checks to the tasks',
-        ip_protocol: 'tcp',
-        from_port: 8080,
-        to_port: 8080,
-        referenced_security_group_id: 'sg-0123456789abcdef0',
-      },
-    ]);
+    expect(rules(json, 'aws_vpc_security_group_egress_rule')).toEqual([]);
+    expect(resources(json, 'aws_lb_target_group')).toEqual([]);
+    expect(resources(json, 'aws_lb_listener_rule')).toEqual([]);
   });
 
-  it('registers the tasks by IP in a target group with a fast-failing health check', () => {
+  it('answers HTTP on 80 with a 404 of its own and has nothing on 443 without a certificate', () => {
     // GIVEN / WHEN
     const json = synthLoadBalancer();
-    // THEN
-    expect(resourceAt(json, 'aws_lb_target_group', 'Alb/TargetGroup')).toMatchObject({
-      name: 'fargate-test-tg-8080',
-      target_type: 'ip',
-      protocol: 'HTTP',
-      port: 8080,
-      vpc_id: 'vpc-0123456789abcdef0',
-      deregistration_delay: '30',
-      health_check: {
-        enabled: true,
-        protocol: 'HTTP',
-        port: 'traffic-port',
-        path: '/',
-        matcher: '200-399',
-        interval: 10,
-        timeout: 5,
-        healthy_threshold: 2,
-        unhealthy_threshold: 2,
-      },
-      lifecycle: { create_before_destroy: true },
-    });
-  });
-
-  it('applies the health check path, interval, threshold and deregistration delay given', () => {
-    // GIVEN / WHEN
-    const json = synthLoadBalancer({
-      healthCheckPath: '/healthz',
-      healthCheckIntervalSeconds: 30,
-      unhealthyThresholdCount: 3,
-      deregistrationDelaySeconds: 0,
-    });
-    // THEN the rest of the health check is unchanged
-    expect(resourceAt(json, 'aws_lb_target_group', 'Alb/TargetGroup')).toMatchObject({
-      deregistration_delay: '0',
-      health_check: {
-        path: '/healthz',
-        interval: 30,
-        unhealthy_threshold: 3,
-        timeout: 5,
-        healthy_threshold: 2,
-        matcher: '200-399',
-      },
-    });
-  });
-
-  it('names the target group after its port, so a new port creates a new group before the old one goes', () => {
-    // GIVEN / WHEN
-    const json = synthLoadBalancer({ targetPort: 3000 });
-    // THEN
-    expect(resourceAt(json, 'aws_lb_target_group', 'Alb/TargetGroup')).toMatchObject({
-      name: 'fargate-test-tg-3000',
-      port: 3000,
-      lifecycle: { create_before_destroy: true },
-    });
-    expect(resourceAt(json, 'aws_vpc_security_group_egress_rule', 'TargetEgress')).toMatchObject({
-      from_port: 3000,
-      to_port: 3000,
-    });
-  });
-
-  it('forwards HTTP on 80 to the targets and has nothing on 443 without a certificate', () => {
-    // GIVEN / WHEN
-    const json = synthLoadBalancer();
-    // THEN
+    // THEN requests no service's rule claims get the fixed 404
     expect(resources(json, 'aws_lb_listener')).toEqual([
       expect.objectContaining({
         path: expect.stringMatching(/Alb\/HttpListener$/) as unknown,
         load_balancer_arn: ref(json, 'aws_lb', 'Alb/LoadBalancer', 'arn'),
         port: 80,
         protocol: 'HTTP',
-        default_action: [
-          { type: 'forward', target_group_arn: ref(json, 'aws_lb_target_group', 'Alb/TargetGroup', 'arn') },
-        ],
+        default_action: notFound,
       }),
     ]);
     expect(JSON.stringify(json.resource)).not.toContain('443');
@@ -192,6 +125,7 @@ describe('LoadBalancer', () => {
       validation_method: 'DNS',
       lifecycle: { create_before_destroy: true },
     });
+    expect(resourceAt(json, 'aws_acm_certificate', 'Alb/Certificate').subject_alternative_names).toBeUndefined();
     const options = ref(json, 'aws_acm_certificate', 'Alb/Certificate', 'domain_validation_options');
     // cdktf's list accessor on a set: tolist(...) then the legacy `.0` index
     const option = `tolist(${options.slice(2, -1)}).0`;
@@ -209,6 +143,19 @@ describe('LoadBalancer', () => {
     });
   });
 
+  it('covers the further names given, validated with the same record', () => {
+    // GIVEN the domain's wildcard as a further name
+    const json = synthLoadBalancer({
+      certificate: { ...certificate, subjectAlternativeNames: ['*.app.example.com'] },
+    });
+    // THEN one certificate for both, and still one validation record
+    expect(resourceAt(json, 'aws_acm_certificate', 'Alb/Certificate')).toMatchObject({
+      domain_name: 'app.example.com',
+      subject_alternative_names: ['*.app.example.com'],
+    });
+    expect(resources(json, 'aws_route53_record')).toHaveLength(1);
+  });
+
   it('serves HTTPS on 443 with the TLS 1.3 policy once the certificate is issued', () => {
     // GIVEN / WHEN
     const json = synthLoadBalancer({ certificate });
@@ -224,9 +171,7 @@ describe('LoadBalancer', () => {
         'Alb/CertificateValidation',
         'certificate_arn',
       ),
-      default_action: [
-        { type: 'forward', target_group_arn: ref(json, 'aws_lb_target_group', 'Alb/TargetGroup', 'arn') },
-      ],
+      default_action: notFound,
     });
   });
 
@@ -260,10 +205,10 @@ describe('LoadBalancer', () => {
       ['HttpIngressIpv4', 80, 80, '0.0.0.0/0'],
       ['HttpsIngressIpv4', 443, 443, '0.0.0.0/0'],
     ]);
-    expect(resources(json, 'aws_vpc_security_group_egress_rule')).toHaveLength(1);
+    expect(resources(json, 'aws_vpc_security_group_egress_rule')).toEqual([]);
   });
 
-  it('exposes its children and the ARN suffixes CloudWatch uses as dimensions', () => {
+  it('exposes its children and the ARN suffix CloudWatch uses as a dimension', () => {
     // GIVEN
     let construct: LoadBalancer | undefined;
     // WHEN the suffixes are used in outputs
@@ -274,32 +219,25 @@ describe('LoadBalancer', () => {
         namePrefix: 'fargate-test',
         vpcId: 'vpc-1',
         subnetIds: ['subnet-a', 'subnet-b'],
-        targetSecurityGroupId: 'sg-1',
-        targetPort: 8080,
         certificate,
       });
       new TerraformOutput(scope, 'LoadBalancerDimension', { value: construct.arnSuffix });
-      new TerraformOutput(scope, 'TargetGroupDimension', { value: construct.targetGroupArnSuffix });
     });
     // THEN
     expect(json.output?.LoadBalancerDimension.value).toBe(
       ref(json, 'aws_lb', 'Alb/LoadBalancer', 'arn_suffix'),
-    );
-    expect(json.output?.TargetGroupDimension.value).toBe(
-      ref(json, 'aws_lb_target_group', 'Alb/TargetGroup', 'arn_suffix'),
     );
     const lb = construct!;
     expect(
       [
         lb.loadBalancer,
         lb.securityGroup,
-        lb.targetGroup,
         lb.httpListener,
         lb.httpsListener,
         lb.certificate,
       ].map((child) => child?.node.path),
     ).toEqual(
-      ['LoadBalancer', 'SecurityGroup', 'TargetGroup', 'HttpListener', 'HttpsListener', 'Certificate'].map(
+      ['LoadBalancer', 'SecurityGroup', 'HttpListener', 'HttpsListener', 'Certificate'].map(
         (id) => `test/Alb/${id}`,
       ),
     );
@@ -333,8 +271,8 @@ describe('LoadBalancer', () => {
   it('puts every block on the given provider', () => {
     // GIVEN / WHEN both variants
     for (const [json, count] of [
-      [synthLoadBalancer(), 6],
-      [synthLoadBalancer({ certificate }), 11],
+      [synthLoadBalancer(), 4],
+      [synthLoadBalancer({ certificate }), 9],
     ] as const) {
       // THEN
       const blocks = allBlocks(json);
@@ -343,19 +281,13 @@ describe('LoadBalancer', () => {
     }
   });
 
-  it('accepts a namePrefix whose longest name is exactly 32 characters', () => {
-    // GIVEN a 24-character prefix: "<prefix>-tg-8080" is 32 characters
-    const namePrefix = 'a'.repeat(24);
+  it('accepts a namePrefix whose load balancer name is exactly 32 characters', () => {
+    // GIVEN a 28-character prefix: "<prefix>-alb" is 32 characters
+    const namePrefix = 'a'.repeat(28);
     // WHEN
     const json = synthLoadBalancer({ namePrefix });
     // THEN
-    expect(resourceAt(json, 'aws_lb_target_group', 'Alb/TargetGroup').name).toHaveLength(32);
-  });
-
-  it('rejects a namePrefix that makes a 33-character target group name', () => {
-    expect(() => synthLoadBalancer({ namePrefix: 'a'.repeat(25) })).toThrow(
-      `LoadBalancer: namePrefix "${'a'.repeat(25)}" is not allowed; the target group name "${'a'.repeat(25)}-tg-8080" is 33 characters; AWS allows at most 32`,
-    );
+    expect(resourceAt(json, 'aws_lb', 'Alb/LoadBalancer').name).toHaveLength(32);
   });
 
   it('rejects a namePrefix that makes a 33-character load balancer name', () => {
@@ -391,49 +323,6 @@ describe('LoadBalancer', () => {
   it('rejects fewer than two subnets', () => {
     expect(() => synthLoadBalancer({ subnetIds: ['subnet-0aaaaaaaaaaaaaaaa'] })).toThrow(
       'LoadBalancer: subnetIds ["subnet-0aaaaaaaaaaaaaaaa"] is not allowed; list at least 2 public subnets in different AZs (an ALB needs two)',
-    );
-  });
-
-  it.each([0, 65536, 80.5])('rejects targetPort %p', (targetPort) => {
-    expect(() => synthLoadBalancer({ targetPort })).toThrow(
-      `LoadBalancer: targetPort ${targetPort} is not allowed; use an integer from 1 to 65535`,
-    );
-  });
-
-  it('rejects a health check path not starting with "/"', () => {
-    expect(() => synthLoadBalancer({ healthCheckPath: 'healthz' })).toThrow(
-      'LoadBalancer: healthCheckPath "healthz" is not allowed; use a path starting with "/", at most 1024 characters',
-    );
-  });
-
-  it('rejects a health check path longer than 1024 characters', () => {
-    const healthCheckPath = `/${'a'.repeat(1024)}`;
-    expect(() => synthLoadBalancer({ healthCheckPath })).toThrow(
-      `LoadBalancer: healthCheckPath "${healthCheckPath}" is not allowed; use a path starting with "/", at most 1024 characters`,
-    );
-  });
-
-  it.each([4, 301, 7.5])('rejects healthCheckIntervalSeconds %p outside 5 to 300', (interval) => {
-    expect(() => synthLoadBalancer({ healthCheckIntervalSeconds: interval })).toThrow(
-      `LoadBalancer: healthCheckIntervalSeconds ${interval} is not allowed; use an integer from 5 to 300 seconds`,
-    );
-  });
-
-  it('rejects a health check interval not longer than the 5-second timeout', () => {
-    expect(() => synthLoadBalancer({ healthCheckIntervalSeconds: 5 })).toThrow(
-      'LoadBalancer: healthCheckIntervalSeconds 5 is not allowed; the interval must be longer than the 5-second health check timeout',
-    );
-  });
-
-  it.each([1, 11])('rejects unhealthyThresholdCount %p', (count) => {
-    expect(() => synthLoadBalancer({ unhealthyThresholdCount: count })).toThrow(
-      `LoadBalancer: unhealthyThresholdCount ${count} is not allowed; use an integer from 2 to 10`,
-    );
-  });
-
-  it.each([-1, 3601])('rejects deregistrationDelaySeconds %p', (delay) => {
-    expect(() => synthLoadBalancer({ deregistrationDelaySeconds: delay })).toThrow(
-      `LoadBalancer: deregistrationDelaySeconds ${delay} is not allowed; use an integer from 0 to 3600 seconds`,
     );
   });
 
@@ -483,8 +372,6 @@ describe('LoadBalancer edge controls', () => {
         namePrefix: 'fargate-test',
         vpcId: 'vpc-0123456789abcdef0',
         subnetIds: ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'],
-        targetSecurityGroupId: 'sg-0123456789abcdef0',
-        targetPort: 8080,
         logBucket,
         ...props,
       });
@@ -528,24 +415,7 @@ describe('LoadBalancer edge controls', () => {
     ]);
   });
 
-  it('checks targets with the given matcher', () => {
-    const group = resourceAt(
-      synthLoadBalancer({ healthCheckMatcher: '200,204' }),
-      'aws_lb_target_group',
-      'Alb/TargetGroup',
-    );
-    expect((group.health_check as { matcher: string }).matcher).toBe('200,204');
-    const byDefault = resourceAt(synthLoadBalancer(), 'aws_lb_target_group', 'Alb/TargetGroup');
-    expect((byDefault.health_check as { matcher: string }).matcher).toBe('200-399');
-  });
-
   it.each([
-    [
-      { healthCheckMatcher: '500' },
-      'LoadBalancer: healthCheckMatcher "500" is not allowed; use HTTP codes from 200 to 499',
-    ],
-    [{ healthCheckMatcher: '399-200' }, 'LoadBalancer: healthCheckMatcher "399-200" is not allowed'],
-    [{ healthCheckMatcher: '200-' }, 'LoadBalancer: healthCheckMatcher "200-" is not allowed'],
     [
       { accessLogs: true },
       'LoadBalancer: accessLogs true is not allowed; give a logBucket to deliver the logs to',

@@ -1,4 +1,4 @@
-import { allBlocks, resources } from '../test-support/synth';
+import { Block, SynthesizedJson, allBlocks, ref, resources } from '../test-support/synth';
 import { synthPlatformOnce } from '../test-support/platform';
 
 const synthPlatform = synthPlatformOnce;
@@ -97,7 +97,7 @@ describe('PlatformStack', () => {
     );
   });
 
-  it('outputs the accelerator, the app URL and, per region, network, ALB, cluster, service, storage, vault, topic and repository', () => {
+  it('outputs the accelerator, the app URL, per region network, ALB, cluster, storage, vault and topic, and per region and service its ECS service, repository and target group', () => {
     const json = synthPlatform();
     const perRegion = [
       'alarm_topic_arn',
@@ -108,24 +108,91 @@ describe('PlatformStack', () => {
       'file_system_id',
       'private_subnet_ids',
       'public_subnet_ids',
-      'repository_url',
-      'service_name',
       'vpc_id',
     ];
-    expect(Object.keys(json.output ?? {}).sort()).toEqual([
-      'accelerator_dns_name',
-      'accelerator_static_ips',
-      'app_url',
-      ...perRegion.map((name) => `eu_west_1_${name}`),
-      'expected_drain_seconds',
-      'expected_failover_seconds',
-      'expected_return_seconds',
-      ...perRegion.map((name) => `us_east_1_${name}`),
-    ]);
+    const perService = ['repository_url', 'service_name', 'target_group_arn'];
+    expect(Object.keys(json.output ?? {}).sort()).toEqual(
+      [
+        'accelerator_dns_name',
+        'accelerator_static_ips',
+        'app_url',
+        'expected_drain_seconds',
+        'expected_failover_seconds',
+        'expected_return_seconds',
+        ...['us_east_1', 'eu_west_1'].flatMap((alias) => [
+          ...perRegion.map((name) => `${alias}_${name}`),
+          ...perService.map((name) => `${alias}_app_${name}`),
+        ]),
+      ].sort(),
+    );
     // The defaults: 10 s × 2 + 5 s + 30 s; 30 s + 30 s delay; 10 s × 2 + 30 s.
     expect(json.output?.expected_failover_seconds.value).toBe(55);
     expect(json.output?.expected_drain_seconds.value).toBe(60);
     expect(json.output?.expected_return_seconds.value).toBe(50);
+  });
+
+  describe('with several services', () => {
+    const services = {
+      web: { image: { tag: '1.0.0' }, routing: { paths: ['/*'], priority: 50000 } },
+      api: {
+        image: { tag: '2.0.0' },
+        routing: { paths: ['/api/*'], priority: 100 },
+        // the slowest service sets the worst case: 30 s × 3 + 5 s + 120 s
+        service: { healthCheckIntervalSeconds: 30, unhealthyThresholdCount: 3, deregistrationDelaySeconds: 120 },
+      },
+    };
+
+    it('outputs each service’s ECS service, repository and target group in each region, referring to its own', () => {
+      // GIVEN two services WHEN synthesized
+      const json = synthPlatform({ services });
+      // THEN each output refers to that service's resource in that region
+      for (const region of ['us-east-1', 'eu-west-1']) {
+        const alias = region.replace(/-/g, '_');
+        for (const service of ['web', 'api']) {
+          const scope = `fargate-test/Services/${service}/${region}/`;
+          expect(json.output?.[`${alias}_${service}_service_name`].value).toBe(
+            ref(json, 'aws_ecs_service', `${scope}Service/Service`, 'name'),
+          );
+          expect(json.output?.[`${alias}_${service}_target_group_arn`].value).toBe(
+            ref(json, 'aws_lb_target_group', `${scope}Routing/TargetGroup`, 'arn'),
+          );
+          expect(String(json.output?.[`${alias}_${service}_repository_url`].value)).toContain(
+            ref(json, 'aws_ecr_repository', `ContainerRepository/${service}/Repository`, 'name'),
+          );
+        }
+      }
+      expect(Object.keys(json.output ?? {}).filter((name) => name.includes('_app_'))).toEqual([]);
+    });
+
+    it('takes the worst case of the services for the expected failover, drain and return times', () => {
+      const json = synthPlatform({ services });
+      expect(json.output?.expected_failover_seconds.value).toBe(30 * 3 + 5 + 120);
+      expect(json.output?.expected_drain_seconds.value).toBe(30 + 120);
+      expect(json.output?.expected_return_seconds.value).toBe(30 * 2 + 30);
+    });
+
+    it('adds a service without changing any resource of the others', () => {
+      // GIVEN the environment with web only, and with web and api
+      const alone = synthPlatform({ services: { web: services.web } });
+      const both = synthPlatform({ services });
+      // THEN every resource of web keeps its address and its configuration
+      const webOf = (json: SynthesizedJson) =>
+        allBlocks(json)
+          .filter((block) => block.path.startsWith('fargate-test/Services/web/'))
+          .map((block) => {
+            const [name, body] = Object.entries(json[block.kind]?.[block.type] ?? {}).find(
+              ([, candidate]) =>
+                (candidate['//'] as { metadata: { path: string } }).metadata.path === block.path,
+            ) as [string, Block];
+            return [`${block.type}.${name}`, body];
+          });
+      expect(webOf(alone).length).toBeGreaterThan(20);
+      expect(webOf(both)).toEqual(webOf(alone));
+      // AND web's repository too
+      const repository = (json: SynthesizedJson) =>
+        resources(json, 'aws_ecr_repository').filter((r) => r.path.includes('/web/'));
+      expect(repository(both)).toEqual(repository(alone));
+    });
   });
 
   it('outputs the created zone’s ID and name servers with createZone, for the delegation', () => {

@@ -9,21 +9,31 @@ const synthPlatform = synthPlatformOnce;
 
 const REGIONS = ['us-east-1', 'eu-west-1'];
 
-/** The one resource of `type` under `fargate-test/<region>/` whose path ends with `suffix`. */
-function inRegion(
+/** The one resource of `type` under `fargate-test/<scope>/` whose path ends with `suffix`. */
+function inScope(
   json: SynthesizedJson,
-  region: string,
+  scope: string,
   type: string,
   suffix: string,
 ): Block & { path: string } {
   const matches = resources(json, type).filter(
-    (block) => block.path.startsWith(`fargate-test/${region}/`) && block.path.endsWith(suffix),
+    (block) => block.path.startsWith(`fargate-test/${scope}/`) && block.path.endsWith(suffix),
   );
-  if (matches.length !== 1)
-    throw new Error(`expected one ${type} *${suffix} in ${region}, got ${matches.length}`);
+  if (matches.length !== 1) throw new Error(`expected one ${type} *${suffix} in ${scope}, got ${matches.length}`);
   return matches[0];
 }
 
+/** A resource of the region's foundation (`fargate-test/<region>/...`). */
+function inRegion(json: SynthesizedJson, region: string, type: string, suffix: string): Block & { path: string } {
+  return inScope(json, region, type, suffix);
+}
+
+/** A resource of the one service `app` in a region (`fargate-test/Services/app/<region>/...`). */
+function inService(json: SynthesizedJson, region: string, type: string, suffix: string): Block & { path: string } {
+  return inScope(json, `Services/app/${region}`, type, suffix);
+}
+
+/** `${type.name.attribute}` of a resource of the region's foundation. */
 function regionalRef(
   json: SynthesizedJson,
   region: string,
@@ -31,16 +41,22 @@ function regionalRef(
   suffix: string,
   attribute = 'id',
 ): string {
-  return ref(
-    json,
-    type,
-    `${region}/${inRegion(json, region, type, suffix).path.split(`${region}/`)[1]}`,
-    attribute,
-  );
+  return ref(json, type, inRegion(json, region, type, suffix).path, attribute);
+}
+
+/** `${type.name.attribute}` of a resource of the service `app` in a region. */
+function serviceRef(
+  json: SynthesizedJson,
+  region: string,
+  type: string,
+  suffix: string,
+  attribute = 'id',
+): string {
+  return ref(json, type, inService(json, region, type, suffix).path, attribute);
 }
 
 function containerOf(json: SynthesizedJson, region: string): Record<string, any> {
-  const task = inRegion(json, region, 'aws_ecs_task_definition', 'TaskDefinition');
+  const task = inService(json, region, 'aws_ecs_task_definition', 'TaskDefinition');
   return JSON.parse(String(task.container_definitions))[0];
 }
 
@@ -51,25 +67,19 @@ describe('RegionalPlatform (through PlatformStack)', () => {
       // GIVEN the default two regions WHEN synthesized
       const json = synthPlatform();
       // THEN
-      const service = inRegion(json, region, 'aws_ecs_service', 'Service/Service');
+      const service = inService(json, region, 'aws_ecs_service', 'Service/Service');
       expect(service.provider).toBe(`aws.${region.replace(/-/g, '_')}`);
       expect(service.network_configuration).toEqual({
         subnets: [
           regionalRef(json, region, 'aws_subnet', 'Network/PrivateSubnet1'),
           regionalRef(json, region, 'aws_subnet', 'Network/PrivateSubnet2'),
         ],
-        security_groups: [regionalRef(json, region, 'aws_security_group', 'TaskSecurityGroup')],
+        security_groups: [serviceRef(json, region, 'aws_security_group', 'TaskSecurityGroup')],
         assign_public_ip: false,
       });
       expect(service.load_balancer).toEqual([
         {
-          target_group_arn: regionalRef(
-            json,
-            region,
-            'aws_lb_target_group',
-            'LoadBalancer/TargetGroup',
-            'arn',
-          ),
+          target_group_arn: serviceRef(json, region, 'aws_lb_target_group', 'Routing/TargetGroup', 'arn'),
           container_name: 'app',
           container_port: 80,
         },
@@ -93,11 +103,11 @@ describe('RegionalPlatform (through PlatformStack)', () => {
         regionalRef(json, region, 'aws_subnet', 'Network/PrivateSubnet2'),
       ].sort(),
     );
-    const task = inRegion(json, region, 'aws_ecs_task_definition', 'TaskDefinition');
+    const task = inService(json, region, 'aws_ecs_task_definition', 'TaskDefinition');
     expect((task.volume as Array<Record<string, any>>)[0].efs_volume_configuration).toMatchObject({
       file_system_id: regionalRef(json, region, 'aws_efs_file_system', 'FileSystem/FileSystem'),
       authorization_config: {
-        access_point_id: regionalRef(json, region, 'aws_efs_access_point', 'FileSystem/AccessPoint'),
+        access_point_id: serviceRef(json, region, 'aws_efs_access_point', 'Files/AccessPoint'),
         iam: 'ENABLED',
       },
     });
@@ -113,16 +123,18 @@ describe('RegionalPlatform (through PlatformStack)', () => {
     expect(inRegion(json, region, 'aws_s3_bucket', 'DataBucket/Bucket').bucket).toBe(
       `fargate-test-data-${region}-\${data.aws_caller_identity.Account.account_id}`,
     );
-    const registry = ref(json, 'aws_ecr_repository', 'ContainerRepository/Repository', 'registry_id');
+    const repository = 'ContainerRepository/app/Repository';
+    const registry = ref(json, 'aws_ecr_repository', repository, 'registry_id');
     expect(container.image).toBe(
-      `${registry}.dkr.ecr.${region}.amazonaws.com/${ref(json, 'aws_ecr_repository', 'ContainerRepository/Repository', 'name')}:1.0.0`,
+      `${registry}.dkr.ecr.${region}.amazonaws.com/${ref(json, 'aws_ecr_repository', repository, 'name')}:1.0.0`,
     );
   });
 
   it('keeps one ECR repository, in the primary region, replicated to the other', () => {
     const json = synthPlatform();
-    expect(resources(json, 'aws_ecr_repository').map((r) => [r.name, r.provider])).toEqual([
-      ['fargate/test/app', 'aws.us_east_1'],
+    // (the one service `app`, in its own repository of the environment's namespace)
+    expect(resources(json, 'aws_ecr_repository').map((r) => [r.path, r.name, r.provider])).toEqual([
+      ['fargate-test/ContainerRepository/app/Repository', 'fargate/test/app', 'aws.us_east_1'],
     ]);
     const [replication] = resources(json, 'aws_ecr_replication_configuration');
     expect(JSON.stringify(replication.replication_configuration)).toContain('"region":"eu-west-1"');
@@ -159,12 +171,16 @@ describe('RegionalPlatform (through PlatformStack)', () => {
 
   it('serves HTTPS with a certificate per region when a domain is configured', () => {
     const json = synthPlatform({ domain: { zoneName: 'example.com', hostedZoneId: 'Z0123456789ABC' } });
-    expect(resources(json, 'aws_acm_certificate').map((c) => [c.provider, c.domain_name])).toEqual(
-      expect.arrayContaining([
-        ['aws.us_east_1', 'app.example.com'],
-        ['aws.eu_west_1', 'app.example.com'],
-      ]),
-    );
+    // One certificate per region for the zone and every name one label below it: the accelerator's
+    // record and every service's hosts, validated by one record.
+    expect(
+      resources(json, 'aws_acm_certificate')
+        .map((c) => [c.provider, c.domain_name, c.subject_alternative_names])
+        .sort(),
+    ).toEqual([
+      ['aws.eu_west_1', 'example.com', ['*.example.com']],
+      ['aws.us_east_1', 'example.com', ['*.example.com']],
+    ]);
     expect(resources(json, 'aws_lb_listener').filter((l) => l.port === 443)).toHaveLength(2);
     // ACM asks for the same CNAME in every region: the primary owns it, the others validate against it.
     const [record] = resources(json, 'aws_route53_record').filter((r) =>
@@ -202,10 +218,12 @@ describe('RegionalPlatform (through PlatformStack)', () => {
     ]);
   });
 
-  it('starts each region’s service only after that region’s private routes and task egress exist', () => {
+  it('starts each region’s service only after that region’s private routes, its task egress, NFS access and listener rule exist', () => {
     const json = synthPlatform();
+    const address = (reference: string) => reference.replace(/^\$\{|\.id\}$/g, '');
     for (const region of REGIONS) {
-      const dependsOn = inRegion(json, region, 'aws_ecs_service', 'Service/Service').depends_on as string[];
+      const dependsOn = inService(json, region, 'aws_ecs_service', 'Service/Service').depends_on as string[];
+      // the region's network
       for (const [type, suffix] of [
         ['aws_route_table', 'PrivateRouteTable1'],
         ['aws_route_table', 'PrivateRouteTable2'],
@@ -213,11 +231,19 @@ describe('RegionalPlatform (through PlatformStack)', () => {
         ['aws_route', 'PrivateDefaultRoute2'],
         ['aws_route_table_association', 'PrivateSubnet1RouteTable'],
         ['aws_route_table_association', 'PrivateSubnet2RouteTable'],
-        ['aws_vpc_security_group_egress_rule', 'EgressHttps'],
-        ['aws_vpc_security_group_egress_rule', 'EgressNfs'],
+        ['aws_efs_mount_target', 'FileSystem/MountTarget1'],
+        ['aws_efs_mount_target', 'FileSystem/MountTarget2'],
       ]) {
-        const address = regionalRef(json, region, type, suffix).replace(/^\$\{|\.id\}$/g, '');
-        expect(dependsOn).toContain(address);
+        expect(dependsOn).toContain(address(regionalRef(json, region, type, suffix)));
+      }
+      // the service's own egress, NFS ingress and the rule that attaches its target group
+      for (const [type, suffix] of [
+        ['aws_vpc_security_group_egress_rule', 'Service/EgressHttps'],
+        ['aws_vpc_security_group_egress_rule', 'Service/EgressNfs'],
+        ['aws_vpc_security_group_ingress_rule', 'Files/NfsFromClients'],
+        ['aws_lb_listener_rule', 'Routing/ListenerRule'],
+      ]) {
+        expect(dependsOn).toContain(address(serviceRef(json, region, type, suffix)));
       }
     }
   });
@@ -257,25 +283,25 @@ describe('RegionalPlatform (through PlatformStack)', () => {
     const json = synthPlatform({ service: { paused: true } });
     // THEN every region's service starts empty and stays empty until unpaused
     for (const region of REGIONS) {
-      expect(inRegion(json, region, 'aws_ecs_service', 'Service/Service').desired_count).toBe(0);
-      expect(inRegion(json, region, 'aws_appautoscaling_target', 'ScalableTarget')).toMatchObject({
+      expect(inService(json, region, 'aws_ecs_service', 'Service/Service').desired_count).toBe(0);
+      expect(inService(json, region, 'aws_appautoscaling_target', 'ScalableTarget')).toMatchObject({
         min_capacity: 0,
         max_capacity: 0,
       });
-      expect(inRegion(json, region, 'aws_cloudwatch_metric_alarm', 'RunningTasksLow').actions_enabled).toBe(
+      expect(inService(json, region, 'aws_cloudwatch_metric_alarm', 'RunningTasksLow').actions_enabled).toBe(
         false,
       );
       expect(
-        inRegion(json, region, 'aws_cloudwatch_metric_alarm', 'CpuHigh').actions_enabled,
+        inService(json, region, 'aws_cloudwatch_metric_alarm', 'CpuHigh').actions_enabled,
       ).toBeUndefined();
     }
     // AND unpaused, the same task definition scales to the minimum
     const running = synthPlatform();
     for (const region of REGIONS) {
-      expect(inRegion(running, region, 'aws_appautoscaling_target', 'ScalableTarget').min_capacity).toBe(2);
+      expect(inService(running, region, 'aws_appautoscaling_target', 'ScalableTarget').min_capacity).toBe(2);
       expect(
-        inRegion(running, region, 'aws_ecs_task_definition', 'TaskDefinition').container_definitions,
-      ).toBe(inRegion(json, region, 'aws_ecs_task_definition', 'TaskDefinition').container_definitions);
+        inService(running, region, 'aws_ecs_task_definition', 'TaskDefinition').container_definitions,
+      ).toBe(inService(json, region, 'aws_ecs_task_definition', 'TaskDefinition').container_definitions);
     }
   });
 
@@ -291,16 +317,16 @@ describe('RegionalPlatform (through PlatformStack)', () => {
       service: { minCapacity: 3, desiredCount: 3, maxCapacity: 6 },
     });
     for (const region of REGIONS) {
-      expect(inRegion(json, region, 'aws_ecs_task_definition', 'TaskDefinition')).toMatchObject({
+      expect(inService(json, region, 'aws_ecs_task_definition', 'TaskDefinition')).toMatchObject({
         cpu: '2048',
         memory: '8192',
       });
       expect(containerOf(json, region).portMappings).toEqual([{ containerPort: 8080, protocol: 'tcp' }]);
-      expect(inRegion(json, region, 'aws_appautoscaling_target', 'ScalableTarget')).toMatchObject({
+      expect(inService(json, region, 'aws_appautoscaling_target', 'ScalableTarget')).toMatchObject({
         min_capacity: 3,
         max_capacity: 6,
       });
-      expect(inRegion(json, region, 'aws_lb_target_group', 'TargetGroup').port).toBe(8080);
+      expect(inService(json, region, 'aws_lb_target_group', 'Routing/TargetGroup').port).toBe(8080);
     }
   });
 
@@ -342,9 +368,9 @@ describe('RegionalPlatform (through PlatformStack)', () => {
   describe('deployment alarms', () => {
     it.each(REGIONS)('rolls the %s service back on its own 5xx, p99 and unhealthy-hosts alarms', (region) => {
       const json = synthPlatform();
-      const service = inRegion(json, region, 'aws_ecs_service', 'Service/Service');
+      const service = inService(json, region, 'aws_ecs_service', 'Service/Service');
       const alarmName = (suffix: string) =>
-        regionalRef(json, region, 'aws_cloudwatch_metric_alarm', `Alarms/${suffix}`, 'alarm_name');
+        serviceRef(json, region, 'aws_cloudwatch_metric_alarm', `Alarms/${suffix}`, 'alarm_name');
       expect(service.alarms).toEqual({
         alarm_names: [alarmName('Alb5xx'), alarmName('TargetResponseTimeP99'), alarmName('UnhealthyHosts')],
         enable: true,
@@ -353,7 +379,7 @@ describe('RegionalPlatform (through PlatformStack)', () => {
       expect(service.deployment_circuit_breaker).toEqual({ enable: true, rollback: true });
       // The alarms watch the service by the name it gets, so they can exist before it.
       expect(service.name).toBe('fargate-test-service');
-      expect(inRegion(json, region, 'aws_cloudwatch_metric_alarm', 'Alarms/CpuHigh').dimensions).toEqual({
+      expect(inService(json, region, 'aws_cloudwatch_metric_alarm', 'Alarms/CpuHigh').dimensions).toEqual({
         ClusterName: regionalRef(json, region, 'aws_ecs_cluster', 'Cluster', 'name'),
         ServiceName: 'fargate-test-service',
       });
@@ -362,7 +388,7 @@ describe('RegionalPlatform (through PlatformStack)', () => {
     it('turns off with service.deploymentAlarms false, keeping the circuit breaker', () => {
       const json = synthPlatform({ service: { deploymentAlarms: false } });
       for (const region of REGIONS) {
-        const service = inRegion(json, region, 'aws_ecs_service', 'Service/Service');
+        const service = inService(json, region, 'aws_ecs_service', 'Service/Service');
         expect(service.alarms).toBeUndefined();
         expect(service.deployment_circuit_breaker).toEqual({ enable: true, rollback: true });
       }
@@ -390,11 +416,10 @@ describe('RegionalPlatform (through PlatformStack)', () => {
         expect(stop.target).toEqual([
           expect.objectContaining({
             resource_type: 'aws:ecs:task',
-            parameters: {
-              cluster: regionalRef(json, region, 'aws_ecs_cluster', 'Cluster', 'name'),
-              // the service's name, known before it exists (as the alarms name it), not a reference
-              service: inRegion(json, region, 'aws_ecs_service', 'Service/Service').name,
-            },
+            selection_mode: 'ALL',
+            // every task of the region's cluster, whichever service runs it: the drill is the loss of
+            // the region's compute, not of one service
+            parameters: { cluster: regionalRef(json, region, 'aws_ecs_cluster', 'Cluster', 'name') },
           }),
         ]);
         const blackhole = inRegion(json, region, 'aws_fis_experiment_template', 'FailoverDrills/Blackhole');
@@ -402,12 +427,13 @@ describe('RegionalPlatform (through PlatformStack)', () => {
           regionalRef(json, region, 'aws_subnet', 'Network/PrivateSubnet1', 'arn'),
           regionalRef(json, region, 'aws_subnet', 'Network/PrivateSubnet2', 'arn'),
         ]);
-        // Stopped by this region's own client-impact alarms.
+        // Stopped by this region's own client-impact alarms: its load balancer's, whatever service
+        // the clients reach.
         for (const template of [stop, blackhole]) {
           expect(template.stop_condition).toEqual([
             {
               source: 'aws:cloudwatch:alarm',
-              value: regionalRef(json, region, 'aws_cloudwatch_metric_alarm', 'Alarms/Alb5xx', 'arn'),
+              value: regionalRef(json, region, 'aws_cloudwatch_metric_alarm', 'LoadBalancerAlarms/Http5xx', 'arn'),
             },
             {
               source: 'aws:cloudwatch:alarm',
@@ -415,7 +441,7 @@ describe('RegionalPlatform (through PlatformStack)', () => {
                 json,
                 region,
                 'aws_cloudwatch_metric_alarm',
-                'Alarms/TargetResponseTimeP99',
+                'LoadBalancerAlarms/ResponseTimeP99',
                 'arn',
               ),
             },
@@ -445,6 +471,29 @@ describe('RegionalPlatform (through PlatformStack)', () => {
       expect(resources(off, 'aws_fis_experiment_template')).toEqual([]);
     });
 
+    it('stops a region’s drills on that region’s load balancer alarms, however many services it runs', () => {
+      // GIVEN three services (six client-impact alarms of their own per region, more than the five
+      // stop conditions FIS takes) and the drills on
+      const json = synthPlatform({
+        failoverDrills: { enabled: true },
+        services: {
+          web: { image: { tag: '1.0.0' }, routing: { paths: ['/*'], priority: 50000 } },
+          api: { image: { tag: '1.0.0' }, routing: { paths: ['/api/*'], priority: 100 } },
+          admin: { image: { tag: '1.0.0' }, routing: { paths: ['/admin/*'], priority: 200 } },
+        },
+      });
+      // THEN each region's templates stop on that region's two load balancer alarms, no service's
+      for (const region of REGIONS) {
+        const expected = ['LoadBalancerAlarms/Http5xx', 'LoadBalancerAlarms/ResponseTimeP99'].map((suffix) => ({
+          source: 'aws:cloudwatch:alarm',
+          value: regionalRef(json, region, 'aws_cloudwatch_metric_alarm', suffix, 'arn'),
+        }));
+        for (const suffix of ['FailoverDrills/StopTasks', 'FailoverDrills/Blackhole']) {
+          expect(inRegion(json, region, 'aws_fis_experiment_template', suffix).stop_condition).toEqual(expected);
+        }
+      }
+    });
+
     it.each(REGIONS)(
       'builds the %s drills’ role policy without a reference to the ECS service, so a release does not defer its read',
       (region) => {
@@ -456,11 +505,14 @@ describe('RegionalPlatform (through PlatformStack)', () => {
             `${region}/FailoverDrills/Permissions`,
           ),
         );
-        // THEN it names the service by its known ARN and refers to no aws_ecs_service (a data source
-        // that refers to a resource with a pending change is read only at apply)
+        // THEN it names the cluster's services by their known ARN pattern and refers to no
+        // aws_ecs_service (a data source that refers to a resource with a pending change is read only
+        // at apply)
         const text = JSON.stringify(document[1]);
         expect(text).not.toContain('aws_ecs_service.');
-        expect(text).toMatch(/:service\/\$\{aws_ecs_cluster\.[^}]+\.name\}\/fargate-test-service"/);
+        expect(text).toMatch(
+          new RegExp(`"arn:aws:ecs:${region}:[^"]*:service/\\$\\{aws_ecs_cluster\\.[^}]+\\.name\\}/\\*"`),
+        );
       },
     );
   });
@@ -576,7 +628,7 @@ describe('RegionalPlatform edge controls and application contract (through Platf
     });
     const app = (region: string) =>
       JSON.parse(
-        String(inRegion(json, region, 'aws_ecs_task_definition', 'TaskDefinition').container_definitions),
+        String(inService(json, region, 'aws_ecs_task_definition', 'TaskDefinition').container_definitions),
       )[0];
     expect(app('us-east-1').secrets).toEqual([
       { name: 'DB_PASSWORD', valueFrom: `${secretArn}:password::` },
@@ -608,7 +660,7 @@ describe('RegionalPlatform edge controls and application contract (through Platf
       ) as any;
       expect(providers.cluster_name).toBe(regionalRef(json, region, 'aws_ecs_cluster', 'Cluster', 'name'));
       expect(providers.capacity_providers).toEqual(['FARGATE', 'FARGATE_SPOT']);
-      const service = inRegion(json, region, 'aws_ecs_service', 'Service/Service') as any;
+      const service = inService(json, region, 'aws_ecs_service', 'Service/Service') as any;
       expect(service.capacity_provider_strategy).toEqual([
         { capacity_provider: 'FARGATE', base: 1, weight: 1 },
         { capacity_provider: 'FARGATE_SPOT', base: 0, weight: 3 },
@@ -625,10 +677,10 @@ describe('RegionalPlatform edge controls and application contract (through Platf
   it('scales on requests per target of its own load balancer and target group', () => {
     const json = synthPlatform({ service: { requestCountPerTarget: 500 } });
     for (const region of REGIONS) {
-      const policy = inRegion(json, region, 'aws_appautoscaling_policy', 'RequestCountScaling') as any;
+      const policy = inService(json, region, 'aws_appautoscaling_policy', 'RequestCountScaling') as any;
       expect(policy.target_tracking_scaling_policy_configuration.predefined_metric_specification).toEqual({
         predefined_metric_type: 'ALBRequestCountPerTarget',
-        resource_label: `${regionalRef(json, region, 'aws_lb', 'LoadBalancer/LoadBalancer', 'arn_suffix')}/${regionalRef(json, region, 'aws_lb_target_group', 'TargetGroup', 'arn_suffix')}`,
+        resource_label: `${regionalRef(json, region, 'aws_lb', 'LoadBalancer/LoadBalancer', 'arn_suffix')}/${serviceRef(json, region, 'aws_lb_target_group', 'Routing/TargetGroup', 'arn_suffix')}`,
       });
     }
   });

@@ -265,6 +265,75 @@ describe('DataBucket', () => {
     expect(JSON.stringify(statements)).not.toContain('"*"');
   });
 
+  it('offers read/write statements for one key prefix: its objects, a listing of it, the key', () => {
+    // GIVEN a service's task policy built from the statements for its prefix
+    const json = synthBucket({}, (bucket, provider) => {
+      new DataAwsIamPolicyDocument(bucket, 'OrdersPolicy', {
+        provider,
+        statement: bucket.readWriteStatementsFor('orders'),
+      });
+    });
+    // THEN objects under orders/ only, listing scoped by s3:prefix, the bucket's key
+    const arn = ref(json, 'aws_s3_bucket', 'Bucket', 'arn');
+    const statements = dataAt(json, 'aws_iam_policy_document', 'OrdersPolicy').statement;
+    expect(statements).toEqual([
+      {
+        effect: 'Allow',
+        actions: ['s3:ListBucket'],
+        resources: [arn],
+        condition: [
+          { test: 'StringLike', variable: 's3:prefix', values: expect.arrayContaining(['orders/*']) as unknown },
+        ],
+      },
+      { effect: 'Allow', actions: ['s3:GetBucketLocation'], resources: [arn] },
+      {
+        effect: 'Allow',
+        actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
+        resources: [`${arn}/orders/*`],
+      },
+      {
+        effect: 'Allow',
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: [ref(json, 'aws_kms_key', 'DataBucket/Key/Key', 'arn')],
+      },
+    ]);
+    expect(JSON.stringify(statements)).not.toContain('"*"');
+    expect(JSON.stringify(statements)).not.toContain(`"${arn}/*"`);
+  });
+
+  it('keeps the objects of two services whose names share a beginning apart', () => {
+    // GIVEN the statements of services "api" and "api-admin" on one bucket
+    let api: ReturnType<DataBucket['readWriteStatementsFor']> = [];
+    let admin: ReturnType<DataBucket['readWriteStatementsFor']> = [];
+    synthBucket({}, (bucket) => {
+      api = bucket.readWriteStatementsFor('api');
+      admin = bucket.readWriteStatementsFor('api-admin');
+    });
+    // THEN each object grant ends its prefix with a slash, so "api" reaches nothing of "api-admin"
+    const objects = (statements: typeof api) =>
+      statements.filter((s) => s.actions?.includes('s3:GetObject')).flatMap((s) => s.resources ?? []);
+    expect(objects(api).map((r) => r.replace(/^.*?\/(?=[^/]*\/\*$)/, ''))).toEqual(['api/*']);
+    expect(objects(admin).map((r) => r.replace(/^.*?\/(?=[^/]*\/\*$)/, ''))).toEqual(['api-admin/*']);
+    // AND "api" may list under api/ only: no s3:prefix value of its own that also lists api-admin's keys
+    const listed = api.flatMap((s) => s.condition ?? []).flatMap((c) => c.values);
+    expect(listed.length).toBeGreaterThan(0);
+    for (const value of listed) {
+      expect([value, value.startsWith('api/')]).toEqual([value, true]);
+    }
+  });
+
+  it('leaves the whole-bucket statements of a legacy single service unchanged', () => {
+    // GIVEN / WHEN a prefix's statements are asked for
+    let bucket: DataBucket | undefined;
+    synthBucket({}, (built) => {
+      bucket = built;
+      built.readWriteStatementsFor('orders');
+    });
+    // THEN the whole-bucket statements still cover every object, without a listing condition
+    expect(bucket!.readWriteStatements.map((s) => s.condition)).toEqual([undefined, undefined, undefined]);
+    expect(bucket!.readWriteStatements[1].resources).toEqual([`${bucket!.bucket.arn}/*`]);
+  });
+
   it('exposes its children as typed fields', () => {
     // GIVEN
     let bucket: DataBucket | undefined;

@@ -25,26 +25,67 @@ function errorFor(settings: Record<string, unknown>, environment = 'dev'): strin
   throw new Error('expected the settings to be rejected');
 }
 
+/** The one service of `valid`: every request of the load balancer goes to it. */
+const appService = { image: { tag: '1.0.0' }, routing: { paths: ['/*'], priority: 100 } };
+
 const valid = {
   app: 'fargate',
   environment: 'dev',
   tier: 'development',
   regions: twoRegions,
-  image: { tag: '1.0.0' },
+  services: { app: appService },
 };
+
+/** `valid` (or `base`) whose service `app` has `service`'s settings (image, task, service, regions, ...). */
+function withApp(service: Record<string, unknown>, base: Record<string, unknown> = valid) {
+  const services = base.services as Record<string, Record<string, unknown>>;
+  return { ...base, services: { ...services, app: { ...services.app, ...service } } };
+}
 
 describe('settings files', () => {
   it.each(['dev', 'prod'])('loads the shipped config/%s.json', (environment) => {
     // GIVEN the repository's settings WHEN loaded by environment name
     const settings = loadEnvironmentSettings({ PLATFORM_ENV: environment }, root);
-    // THEN the file's regions are there in its order, primary first
+    // THEN the file's regions are there in its order, primary first, and its services by name
     const file = JSON.parse(readFileSync(path.join(root, 'config', `${environment}.json`), 'utf8')) as {
       regions?: Array<{ name: string; vpcCidr: string }>;
+      services: Record<string, { routing: { priority: number } }>;
     };
     expect(settings.environment).toBe(environment);
     expect(settings.regions.map((r) => [r.name, r.vpcCidr])).toEqual(
       (file.regions ?? twoRegions).map((r) => [r.name, r.vpcCidr]),
     );
+    expect(Object.keys(settings.services)).toEqual(Object.keys(file.services));
+    expect(Object.values(settings.services).map((s) => s.routing.priority)).toEqual(
+      Object.values(file.services).map((s) => s.routing.priority),
+    );
+  });
+
+  it('ships dev with the single application kept as service app, and a second service api', () => {
+    // GIVEN config/dev.json WHEN loaded
+    const { services } = loadEnvironmentSettings({ PLATFORM_ENV: 'dev' }, root);
+    // THEN app keeps the single-service names and takes what no other rule takes; api takes /api/*
+    expect(Object.keys(services)).toEqual(['app', 'api']);
+    expect(services.app.legacyNames).toBe(true);
+    expect(services.app.routing).toEqual({ hosts: [], paths: ['/*'], priority: 50000 });
+    expect(services.api.legacyNames).toBe(false);
+    expect(services.api.routing).toEqual({ hosts: [], paths: ['/api/*'], priority: 100 });
+  });
+
+  it('ships prod with three services routed by host name, admin by host and path first', () => {
+    // GIVEN config/prod.json WHEN loaded
+    const { services } = loadEnvironmentSettings({ PLATFORM_ENV: 'prod' }, root);
+    // THEN
+    expect(Object.keys(services)).toEqual(['app', 'api', 'admin']);
+    expect(services.app.legacyNames).toBe(true);
+    expect(services.app.routing).toEqual({ hosts: ['app.example.com'], paths: [], priority: 300 });
+    expect(services.api.routing).toEqual({ hosts: ['api.example.com'], paths: [], priority: 100 });
+    expect(services.admin.routing).toEqual({
+      hosts: ['app.example.com'],
+      paths: ['/admin/*'],
+      priority: 200,
+    });
+    expect([services.api.legacyNames, services.admin.legacyNames]).toEqual([false, false]);
   });
 
   it('takes a third region as one more entry: config/dev.json plus ap-southeast-2 synthesizes', () => {
@@ -71,20 +112,26 @@ describe('settings files', () => {
       outdir,
       stderr: (l) => errors.push(l),
     });
-    // THEN it synthesizes, with the third region's provider and file system
+    // THEN it synthesizes, with the third region's provider, file system and both services
     expect(code).toBe(0);
-    // (the platform stack accepts no policy finding; the seed's 8.8 example prints its own)
-    expect(errors.filter((line) => !line.includes('-simple/'))).toEqual([]);
+    // (the platform stack accepts no policy finding, and dev builds no example)
+    expect(errors).toEqual([]);
     const stack = JSON.parse(
       readFileSync(path.join(outdir, 'stacks', 'fargate-dev', 'cdk.tf.json'), 'utf8'),
     ) as {
       provider: { aws: Array<{ alias?: string; region: string }> };
-      resource: Record<string, Record<string, { provider?: string }>>;
+      resource: Record<string, Record<string, { provider?: string; name?: string }>>;
     };
     expect(stack.provider.aws.map((p) => p.region)).toContain('ap-southeast-2');
     expect(Object.values(stack.resource.aws_efs_file_system).map((fs) => fs.provider)).toContain(
       'aws.ap_southeast_2',
     );
+    expect(
+      Object.values(stack.resource.aws_ecs_service)
+        .filter((service) => service.provider === 'aws.ap_southeast_2')
+        .map((service) => service.name)
+        .sort(),
+    ).toEqual(['fargate-dev-api', 'fargate-dev-service']);
   });
 
   it('chooses dev when PLATFORM_ENV is unset', () => {
@@ -98,21 +145,28 @@ describe('settings files', () => {
 
   it('defaults to us-east-1 then eu-west-1, one NAT per AZ and 90-day log retention', () => {
     const settings = parseSettings(
-      { app: 'fargate', environment: 'dev', tier: 'development', image: { tag: '1.0.0' } },
+      { app: 'fargate', environment: 'dev', tier: 'development', services: { app: appService } },
       'inline',
     );
     expect(settings.regions).toEqual(
-      twoRegions.map((region) => ({
-        ...region,
-        acceleratorWeight: 100,
-        trafficDialPercentage: 100,
-        environment: [],
-        secrets: [],
-      })),
+      twoRegions.map((region) => ({ ...region, acceleratorWeight: 100, trafficDialPercentage: 100 })),
     );
     expect(settings.natGateways).toBe('perAz');
     expect(settings.logRetentionDays).toBe(90);
     expect(settings.accountId).toBeUndefined();
+  });
+
+  it('gives a service new names, no per-region values and no host condition by default, and builds no example', () => {
+    // GIVEN a service with only its image and routing WHEN validated
+    const settings = parseSettings(valid, 'inline');
+    // THEN
+    const service = settings.services.app;
+    expect(service.legacyNames).toBe(false);
+    expect(service.regions).toEqual({});
+    expect(service.routing).toEqual({ hosts: [], paths: ['/*'], priority: 100 });
+    expect(service.task.containerPort).toBe(80);
+    expect(service.service.minCapacity).toBe(2);
+    expect(settings.examples).toEqual({ simpleFargate: false });
   });
 
   it('names a missing environment file and lists the environments there are', () => {
@@ -373,43 +427,70 @@ describe('bad settings', () => {
 
 describe('bad platform settings', () => {
   it('rejects a memory size Fargate does not pair with the CPU, listing the allowed values', () => {
-    const message = errorFor({ ...valid, task: { cpu: 1024, memoryMiB: 1024 } });
+    const message = errorFor(withApp({ task: { cpu: 1024, memoryMiB: 1024 } }));
     expect(message).toContain(
-      'task.memoryMiB: got 1024; with 1024 CPU units Fargate accepts memoryMiB 2048 to 8192 in steps of 1024',
+      'services.app.task.memoryMiB: got 1024; with 1024 CPU units Fargate accepts memoryMiB 2048 to 8192 in steps of 1024',
     );
   });
 
   it('rejects a CPU value Fargate does not offer', () => {
-    const message = errorFor({ ...valid, task: { cpu: 3000, memoryMiB: 4096 } });
+    const message = errorFor(withApp({ task: { cpu: 3000, memoryMiB: 4096 } }));
     expect(message).toContain(
-      'task.cpu: got 3000; Fargate CPU must be one of 256, 512, 1024, 2048, 4096, 8192, 16384',
+      'services.app.task.cpu: got 3000; Fargate CPU must be one of 256, 512, 1024, 2048, 4096, 8192, 16384',
     );
   });
 
   it('reports a maximum below the minimum under maxCapacity', () => {
     // GIVEN maxCapacity below minCapacity, desiredCount between them impossible WHEN validated
-    const message = errorFor({ ...valid, service: { desiredCount: 3, minCapacity: 3, maxCapacity: 2 } });
+    const message = errorFor(withApp({ service: { desiredCount: 3, minCapacity: 3, maxCapacity: 2 } }));
     // THEN the setting at fault is named, and desiredCount is not blamed
     expect(message).toContain(
-      'service.maxCapacity: got 2; must be at least minCapacity 3 (min <= desired <= max)',
+      'services.app.service.maxCapacity: got 2; must be at least minCapacity 3 (min <= desired <= max)',
     );
     expect(message).not.toContain('service.desiredCount');
   });
 
   it('rejects a desired count outside the autoscaling range', () => {
-    const message = errorFor({ ...valid, service: { desiredCount: 12, minCapacity: 2, maxCapacity: 10 } });
+    const message = errorFor(withApp({ service: { desiredCount: 12, minCapacity: 2, maxCapacity: 10 } }));
     expect(message).toContain(
-      'service.desiredCount: got 12; must lie within minCapacity 2 and maxCapacity 10 (min <= desired <= max)',
+      'services.app.service.desiredCount: got 12; must lie within minCapacity 2 and maxCapacity 10 (min <= desired <= max)',
     );
   });
 
-  it('rejects an app name that makes the load balancer names too long', () => {
+  it('rejects an app name that makes a target group name too long, under the service', () => {
+    // GIVEN a long app and environment name WHEN validated
     const message = errorFor(
-      { ...valid, app: 'payments-gateway', environment: 'staging01', task: { containerPort: 8080 } },
+      withApp(
+        { task: { containerPort: 8080 } },
+        { ...valid, app: 'payments-gateway', environment: 'staging01' },
+      ),
+      'staging01',
+    );
+    // THEN the service whose target group it is is named, with the name it would get
+    expect(message).toContain(
+      'services.app: got "app"; the target group name "payments-gateway-staging01-app-8080" would be 35 characters; AWS allows 32 for load balancer and target group names, so shorten the service name, app or environment',
+    );
+  });
+
+  it('counts the single-service target group name for a service with legacyNames', () => {
+    const message = errorFor(
+      withApp(
+        { legacyNames: true, task: { containerPort: 8080 } },
+        { ...valid, app: 'payments-gateway', environment: 'staging01' },
+      ),
       'staging01',
     );
     expect(message).toContain(
-      'app: got "payments-gateway"; the target group name "payments-gateway-staging01-tg-8080" would be 34 characters; AWS allows 32',
+      'services.app: got "app"; the target group name "payments-gateway-staging01-tg-8080" would be 34 characters; AWS allows 32',
+    );
+  });
+
+  it('rejects a service name that makes its target group name too long', () => {
+    // GIVEN the longest service name the pattern allows (20 characters)
+    const services = { 'payments-reconciler1': appService };
+    const message = errorFor({ ...valid, services });
+    expect(message).toContain(
+      'services.payments-reconciler1: got "payments-reconciler1"; the target group name "fargate-dev-payments-reconciler1-80" would be 35 characters; AWS allows 32',
     );
   });
 
@@ -435,7 +516,7 @@ describe('bad platform settings', () => {
         environment: 'prod',
         tier: 'production',
         backup: { vaultLock: { minRetentionDays: 7, maxRetentionDays: 365 } },
-        task: { healthCheckCommand: ['CMD', '/bin/health'] },
+        services: { app: { ...appService, task: { healthCheckCommand: ['CMD', '/bin/health'] } } },
         edge: { plainHttpReason: 'test fixture: only the alarm destinations matter here' },
         alarms: {
           topicArns: [
@@ -478,33 +559,38 @@ describe('bad platform settings', () => {
   });
 
   it('refuses an autoscaling minimum of zero, which the running-tasks alarm cannot watch', () => {
-    const message = errorFor({ ...valid, service: { minCapacity: 0, desiredCount: 0 } });
-    expect(message).toContain('service.minCapacity: got 0; at least 1');
+    const message = errorFor(withApp({ service: { minCapacity: 0, desiredCount: 0 } }));
+    expect(message).toContain('services.app.service.minCapacity: got 0; at least 1');
   });
 
   it('refuses the latest tag in prod', () => {
     const message = errorFor(
-      { ...valid, environment: 'prod', tier: 'production', image: { tag: 'latest' } },
+      withApp({ image: { tag: 'latest' } }, { ...valid, environment: 'prod', tier: 'production' }),
       'prod',
     );
-    expect(message).toContain('image.tag: got "latest"; tier "production" refuses "latest"');
+    expect(message).toContain('services.app.image.tag: got "latest"; tier "production" refuses "latest"');
   });
 
   it('accepts the latest tag of an external image outside prod', () => {
     const image = { repositoryUri: 'public.ecr.aws/nginx/nginx', tag: 'latest' };
-    expect(parseSettings({ ...valid, image }, 'inline').image.tag).toBe('latest');
+    expect(parseSettings(withApp({ image }), 'inline').services.app.image.tag).toBe('latest');
   });
 
-  it("refuses the latest tag with the environment's immutable ECR repository", () => {
-    const message = errorFor({ ...valid, image: { tag: 'latest' } });
+  it("refuses the latest tag with the service's immutable ECR repository", () => {
+    const message = errorFor(withApp({ image: { tag: 'latest' } }));
     expect(message).toContain(
-      'image.tag: got "latest"; the environment\'s ECR repository has immutable tags',
+      'services.app.image.tag: got "latest"; the service\'s ECR repository has immutable tags',
     );
   });
 
   it('requires an image tag', () => {
-    const message = errorFor({ ...valid, image: {} });
-    expect(message).toContain('image.tag: missing; this setting is required (string)');
+    const message = errorFor(withApp({ image: {} }));
+    expect(message).toContain('services.app.image.tag: missing; this setting is required (string)');
+  });
+
+  it('requires an image for every service', () => {
+    const message = errorFor({ ...valid, services: { app: { routing: appService.routing } } });
+    expect(message).toContain('services.app.image: missing; this setting is required (object)');
   });
 
   it('refuses an app name with a prefix AWS reserves', () => {
@@ -513,9 +599,9 @@ describe('bad platform settings', () => {
   });
 
   it('rejects an image reference that carries a tag', () => {
-    const message = errorFor({ ...valid, image: { repositoryUri: 'nginx:1.27', tag: '1.27' } });
+    const message = errorFor(withApp({ image: { repositoryUri: 'nginx:1.27', tag: '1.27' } }));
     expect(message).toContain(
-      'image.repositoryUri: got "nginx:1.27"; expected an image repository without a tag',
+      'services.app.image.repositoryUri: got "nginx:1.27"; expected an image repository without a tag',
     );
   });
 
@@ -537,8 +623,8 @@ describe('bad platform settings', () => {
   });
 
   it('refuses a writable path over the EFS mount', () => {
-    const message = errorFor({ ...valid, task: { writablePaths: ['/mnt/efs/tmp'] } });
-    expect(message).toContain('task.writablePaths[0]: got "/mnt/efs/tmp"; lies under /mnt/efs');
+    const message = errorFor(withApp({ task: { writablePaths: ['/mnt/efs/tmp'] } }));
+    expect(message).toContain('services.app.task.writablePaths[0]: got "/mnt/efs/tmp"; lies under /mnt/efs');
   });
 
   it('rejects a hosted zone ID that is not one', () => {
@@ -567,41 +653,42 @@ describe('bad platform settings', () => {
 describe('a writable root filesystem', () => {
   it('requires a stated reason', () => {
     // GIVEN readonlyRootFilesystem false without a reason WHEN validated THEN the reason is asked for
-    const message = errorFor({ ...valid, task: { readonlyRootFilesystem: false } });
+    const message = errorFor(withApp({ task: { readonlyRootFilesystem: false } }));
     expect(message).toContain(
-      'task.writableRootFilesystemReason: got nothing; required with readonlyRootFilesystem false: the security policy refuses a writable root filesystem (ECS.5)',
+      'services.app.task.writableRootFilesystemReason: got nothing; required with readonlyRootFilesystem false: the security policy refuses a writable root filesystem (ECS.5)',
     );
   });
 
   it('refuses a reason shorter than 20 characters', () => {
-    const message = errorFor({
-      ...valid,
-      task: { readonlyRootFilesystem: false, writableRootFilesystemReason: 'legacy app' },
-    });
+    const message = errorFor(
+      withApp({ task: { readonlyRootFilesystem: false, writableRootFilesystemReason: 'legacy app' } }),
+    );
     expect(message).toContain(
-      'task.writableRootFilesystemReason: got "legacy app"; write why the container must write to its root filesystem, 20 to 500 characters',
+      'services.app.task.writableRootFilesystemReason: got "legacy app"; write why the container must write to its root filesystem, 20 to 500 characters',
     );
   });
 
   it('refuses a reason on more than one line', () => {
-    const message = errorFor({
-      ...valid,
-      task: {
-        readonlyRootFilesystem: false,
-        writableRootFilesystemReason: 'the vendor image writes\nits cache under /var/lib',
-      },
-    });
-    expect(message).toContain('task.writableRootFilesystemReason: got "the vendor image writes\\nits');
+    const message = errorFor(
+      withApp({
+        task: {
+          readonlyRootFilesystem: false,
+          writableRootFilesystemReason: 'the vendor image writes\nits cache under /var/lib',
+        },
+      }),
+    );
+    expect(message).toContain(
+      'services.app.task.writableRootFilesystemReason: got "the vendor image writes\\nits',
+    );
     expect(message).toContain('one line of text, without control characters');
   });
 
   it('refuses a reason with a read-only root filesystem', () => {
-    const message = errorFor({
-      ...valid,
-      task: { writableRootFilesystemReason: 'the vendor image writes its cache under /var/lib' },
-    });
+    const message = errorFor(
+      withApp({ task: { writableRootFilesystemReason: 'the vendor image writes its cache under /var/lib' } }),
+    );
     expect(message).toContain(
-      'task.writableRootFilesystemReason: got "the vendor image writes its cache under /var/lib"; only allowed with readonlyRootFilesystem false',
+      'services.app.task.writableRootFilesystemReason: got "the vendor image writes its cache under /var/lib"; only allowed with readonlyRootFilesystem false',
     );
   });
 });
@@ -612,14 +699,19 @@ describe('the application contract and edge settings', () => {
     environment: 'prod',
     tier: 'production',
     backup: { vaultLock: { minRetentionDays: 7, maxRetentionDays: 365 } },
-    task: { healthCheckCommand: ['CMD-SHELL', 'curl -f http://localhost/ || exit 1'] },
+    services: {
+      app: { ...appService, task: { healthCheckCommand: ['CMD-SHELL', 'curl -f http://localhost/ || exit 1'] } },
+    },
     domain: { zoneName: 'example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ' },
     alarms: { emails: ['oncall@example.com'] },
   };
   const secret = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:app/db-AbCdEf';
   const key = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+  /** The platform's regions, one of them with extra settings. */
   const withRegion = (index: number, extra: Record<string, unknown>) =>
     twoRegions.map((region, i) => (i === index ? { ...region, ...extra } : region));
+  /** A service's `regions`: its own values in one region, keyed by the region's name. */
+  const inRegion = (name: string, values: Record<string, unknown>) => ({ [name]: values });
 
   it('accepts the shipped prod settings as a complete production example', () => {
     expect(() => loadEnvironmentSettings({ PLATFORM_ENV: 'prod' }, root)).not.toThrow();
@@ -631,17 +723,17 @@ describe('the application contract and edge settings', () => {
     [
       'a bad variable name',
       { task: { environment: [{ name: '1ST', value: 'x' }] } },
-      'task.environment[0].name: got "1ST"; expected an environment variable name',
+      'services.app.task.environment[0].name: got "1ST"; expected an environment variable name',
     ],
     [
       'a platform variable',
       { task: { environment: [{ name: 'AWS_REGION', value: 'x' }] } },
-      'task.environment[0].name: got "AWS_REGION"; the platform sets S3_BUCKET and AWS_REGION itself',
+      'services.app.task.environment[0].name: got "AWS_REGION"; the platform sets S3_BUCKET and AWS_REGION itself',
     ],
     [
       'a secret-looking variable',
       { task: { environment: [{ name: 'DB_PASSWORD', value: 'hunter2' }] } },
-      'task.environment[0].name: got "DB_PASSWORD"; looks like a secret',
+      'services.app.task.environment[0].name: got "DB_PASSWORD"; looks like a secret',
     ],
     [
       'a variable twice',
@@ -653,13 +745,13 @@ describe('the application contract and edge settings', () => {
           ],
         },
       },
-      'task.environment[1].name: got "A"; already set at task.environment[0]',
+      'services.app.task.environment[1].name: got "A"; already set at task.environment[0]',
     ],
     // secrets
     [
       'a Secrets Manager name without its ARN',
       { task: { secrets: [{ name: 'DB', valueFrom: 'app/db' }] } },
-      'task.secrets[0].valueFrom: got "app/db"; expected a Secrets Manager secret ARN with its 6-character suffix',
+      'services.app.task.secrets[0].valueFrom: got "app/db"; expected a Secrets Manager secret ARN with its 6-character suffix',
     ],
     [
       'a secret ARN without the suffix',
@@ -668,12 +760,12 @@ describe('the application contract and edge settings', () => {
           secrets: [{ name: 'DB', valueFrom: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:db' }],
         },
       },
-      'task.secrets[0].valueFrom: got "arn:aws:secretsmanager:us-east-1:123456789012:secret:db"; expected a Secrets Manager secret ARN',
+      'services.app.task.secrets[0].valueFrom: got "arn:aws:secretsmanager:us-east-1:123456789012:secret:db"; expected a Secrets Manager secret ARN',
     ],
     [
       'a secret named like a platform variable',
       { task: { secrets: [{ name: 'S3_BUCKET', valueFrom: secret }] } },
-      'task.secrets[0].name: got "S3_BUCKET"; the platform sets',
+      'services.app.task.secrets[0].name: got "S3_BUCKET"; the platform sets',
     ],
     [
       'a secret twice',
@@ -685,154 +777,154 @@ describe('the application contract and edge settings', () => {
           ],
         },
       },
-      'task.secrets[1].name: got "DB"; already used by task.secrets[0]',
+      'services.app.task.secrets[1].name: got "DB"; already used by task.secrets[0]',
     ],
     [
       'a secret that is also a variable',
       { task: { environment: [{ name: 'DB', value: 'x' }], secrets: [{ name: 'DB', valueFrom: secret }] } },
-      'task.secrets[0].name: got "DB"; also a plain variable at task.environment[0]',
+      'services.app.task.secrets[0].name: got "DB"; also a plain variable at task.environment[0]',
     ],
     [
       'a JSON key of an SSM parameter',
       { task: { secrets: [{ name: 'DB', valueFrom: '/app/db', jsonKey: 'password' }] } },
-      'task.secrets[0].jsonKey: got "password"; only Secrets Manager secrets have JSON keys and versions',
+      'services.app.task.secrets[0].jsonKey: got "password"; only Secrets Manager secrets have JSON keys and versions',
     ],
     [
       'a JSON key with a colon',
       { task: { secrets: [{ name: 'DB', valueFrom: secret, jsonKey: 'a:b' }] } },
-      'task.secrets[0].jsonKey: got "a:b"; expected a JSON key without ":"',
+      'services.app.task.secrets[0].jsonKey: got "a:b"; expected a JSON key without ":"',
     ],
     [
       'a bad version ID',
       { task: { secrets: [{ name: 'DB', valueFrom: secret, versionId: 'v1' }] } },
-      'task.secrets[0].versionId: got "v1"; expected a Secrets Manager version ID',
+      'services.app.task.secrets[0].versionId: got "v1"; expected a Secrets Manager version ID',
     ],
     [
       'a bad key ARN',
       { task: { secrets: [{ name: 'DB', valueFrom: secret, kmsKeyArn: 'alias/app' }] } },
-      'task.secrets[0].kmsKeyArn: got "alias/app"; expected a KMS key ARN',
+      'services.app.task.secrets[0].kmsKeyArn: got "alias/app"; expected a KMS key ARN',
     ],
     [
       'a single-region key used in another region',
       { task: { secrets: [{ name: 'DB', valueFrom: secret, kmsKeyArn: key }] } },
-      `task.secrets[0].kmsKeyArn: got "${key}"; the key is in us-east-1, and a single-region key cannot decrypt in eu-west-1; give regions[1].secrets an override`,
+      `services.app.task.secrets[0].kmsKeyArn: got "${key}"; the key is in us-east-1, and a single-region key cannot decrypt in eu-west-1; give regions[1].secrets an override`,
     ],
     // per-region overrides
     [
       'an override of an unknown secret',
-      { regions: withRegion(1, { secrets: [{ name: 'NOPE', valueFrom: '/x' }] }) },
-      'regions[1].secrets[0].name: got "NOPE"; not a secret of task.secrets (none)',
+      { regions: inRegion('eu-west-1', { secrets: [{ name: 'NOPE', valueFrom: '/x' }] }) },
+      'services.app.regions.eu-west-1.secrets[0].name: got "NOPE"; not a secret of task.secrets (none)',
     ],
     [
       'an override in another region',
       {
         task: { secrets: [{ name: 'DB', valueFrom: secret }] },
-        regions: withRegion(1, { secrets: [{ name: 'DB', valueFrom: secret }] }),
+        regions: inRegion('eu-west-1', { secrets: [{ name: 'DB', valueFrom: secret }] }),
       },
-      `regions[1].secrets[0].valueFrom: got "${secret}"; an override for eu-west-1 must name a secret or parameter in eu-west-1`,
+      `services.app.regions.eu-west-1.secrets[0].valueFrom: got "${secret}"; an override for eu-west-1 must name a secret or parameter in eu-west-1`,
     ],
     [
       'an override key in another region',
       {
         task: { secrets: [{ name: 'DB', valueFrom: secret }] },
-        regions: withRegion(1, { secrets: [{ name: 'DB', kmsKeyArn: key }] }),
+        regions: inRegion('eu-west-1', { secrets: [{ name: 'DB', kmsKeyArn: key }] }),
       },
-      `regions[1].secrets[0].kmsKeyArn: got "${key}"; an override for eu-west-1 must name a key in eu-west-1`,
+      `services.app.regions.eu-west-1.secrets[0].kmsKeyArn: got "${key}"; an override for eu-west-1 must name a key in eu-west-1`,
     ],
     [
       'an empty override',
       {
         task: { secrets: [{ name: 'DB', valueFrom: secret }] },
-        regions: withRegion(1, { secrets: [{ name: 'DB' }] }),
+        regions: inRegion('eu-west-1', { secrets: [{ name: 'DB' }] }),
       },
-      'regions[1].secrets[0].valueFrom: got nothing; give valueFrom, kmsKeyArn or both',
+      'services.app.regions.eu-west-1.secrets[0].valueFrom: got nothing; give valueFrom, kmsKeyArn or both',
     ],
     [
       'an override twice',
       {
         task: { secrets: [{ name: 'DB', valueFrom: '/db' }] },
-        regions: withRegion(1, {
+        regions: inRegion('eu-west-1', {
           secrets: [
             { name: 'DB', valueFrom: '/a' },
             { name: 'DB', valueFrom: '/b' },
           ],
         }),
       },
-      'regions[1].secrets[1].name: got "DB"; overridden twice for this region',
+      'services.app.regions.eu-west-1.secrets[1].name: got "DB"; overridden twice for this region',
     ],
     [
       'a secret-looking regional variable',
-      { regions: withRegion(0, { environment: [{ name: 'API_KEY', value: 'x' }] }) },
-      'regions[0].environment[0].name: got "API_KEY"; looks like a secret',
+      { regions: inRegion('us-east-1', { environment: [{ name: 'API_KEY', value: 'x' }] }) },
+      'services.app.regions.us-east-1.environment[0].name: got "API_KEY"; looks like a secret',
     ],
     [
       'a regional variable that is a secret',
       {
         task: { secrets: [{ name: 'DB', valueFrom: '/db' }] },
-        regions: withRegion(0, { environment: [{ name: 'DB', value: 'x' }] }),
+        regions: inRegion('us-east-1', { environment: [{ name: 'DB', value: 'x' }] }),
       },
-      'regions[0].environment[0].name: got "DB"; is a secret of task.secrets',
+      'services.app.regions.us-east-1.environment[0].name: got "DB"; is a secret of task.secrets',
     ],
     [
       'a regional platform variable',
-      { regions: withRegion(0, { environment: [{ name: 'S3_BUCKET', value: 'x' }] }) },
-      'regions[0].environment[0].name: got "S3_BUCKET"; the platform sets',
+      { regions: inRegion('us-east-1', { environment: [{ name: 'S3_BUCKET', value: 'x' }] }) },
+      'services.app.regions.us-east-1.environment[0].name: got "S3_BUCKET"; the platform sets',
     ],
     [
       'a regional variable twice',
       {
-        regions: withRegion(0, {
+        regions: inRegion('us-east-1', {
           environment: [
             { name: 'A', value: '1' },
             { name: 'A', value: '2' },
           ],
         }),
       },
-      'regions[0].environment[1].name: got "A"; listed twice for this region',
+      'services.app.regions.us-east-1.environment[1].name: got "A"; listed twice for this region',
     ],
     // user, health check, storage, architecture
     [
       'root without a reason',
       { task: { user: 'root' } },
-      'task.user: got "root"; runs the container as root (Security Hub ECS.20)',
+      'services.app.task.user: got "root"; runs the container as root (Security Hub ECS.20)',
     ],
-    ['uid 0 without a reason', { task: { user: '0:0' } }, 'task.user: got "0:0"; runs the container as root'],
+    ['uid 0 without a reason', { task: { user: '0:0' } }, 'services.app.task.user: got "0:0"; runs the container as root'],
     [
       'a reason without root',
       { task: { rootUserReason: 'needs raw sockets for the probe' } },
-      'task.rootUserReason: got "needs raw sockets for the probe"; only with a root user; task.user is "1000:1000"',
+      'services.app.task.rootUserReason: got "needs raw sockets for the probe"; only with a root user; task.user is "1000:1000"',
     ],
     [
       'a short reason',
       { task: { user: 'root', rootUserReason: 'because' } },
-      'task.rootUserReason: got "because"; explain in at least 20 characters',
+      'services.app.task.rootUserReason: got "because"; explain in at least 20 characters',
     ],
     [
       'a malformed user',
       { task: { user: '1000:' } },
-      'task.user: got "1000:"; expected uid, uid:gid, user or user:group',
+      'services.app.task.user: got "1000:"; expected uid, uid:gid, user or user:group',
     ],
     [
       'a health check timeout as long as the interval',
       { task: { healthCheckIntervalSeconds: 10, healthCheckTimeoutSeconds: 10 } },
-      'task.healthCheckTimeoutSeconds: got 10; must be shorter than task.healthCheckIntervalSeconds (10)',
+      'services.app.task.healthCheckTimeoutSeconds: got 10; must be shorter than task.healthCheckIntervalSeconds (10)',
     ],
     [
       'too little ephemeral storage',
       { task: { ephemeralStorageGiB: 20 } },
-      'task.ephemeralStorageGiB: got 20;',
+      'services.app.task.ephemeralStorageGiB: got 20;',
     ],
-    ['an unknown CPU architecture', { task: { cpuArchitecture: 'ARM' } }, 'task.cpuArchitecture: got "ARM";'],
-    ['an empty command', { task: { command: [] } }, 'task.command: got [];'],
+    ['an unknown CPU architecture', { task: { cpuArchitecture: 'ARM' } }, 'services.app.task.cpuArchitecture: got "ARM";'],
+    ['an empty command', { task: { command: [] } }, 'services.app.task.command: got [];'],
     [
       'a bad matcher',
       { service: { healthCheckMatcher: '200-600' } },
-      'service.healthCheckMatcher: got "200-600"; expected HTTP codes from 200 to 499',
+      'services.app.service.healthCheckMatcher: got "200-600"; expected HTTP codes from 200 to 499',
     ],
     [
       'a reversed matcher range',
       { service: { healthCheckMatcher: '399-200' } },
-      'service.healthCheckMatcher: got "399-200"; a range goes from the lower code to the higher',
+      'services.app.service.healthCheckMatcher: got "399-200"; a range goes from the lower code to the higher',
     ],
     // capacity
     [
@@ -841,12 +933,12 @@ describe('the application contract and edge settings', () => {
         task: { cpuArchitecture: 'ARM64' },
         service: { capacityProviders: [{ capacityProvider: 'FARGATE_SPOT' }] },
       },
-      'service.capacityProviders[0].capacityProvider: got "FARGATE_SPOT"; Fargate Spot runs only X86_64 Linux tasks and task.cpuArchitecture is "ARM64"',
+      'services.app.service.capacityProviders[0].capacityProvider: got "FARGATE_SPOT"; Fargate Spot runs only X86_64 Linux tasks and task.cpuArchitecture is "ARM64"',
     ],
     [
       'a provider twice',
       { service: { capacityProviders: [{ capacityProvider: 'FARGATE' }, { capacityProvider: 'FARGATE' }] } },
-      'service.capacityProviders[1].capacityProvider: got "FARGATE"; listed twice',
+      'services.app.service.capacityProviders[1].capacityProvider: got "FARGATE"; listed twice',
     ],
     [
       'two bases',
@@ -858,29 +950,29 @@ describe('the application contract and edge settings', () => {
           ],
         },
       },
-      'service.capacityProviders[1].base: got 2; only one capacity provider of a strategy may have a base',
+      'services.app.service.capacityProviders[1].base: got 2; only one capacity provider of a strategy may have a base',
     ],
     [
       'no weight',
       { service: { capacityProviders: [{ capacityProvider: 'FARGATE', weight: 0 }] } },
-      'service.capacityProviders[0].weight: got 0; at least one capacity provider needs a weight above 0',
+      'services.app.service.capacityProviders[0].weight: got 0; at least one capacity provider needs a weight above 0',
     ],
     [
       'a weight above 1000',
       { service: { capacityProviders: [{ capacityProvider: 'FARGATE', weight: 1001 }] } },
-      'service.capacityProviders[0].weight: got 1001;',
+      'services.app.service.capacityProviders[0].weight: got 1001;',
     ],
-    ['an empty strategy', { service: { capacityProviders: [] } }, 'service.capacityProviders: got [];'],
+    ['an empty strategy', { service: { capacityProviders: [] } }, 'services.app.service.capacityProviders: got [];'],
     // scaling
     [
       'a request count of 0',
       { service: { requestCountPerTarget: 0 } },
-      'service.requestCountPerTarget: got 0;',
+      'services.app.service.requestCountPerTarget: got 0;',
     ],
     [
       'a schedule that is no expression',
       { service: { scheduledScaling: [{ name: 'x', schedule: 'daily', minCapacity: 1, maxCapacity: 2 }] } },
-      'service.scheduledScaling[0].schedule: got "daily"; expected cron(minutes hours day-of-month month day-of-week year), rate(n minutes|hours|days) or at(yyyy-mm-ddThh:mm:ss)',
+      'services.app.service.scheduledScaling[0].schedule: got "daily"; expected cron(minutes hours day-of-month month day-of-week year), rate(n minutes|hours|days) or at(yyyy-mm-ddThh:mm:ss)',
     ],
     [
       'a cron with five fields',
@@ -889,7 +981,7 @@ describe('the application contract and edge settings', () => {
           scheduledScaling: [{ name: 'x', schedule: 'cron(0 8 * * ?)', minCapacity: 1, maxCapacity: 2 }],
         },
       },
-      'service.scheduledScaling[0].schedule: got "cron(0 8 * * ?)"; use 6 fields',
+      'services.app.service.scheduledScaling[0].schedule: got "cron(0 8 * * ?)"; use 6 fields',
     ],
     [
       'a rate of 1 minutes',
@@ -898,7 +990,7 @@ describe('the application contract and edge settings', () => {
           scheduledScaling: [{ name: 'x', schedule: 'rate(1 minutes)', minCapacity: 1, maxCapacity: 2 }],
         },
       },
-      'service.scheduledScaling[0].schedule: got "rate(1 minutes)"; expected cron(',
+      'services.app.service.scheduledScaling[0].schedule: got "rate(1 minutes)"; expected cron(',
     ],
     [
       'a schedule range upside down',
@@ -907,7 +999,7 @@ describe('the application contract and edge settings', () => {
           scheduledScaling: [{ name: 'x', schedule: 'rate(1 day)', minCapacity: 4, maxCapacity: 2 }],
         },
       },
-      'service.scheduledScaling[0].maxCapacity: got 2; must be at least minCapacity (4)',
+      'services.app.service.scheduledScaling[0].maxCapacity: got 2; must be at least minCapacity (4)',
     ],
     [
       'a schedule name twice',
@@ -919,7 +1011,7 @@ describe('the application contract and edge settings', () => {
           ],
         },
       },
-      'service.scheduledScaling[1].name: got "x"; already used by service.scheduledScaling[0]',
+      'services.app.service.scheduledScaling[1].name: got "x"; already used by service.scheduledScaling[0]',
     ],
     [
       'a schedule minimum of 0',
@@ -928,7 +1020,7 @@ describe('the application contract and edge settings', () => {
           scheduledScaling: [{ name: 'x', schedule: 'rate(1 day)', minCapacity: 0, maxCapacity: 2 }],
         },
       },
-      'service.scheduledScaling[0].minCapacity: got 0;',
+      'services.app.service.scheduledScaling[0].minCapacity: got 0;',
     ],
     [
       'a bad time zone',
@@ -939,8 +1031,13 @@ describe('the application contract and edge settings', () => {
           ],
         },
       },
-      'service.scheduledScaling[0].timezone: got "CET+1"; expected an IANA time zone',
+      'services.app.service.scheduledScaling[0].timezone: got "CET+1"; expected an IANA time zone',
     ],
+  ])('refuses %s in a service', (_case, overrides, message) => {
+    expect(errorFor(withApp(overrides))).toContain(message);
+  });
+
+  it.each<[string, Record<string, unknown>, string]>([
     // edge
     [
       'a web ACL ARN that is not one',
@@ -991,16 +1088,21 @@ describe('the application contract and edge settings', () => {
     ).not.toThrow();
   });
 
-  it('requires a container health check in production', () => {
-    expect(errorFor({ ...prod, task: {} }, 'prod')).toContain(
-      'task.healthCheckCommand: got nothing; tier "production" requires a container health check',
+  it('requires a container health check in production, of every service', () => {
+    // GIVEN the production fixture with a second service that has no health check
+    const api = { image: { tag: '1.0.0' }, routing: { paths: ['/api/*'], priority: 10 } };
+    const services = { ...prod.services, api };
+    // WHEN validated THEN that service, and only it, is named
+    const message = errorFor({ ...prod, services }, 'prod');
+    expect(message).toContain(
+      'services.api.task.healthCheckCommand: got nothing; tier "production" requires a container health check',
     );
+    expect(message).not.toContain('services.app.task.healthCheckCommand');
   });
 
   it('accepts root with a reason, ARM64 on Fargate, and a regional override with its own key', () => {
     const settings = parseSettings(
-      {
-        ...valid,
+      withApp({
         task: {
           user: 'root',
           rootUserReason: 'the legacy image binds port 80 as root',
@@ -1008,7 +1110,7 @@ describe('the application contract and edge settings', () => {
           secrets: [{ name: 'DB', valueFrom: secret, kmsKeyArn: key }],
         },
         service: { capacityProviders: [{ capacityProvider: 'FARGATE', base: 2 }] },
-        regions: withRegion(1, {
+        regions: inRegion('eu-west-1', {
           secrets: [
             {
               name: 'DB',
@@ -1016,67 +1118,275 @@ describe('the application contract and edge settings', () => {
             },
           ],
         }),
-      },
+      }),
       'dev.json',
     );
-    expect(settings.service.capacityProviders).toEqual([{ capacityProvider: 'FARGATE', base: 2, weight: 1 }]);
+    expect(settings.services.app.service.capacityProviders).toEqual([
+      { capacityProvider: 'FARGATE', base: 2, weight: 1 },
+    ]);
+    expect(settings.services.app.regions['eu-west-1'].secrets).toEqual([
+      { name: 'DB', kmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/abcd1234-12ab-34cd-56ef-1234567890ab' },
+    ]);
   });
 
   it('accepts a multi-Region key in every region without an override', () => {
     const mrk = 'arn:aws:kms:us-east-1:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab';
     expect(() =>
-      parseSettings(
-        { ...valid, task: { secrets: [{ name: 'DB', valueFrom: secret, kmsKeyArn: mrk }] } },
-        'dev.json',
-      ),
+      parseSettings(withApp({ task: { secrets: [{ name: 'DB', valueFrom: secret, kmsKeyArn: mrk }] } }), 'dev.json'),
     ).not.toThrow();
+  });
+
+  it('checks each service against its own secrets: an override names a secret of its service only', () => {
+    // GIVEN app with a secret DB, and api overriding DB in eu-west-1 without having it
+    const api = {
+      image: { tag: '1.0.0' },
+      routing: { paths: ['/api/*'], priority: 10 },
+      regions: inRegion('eu-west-1', { secrets: [{ name: 'DB', valueFrom: '/db' }] }),
+    };
+    const settings = withApp({ task: { secrets: [{ name: 'DB', valueFrom: '/db' }] } });
+    // WHEN validated THEN api's override is refused, under api
+    expect(errorFor({ ...settings, services: { ...settings.services, api } })).toContain(
+      'services.api.regions.eu-west-1.secrets[0].name: got "DB"; not a secret of task.secrets (none); add it there first',
+    );
+  });
+});
+
+describe('services and their routing', () => {
+  const domain = { zoneName: 'example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ' };
+  /** A second service, with its own rule: `routing` replaces its /api/* at priority 10. */
+  const api = (routing: Record<string, unknown> = { paths: ['/api/*'], priority: 10 }) => ({
+    image: { tag: '1.0.0' },
+    routing,
+  });
+  /** `valid` with app's routing replaced (and the platform settings `platform` on top). */
+  const routedApp = (routing: Record<string, unknown>, platform: Record<string, unknown> = {}) =>
+    withApp({ routing }, { ...valid, ...platform });
+
+  it('accepts several services, each with its own rule', () => {
+    const settings = parseSettings({ ...valid, services: { app: appService, api: api() } }, 'inline');
+    expect(Object.keys(settings.services)).toEqual(['app', 'api']);
+    expect(settings.services.api.routing).toEqual({ hosts: [], paths: ['/api/*'], priority: 10 });
+  });
+
+  it('refuses the single-service top-level image, task and service, naming each and what the top level takes', () => {
+    // GIVEN a settings file of the single-service shape: image, task and service at the top level
+    const message = errorFor({
+      ...valid,
+      image: { tag: '1.0.0' },
+      task: { cpu: 512, memoryMiB: 1024 },
+      service: { desiredCount: 2 },
+    });
+    // THEN the three keys are refused as unknown, with the keys allowed there (services among them)
+    expect(message).toContain(
+      'image, task, service: unknown setting "image", "task", "service"; allowed here: app, environment, tier, accountId, regions, natGateways, logRetentionDays, services, efs, domain, accelerator, edge, backup, replication, alarms, failoverDrills, preventDestroy, backend, examples, tags',
+    );
+  });
+
+  it('requires the services', () => {
+    const withoutServices: Record<string, unknown> = { ...valid };
+    delete withoutServices.services;
+    expect(errorFor(withoutServices)).toContain('services: missing; this setting is required (record)');
+  });
+
+  it('requires at least one service', () => {
+    expect(errorFor({ ...valid, services: {} })).toContain('services: got {}; give at least one service');
+  });
+
+  it('refuses a service name that is not DNS-safe', () => {
+    // (the message says nothing of the names allowed: zod's record key message replaces the schema's)
+    expect(errorFor({ ...valid, services: { Web_1: appService } })).toContain(
+      'services.Web_1: got "Web_1"; Invalid key in record',
+    );
+  });
+
+  it('refuses an unknown key in a service, listing the keys a service takes', () => {
+    expect(errorFor(withApp({ imgae: { tag: '1.0.0' } }))).toContain(
+      'services.app.imgae: unknown setting "imgae"; allowed here: image, task, service, routing, regions, legacyNames',
+    );
+  });
+
+  it('requires routing for every service', () => {
+    expect(errorFor({ ...valid, services: { app: { image: { tag: '1.0.0' } } } })).toContain(
+      'services.app.routing: missing; this setting is required (object)',
+    );
+  });
+
+  it('refuses two services with the same priority, naming the service that has it', () => {
+    const message = errorFor({ ...valid, services: { app: appService, api: api({ paths: ['/api/*'], priority: 100 }) } });
+    expect(message).toContain(
+      "services.api.routing.priority: got 100; already the priority of services.app; each service's listener rule needs its own priority (1 to 50000, lower first)",
+    );
+  });
+
+  it.each([0, 50001, 1.5])('refuses a priority of %j, outside 1 to 50000', (priority) => {
+    expect(errorFor(routedApp({ paths: ['/*'], priority }))).toContain(
+      `services.app.routing.priority: got ${priority};`,
+    );
+  });
+
+  it('refuses a rule without a condition, which would take every request', () => {
+    expect(errorFor(routedApp({ priority: 100 }))).toContain(
+      'services.app.routing.paths: got []; give hosts, paths or both: a rule with no condition would take every request',
+    );
+  });
+
+  it('refuses more condition values than an ALB rule takes', () => {
+    const routing = {
+      hosts: ['a.example.com', 'b.example.com', 'c.example.com'],
+      paths: ['/a/*', '/b/*', '/c/*'],
+      priority: 100,
+    };
+    expect(errorFor(routedApp(routing))).toContain(
+      'services.app.routing.paths: got ["/a/*","/b/*","/c/*"]; 3 hosts and 3 paths make 6 condition values; an ALB rule takes at most 5',
+    );
+  });
+
+  it('refuses a host outside the domain’s zone', () => {
+    expect(errorFor(routedApp({ hosts: ['api.example.org'], priority: 100 }, { domain }))).toContain(
+      'services.app.routing.hosts[0]: got "api.example.org"; not in the domain\'s zone example.com: the certificate and the DNS records cover that zone only',
+    );
+  });
+
+  it('refuses a host that only ends like the zone', () => {
+    expect(errorFor(routedApp({ hosts: ['badexample.com'], priority: 100 }, { domain }))).toContain(
+      'services.app.routing.hosts[0]: got "badexample.com"; not in the domain\'s zone example.com',
+    );
+  });
+
+  it('accepts hosts in the zone: its apex, a name in it and a wildcard', () => {
+    const hosts = ['example.com', 'api.example.com', '*.example.com'];
+    const settings = parseSettings(routedApp({ hosts, priority: 100 }, { domain }), 'inline');
+    expect(settings.services.app.routing.hosts).toEqual(hosts);
+  });
+
+  it('accepts any host without a domain: there is no zone to stay in', () => {
+    const settings = parseSettings(routedApp({ hosts: ['api.example.org'], priority: 100 }), 'inline');
+    expect(settings.services.app.routing.hosts).toEqual(['api.example.org']);
+  });
+
+  it('refuses a host name that is not one', () => {
+    expect(errorFor(routedApp({ hosts: ['API.example.com'], priority: 100 }))).toContain(
+      'services.app.routing.hosts[0]: got "API.example.com"; expected a lower-case host name such as api.example.com (at most 128 characters; *. allowed as the first label)',
+    );
+  });
+
+  it('refuses a host listed twice', () => {
+    expect(errorFor(routedApp({ hosts: ['a.example.com', 'a.example.com'], priority: 100 }))).toContain(
+      'services.app.routing.hosts[1]: got "a.example.com"; listed twice',
+    );
+  });
+
+  it('refuses a path pattern that does not start with /', () => {
+    expect(errorFor(routedApp({ paths: ['api/*'], priority: 100 }))).toContain(
+      'services.app.routing.paths[0]: got "api/*"; expected a path pattern starting with / of at most 128 characters',
+    );
+  });
+
+  it('refuses a path listed twice', () => {
+    expect(errorFor(routedApp({ paths: ['/api/*', '/api/*'], priority: 100 }))).toContain(
+      'services.app.routing.paths[1]: got "/api/*"; listed twice',
+    );
+  });
+
+  it('refuses the single-service names for two services', () => {
+    const services = {
+      app: { ...appService, legacyNames: true },
+      api: { ...api(), legacyNames: true },
+    };
+    expect(errorFor({ ...valid, services })).toContain(
+      'services.api.legacyNames: got true; services.app already keeps the single-service names; only one service can have them',
+    );
+  });
+
+  it('refuses values for a region the environment does not run in', () => {
+    const message = errorFor(withApp({ regions: { 'ap-southeast-2': { image: { tag: '1.1.0' } } } }));
+    expect(message).toContain(
+      'services.app.regions.ap-southeast-2: got {"image":{"tag":"1.1.0"},"environment":[],"secrets":[]}; ap-southeast-2 is not one of the environment\'s regions (us-east-1, eu-west-1)',
+    );
+  });
+
+  it('refuses an unknown key in a service’s region, listing what a service takes per region', () => {
+    expect(errorFor(withApp({ regions: { 'eu-west-1': { vpcCidr: '10.1.0.0/16' } } }))).toContain(
+      'services.app.regions.eu-west-1.vpcCidr: unknown setting "vpcCidr"; allowed here: image, environment, secrets',
+    );
+  });
+
+  it('refuses the seed’s 8.8 example in production', () => {
+    // GIVEN otherwise valid production settings that ask for the example
+    const production = {
+      ...withApp(
+        { task: { healthCheckCommand: ['CMD', '/bin/health'] } },
+        {
+          ...valid,
+          environment: 'prod',
+          tier: 'production',
+          domain,
+          backup: { vaultLock: { minRetentionDays: 7, maxRetentionDays: 365 } },
+          alarms: { emails: ['oncall@example.com'] },
+        },
+      ),
+      examples: { simpleFargate: true },
+    };
+    // WHEN validated THEN that is the one problem
+    expect(errorFor(production, 'prod').split('\n').slice(1)).toEqual([
+      '  examples.simpleFargate: got true; tier "production" builds no example: the seed\'s 8.8 example runs public IPs with fixed names; try it in a development environment',
+    ]);
+  });
+
+  it('builds the seed’s 8.8 example in development when asked', () => {
+    expect(parseSettings({ ...valid, examples: { simpleFargate: true } }, 'inline').examples).toEqual({
+      simpleFargate: true,
+    });
   });
 });
 
 describe('release, evacuation and drill settings', () => {
   const digest = `sha256:${'0123456789abcdef'.repeat(4)}`;
   const withEu = (eu: Record<string, unknown>) => [twoRegions[0], { ...twoRegions[1], ...eu }];
+  /** Service app's own values in eu-west-1. */
+  const appInEu = (values: Record<string, unknown>, image: Record<string, unknown> = { tag: '1.0.0' }) =>
+    withApp({ image, regions: { 'eu-west-1': values } });
 
   it('accepts a wave region’s own tag and digest, and a digest for every region', () => {
-    const settings = parseSettings(
-      { ...valid, image: { tag: '1.0.0', digest }, regions: withEu({ image: { tag: '1.1.0' } }) },
-      'inline',
-    );
-    expect(settings.image.digest).toBe(digest);
-    expect(settings.regions[1].image).toEqual({ tag: '1.1.0' });
-    expect(settings.regions[0].image).toBeUndefined();
+    const settings = parseSettings(appInEu({ image: { tag: '1.1.0' } }, { tag: '1.0.0', digest }), 'inline');
+    expect(settings.services.app.image.digest).toBe(digest);
+    expect(settings.services.app.regions['eu-west-1'].image).toEqual({ tag: '1.1.0' });
+    expect(settings.services.app.regions['us-east-1']).toBeUndefined();
   });
 
   it('refuses a digest that is not sha256 and 64 hex digits', () => {
-    expect(errorFor({ ...valid, image: { tag: '1.0.0', digest: 'sha512:abc' } })).toContain(
-      'image.digest: got "sha512:abc"; expected an image digest: "sha256:" followed by 64 lower-case hex digits',
+    expect(errorFor(withApp({ image: { tag: '1.0.0', digest: 'sha512:abc' } }))).toContain(
+      'services.app.image.digest: got "sha512:abc"; expected an image digest: "sha256:" followed by 64 lower-case hex digits',
     );
-    expect(
-      errorFor({ ...valid, regions: withEu({ image: { digest: `sha256:${'A'.repeat(64)}` } }) }),
-    ).toContain(`regions[1].image.digest: got "sha256:${'A'.repeat(64)}"; expected an image digest`);
+    expect(errorFor(appInEu({ image: { digest: `sha256:${'A'.repeat(64)}` } }))).toContain(
+      `services.app.regions.eu-west-1.image.digest: got "sha256:${'A'.repeat(64)}"; expected an image digest`,
+    );
   });
 
   it('refuses a wave override that names no image', () => {
-    expect(errorFor({ ...valid, regions: withEu({ image: {} }) })).toContain(
-      'regions[1].image: got {}; give tag, digest or both',
+    expect(errorFor(appInEu({ image: {} }))).toContain(
+      'services.app.regions.eu-west-1.image: got {}; give tag, digest or both',
     );
   });
 
-  it('refuses a wave override for a region that is not one of the regions', () => {
-    // Overrides live in the region's own entry: a wave for another region is an unknown key there.
-    expect(
-      errorFor({ ...valid, regions: withEu({ 'ap-southeast-2': { image: { tag: '1.1.0' } } }) }),
-    ).toContain(
-      'regions[1].ap-southeast-2: unknown setting "ap-southeast-2"; allowed here: name, vpcCidr, availabilityZones, acceleratorWeight, trafficDialPercentage, environment, secrets, webAclArn, image',
+  it('refuses a wave override with a key an image does not have', () => {
+    expect(errorFor(appInEu({ image: { region: 'ap-southeast-2', tag: '1.1.0' } }))).toContain(
+      'services.app.regions.eu-west-1.image.region: unknown setting "region"; allowed here: tag, digest',
     );
-    expect(
-      errorFor({ ...valid, regions: withEu({ image: { region: 'ap-southeast-2', tag: '1.1.0' } }) }),
-    ).toContain('regions[1].image.region: unknown setting "region"; allowed here: tag, digest');
   });
 
-  it('refuses latest in a wave where the environment refuses it', () => {
-    expect(errorFor({ ...valid, regions: withEu({ image: { tag: 'latest' } }) })).toContain(
-      'regions[1].image.tag: got "latest"; the environment\'s ECR repository has immutable tags',
+  it('refuses a wave in the platform region entry, where the single-service settings had it', () => {
+    // GIVEN the old place of a release wave: regions[1].image
+    const message = errorFor({ ...valid, regions: withEu({ image: { tag: '1.1.0' } }) });
+    // THEN an unknown setting there, listing what a platform region takes
+    expect(message).toContain(
+      'regions[1].image: unknown setting "image"; allowed here: name, vpcCidr, availabilityZones, acceleratorWeight, trafficDialPercentage, webAclArn',
+    );
+  });
+
+  it('refuses latest in a wave where the service refuses it', () => {
+    expect(errorFor(appInEu({ image: { tag: 'latest' } }))).toContain(
+      'services.app.regions.eu-west-1.image.tag: got "latest"; the service\'s ECR repository has immutable tags',
     );
   });
 
@@ -1090,7 +1400,7 @@ describe('release, evacuation and drill settings', () => {
 
   it('turns deployment alarms on and leaves drills to the tier by default', () => {
     const settings = parseSettings(valid, 'inline');
-    expect(settings.service.deploymentAlarms).toBe(true);
+    expect(settings.services.app.service.deploymentAlarms).toBe(true);
     expect(settings.failoverDrills).toEqual({ blackholeMinutes: 10 });
   });
 

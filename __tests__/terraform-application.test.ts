@@ -62,9 +62,12 @@ describe('the prod plan, region by region', () => {
     (region) => {
       const plan = plans.prod.plan;
       // THEN the execution role's secrets policy names this region's ARN, no wildcard, no other region
-      const policy = inRegion(plan, 'aws_iam_role_policy', region.alias).find((p) =>
+      // Only the service app has secrets: its execution role alone may read them.
+      const policies = inRegion(plan, 'aws_iam_role_policy', region.alias).filter((p) =>
         p.address.includes('ExecutionSecretsPolicy'),
-      ) as PlannedResource;
+      );
+      expect(policies.map((p) => p.address.includes('.Services_app_'))).toEqual([true]);
+      const policy = policies[0] as PlannedResource;
       const arn = `arn:aws:secretsmanager:${region.name}:${ACCOUNT}:secret:fargate/prod/db-AbCdEf`;
       expect(
         JSON.parse(String(policy.change.after?.name === 'secrets' && policy.change.after?.policy)),
@@ -77,7 +80,7 @@ describe('the prod plan, region by region', () => {
       expect(refs(expressions(plan, policy.address).role)[0]).toMatch(/^aws_iam_role\..*ExecutionRole/);
       // and the container reads the password key of that ARN
       const task = resources(synthesized.prod.stacks['fargate-prod'], 'aws_ecs_task_definition').find(
-        (t) => t.provider === region.alias,
+        (t) => t.provider === region.alias && t.path.startsWith('fargate-prod/Services/app/'),
       );
       const [app] = JSON.parse(String(task?.container_definitions)) as any[];
       expect(app.secrets).toEqual([{ name: 'DB_PASSWORD', valueFrom: `${arn}:password::` }]);
@@ -101,9 +104,17 @@ describe('the prod plan, region by region', () => {
       type: 'redirect',
       redirect: [{ protocol: 'HTTPS', port: '443', status_code: 'HTTP_301' }],
     });
-    expect(oneInRegion(plans.prod.plan, 'aws_acm_certificate', region.alias).change.after?.domain_name).toBe(
-      'app.example.com',
-    );
+    expect(oneInRegion(plans.prod.plan, 'aws_acm_certificate', region.alias).change.after).toMatchObject({
+      domain_name: 'example.com',
+      subject_alternative_names: ['*.example.com'],
+    });
+    // Requests no service claims get a 404; each service's rule is on the HTTPS listener.
+    expect(listeners.find((l) => l.port === 443).default_action[0]).toMatchObject({
+      type: 'fixed-response',
+      fixed_response: [{ status_code: '404' }],
+    });
+    const rules = inRegion(plans.prod.plan, 'aws_lb_listener_rule', region.alias).map((r) => r.change.after as any);
+    expect(rules.map((r) => r.priority).sort()).toEqual([100, 200, 300]);
   });
 
   it.each(REGIONS)('associates $name’s own web ACL with $name’s load balancer, and logs it', (region) => {
@@ -171,10 +182,12 @@ describe('the prod plan, region by region', () => {
   );
 
   it.each(REGIONS)(
-    'runs $name’s service on the cluster’s Fargate capacity and scales on requests per target',
+    'runs $name’s app service on the cluster’s Fargate capacity and scales api on requests per target',
     (region) => {
       const plan = plans.prod.plan;
-      const service = oneInRegion(plan, 'aws_ecs_service', region.alias).change.after as any;
+      const service = inRegion(plan, 'aws_ecs_service', region.alias).find(
+        (c) => c.change.after?.name === 'fargate-prod-service',
+      )?.change.after as any;
       expect(service.launch_type).not.toBe('FARGATE');
       expect(service.capacity_provider_strategy).toEqual([
         { base: 2, capacity_provider: 'FARGATE', weight: 1 },
@@ -183,7 +196,7 @@ describe('the prod plan, region by region', () => {
         .after as any;
       expect(cluster.capacity_providers.sort()).toEqual(['FARGATE', 'FARGATE_SPOT']);
       const request = inRegion(plan, 'aws_appautoscaling_policy', region.alias).find(
-        (p) => p.change.after?.name === 'fargate-prod-request-count-scaling',
+        (p) => p.change.after?.name === 'fargate-prod-api-request-count-scaling',
       );
       expect((request?.change.after as any).target_tracking_scaling_policy_configuration[0]).toMatchObject({
         target_value: 1000,
@@ -192,7 +205,7 @@ describe('the prod plan, region by region', () => {
     },
   );
 
-  it('sends the accelerator’s flow logs to the primary region’s log bucket, and aliases app.example.com to it', () => {
+  it('sends the accelerator’s flow logs to the primary region’s log bucket, and aliases every host to it', () => {
     const plan = plans.prod.plan;
     const accelerator = oneInRegion(plan, 'aws_globalaccelerator_accelerator', 'aws.us_west_2').change
       .after as any;
@@ -204,7 +217,8 @@ describe('the prod plan, region by region', () => {
       },
     ]);
     const alias = inRegion(plan, 'aws_route53_record', 'aws.us_west_2').map((r) => r.change.after as any);
-    expect(alias.map((r) => [r.name, r.type, r.zone_id])).toEqual([
+    expect(alias.map((r) => [r.name, r.type, r.zone_id]).sort()).toEqual([
+      ['api.example.com', 'A', 'ZPLACEHOLDER000000000'],
       ['app.example.com', 'A', 'ZPLACEHOLDER000000000'],
     ]);
   });
@@ -218,8 +232,10 @@ describe('the dev plan', () => {
       expect(inRegion(plan, 'aws_wafv2_web_acl', region.alias)).toEqual([]);
       expect(inRegion(plan, 'aws_s3_bucket', region.alias)).toHaveLength(1);
       expect((oneInRegion(plan, 'aws_lb', region.alias).change.after as any).access_logs).toEqual([]);
-      const service = oneInRegion(plan, 'aws_ecs_service', region.alias).change.after as any;
-      expect([service.launch_type, service.capacity_provider_strategy]).toEqual(['FARGATE', []]);
+      for (const change of inRegion(plan, 'aws_ecs_service', region.alias)) {
+        const service = change.change.after as any;
+        expect([service.launch_type, service.capacity_provider_strategy]).toEqual(['FARGATE', []]);
+      }
       expect(inRegion(plan, 'aws_lb_listener', region.alias).map((l) => l.change.after?.port)).toEqual([80]);
     },
   );

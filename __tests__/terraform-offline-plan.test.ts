@@ -17,7 +17,9 @@ const SMALL = {
   accountId: '123456789012',
   regions: [{ name: 'us-east-1', vpcCidr: '10.0.0.0/16', availabilityZones: ['us-east-1a', 'us-east-1b'] }],
   natGateways: 'single',
-  image: { tag: '1.0.0' },
+  services: { web: { image: { tag: '1.0.0' }, routing: { paths: ['/*'], priority: 100 } } },
+  // The seed's 8.8 example as a second stack, so that one stack can fail beside another.
+  examples: { simpleFargate: true },
 };
 
 let cwd: string;

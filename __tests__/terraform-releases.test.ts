@@ -32,9 +32,9 @@ function synthVariant(change: (settings: Record<string, any>) => void): Synthesi
 const variants = {
   base: () => synthEnvironment('dev'),
   prod: () => synthEnvironment('prod'),
-  wave: () => synthVariant((s) => (s.regions[1].image = { tag: '0.2.0' })),
+  wave: () => synthVariant((s) => (s.services.app.regions = { 'eu-west-1': { image: { tag: '0.2.0' } } })),
   evacuation: () => synthVariant((s) => (s.regions[1].trafficDialPercentage = 0)),
-  digest: () => synthVariant((s) => (s.image.digest = DIGEST)),
+  digest: () => synthVariant((s) => (s.services.app.image.digest = DIGEST)),
 };
 
 beforeAll(async () => {
@@ -97,16 +97,17 @@ function describe_(plan: PlanOutput, addresses: string[]): string[] {
 const imageOf = (plan: PlanOutput, address: string): string =>
   JSON.parse(String(valuesOf(plan).get(address)?.container_definitions))[0].image;
 
-function addressesOf(plan: PlanOutput, type: string, provider: string): string[] {
+function addressesOf(plan: PlanOutput, type: string, provider: string, service?: string): string[] {
   const keys = providerKeys(plan);
   return plan.resource_changes
     .filter((change) => change.type === type && keys.get(change.address) === provider)
+    .filter((change) => service === undefined || change.address.includes(`.Services_${service}_`))
     .map((change) => change.address);
 }
 
 describe('a release wave', () => {
-  it('changes only the wave region’s task definition and, through it, its service', () => {
-    // GIVEN dev as it ships WHEN eu-west-1 alone moves to 0.2.0
+  it('changes only the wave region’s task definition of that service and, through it, its service', () => {
+    // GIVEN dev as it ships WHEN the service app alone moves to 0.2.0 in eu-west-1 alone
     const touched = changed(plans.base, plans.wave);
     // THEN the plans differ in eu-west-1's task definition only, and only its service refers to it
     expect(describe_(plans.wave, touched)).toEqual(['aws_ecs_task_definition (aws.eu_west_1)']);
@@ -114,8 +115,11 @@ describe('a release wave', () => {
       'aws_ecs_service (aws.eu_west_1)',
     ]);
     // AND the plan shows the image each region runs
-    const [eu] = addressesOf(plans.wave, 'aws_ecs_task_definition', 'aws.eu_west_1');
-    const [us] = addressesOf(plans.wave, 'aws_ecs_task_definition', 'aws.us_east_1');
+    expect(touched[0]).toContain('.Services_app_eu-west-1_');
+    const [eu] = addressesOf(plans.wave, 'aws_ecs_task_definition', 'aws.eu_west_1', 'app');
+    const [us] = addressesOf(plans.wave, 'aws_ecs_task_definition', 'aws.us_east_1', 'app');
+    const [api] = addressesOf(plans.wave, 'aws_ecs_task_definition', 'aws.eu_west_1', 'api');
+    expect(imageOf(plans.wave, api)).toBe('111111111111.dkr.ecr.eu-west-1.amazonaws.com/fargate/dev/api:0.1.0');
     expect(imageOf(plans.wave, eu)).toBe(
       '111111111111.dkr.ecr.eu-west-1.amazonaws.com/fargate/dev/app:0.2.0',
     );
@@ -124,7 +128,7 @@ describe('a release wave', () => {
     );
   });
 
-  it('pins every region to the same digest: both task definitions, and so both services', () => {
+  it('pins every region of a service to the same digest: its task definitions, and so its services', () => {
     const touched = changed(plans.base, plans.digest);
     expect(describe_(plans.digest, touched)).toEqual([
       'aws_ecs_task_definition (aws.eu_west_1)',
@@ -139,6 +143,7 @@ describe('a release wave', () => {
         plans.digest,
         'aws_ecs_task_definition',
         `aws.${region.replace(/-/g, '_')}`,
+        'app',
       );
       expect(imageOf(plans.digest, address)).toBe(
         `111111111111.dkr.ecr.${region}.amazonaws.com/fargate/dev/app@${DIGEST}`,
@@ -173,24 +178,27 @@ describe('a region evacuation', () => {
 });
 
 describe('deployment alarms', () => {
-  it.each(['base', 'prod'])('roll each %s service back on its own region’s bad-release alarms', (name) => {
+  it.each(['base', 'prod'])('roll each %s service back on its own bad-release alarms in its region', (name) => {
     const plan = plans[name];
     const values = valuesOf(plan);
+    const environment = name === 'prod' ? 'fargate-prod' : 'fargate-dev';
+    const services = name === 'prod' ? ['app', 'api', 'admin'] : ['app', 'api'];
     for (const provider of ['aws.us_east_1', 'aws.eu_west_1']) {
-      const [service] = addressesOf(plan, 'aws_ecs_service', provider);
-      const alarmNames = addressesOf(plan, 'aws_cloudwatch_metric_alarm', provider).map(
-        (address) => values.get(address)?.alarm_name as string,
-      );
-      const prefix = name === 'prod' ? 'fargate-prod' : 'fargate-dev';
-      const expected = [`${prefix}-alb-5xx`, `${prefix}-p99-response-time`, `${prefix}-unhealthy-hosts`];
-      expect(alarmNames).toEqual(expect.arrayContaining(expected));
-      expect(values.get(service)).toMatchObject({
-        alarms: [{ alarm_names: expect.arrayContaining(expected), enable: true, rollback: true }],
-        deployment_circuit_breaker: [{ enable: true, rollback: true }],
-      });
-      expect((values.get(service)?.alarms as Array<{ alarm_names: string[] }>)[0].alarm_names).toHaveLength(
-        3,
-      );
+      for (const service of services) {
+        const [address] = addressesOf(plan, 'aws_ecs_service', provider, service);
+        const alarmNames = addressesOf(plan, 'aws_cloudwatch_metric_alarm', provider, service).map(
+          (alarm) => values.get(alarm)?.alarm_name as string,
+        );
+        // app keeps the single-service names (legacyNames); the others are named after themselves
+        const prefix = service === 'app' ? environment : `${environment}-${service}`;
+        const expected = [`${prefix}-alb-5xx`, `${prefix}-p99-response-time`, `${prefix}-unhealthy-hosts`];
+        expect(alarmNames).toEqual(expect.arrayContaining(expected));
+        expect(values.get(address)).toMatchObject({
+          alarms: [{ alarm_names: expect.arrayContaining(expected), enable: true, rollback: true }],
+          deployment_circuit_breaker: [{ enable: true, rollback: true }],
+        });
+        expect((values.get(address)?.alarms as Array<{ alarm_names: string[] }>)[0].alarm_names).toHaveLength(3);
+      }
     }
   });
 });
@@ -213,10 +221,11 @@ describe('failover drills', () => {
       expect(stop?.target[0]).toMatchObject({
         resource_type: 'aws:ecs:task',
         selection_mode: 'ALL',
-        parameters: { cluster: 'fargate-prod-cluster', service: 'fargate-prod-service' },
+        parameters: { cluster: 'fargate-prod-cluster' },
       });
       for (const template of templates) {
         expect(template.description).toContain(region);
+        // the region's load balancer alarms (5xx and p99 over every service) stop a drill
         expect(template.stop_condition).toHaveLength(2);
       }
       // The experiments log to the region's encrypted log group.

@@ -82,14 +82,18 @@ describe.each(environments)('the %s environment', (environment) => {
   const settings = settingsOf[environment];
   const stack = stackNames(settings).platform;
 
-  it('validates both stacks with no errors and no warnings', () => {
-    for (const name of Object.values(stackNames(settings))) {
+  it('synthesizes the platform stack only: the seed 8.8 example is not part of an environment', () => {
+    expect(Object.keys(synthesized[environment].stacks)).toEqual([stack]);
+  });
+
+  it('validates the stack with no errors and no warnings', () => {
+    for (const name of [stack]) {
       expect(results[name].validate).toMatchObject({ valid: true, error_count: 0, warning_count: 0 });
     }
   });
 
   it('plans only creations', () => {
-    for (const name of Object.values(stackNames(settings))) {
+    for (const name of [stack]) {
       const actions = new Set(results[name].plan.resource_changes.flatMap((change) => change.change.actions));
       expect([...actions].filter((action) => !['create', 'read'].includes(action))).toEqual([]);
       expect(results[name].planText).toMatch(/Plan: \d+ to add, 0 to change, 0 to destroy/);
@@ -119,8 +123,10 @@ describe.each(environments)('the %s environment', (environment) => {
     expect(changes.filter((change) => !aliases.has(change.providerKey ?? ''))).toEqual([]);
   });
 
-  it('plans the full platform in each region on that region’s provider', () => {
+  it('plans the foundation once and every service in each region on that region’s provider', () => {
     const changes = managed(results[stack].plan);
+    const services = Object.values(settings.services);
+    const serviceCount = services.length;
     for (const region of settings.regions) {
       const alias = aliasOf(region.name);
       const count = (type: string) =>
@@ -137,25 +143,38 @@ describe.each(environments)('the %s environment', (environment) => {
         targetGroup: count('aws_lb_target_group'),
         scalableTarget: count('aws_appautoscaling_target'),
         scalingPolicies: count('aws_appautoscaling_policy'),
+        listenerRules: count('aws_lb_listener_rule'),
+        securityGroups: count('aws_security_group'),
       }).toEqual({
         cluster: 1,
-        service: 1,
-        taskDefinition: 1,
+        service: serviceCount,
+        taskDefinition: serviceCount,
         fileSystem: 1,
         mountTargets: region.availabilityZones.length,
-        accessPoint: 1,
-        // prod: the data bucket and the log bucket; CPU, memory and request-count scaling
+        accessPoint: serviceCount,
+        // prod: the data bucket and the log bucket
         bucket: environment === 'prod' ? 2 : 1,
         loadBalancer: 1,
-        targetGroup: 1,
-        scalableTarget: 1,
-        scalingPolicies: environment === 'prod' ? 3 : 2,
+        targetGroup: serviceCount,
+        listenerRules: serviceCount,
+        // the load balancer's, the file system's and one per service
+        securityGroups: 2 + serviceCount,
+        scalableTarget: serviceCount,
+        // CPU and memory for each, request count where asked
+        scalingPolicies:
+          2 * serviceCount + services.filter((s) => s.service.requestCountPerTarget !== undefined).length,
       });
     }
     const [primary, ...others] = settings.regions.map((r) => aliasOf(r.name));
-    const ownRepository = settings.image.repositoryUri === undefined;
+    const own = services.filter((s) => s.image.repositoryUri === undefined).length;
+    const ownRepository = own > 0;
     const repositories = changes.filter((c) => c.type === 'aws_ecr_repository');
-    expect(repositories.map((r) => r.providerKey)).toEqual(ownRepository ? [primary] : []);
+    expect(repositories.map((r) => r.providerKey)).toEqual(Array(own).fill(primary));
+    expect(repositories.map((r) => r.change.after?.name).sort()).toEqual(
+      Object.keys(settings.services)
+        .map((name) => `${settings.app}/${settings.environment}/${name}`)
+        .sort(),
+    );
     expect(
       changes
         .filter((c) => c.type === 'aws_ecr_repository_creation_template')
@@ -193,15 +212,6 @@ describe.each(environments)('the %s environment', (environment) => {
     for (const region of settings.regions) {
       expect(config[aliasOf(region.name)].expressions?.region?.constant_value).toBe(region.name);
     }
-  });
-
-  it('plans the seed 8.8 example: a cluster and a two-task service', () => {
-    const changes = managed(results[stackNames(settings).simple].plan);
-    expect(changes.find((c) => c.type === 'aws_ecs_cluster')?.change.after?.name).toBe('MyFargateCluster');
-    expect(changes.find((c) => c.type === 'aws_ecs_service')?.change.after).toMatchObject({
-      desired_count: 2,
-      launch_type: 'FARGATE',
-    });
   });
 
   it('leaves the synthesized stack folders free of the offline override', () => {
@@ -243,7 +253,8 @@ describe.each(['dev', 'prod', 'stage'])('the global layer and observability of %
     const plan = results[stack].plan;
     const keys = providerKeys(plan);
     const alarms = managed(plan).filter((c) => c.type === 'aws_cloudwatch_metric_alarm');
-    expect(alarms.length).toBe(6 * regionCount);
+    // six per service, and the load balancer's two, in each region
+    expect(alarms.length).toBe((6 * Object.keys(settings.services).length + 2) * regionCount);
     for (const alarm of alarms) {
       for (const actions of ['alarm_actions', 'ok_actions']) {
         const topics = references(plan, alarm.address, actions);
@@ -257,8 +268,8 @@ describe.each(['dev', 'prod', 'stage'])('the global layer and observability of %
   it('renders every dashboard to valid JSON whose dimensions name its own region’s resources', () => {
     const json = synthesized[environment].stacks[stack];
     const dashboards = resources(json, 'aws_cloudwatch_dashboard');
-    // one per region, and the global one
-    expect(dashboards.length).toBe(regionCount + 1);
+    // one per service and region, and the global one
+    expect(dashboards.length).toBe(regionCount * Object.keys(settings.services).length + 1);
     for (const dashboard of dashboards) {
       const body = JSON.parse(renderWithTerraform(String(dashboard.dashboard_body), CLI_CONFIG_FILE)) as {
         widgets: Array<{ properties: { region?: string; metrics?: unknown[][] } }>;
@@ -303,9 +314,10 @@ describe.each(['dev', 'prod', 'stage'])('the global layer and observability of %
 describe('the stage variant', () => {
   it('serves HTTPS in every region with one validation record, and an alias record to the accelerator', () => {
     const changes = managed(results['fargate-stage'].plan);
-    expect(
-      changes.filter((c) => c.type === 'aws_acm_certificate').map((c) => c.change.after?.domain_name),
-    ).toEqual(['shop.example.com', 'shop.example.com', 'shop.example.com']);
+    // The zone and every name one label below it: the accelerator's name and each service's hosts.
+    const certificates = changes.filter((c) => c.type === 'aws_acm_certificate').map((c) => c.change.after);
+    expect(certificates.map((c) => c?.domain_name)).toEqual(['example.com', 'example.com', 'example.com']);
+    expect(certificates.map((c) => c?.subject_alternative_names)).toEqual(Array(3).fill(['*.example.com']));
     const records = changes.filter((c) => c.type === 'aws_route53_record');
     // The certificate validation CNAME (its type comes from ACM at apply) and the aliases to the accelerator.
     expect(records).toHaveLength(3);

@@ -12,6 +12,7 @@ import { suppressPolicy } from '../policies/suppressions';
 import { AlarmTopic } from './alarm-topic';
 import { BackupCopyDestination, BackupPlan } from './backup-plan';
 import { LoadBalancer } from './load-balancer';
+import { LoadBalancerAlarms } from './load-balancer-alarms';
 import { LogEncryptionKey } from './log-encryption-key';
 import { Network } from './network';
 import { DataBucket } from './s3-bucket';
@@ -62,6 +63,8 @@ export class RegionalPlatform extends Construct {
   public readonly dataBucket: DataBucket;
   public readonly loadBalancer: LoadBalancer;
   public readonly alarmTopic: AlarmTopic;
+  /** What the region's clients see over the whole load balancer; the drills' stop conditions. */
+  public readonly loadBalancerAlarms: LoadBalancerAlarms;
   public readonly backup: BackupPlan;
   /** Where ECS Exec sessions are logged, when a service enables ECS Exec. */
   public readonly execSessions?: { readonly logGroupArn: string; readonly kmsKeyArn: string };
@@ -215,6 +218,17 @@ export class RegionalPlatform extends Construct {
       accountId: props.accountId,
       emailAddresses: settings.alarms.emails,
     });
+    this.loadBalancerAlarms = new LoadBalancerAlarms(this, 'LoadBalancerAlarms', {
+      provider,
+      namePrefix,
+      loadBalancerArnSuffix: this.loadBalancer.arnSuffix,
+      topicArn: this.alarmTopic.topic.arn,
+      additionalTopicArns: settings.alarms.topicArns.filter((arn) => arn.split(':')[3] === region.name),
+      http5xxCount: settings.alarms.http5xxCount,
+      targetResponseTimeP99Seconds: settings.alarms.targetResponseTimeP99Seconds,
+      periodSeconds: settings.alarms.periodSeconds,
+      evaluationPeriods: settings.alarms.evaluationPeriods,
+    });
 
     // The EFS-managed daily backup stays off: the plan below backs the file system up and copies
     // it to another region, and two backups would be paid twice.
@@ -233,49 +247,22 @@ export class RegionalPlatform extends Construct {
         'a single-region environment has no other region to copy its backups to',
       );
     }
-    this.drillSettings = {
-      namePrefix,
-      region: region.name,
-      accountId: props.accountId,
-      enabled: settings.failoverDrills.enabled ?? isProd,
-      blackholeMinutes: settings.failoverDrills.blackholeMinutes,
-      logRetentionDays: settings.logRetentionDays,
-    };
-  }
-
-  private readonly drillSettings: {
-    namePrefix: string;
-    region: string;
-    accountId: string;
-    enabled: boolean;
-    blackholeMinutes: number;
-    logRetentionDays: number;
-  };
-
-  /**
-   * The region's failover drills (when the settings turn them on), stopped by the services'
-   * client-impact alarms; called once every service of the region is built.
-   */
-  public addFailoverDrills(
-    provider: AwsProvider,
-    stopConditionAlarmArns: string[],
-  ): FisExperiments | undefined {
-    const drill = this.drillSettings;
-    if (!drill.enabled) return undefined;
-    (this as { drills?: FisExperiments }).drills = new FisExperiments(this, 'FailoverDrills', {
-      provider,
-      region: drill.region,
-      accountId: drill.accountId,
-      namePrefix: drill.namePrefix,
-      clusterName: this.cluster.name,
-      clusterArn: this.cluster.arn,
-      vpcArn: this.network.vpc.arn,
-      subnetArns: this.network.privateSubnets.map((subnet) => subnet.arn),
-      stopConditionAlarmArns,
-      blackholeMinutes: drill.blackholeMinutes,
-      logRetentionDays: drill.logRetentionDays,
-      logKmsKeyArn: this.logKey.arn,
-    });
-    return this.drills;
+    if (settings.failoverDrills.enabled ?? isProd) {
+      // Every task of the cluster, whatever its service; stopped when the region's clients suffer.
+      this.drills = new FisExperiments(this, 'FailoverDrills', {
+        provider,
+        region: region.name,
+        accountId: props.accountId,
+        namePrefix,
+        clusterName: this.cluster.name,
+        clusterArn: this.cluster.arn,
+        vpcArn: this.network.vpc.arn,
+        subnetArns: this.network.privateSubnets.map((subnet) => subnet.arn),
+        stopConditionAlarmArns: this.loadBalancerAlarms.clientImpactAlarms.map((alarm) => alarm.arn),
+        blackholeMinutes: settings.failoverDrills.blackholeMinutes,
+        logRetentionDays: settings.logRetentionDays,
+        logKmsKeyArn: this.logKey.arn,
+      });
+    }
   }
 }

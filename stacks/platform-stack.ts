@@ -206,15 +206,6 @@ export class PlatformStack extends TerraformStack {
     }
     this.services = services;
     this.movedFromSingleService = moved;
-    for (const region of settings.regions) {
-      (platforms.get(region.name) as RegionalPlatform).addFailoverDrills(
-        providerOf(region.name),
-        [...services.values()].flatMap((byRegion) =>
-          (byRegion.get(region.name) as PlatformService).alarms.clientImpactAlarms.map((alarm) => alarm.arn),
-        ),
-      );
-    }
-
     // Primary bucket -> every other region; with bidirectional, every region -> every other region.
     const replication = new Construct(this, 'DataReplication');
     const replicate = (source: string, destinations: string[]) =>

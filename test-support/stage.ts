@@ -1,8 +1,9 @@
 /**
  * A third environment, "stage", that turns on what dev and prod leave off: a domain with TLS, a
  * third region (one of them on standby), a dual-stack accelerator with flow logs, full-mesh
- * replication with RTC, alarm emails, an S3 backend and ECS Exec. Planned by terraform.test.ts and
- * applied against the emulator by emulator-apply.test.ts.
+ * replication with RTC, alarm emails, an S3 backend, ECS Exec, two services with new names (one
+ * by host, one by host and path) and the seed's 8.8 example (`fargate-stage-simple`). Planned by
+ * terraform.test.ts and applied against the emulator by emulator-apply.test.ts.
  */
 export const STAGE = {
   app: 'fargate',
@@ -24,13 +25,24 @@ export const STAGE = {
       acceleratorWeight: 50,
     },
   ],
-  image: { tag: '2.3.4' },
+  services: {
+    shop: {
+      image: { tag: '2.3.4' },
+      service: { enableExecuteCommand: true },
+      routing: { hosts: ['shop.example.com'], priority: 200 },
+    },
+    cart: {
+      image: { tag: '1.4.0' },
+      service: { desiredCount: 1, minCapacity: 1, maxCapacity: 2, healthCheckPath: '/cart/health' },
+      routing: { hosts: ['shop.example.com'], paths: ['/cart/*'], priority: 100 },
+    },
+  },
+  examples: { simpleFargate: true },
   domain: { zoneName: 'example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ', recordName: 'shop' },
   accelerator: { flowLogsBucket: 'acme-accelerator-logs', ipAddressType: 'DUAL_STACK' },
   replication: { bidirectional: true, replicationTimeControl: true },
   alarms: { emails: ['oncall@example.com'] },
   backend: { type: 's3', bucket: 'acme-tfstate', region: 'us-east-1' },
-  service: { enableExecuteCommand: true },
 };
 
 /**
