@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { run } from '../stacks/app';
+import { configWithExample } from '../test-support/example-config';
 
 const root = path.resolve(__dirname, '..');
 
@@ -15,8 +16,11 @@ function runApp(env: NodeJS.ProcessEnv) {
 
 let built = false;
 
-/** The real entry point (`node dist/main.js`, built once per file) for an environment, into a fresh outdir. */
-function runEntryPoint(environment: string) {
+/**
+ * The real entry point (`node dist/main.js`, built once per file) for an environment, into a fresh
+ * outdir; `env` adds variables (PLATFORM_CONFIG_DIR).
+ */
+function runEntryPoint(environment: string, env: NodeJS.ProcessEnv = {}) {
   if (!built) {
     const build = spawnSync('node', ['scripts/build.mjs'], { cwd: root, encoding: 'utf8' });
     expect(build.status).toBe(0);
@@ -26,7 +30,7 @@ function runEntryPoint(environment: string) {
   const result = spawnSync('node', ['dist/main.js'], {
     cwd: root,
     encoding: 'utf8',
-    env: { ...process.env, PLATFORM_ENV: environment, CDKTF_OUTDIR: outdir },
+    env: { ...process.env, ...env, PLATFORM_ENV: environment, CDKTF_OUTDIR: outdir },
   });
   return { ...result, outdir };
 }
@@ -49,36 +53,87 @@ describe('the app', () => {
         .map((stack) => path.basename(stack.workingDirectory))
         .sort(),
     );
-    expect(Object.keys(manifest.stacks).every((name) => name.includes('-dev'))).toBe(true);
+    expect(Object.keys(manifest.stacks)).toEqual(['fargate-dev']);
+  });
+
+  it("removes the example's stack folder when the example is no longer asked for", () => {
+    // GIVEN an output folder holding dev's stacks with the seed's 8.8 example
+    const outdir = path.join(mkdtempSync(path.join(os.tmpdir(), 'app-')), 'cdktf.out');
+    const synth = (env: NodeJS.ProcessEnv) =>
+      run({ env, projectRoot: root, outdir, stderr: () => undefined });
+    const withExample = configWithExample('dev');
+    try {
+      expect(synth({ PLATFORM_ENV: 'dev', PLATFORM_CONFIG_DIR: withExample })).toBe(0);
+      expect(readdirSync(path.join(outdir, 'stacks')).sort()).toEqual(['fargate-dev', 'fargate-dev-simple']);
+      // WHEN dev is synthesized again from the shipped settings, which do not ask for it
+      expect(synth({ PLATFORM_ENV: 'dev' })).toBe(0);
+      // THEN only the platform stack is left
+      expect(readdirSync(path.join(outdir, 'stacks'))).toEqual(['fargate-dev']);
+    } finally {
+      rmSync(withExample, { recursive: true, force: true });
+    }
   });
 
   it('prints accepted policy findings on stdout, where the cdktf CLI does not label them as errors', () => {
-    // GIVEN the built app WHEN it synthesizes dev as the cdktf CLI runs it
-    const result = runEntryPoint('dev');
-    // THEN every suppression line is on stdout, and stderr (errors only) is empty
-    expect(result.status).toBe(0);
-    expect(result.stderr).toBe('');
-    const lines = result.stdout.trimEnd().split('\n');
-    expect(lines.length).toBeGreaterThan(0);
-    for (const line of lines)
-      expect(line).toMatch(/^policy: suppressed \S+ \[[A-Z0-9.()-]+\] at \S+: .{20,}/);
+    // GIVEN the built app and dev settings that ask for the seed's 8.8 example, whose findings are accepted
+    const withExample = configWithExample('dev');
+    try {
+      // WHEN it synthesizes dev as the cdktf CLI runs it
+      const result = runEntryPoint('dev', { PLATFORM_CONFIG_DIR: withExample });
+      // THEN every suppression line is on stdout, and stderr (errors only) is empty
+      expect(result.status).toBe(0);
+      expect(result.stderr).toBe('');
+      const lines = result.stdout.trimEnd().split('\n');
+      expect(lines.length).toBeGreaterThan(0);
+      for (const line of lines)
+        expect(line).toMatch(/^policy: suppressed \S+ \[[A-Z0-9.()-]+\] at fargate-dev-simple\/\S+: .{20,}/);
+    } finally {
+      rmSync(withExample, { recursive: true, force: true });
+    }
   });
 
-  it('synthesizes the environment stack and the simple stack for dev', () => {
+  it('prints nothing for the shipped dev settings: the platform stack accepts no policy finding', () => {
+    // GIVEN the built app WHEN it synthesizes the shipped dev settings
+    const result = runEntryPoint('dev');
+    // THEN
+    expect(result.status).toBe(0);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe('');
+  });
+
+  it('synthesizes only the environment stack for dev: the seed’s 8.8 example is not asked for', () => {
     const { code, outdir } = runApp({});
     expect(code).toBe(0);
     const manifest = JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
-    expect(Object.keys(manifest.stacks).sort()).toEqual(['fargate-dev', 'fargate-dev-simple']);
+    expect(Object.keys(manifest.stacks)).toEqual(['fargate-dev']);
   });
 
-  it('writes no credentials and no absolute machine path into the synthesized configuration', () => {
-    const { outdir } = runApp({ PLATFORM_ENV: 'prod' });
-    for (const stack of ['fargate-prod', 'fargate-prod-simple']) {
-      const text = readFileSync(path.join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8');
-      expect(text).not.toMatch(/access_key|secret_key|token/i);
-      expect(text).not.toContain(root);
-      expect(text).not.toContain(outdir);
-      expect(text).not.toMatch(/"\/(home|root|tmp|work|Users)\//);
+  it('synthesizes the simple stack beside the environment stack when the settings ask for the example', () => {
+    const withExample = configWithExample('dev');
+    try {
+      const { code, outdir } = runApp({ PLATFORM_CONFIG_DIR: withExample });
+      expect(code).toBe(0);
+      const manifest = JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
+      expect(Object.keys(manifest.stacks).sort()).toEqual(['fargate-dev', 'fargate-dev-simple']);
+    } finally {
+      rmSync(withExample, { recursive: true, force: true });
+    }
+  });
+
+  it('writes no credentials and no absolute machine path into the synthesized configuration of prod', () => {
+    const { code, outdir } = runApp({ PLATFORM_ENV: 'prod' });
+    expect(code).toBe(0);
+    expectNoCredentialsOrMachinePaths(outdir, ['fargate-prod']);
+  });
+
+  it('writes no credentials and no absolute machine path into the seed’s 8.8 example either', () => {
+    const withExample = configWithExample('dev');
+    try {
+      const { code, outdir } = runApp({ PLATFORM_ENV: 'dev', PLATFORM_CONFIG_DIR: withExample });
+      expect(code).toBe(0);
+      expectNoCredentialsOrMachinePaths(outdir, ['fargate-dev', 'fargate-dev-simple']);
+    } finally {
+      rmSync(withExample, { recursive: true, force: true });
     }
   });
 
@@ -91,7 +146,7 @@ describe('the app', () => {
         app: 'fargate',
         environment: 'dev',
         tier: 'development',
-        image: { tag: '1.0.0' },
+        services: { app: { image: { tag: '1.0.0' }, routing: { paths: ['/*'], priority: 100 } } },
         regions: [
           { name: 'us-east-1', vpcCidr: '10.0.0.0/16', availabilityZones: ['us-east-1a', 'us-east-1b'] },
           { name: 'eu-west-1', vpcCidr: '10.0.0.0/16', availabilityZones: ['eu-west-1a', 'eu-west-1b'] },
@@ -102,13 +157,16 @@ describe('the app', () => {
     const { code, errors, outdir } = runApp({ PLATFORM_CONFIG_DIR: dir });
     // THEN
     expect(code).toBe(1);
-    expect(errors).toContain('dev.json: invalid settings');
-    expect(errors).toContain('regions[1].vpcCidr: got "10.0.0.0/16"; overlaps regions[0].vpcCidr');
+    expect(errors.split('\n')).toEqual([
+      `error: ${path.join(dir, 'dev.json')}: invalid settings`,
+      '  regions[1].vpcCidr: got "10.0.0.0/16"; overlaps regions[0].vpcCidr 10.0.0.0/16 (us-east-1); VPC CIDRs must be disjoint so the VPCs can be peered',
+      'Nothing was synthesized.',
+    ]);
     expect(existsSync(outdir)).toBe(false);
   });
 
-  it('refuses two environments that would share one ECR replication configuration', () => {
-    // GIVEN dev and prod settings in the same account, both replicating their own repository
+  /** dev.json and prod.json in one account, each with one service pulling `image`, in a new folder. */
+  function environmentsInOneAccount(image: Record<string, unknown>): string {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'config-'));
     for (const environment of ['dev', 'prod']) {
       writeFileSync(
@@ -118,14 +176,30 @@ describe('the app', () => {
           environment,
           tier: 'development',
           accountId: '123456789012',
-          image: { tag: '1.0.0' },
+          services: { app: { image, routing: { paths: ['/*'], priority: 100 } } },
         }),
       );
     }
+    return dir;
+  }
+
+  it('refuses two environments that would share one ECR replication configuration', () => {
+    // GIVEN dev and prod settings in the same account, both replicating their own repository
+    const dir = environmentsInOneAccount({ tag: '1.0.0' });
     // WHEN the app runs for dev THEN
     const { code, errors } = runApp({ PLATFORM_CONFIG_DIR: dir });
     expect(code).toBe(1);
     expect(errors).toContain('accountId: got "123456789012"; prod.json uses the same account');
+  });
+
+  it('accepts two environments in one account when no service has a repository of its own', () => {
+    // GIVEN dev and prod settings in the same account whose services pull an external image:
+    // neither creates a repository, so neither has an ECR replication configuration
+    const dir = environmentsInOneAccount({ repositoryUri: 'public.ecr.aws/nginx/nginx', tag: '1.27.0' });
+    // WHEN the app runs for dev THEN it synthesizes
+    const { code, errors } = runApp({ PLATFORM_CONFIG_DIR: dir });
+    expect(errors).toBe('');
+    expect(code).toBe(0);
   });
 
   it('prints no stack trace from the real entry point', () => {
@@ -139,6 +213,18 @@ describe('the app', () => {
     expect(existsSync(result.outdir)).toBe(false);
   });
 });
+
+/** The output folder holds exactly `stacks`, none with credentials or a path of this machine. */
+function expectNoCredentialsOrMachinePaths(outdir: string, stacks: string[]): void {
+  expect(readdirSync(path.join(outdir, 'stacks')).sort()).toEqual(stacks);
+  for (const stack of stacks) {
+    const text = readFileSync(path.join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8');
+    expect(text).not.toMatch(/access_key|secret_key|token/i);
+    expect(text).not.toContain(root);
+    expect(text).not.toContain(outdir);
+    expect(text).not.toMatch(/"\/(home|root|tmp|work|Users)\//);
+  }
+}
 
 /** The environments config/ holds, as the app lists them. */
 function shippedEnvironments(): string[] {

@@ -1,4 +1,5 @@
 import { Testing } from 'cdktf';
+import { PlatformStack } from '../stacks/platform-stack';
 import { SimpleFargateStack } from '../stacks/simple-fargate-stack';
 import { BackendSettings } from '../stacks/backend';
 import { testSettings, synthJson } from '../test-support/synth';
@@ -72,6 +73,29 @@ describe('state backends', () => {
       workspaces: { name: 'fargate-test-simple', project: 'platform' },
     });
     expect(JSON.stringify(block)).not.toMatch(/token/i);
+  });
+
+  it('gives the platform stack, with all its services, its own state object in the same backend', () => {
+    // GIVEN settings with two services and an S3 backend
+    const settings = testSettings({
+      backend: { type: 's3', bucket: 'acme-tfstate', region: 'eu-west-1' },
+      services: {
+        app: { image: { tag: '1.0.0' }, routing: { paths: ['/*'], priority: 50000 } },
+        api: { image: { tag: '1.0.0' }, routing: { paths: ['/api/*'], priority: 100 } },
+      },
+    });
+    // WHEN the environment's stack is synthesized
+    const stack = new PlatformStack(Testing.app(), 'fargate-test', { settings });
+    // THEN one state object for the stack: every service and region shares it
+    expect((synthJson(stack).terraform as Record<string, unknown>).backend).toEqual({
+      s3: {
+        bucket: 'acme-tfstate',
+        key: 'cdktf/fargate-test.tfstate',
+        region: 'eu-west-1',
+        encrypt: true,
+        use_lockfile: true,
+      },
+    });
   });
 
   it('refuses a DynamoDB table with lock-file locking', () => {

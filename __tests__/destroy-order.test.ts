@@ -83,6 +83,21 @@ describe('the destroy order of encrypted stores', () => {
       if (name === `fargate-${environment}`) {
         expect(pairs.some(({ store }) => store.startsWith('aws_s3_bucket.'))).toBe(true);
         expect(pairs.some(({ store }) => store.startsWith('aws_efs_file_system.'))).toBe(true);
+        // every store of the platform is encrypted with a KMS key, each service's log group and
+        // repository among them, so none is left out of the check; but the load balancer log buckets,
+        // which ELB can only write with S3-managed keys (SSE-S3, no KMS key to outlive them)
+        const s3Managed = Object.values(
+          json.resource?.aws_s3_bucket_server_side_encryption_configuration ?? {},
+        )
+          .filter((block) => JSON.stringify(block).includes('"sse_algorithm":"AES256"'))
+          .map((block) => String(block.bucket).replace(/^\$\{(aws_s3_bucket\.[^.]+)\.[a-z_]+\}$/, '$1'));
+        const stores = STORE_TYPES.flatMap((type) =>
+          Object.keys(json.resource?.[type] ?? {}).map((store) => `${type}.${store}`),
+        ).filter((store) => !s3Managed.includes(store));
+        expect(s3Managed.every((bucket) => /_LogBucket_/.test(bucket))).toBe(true);
+        const serviceLogGroups = stores.filter((store) => /^aws_cloudwatch_log_group\.Services_/.test(store));
+        expect(serviceLogGroups.length).toBeGreaterThanOrEqual(2 * 2);
+        expect(stores.filter((store) => !pairs.some((pair) => pair.store === store))).toEqual([]);
       }
       const broken = pairs
         .filter(({ store, key }) => !dependsOnTransitively(edges, store, key))

@@ -259,7 +259,9 @@ describe('ContainerRepository', () => {
     );
     expect(
       resourceAt(json, 'aws_ecr_replication_configuration', 'Replication').replication_configuration,
-    ).toMatchObject({ rule: [{ repository_filter: [{ filter: 'org/team/', filter_type: 'PREFIX_MATCH' }] }] });
+    ).toMatchObject({
+      rule: [{ repository_filter: [{ filter: 'org/team/', filter_type: 'PREFIX_MATCH' }] }],
+    });
   });
 
   it('lets ECR create replicas with a role limited to these repositories and the replica keys', () => {
@@ -408,7 +410,9 @@ describe('ContainerRepository', () => {
         replicas: ['eu-west-1'],
         accountId: '123456789012',
       });
-      new TerraformOutput(scope, 'replica', { value: repository.repositoryUrlFor('fargate/test/api', 'eu-west-1') });
+      new TerraformOutput(scope, 'replica', {
+        value: repository.repositoryUrlFor('fargate/test/api', 'eu-west-1'),
+      });
     });
     const name = ref(json, 'aws_ecr_repository', `${PRIMARY}/api/Repository`, 'name');
     expect(json.output?.replica.value).toBe(`123456789012.dkr.ecr.eu-west-1.amazonaws.com/${name}`);

@@ -22,7 +22,6 @@ import * as path from 'node:path';
 import { STATEFUL_RESOURCE_TYPES } from '../aspects/prevent-destroy';
 import {
   EMULATOR_OVERRIDE_FILE,
-  LeftOut,
   diagnosticText,
   errorsOf,
   leaveOut,
@@ -67,10 +66,10 @@ let scratch: string;
 let moto: Moto | undefined;
 const env = terraformEnv(CLI_CONFIG_FILE);
 const failures: string[] = [];
-let applied: { leftOut: LeftOut[]; state: string[]; attempts: number } | undefined;
+/** The state the previous release left, and what a first apply met when it was run again. */
+let applied: { state: string[]; retriedAfter?: string[] } | undefined;
 let planned: { changes: Change[]; moved: Array<{ from: string; to: string }> } | undefined;
 let remaining: string[] | undefined;
-let summary = '';
 
 /** Runs Terraform in `dir`, its output appended to `<dir>/<step>.log`. */
 async function tf(dir: string, step: string, args: string[]): Promise<TerraformResult> {
@@ -89,18 +88,14 @@ function resourceAddresses(stack: StackJson): string[] {
  * A scratch copy of a synthesized stack pointed at the emulator as the apply test points it:
  * without what the emulator cannot serve, with the emulator's override and a local state file.
  */
-function emulatorCopy(
-  stackDir: string,
-  workDir: string,
-  emulator: Moto,
-): { served: StackJson; leftOut: LeftOut[] } {
+function emulatorCopy(stackDir: string, workDir: string, emulator: Moto): StackJson {
   mkdirSync(workDir, { recursive: true });
   cpSync(stackDir, workDir, { recursive: true, filter: (src) => !src.includes(`${path.sep}.terraform`) });
   const full = JSON.parse(readFileSync(path.join(workDir, 'cdk.tf.json'), 'utf8')) as StackJson;
   const unmapped = unmappedTypes(full);
   if (unmapped.length)
     throw new Error(`types with no emulator endpoint in ${stackDir}: ${unmapped.join(', ')}`);
-  const { stack, leftOut } = leaveOut(full);
+  const { stack } = leaveOut(full);
   writeFileSync(path.join(workDir, 'cdk.tf.json'), JSON.stringify(stack, null, 2));
   writeFileSync(
     path.join(workDir, EMULATOR_OVERRIDE_FILE),
@@ -110,7 +105,7 @@ function emulatorCopy(
       2,
     ),
   );
-  return { served: stack as StackJson, leftOut };
+  return stack;
 }
 
 const JSON_RUN = ['-auto-approve', '-input=false', '-no-color', '-json', '-lock=false'];
@@ -121,10 +116,11 @@ async function stateList(dir: string): Promise<string[]> {
 
 /** The previous release applied to a fresh emulator; once more on a new one after an emulator fault. */
 async function applyPreviousRelease(stackDir: string, accountId: string): Promise<string> {
+  let retriedAfter: string[] | undefined;
   for (let attempt = 1; ; attempt += 1) {
     const dir = path.join(scratch, `previous.attempt-${attempt}`);
     moto = await startMoto({ accountId, logFile: path.join(scratch, `moto.attempt-${attempt}.log`) });
-    const { leftOut } = emulatorCopy(stackDir, dir, moto);
+    emulatorCopy(stackDir, dir, moto);
     const init = await tf(dir, 'init', ['init', '-input=false', '-no-color']);
     if (init.code !== 0) throw new Error(`terraform init of the previous release failed: ${init.stderr}`);
     const apply = await tf(dir, 'apply', ['apply', ...JSON_RUN]);
@@ -133,10 +129,11 @@ async function applyPreviousRelease(stackDir: string, accountId: string): Promis
     );
     if (errors.length && attempt === 1 && onlyEmulatorFaults(errors)) {
       await moto.stop();
+      retriedAfter = errors;
       continue;
     }
     failures.push(...errors);
-    applied = { leftOut, state: await stateList(dir), attempts: attempt };
+    applied = { state: await stateList(dir), retriedAfter };
     return dir;
   }
 }
@@ -146,7 +143,7 @@ async function planNewCode(appliedDir: string): Promise<void> {
   const dev = synthEnvironment('dev');
   const dir = path.join(scratch, 'current');
   try {
-    const { served } = emulatorCopy(dev.stackDirs[STACK], dir, moto as Moto);
+    const served = emulatorCopy(dev.stackDirs[STACK], dir, moto as Moto);
     copyFileSync(path.join(appliedDir, 'emulator.tfstate'), path.join(dir, 'emulator.tfstate'));
     const init = await tf(dir, 'init', ['init', '-input=false', '-no-color']);
     if (init.code !== 0) throw new Error(`terraform init of the new code failed: ${init.stderr}`);
@@ -162,6 +159,7 @@ async function planNewCode(appliedDir: string): Promise<void> {
       return;
     }
     const show = await terraformAsync(['show', '-json', 'migration.tfplan'], dir, env);
+    writeFileSync(path.join(dir, 'migration-plan.json'), show.stdout);
     const json = JSON.parse(show.stdout) as PlanOutput & { resource_changes: Change[] };
     const inConfig = new Set(resourceAddresses(served));
     const inState = new Set(applied?.state ?? []);
@@ -191,6 +189,36 @@ async function destroyAll(dir: string): Promise<void> {
 
 const isReplace = (actions: string[]) => actions.includes('delete') && actions.includes('create');
 const isDelete = (actions: string[]) => actions.includes('delete');
+const guarded = (type: string) => KEPT_TYPES.includes(type) || type === SERVICE_TYPE;
+const describeChange = (c: Change) =>
+  `${c.address} ${JSON.stringify(c.change.actions)}${c.action_reason ? ` (${c.action_reason})` : ''}`;
+
+/** Resources of a guarded type that the plan destroys, alone or to replace them. */
+function guardedDeletes(): Change[] {
+  return (planned?.changes ?? []).filter((c) => guarded(c.type) && isDelete(c.change.actions));
+}
+
+/** The summary line (`.work/emulator-apply/summary.txt`, which CI prints) and the other replacements. */
+function summarize(seconds: number, changes: Change[]): string[] {
+  const deletesOf = (keep: (type: string) => boolean) =>
+    changes.filter((c) => keep(c.type) && isDelete(c.change.actions)).length;
+  const others = changes.filter((c) => !guarded(c.type) && isReplace(c.change.actions));
+  const otherTypes = [...new Set(others.map((c) => c.type))].sort();
+  return [
+    `migration ${PREVIOUS_RELEASE} -> HEAD (${STACK}): ` +
+      `${changes.filter((c) => c.previous_address).length} resources moved, ` +
+      `${deletesOf((type) => KEPT_TYPES.includes(type))} stateful destroyed, ` +
+      `${deletesOf((type) => type === SERVICE_TYPE)} ECS services replaced, ` +
+      `${changes.filter((c) => c.change.actions.join() === 'create').length} created, ` +
+      `${others.length} other replacements (${otherTypes.join(', ') || 'none'}), ` +
+      `${changes.filter((c) => c.change.actions.join() === 'delete').length} deleted` +
+      `${failures.length ? `; ${failures.length} failures` : ''} in ${seconds.toFixed(0)} s` +
+      (applied?.retriedAfter
+        ? `; applied on a new emulator after an emulator fault: ${applied.retriedAfter.join('; ')}`
+        : ''),
+    ...others.map((c) => `  replaced: ${describeChange(c)}`),
+  ];
+}
 
 beforeAll(async () => {
   const started = Date.now();
@@ -208,33 +236,18 @@ beforeAll(async () => {
     await moto?.stop();
   }
   if (planned) {
-    const changes = planned.changes;
-    const kept = changes.filter((c) => KEPT_TYPES.includes(c.type));
-    const services = changes.filter((c) => c.type === SERVICE_TYPE);
-    const others = changes.filter(
-      (c) => !KEPT_TYPES.includes(c.type) && c.type !== SERVICE_TYPE && isReplace(c.change.actions),
-    );
-    const otherTypes = [...new Set(others.map((c) => c.type))].sort();
-    summary =
-      `migration ${PREVIOUS_RELEASE} -> HEAD (${STACK}): ` +
-      `${changes.filter((c) => c.previous_address).length} resources moved, ` +
-      `${kept.filter((c) => isDelete(c.change.actions)).length} stateful destroyed, ` +
-      `${services.filter((c) => isDelete(c.change.actions)).length} ECS services replaced, ` +
-      `${changes.filter((c) => c.change.actions.join() === 'create').length} created, ` +
-      `${others.length} other replacements (${otherTypes.join(', ') || 'none'}), ` +
-      `${changes.filter((c) => c.change.actions.join() === 'delete').length} deleted` +
-      `${failures.length ? `; ${failures.length} failures` : ''} in ${((Date.now() - started) / 1000).toFixed(0)} s`;
+    const [summary, ...details] = summarize((Date.now() - started) / 1000, planned.changes);
     mkdirSync(summaryDir, { recursive: true });
     appendFileSync(path.join(summaryDir, 'summary.txt'), `${summary}\n`);
-    process.stdout.write(`${summary}\n`);
+    process.stdout.write([summary, ...details, ''].join('\n'));
   }
 });
 
 afterAll(async () => {
   await moto?.stop();
   if (!scratch) return;
-  // The logs stay only when something failed, for reading.
-  if (failures.length || !planned) {
+  // The Terraform and emulator logs stay only when something failed, for reading.
+  if (failures.length || !planned || guardedDeletes().length) {
     rmSync(failureLogs, { recursive: true, force: true });
     cpSync(scratch, failureLogs, {
       recursive: true,
@@ -260,20 +273,14 @@ describe(`the upgrade of ${STACK} from the single-service release ${PREVIOUS_REL
   });
 
   it('destroys no stateful resource and replaces no ECS service', () => {
-    const destroyed = (planned?.changes ?? [])
-      .filter((c) => [...KEPT_TYPES, SERVICE_TYPE].includes(c.type) && isDelete(c.change.actions))
-      .map(
-        (c) =>
-          `${c.address} ${JSON.stringify(c.change.actions)}${c.action_reason ? ` (${c.action_reason})` : ''}`,
-      );
-    expect(destroyed).toEqual([]);
+    expect(planned).toBeDefined();
+    expect(guardedDeletes().map(describeChange)).toEqual([]);
   });
 
   it('keeps every stateful resource and ECS service of the release, at its address or moved', () => {
+    expect(planned).toBeDefined();
     const changes = planned?.changes ?? [];
-    const kept = (applied?.state ?? []).filter((address) =>
-      [...KEPT_TYPES, SERVICE_TYPE].includes(address.split('.')[0]),
-    );
+    const kept = (applied?.state ?? []).filter((address) => guarded(address.split('.')[0]));
     const lost = kept.filter((address) => {
       const change = changes.find((c) => (c.previous_address ?? c.address) === address);
       return !change || isDelete(change.change.actions);

@@ -127,7 +127,11 @@ describe('FileSystemAccess', () => {
     // GIVEN / WHEN two services' accesses to one file system
     const json = synthAccesses({
       App: { name: 'fargate-test', clientSecurityGroupId: 'sg-0aaaaaaaaaaaaaaaa', rootDirectoryPath: '/ecs' },
-      Api: { name: 'fargate-test-api', clientSecurityGroupId: 'sg-0bbbbbbbbbbbbbbbb', rootDirectoryPath: '/api' },
+      Api: {
+        name: 'fargate-test-api',
+        clientSecurityGroupId: 'sg-0bbbbbbbbbbbbbbbb',
+        rootDirectoryPath: '/api',
+      },
     });
     // THEN one file system, two access points in their own directories
     expect(resources(json, 'aws_efs_file_system')).toHaveLength(1);
@@ -230,9 +234,12 @@ describe('FileSystemAccess', () => {
     });
   });
 
-  it.each(['75', '0x755', '758', '07555'])('rejects root directory permissions %s', (rootDirectoryPermissions) => {
-    expect(() => synthAccess({ rootDirectoryPermissions })).toThrow(
-      `FileSystemAccess: rootDirectoryPermissions "${rootDirectoryPermissions}" is not allowed; use 3 or 4 octal digits, e.g. 755`,
-    );
-  });
+  it.each(['75', '0x755', '758', '07555'])(
+    'rejects root directory permissions %s',
+    (rootDirectoryPermissions) => {
+      expect(() => synthAccess({ rootDirectoryPermissions })).toThrow(
+        `FileSystemAccess: rootDirectoryPermissions "${rootDirectoryPermissions}" is not allowed; use 3 or 4 octal digits, e.g. 755`,
+      );
+    },
+  );
 });

@@ -131,8 +131,8 @@ describe('GlobalDashboard', () => {
       widgets.map((w) => [w.properties.title, w.properties.region, w.x, w.y, w.width, w.height]),
     ).toEqual(
       ROW_TITLES.flatMap((title, row) => [
-        [`us-east-1: ${title}`, 'us-east-1', 0, row * 6, 12, 6],
-        [`eu-west-1: ${title}`, 'eu-west-1', 12, row * 6, 12, 6],
+        [`us-east-1 ${SERVICE}: ${title}`, 'us-east-1', 0, row * 6, 12, 6],
+        [`eu-west-1 ${SERVICE}: ${title}`, 'eu-west-1', 12, row * 6, 12, 6],
       ]),
     );
     expect(new Set(widgets.map((w) => w.properties.period))).toEqual(new Set([300]));
@@ -247,6 +247,33 @@ describe('GlobalDashboard', () => {
     expect(widgets).toHaveLength(12);
   });
 
+  it('shows each service of a region under its own name, side by side with the others', () => {
+    // GIVEN two services in each of two regions
+    const services = ['us-east-1', 'eu-west-1'].flatMap((region) =>
+      ['fargate-test-web', 'fargate-test-api'].map((serviceName) => ({
+        ...literalService(region),
+        serviceName,
+      })),
+    );
+    // WHEN
+    const widgets = renderedWidgets(synthGlobal(() => ({ services, acceleratorArn: undefined })));
+    // THEN four graphs per metric in one row, in the order given, each on its own service's metrics
+    const cpu = widgets.filter((w) => w.properties.title.endsWith('CPU utilization (%)'));
+    expect(cpu.map((w) => [w.properties.title, w.properties.region, w.x, w.y, w.width])).toEqual([
+      ['us-east-1 fargate-test-web: CPU utilization (%)', 'us-east-1', 0, 0, 6],
+      ['us-east-1 fargate-test-api: CPU utilization (%)', 'us-east-1', 6, 0, 6],
+      ['eu-west-1 fargate-test-web: CPU utilization (%)', 'eu-west-1', 12, 0, 6],
+      ['eu-west-1 fargate-test-api: CPU utilization (%)', 'eu-west-1', 18, 0, 6],
+    ]);
+    expect(cpu.map((w) => w.properties.metrics[0].slice(4, 6))).toEqual([
+      ['ServiceName', 'fargate-test-web'],
+      ['ServiceName', 'fargate-test-api'],
+      ['ServiceName', 'fargate-test-web'],
+      ['ServiceName', 'fargate-test-api'],
+    ]);
+    expect(widgets).toHaveLength(ROW_TITLES.length * 4);
+  });
+
   it('puts at most four regions side by side and wraps the rest', () => {
     // GIVEN five regions
     const regions = ['us-east-1', 'eu-west-1', 'ap-southeast-2', 'sa-east-1', 'eu-central-1'];
@@ -277,9 +304,9 @@ describe('GlobalDashboard', () => {
       'GlobalDashboard: services [] is not allowed; list at least one service',
     ],
     [
-      'two services in one region',
+      'the same service twice in one region',
       (f) => ({ services: [...f.services, literalService('eu-west-1')] }),
-      'GlobalDashboard: services[2].region "eu-west-1" is not allowed; list one service per region; services[1] is already in it',
+      `GlobalDashboard: services[2].region "eu-west-1" is not allowed; list each service once per region; services[1] is already ${SERVICE} in it`,
     ],
     [
       'a service keyed by its load balancer’s name',

@@ -125,7 +125,9 @@ describe('LoadBalancer', () => {
       validation_method: 'DNS',
       lifecycle: { create_before_destroy: true },
     });
-    expect(resourceAt(json, 'aws_acm_certificate', 'Alb/Certificate').subject_alternative_names).toBeUndefined();
+    expect(
+      resourceAt(json, 'aws_acm_certificate', 'Alb/Certificate').subject_alternative_names,
+    ).toBeUndefined();
     const options = ref(json, 'aws_acm_certificate', 'Alb/Certificate', 'domain_validation_options');
     // cdktf's list accessor on a set: tolist(...) then the legacy `.0` index
     const option = `tolist(${options.slice(2, -1)}).0`;
@@ -229,13 +231,9 @@ describe('LoadBalancer', () => {
     );
     const lb = construct!;
     expect(
-      [
-        lb.loadBalancer,
-        lb.securityGroup,
-        lb.httpListener,
-        lb.httpsListener,
-        lb.certificate,
-      ].map((child) => child?.node.path),
+      [lb.loadBalancer, lb.securityGroup, lb.httpListener, lb.httpsListener, lb.certificate].map(
+        (child) => child?.node.path,
+      ),
     ).toEqual(
       ['LoadBalancer', 'SecurityGroup', 'HttpListener', 'HttpsListener', 'Certificate'].map(
         (id) => `test/Alb/${id}`,

@@ -137,8 +137,12 @@ describe('PlatformStack', () => {
       api: {
         image: { tag: '2.0.0' },
         routing: { paths: ['/api/*'], priority: 100 },
-        // the slowest service sets the worst case: 30 s × 3 + 5 s + 120 s
-        service: { healthCheckIntervalSeconds: 30, unhealthyThresholdCount: 3, deregistrationDelaySeconds: 120 },
+        // the slowest service sets the worst case
+        service: {
+          healthCheckIntervalSeconds: 30,
+          unhealthyThresholdCount: 3,
+          deregistrationDelaySeconds: 120,
+        },
       },
     };
 
@@ -165,10 +169,12 @@ describe('PlatformStack', () => {
     });
 
     it('takes the worst case of the services for the expected failover, drain and return times', () => {
+      // GIVEN api checks every 30 s, 3 failures, 120 s drain; web the defaults WHEN synthesized
       const json = synthPlatform({ services });
-      expect(json.output?.expected_failover_seconds.value).toBe(30 * 3 + 5 + 120);
-      expect(json.output?.expected_drain_seconds.value).toBe(30 + 120);
-      expect(json.output?.expected_return_seconds.value).toBe(30 * 2 + 30);
+      // THEN api's: 30 s × 3 + 5 s + 30 s; 30 s + 120 s delay; 30 s × 2 + 30 s
+      expect(json.output?.expected_failover_seconds.value).toBe(125);
+      expect(json.output?.expected_drain_seconds.value).toBe(150);
+      expect(json.output?.expected_return_seconds.value).toBe(90);
     });
 
     it('adds a service without changing any resource of the others', () => {

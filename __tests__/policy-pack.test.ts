@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Aspects, Testing } from 'cdktf';
@@ -11,6 +11,7 @@ import { suppressPolicy } from '../policies/suppressions';
 import { run } from '../stacks/app';
 import { PlatformStack } from '../stacks/platform-stack';
 import { synthEnvironment } from '../test-support/environment';
+import { configWithExample } from '../test-support/example-config';
 import { testSettings } from '../test-support/synth';
 
 describe('the policy pack', () => {
@@ -103,8 +104,8 @@ describe('the policy pack', () => {
     );
   });
 
-  it('lists the seed example’s suppressions, with their reasons, in the output of every synth', () => {
-    // GIVEN the app WHEN it synthesizes dev
+  it('synthesizes dev with no suppressed finding: the platform needs none, and the seed’s example is not built', () => {
+    // GIVEN the app WHEN it synthesizes dev as shipped
     const lines: string[] = [];
     const outdir = path.join(mkdtempSync(path.join(os.tmpdir(), 'policy-')), 'out');
     const code = run({
@@ -113,6 +114,29 @@ describe('the policy pack', () => {
       outdir,
       stderr: (l) => lines.push(l),
     });
+    // THEN it succeeds with the platform stack only, and accepts no finding
+    expect(code).toBe(0);
+    expect(readdirSync(path.join(outdir, 'stacks'))).toEqual(['fargate-dev']);
+    expect(lines.filter((line) => line.startsWith('policy:'))).toEqual([]);
+  });
+
+  it('lists the seed example’s suppressions, with their reasons, in the output of every synth that builds it', () => {
+    // GIVEN dev's settings asking for the seed's example (examples.simpleFargate)
+    const configDir = configWithExample('dev');
+    // WHEN the app synthesizes it
+    const lines: string[] = [];
+    const outdir = path.join(mkdtempSync(path.join(os.tmpdir(), 'policy-')), 'out');
+    let code: number;
+    try {
+      code = run({
+        env: { PLATFORM_ENV: 'dev', PLATFORM_CONFIG_DIR: configDir },
+        projectRoot: path.resolve(__dirname, '..'),
+        outdir,
+        stderr: (l) => lines.push(l),
+      });
+    } finally {
+      rmSync(configDir, { recursive: true, force: true });
+    }
     // THEN it succeeds and names each deliberate finding of the seed's example and why it is accepted
     expect(code).toBe(0);
     const suppressed = lines.filter((line) => line.startsWith('policy: suppressed'));

@@ -19,17 +19,28 @@ function inScope(
   const matches = resources(json, type).filter(
     (block) => block.path.startsWith(`fargate-test/${scope}/`) && block.path.endsWith(suffix),
   );
-  if (matches.length !== 1) throw new Error(`expected one ${type} *${suffix} in ${scope}, got ${matches.length}`);
+  if (matches.length !== 1)
+    throw new Error(`expected one ${type} *${suffix} in ${scope}, got ${matches.length}`);
   return matches[0];
 }
 
 /** A resource of the region's foundation (`fargate-test/<region>/...`). */
-function inRegion(json: SynthesizedJson, region: string, type: string, suffix: string): Block & { path: string } {
+function inRegion(
+  json: SynthesizedJson,
+  region: string,
+  type: string,
+  suffix: string,
+): Block & { path: string } {
   return inScope(json, region, type, suffix);
 }
 
 /** A resource of the one service `app` in a region (`fargate-test/Services/app/<region>/...`). */
-function inService(json: SynthesizedJson, region: string, type: string, suffix: string): Block & { path: string } {
+function inService(
+  json: SynthesizedJson,
+  region: string,
+  type: string,
+  suffix: string,
+): Block & { path: string } {
   return inScope(json, `Services/app/${region}`, type, suffix);
 }
 
@@ -433,7 +444,13 @@ describe('RegionalPlatform (through PlatformStack)', () => {
           expect(template.stop_condition).toEqual([
             {
               source: 'aws:cloudwatch:alarm',
-              value: regionalRef(json, region, 'aws_cloudwatch_metric_alarm', 'LoadBalancerAlarms/Http5xx', 'arn'),
+              value: regionalRef(
+                json,
+                region,
+                'aws_cloudwatch_metric_alarm',
+                'LoadBalancerAlarms/Http5xx',
+                'arn',
+              ),
             },
             {
               source: 'aws:cloudwatch:alarm',
@@ -484,12 +501,16 @@ describe('RegionalPlatform (through PlatformStack)', () => {
       });
       // THEN each region's templates stop on that region's two load balancer alarms, no service's
       for (const region of REGIONS) {
-        const expected = ['LoadBalancerAlarms/Http5xx', 'LoadBalancerAlarms/ResponseTimeP99'].map((suffix) => ({
-          source: 'aws:cloudwatch:alarm',
-          value: regionalRef(json, region, 'aws_cloudwatch_metric_alarm', suffix, 'arn'),
-        }));
+        const expected = ['LoadBalancerAlarms/Http5xx', 'LoadBalancerAlarms/ResponseTimeP99'].map(
+          (suffix) => ({
+            source: 'aws:cloudwatch:alarm',
+            value: regionalRef(json, region, 'aws_cloudwatch_metric_alarm', suffix, 'arn'),
+          }),
+        );
         for (const suffix of ['FailoverDrills/StopTasks', 'FailoverDrills/Blackhole']) {
-          expect(inRegion(json, region, 'aws_fis_experiment_template', suffix).stop_condition).toEqual(expected);
+          expect(inRegion(json, region, 'aws_fis_experiment_template', suffix).stop_condition).toEqual(
+            expected,
+          );
         }
       }
     });

@@ -2,7 +2,14 @@ import { TerraformOutput } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { LoadBalancer, LoadBalancerCertificateProps } from '../constructs/load-balancer';
 import { ServiceRouting, ServiceRoutingProps } from '../constructs/service-routing';
-import { SynthesizedJson, allBlocks, ref, resourceAt, resources, synthScopeJson } from '../test-support/synth';
+import {
+  SynthesizedJson,
+  allBlocks,
+  ref,
+  resourceAt,
+  resources,
+  synthScopeJson,
+} from '../test-support/synth';
 
 const certificate = { domainName: 'app.example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ' };
 

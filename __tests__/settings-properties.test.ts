@@ -114,23 +114,31 @@ function issuePaths(lines: string[]): string[] {
 
 /**
  * Settings checked together: breaking the key may be reported on these instead (indices written
- * `[]`; `x.*` is any setting below x). E.g. a valid but different task.cpu makes task.memoryMiB wrong.
+ * `[]`; `<service>` is the broken setting's service; `*` is any one name; `x.*` is any setting below
+ * x). E.g. a valid but different task.cpu makes task.memoryMiB wrong.
  */
 const REPORTED_WITH: Record<string, readonly string[]> = {
-  environment: ['natGateways', 'image.tag', 'app'],
-  'task.cpu': ['task.memoryMiB'],
+  // a longer name can make a service's target group name too long, reported under the service
+  app: ['services.*'],
+  environment: ['natGateways', 'app', 'services.*'],
+  'services.<service>.task.cpu': ['services.<service>.task.memoryMiB'],
   // false needs a reason, reported under the reason (seed -19813530)
-  'task.readonlyRootFilesystem': ['task.writableRootFilesystemReason'],
-  'task.containerPort': ['app'],
+  'services.<service>.task.readonlyRootFilesystem': ['services.<service>.task.writableRootFilesystemReason'],
   // min above max is reported under maxCapacity, naming minCapacity and its value (seed 1913534791)
-  'service.minCapacity': ['service.desiredCount', 'service.maxCapacity'],
-  'service.maxCapacity': ['service.desiredCount'],
+  'services.<service>.service.minCapacity': [
+    'services.<service>.service.desiredCount',
+    'services.<service>.service.maxCapacity',
+  ],
+  'services.<service>.service.maxCapacity': ['services.<service>.service.desiredCount'],
   'efs.throughputMode': ['efs.provisionedThroughputMibps'],
-  'image.repositoryUri': ['image.tag'],
+  // the tag "latest" is refused for the service's own repository, in a wave too
+  'services.<service>.image.repositoryUri': ['services.<service>.image.tag', 'services.<service>.regions.*'],
   'domain.createZone': ['domain.hostedZoneId'],
   'backend.type': ['backend.*'],
   'backend.locking': ['backend.dynamodbTable'],
-  'regions[].name': ['regions[].name', 'regions[].availabilityZones[]'],
+  // a service's values in a region name it: renamed or removed, the region is unknown there
+  'regions[]': ['services.*.regions.*'],
+  'regions[].name': ['regions[].name', 'regions[].availabilityZones[]', 'services.*.regions.*'],
   'regions[].vpcCidr': ['regions[].vpcCidr'],
   'regions[].availabilityZones': ['regions[].vpcCidr'],
   'regions[].availabilityZones[]': ['regions[].vpcCidr'],
@@ -143,25 +151,57 @@ const REPORTED_WITH: Record<string, readonly string[]> = {
   'backup.vaultLock.maxRetentionDays': ['backup.rules[].deleteAfterDays'],
   'alarms.periodSeconds': ['alarms.evaluationPeriods'],
   'domain.recordName': ['domain.zoneName'],
+  // every service's hosts must lie in the zone
+  'domain.zoneName': ['services.*.routing.hosts[]'],
   'accelerator.flowLogs': ['accelerator.flowLogsBucket'],
-  'task.healthCheckIntervalSeconds': ['task.healthCheckTimeoutSeconds'],
-  'service.capacityProviders[]': ['service.capacityProviders[].weight', 'service.capacityProviders[].base'],
-  'service.capacityProviders[].weight': ['service.capacityProviders[].weight'],
-  'service.capacityProviders[].base': ['service.capacityProviders[].base'],
-  'service.capacityProviders[].capacityProvider': ['service.capacityProviders[].capacityProvider'],
+  'services.<service>.task.healthCheckIntervalSeconds': ['services.<service>.task.healthCheckTimeoutSeconds'],
+  'services.<service>.service.capacityProviders[]': [
+    'services.<service>.service.capacityProviders[].weight',
+    'services.<service>.service.capacityProviders[].base',
+  ],
+  'services.<service>.service.capacityProviders[].weight': [
+    'services.<service>.service.capacityProviders[].weight',
+  ],
+  'services.<service>.service.capacityProviders[].base': [
+    'services.<service>.service.capacityProviders[].base',
+  ],
+  'services.<service>.service.capacityProviders[].capacityProvider': [
+    'services.<service>.service.capacityProviders[].capacityProvider',
+  ],
+  // a priority or the single-service names taken twice are reported under the later service
+  'services.<service>.routing.priority': ['services.*.routing.priority'],
+  'services.<service>.legacyNames': ['services.*.legacyNames'],
+  // without hosts, a rule needs paths: reported under paths
+  'services.<service>.routing.hosts': ['services.<service>.routing.paths'],
+  'services.<service>.routing.hosts[]': ['services.<service>.routing.paths'],
 };
 
+/** `services.<name>` at the start of a setting, the name captured. */
+const SERVICE_PREFIX = /^services\.([^.[]+)/;
 const withoutIndices = (setting: string) => setting.replace(/\[\d+\]/g, '[]');
+/** The key of REPORTED_WITH a broken setting looks up: indices as `[]`, its service as `<service>`. */
+const reportedWithKey = (setting: string) =>
+  withoutIndices(setting).replace(SERVICE_PREFIX, 'services.<service>');
 const isBelow = (setting: string, ancestor: string) =>
   setting.startsWith(`${ancestor}.`) || setting.startsWith(`${ancestor}[`);
+
+/** A REPORTED_WITH entry as a pattern over settings without indices, for the broken setting's service. */
+function relatedPattern(related: string, service: string | undefined): RegExp {
+  const below = related.endsWith('.*');
+  const name = '[^.\\[]+';
+  const source = (below ? related.slice(0, -2) : related)
+    .split('<service>')
+    .map((part) => part.split('*').map(escapeRegExp).join(name))
+    .join(service === undefined ? name : escapeRegExp(service));
+  return new RegExp(`^${source}${below ? '[.[].*' : ''}$`);
+}
 
 /** Whether an issue at `reported` names the broken setting `broken`. */
 function namesSetting(reported: string, broken: string): boolean {
   if (reported === broken || isBelow(reported, broken) || isBelow(broken, reported)) return true;
-  return (REPORTED_WITH[withoutIndices(broken)] ?? []).some((related) =>
-    related.endsWith('.*')
-      ? isBelow(withoutIndices(reported), related.slice(0, -2))
-      : withoutIndices(reported) === related,
+  const service = SERVICE_PREFIX.exec(broken)?.[1];
+  return (REPORTED_WITH[reportedWithKey(broken)] ?? []).some((related) =>
+    relatedPattern(related, service).test(withoutIndices(reported)),
   );
 }
 
@@ -208,24 +248,26 @@ const unknownKeysReported = fc.property(
 );
 
 /** The counterexamples CI runs drew, written out (a replay by seed would drift with config/dev.json). */
-const maxCapacity = (DEV_SETTINGS.service as { maxCapacity: number }).maxCapacity;
+const maxCapacity = (
+  (DEV_SETTINGS.services as Record<string, Json>).app as { service: { maxCapacity: number } }
+).service.maxCapacity;
 const FOUND: ReadonlyArray<readonly [string, SettingsMutation]> = [
   [
     // reported under maxCapacity, "must be at least minCapacity <n>" (seed 1913534791)
     'minCapacity above maxCapacity',
     {
-      description: `set service.minCapacity to ${maxCapacity + 1}`,
-      settings: withSetting(DEV_SETTINGS, ['service', 'minCapacity'], maxCapacity + 1),
-      path: 'service.minCapacity',
+      description: `set services.app.service.minCapacity to ${maxCapacity + 1}`,
+      settings: withSetting(DEV_SETTINGS, ['services', 'app', 'service', 'minCapacity'], maxCapacity + 1),
+      path: 'services.app.service.minCapacity',
     },
   ],
   [
     // reported under the reason it needs (seed -19813530)
     'readonlyRootFilesystem false',
     {
-      description: 'set task.readonlyRootFilesystem to false',
-      settings: withSetting(DEV_SETTINGS, ['task', 'readonlyRootFilesystem'], false),
-      path: 'task.readonlyRootFilesystem',
+      description: 'set services.app.task.readonlyRootFilesystem to false',
+      settings: withSetting(DEV_SETTINGS, ['services', 'app', 'task', 'readonlyRootFilesystem'], false),
+      path: 'services.app.task.readonlyRootFilesystem',
     },
   ],
   [
@@ -319,11 +361,11 @@ const acceptedSettingsSynthesize = fc.property(settingsMutation, (mutation: Sett
 describe('a writable root filesystem, the setting the seed -688198114 found', () => {
   it('is refused without a reason, before the policy pack', () => {
     // GIVEN the dev settings with readonlyRootFilesystem false and no reason WHEN the app runs
-    const settings = withSetting(DEV_SETTINGS, ['task', 'readonlyRootFilesystem'], false);
+    const settings = withSetting(DEV_SETTINGS, ['services', 'app', 'task', 'readonlyRootFilesystem'], false);
     const lines = expectCleanRefusal(runOn(settingsText(settings)));
     // THEN the settings ask for the reason (not a policy violation)
     expect(lines[1]).toMatch(
-      /^ {2}task\.writableRootFilesystemReason: got nothing; required with readonlyRootFilesystem false/,
+      /^ {2}services\.app\.task\.writableRootFilesystemReason: got nothing; required with readonlyRootFilesystem false/,
     );
   });
 
@@ -331,20 +373,20 @@ describe('a writable root filesystem, the setting the seed -688198114 found', ()
     // GIVEN readonlyRootFilesystem false with a reason
     const reason = 'the vendor image writes its cache under /var/lib/app';
     const settings = withSetting(
-      withSetting(DEV_SETTINGS, ['task', 'readonlyRootFilesystem'], false),
-      ['task', 'writableRootFilesystemReason'],
+      withSetting(DEV_SETTINGS, ['services', 'app', 'task', 'readonlyRootFilesystem'], false),
+      ['services', 'app', 'task', 'writableRootFilesystemReason'],
       reason,
     );
     // WHEN the app runs
     const outcome = runOn(settingsText(settings));
-    // THEN it synthesizes, and the suppression is printed with the reason for each region
+    // THEN it synthesizes, and the suppression is printed with the reason for each region, for
+    // service app's task definitions only (api keeps its root filesystem read-only)
     expect(outcome.code).toBe(0);
     const suppressed = outcome.stderr.filter((line) => line.includes('ecs-readonly-root-filesystem'));
-    expect(suppressed.filter((line) => line.includes('fargate-dev/'))).toHaveLength(
-      (DEV_SETTINGS.regions as Json[]).length,
-    );
-    for (const line of suppressed.filter((l) => l.includes('fargate-dev/'))) {
-      expect(line).toContain(`task.writableRootFilesystemReason: ${reason}`);
+    expect(suppressed).toHaveLength((DEV_SETTINGS.regions as Json[]).length);
+    for (const line of suppressed) {
+      expect(line).toMatch(/ at fargate-dev\/Services\/app\/[a-z0-9-]+\//);
+      expect(line).toContain(`services.app.task.writableRootFilesystemReason: ${reason}`);
     }
   });
 });
@@ -464,7 +506,16 @@ describe('hostile settings that once crashed or slipped through', () => {
     ['tags.owner', CDKTF_STRING_TOKEN, ['tags', 'owner']],
     ['tags.owner', '${TfToken[TOKEN.99999]}', ['tags', 'owner']],
     ['tags.owner', '${file("/etc/passwd")}', ['tags', 'owner']],
-    ['task.healthCheckCommand[1]', '#{TfToken[TOKEN.4]}', ['task', 'healthCheckCommand', 1]],
+    [
+      'services.web.task.healthCheckCommand[1]',
+      '#{TfToken[TOKEN.4]}',
+      ['services', 'web', 'task', 'healthCheckCommand', 1],
+    ],
+    [
+      'services.web.regions.eu-west-1.environment[0].value',
+      '${file("/etc/passwd")}',
+      ['services', 'web', 'regions', 'eu-west-1', 'environment', 0, 'value'],
+    ],
   ])('refuses %s = %j, a cdktf token or a Terraform template', (setting, value, at) => {
     // GIVEN a free-form string setting that cdktf would resolve as a token, or Terraform evaluate
     const settings = withSetting(FULL_SETTINGS, at, value);

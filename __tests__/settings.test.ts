@@ -700,7 +700,10 @@ describe('the application contract and edge settings', () => {
     tier: 'production',
     backup: { vaultLock: { minRetentionDays: 7, maxRetentionDays: 365 } },
     services: {
-      app: { ...appService, task: { healthCheckCommand: ['CMD-SHELL', 'curl -f http://localhost/ || exit 1'] } },
+      app: {
+        ...appService,
+        task: { healthCheckCommand: ['CMD-SHELL', 'curl -f http://localhost/ || exit 1'] },
+      },
     },
     domain: { zoneName: 'example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ' },
     alarms: { emails: ['oncall@example.com'] },
@@ -888,7 +891,11 @@ describe('the application contract and edge settings', () => {
       { task: { user: 'root' } },
       'services.app.task.user: got "root"; runs the container as root (Security Hub ECS.20)',
     ],
-    ['uid 0 without a reason', { task: { user: '0:0' } }, 'services.app.task.user: got "0:0"; runs the container as root'],
+    [
+      'uid 0 without a reason',
+      { task: { user: '0:0' } },
+      'services.app.task.user: got "0:0"; runs the container as root',
+    ],
     [
       'a reason without root',
       { task: { rootUserReason: 'needs raw sockets for the probe' } },
@@ -914,7 +921,11 @@ describe('the application contract and edge settings', () => {
       { task: { ephemeralStorageGiB: 20 } },
       'services.app.task.ephemeralStorageGiB: got 20;',
     ],
-    ['an unknown CPU architecture', { task: { cpuArchitecture: 'ARM' } }, 'services.app.task.cpuArchitecture: got "ARM";'],
+    [
+      'an unknown CPU architecture',
+      { task: { cpuArchitecture: 'ARM' } },
+      'services.app.task.cpuArchitecture: got "ARM";',
+    ],
     ['an empty command', { task: { command: [] } }, 'services.app.task.command: got [];'],
     [
       'a bad matcher',
@@ -962,7 +973,11 @@ describe('the application contract and edge settings', () => {
       { service: { capacityProviders: [{ capacityProvider: 'FARGATE', weight: 1001 }] } },
       'services.app.service.capacityProviders[0].weight: got 1001;',
     ],
-    ['an empty strategy', { service: { capacityProviders: [] } }, 'services.app.service.capacityProviders: got [];'],
+    [
+      'an empty strategy',
+      { service: { capacityProviders: [] } },
+      'services.app.service.capacityProviders: got [];',
+    ],
     // scaling
     [
       'a request count of 0',
@@ -1125,14 +1140,20 @@ describe('the application contract and edge settings', () => {
       { capacityProvider: 'FARGATE', base: 2, weight: 1 },
     ]);
     expect(settings.services.app.regions['eu-west-1'].secrets).toEqual([
-      { name: 'DB', kmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/abcd1234-12ab-34cd-56ef-1234567890ab' },
+      {
+        name: 'DB',
+        kmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/abcd1234-12ab-34cd-56ef-1234567890ab',
+      },
     ]);
   });
 
   it('accepts a multi-Region key in every region without an override', () => {
     const mrk = 'arn:aws:kms:us-east-1:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab';
     expect(() =>
-      parseSettings(withApp({ task: { secrets: [{ name: 'DB', valueFrom: secret, kmsKeyArn: mrk }] } }), 'dev.json'),
+      parseSettings(
+        withApp({ task: { secrets: [{ name: 'DB', valueFrom: secret, kmsKeyArn: mrk }] } }),
+        'dev.json',
+      ),
     ).not.toThrow();
   });
 
@@ -1212,7 +1233,10 @@ describe('services and their routing', () => {
   });
 
   it('refuses two services with the same priority, naming the service that has it', () => {
-    const message = errorFor({ ...valid, services: { app: appService, api: api({ paths: ['/api/*'], priority: 100 }) } });
+    const message = errorFor({
+      ...valid,
+      services: { app: appService, api: api({ paths: ['/api/*'], priority: 100 }) },
+    });
     expect(message).toContain(
       "services.api.routing.priority: got 100; already the priority of services.app; each service's listener rule needs its own priority (1 to 50000, lower first)",
     );

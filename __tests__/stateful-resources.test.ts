@@ -106,7 +106,7 @@ describe('stateful resources', () => {
     expect(contractProblem(platform('dev'), addresses, json)).toBeUndefined();
   });
 
-  it('covers the file system, data and log buckets, vault and keys of every region, and the repository', () => {
+  it('covers the file system, data and log buckets, vault and keys of every region, and each service’s repository', () => {
     const prod = contract.prod[platform('prod')];
     const regions = settings.prod.regions.map((region) => region.name);
     const count = (type: string) => prod.filter((address) => address.startsWith(`${type}.`)).length;
@@ -117,9 +117,51 @@ describe('stateful resources', () => {
       expect(prod.filter((a) => a.startsWith(`aws_s3_bucket.${region}_LogBucket_`))).toHaveLength(1);
     }
     expect(count('aws_backup_vault')).toBe(regions.length);
-    expect(count('aws_ecr_repository')).toBe(settings.prod.image.repositoryUri ? 0 : 1);
+    // One repository per service that builds its own image, at ContainerRepository/<service>/Repository.
+    const ownImages = Object.entries(settings.prod.services)
+      .filter(([, service]) => !service.image.repositoryUri)
+      .map(([name]) => name)
+      .sort();
+    expect(ownImages.length).toBeGreaterThan(1);
+    expect(prod.filter((address) => address.startsWith('aws_ecr_repository.'))).toEqual(
+      ownImages.map((name) =>
+        expect.stringMatching(`^aws_ecr_repository\\.ContainerRepository_${name}_Repository_[0-9A-F]+$`),
+      ),
+    );
     expect(count('aws_kms_key')).toBeGreaterThanOrEqual(5 * regions.length);
   });
+
+  it.each(environments)(
+    'moves the single-service repository of %s to its legacyNames service, under the same name',
+    (env) => {
+      // GIVEN the environment's service that keeps the single-service names
+      const [legacy] = Object.entries(settings[env].services).filter(([, service]) => service.legacyNames);
+      expect(legacy).toBeDefined();
+      const json = synthesized[env].stacks[platform(env)] as SynthesizedJson & {
+        moved?: Array<{ from: string; to: string }>;
+      };
+      // THEN the single-service platform's repository address moves to that service's repository
+      const [repository] = resources(json, 'aws_ecr_repository').filter(
+        (r) => r.path === `${platform(env)}/ContainerRepository/${legacy[0]}/Repository`,
+      );
+      const [name] = Object.entries(json.resource?.aws_ecr_repository ?? {}).find(
+        ([, block]) => (block['//'] as { metadata: { path: string } }).metadata.path === repository.path,
+      ) as [string, unknown];
+      expect(json.moved).toContainEqual({
+        from: 'aws_ecr_repository.ContainerRepository_9598CF0D',
+        to: `aws_ecr_repository.${name}`,
+      });
+      // AND keeps the name it had, so the move replaces nothing (a new name would replace it)
+      expect(repository.name).toBe(`${settings[env].app}/${settings[env].environment}/app`);
+      // AND no other stateful resource moves: the foundation's stay where they were
+      const movedStateful = (json.moved ?? []).filter((move) =>
+        STATEFUL_RESOURCE_TYPES.some((type) => move.to.startsWith(`${type}.`)),
+      );
+      expect(movedStateful).toEqual([
+        { from: 'aws_ecr_repository.ContainerRepository_9598CF0D', to: `aws_ecr_repository.${name}` },
+      ]);
+    },
+  );
 
   it('prevents the destruction of every stateful resource of every prod stack', () => {
     let checked = 0;

@@ -13,7 +13,17 @@ describe('the synthesis cache', () => {
   beforeEach(() => {
     // GIVEN a copy of the project's sources and settings
     project = mkdtempSync(path.join(os.tmpdir(), 'synth-cache-'));
-    for (const entry of ['main.ts', 'package-lock.json', 'cdktf.json', 'stacks', 'settings', 'config']) {
+    for (const entry of [
+      'main.ts',
+      'package-lock.json',
+      'cdktf.json',
+      'stacks',
+      'constructs',
+      'settings',
+      'policies',
+      'aspects',
+      'config',
+    ]) {
       cpSync(path.join(root, entry), path.join(project, entry), { recursive: true });
     }
     config = path.join(project, 'config');
@@ -31,6 +41,14 @@ describe('the synthesis cache', () => {
     ],
     ['a source file', () => writeFileSync(path.join(project, 'stacks', 'app.ts'), '// changed')],
     ['a new source file', () => writeFileSync(path.join(project, 'settings', 'new.ts'), 'export {};')],
+    [
+      "a construct (a service's resources)",
+      () => writeFileSync(path.join(project, 'constructs', 'platform-service.ts'), '// changed'),
+    ],
+    [
+      'a policy rule',
+      () => writeFileSync(path.join(project, 'policies', 'rules', 'new-rule.ts'), 'export {};'),
+    ],
     ['the lock file', () => writeFileSync(path.join(project, 'package-lock.json'), '{}')],
   ])('changes when %s changes', (_what, change) => {
     const before = synthInputsHash(project, config, env);

@@ -106,7 +106,7 @@ describe('the prod plan, region by region', () => {
     });
     expect(oneInRegion(plans.prod.plan, 'aws_acm_certificate', region.alias).change.after).toMatchObject({
       domain_name: 'example.com',
-      subject_alternative_names: ['*.example.com'],
+      subject_alternative_names: ['*.example.com', 'example.com'],
     });
     // Requests no service claims get a 404; each service's rule is on the HTTPS listener.
     expect(listeners.find((l) => l.port === 443).default_action[0]).toMatchObject({

@@ -317,7 +317,9 @@ describe('the stage variant', () => {
     // The zone and every name one label below it: the accelerator's name and each service's hosts.
     const certificates = changes.filter((c) => c.type === 'aws_acm_certificate').map((c) => c.change.after);
     expect(certificates.map((c) => c?.domain_name)).toEqual(['example.com', 'example.com', 'example.com']);
-    expect(certificates.map((c) => c?.subject_alternative_names)).toEqual(Array(3).fill(['*.example.com']));
+    expect(certificates.map((c) => c?.subject_alternative_names)).toEqual(
+      Array(3).fill(['*.example.com', 'example.com']),
+    );
     const records = changes.filter((c) => c.type === 'aws_route53_record');
     // The certificate validation CNAME (its type comes from ACM at apply) and the aliases to the accelerator.
     expect(records).toHaveLength(3);

@@ -81,8 +81,9 @@ const UNTAGGED_EXPIRY_DAYS = 7;
  *   account per source region. This construct owns it, so one `ContainerRepository` with replica
  *   regions per account and primary region; another replication configuration in the same registry
  *   would overwrite this one and be overwritten back.
- * - Its rule filters on the repository name as a prefix (`PREFIX_MATCH`): repositories whose name
- *   starts with this one's (`orders` also matches `orders-worker`) replicate too.
+ * - Its rule filters on the namespace as a prefix (`PREFIX_MATCH` on `team/env/`): every repository
+ *   of the namespace replicates, those added later included; names without a namespace are
+ *   filtered one by one (`orders` then also matches `orders-worker`).
  * - Creation-template prefixes are namespaces (ECR appends `/`): a namespaced name `team/app` gets a
  *   template for `team`, an un-namespaced name the `ROOT` template, which applies to every repository
  *   ECR creates by replication in that region without a more specific template. Templates only apply
@@ -200,8 +201,12 @@ export class ContainerRepository extends Construct {
               region,
               registryId: first.registryId,
             })),
-            // Every repository of the namespace, those of services added later included.
-            repositoryFilter: [{ filter: `${namespace}/`, filterType: 'PREFIX_MATCH' }],
+            // Every repository of the namespace, those of services added later included; names
+            // without a namespace each by their own name.
+            repositoryFilter:
+              namespace === 'ROOT'
+                ? repositoryNames.map((name) => ({ filter: name, filterType: 'PREFIX_MATCH' }))
+                : [{ filter: `${namespace}/`, filterType: 'PREFIX_MATCH' }],
           },
         ],
       },

@@ -176,7 +176,7 @@ export class DataBucket extends Construct {
         effect: 'Allow',
         actions: ['s3:ListBucket'],
         resources: [this.bucket.arn],
-        condition: [{ test: 'StringLike', variable: 's3:prefix', values: [`${prefix}/*`, prefix] }],
+        condition: [{ test: 'StringLike', variable: 's3:prefix', values: [`${prefix}/*`] }],
       },
       { effect: 'Allow', actions: ['s3:GetBucketLocation'], resources: [this.bucket.arn] },
       {

@@ -195,7 +195,7 @@ export class PlatformStack extends TerraformStack {
         if (service.legacyNames) moved += moveFromSingleService(built, [region.name], REGIONAL_MOVES);
         this.serviceOutputs(region.name, name, built, repositoryUrlFor(name, region.name));
       }
-      if (service.legacyNames && this.repository) {
+      if (service.legacyNames && this.repository && !service.image.repositoryUri) {
         moved += moveFromSingleService(
           this.repository.node.findChild(names.get(name)?.repository.split('/').pop() as string),
           ['ContainerRepository'],

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { run } from '../stacks/app';
 import { OfflineResult, validateAndPlan } from '../tools/terraform/offline';
 import { SynthesizedJson } from './synth';
+import { RUN_SCRATCH_VARIABLE } from './scratch';
 
 const projectRoot = path.resolve(__dirname, '..');
 
@@ -47,8 +48,18 @@ export function synthEnvironment(environment: string, configDir?: string): Synth
   return { outdir, stacks, stackDirs };
 }
 
-/** Where a test run shares its Terraform results; the global setup empties it at every run. */
-export const PLAN_CACHE_DIR = path.join(projectRoot, '.work', 'plan-cache');
+/**
+ * Where one test run shares its Terraform results: a folder per run (named after the run's scratch
+ * folder), so runs side by side never clear or read each other's; the global teardown removes it.
+ */
+export function planCacheDir(): string {
+  return path.join(
+    projectRoot,
+    '.work',
+    'plan-cache',
+    path.basename(process.env[RUN_SCRATCH_VARIABLE] ?? 'default'),
+  );
+}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -63,9 +74,9 @@ export async function planStack(stackDir: string): Promise<OfflineResult> {
     .update(readFileSync(path.join(stackDir, 'cdk.tf.json')))
     .digest('hex')
     .slice(0, 24);
-  const entry = path.join(PLAN_CACHE_DIR, hash);
+  const entry = path.join(planCacheDir(), hash);
   const resultFile = path.join(entry, 'result.json');
-  mkdirSync(PLAN_CACHE_DIR, { recursive: true });
+  mkdirSync(planCacheDir(), { recursive: true });
   let owner = false;
   try {
     mkdirSync(entry); // atomic: the first asker owns the work

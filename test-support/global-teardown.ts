@@ -1,4 +1,5 @@
 import { readdirSync, rmSync } from 'node:fs';
+import { planCacheDir } from './environment';
 import { ORIGINAL_TMPDIR_VARIABLE, RUN_SCRATCH_VARIABLE } from './scratch';
 
 /**
@@ -10,6 +11,7 @@ export default function globalTeardown(): void {
   const runDir = process.env[RUN_SCRATCH_VARIABLE];
   if (!runDir) throw new Error(`${RUN_SCRATCH_VARIABLE} is not set: the global setup did not run`);
   const left = readdirSync(runDir);
+  rmSync(planCacheDir(), { recursive: true, force: true });
   rmSync(runDir, { recursive: true, force: true });
   const original = process.env[ORIGINAL_TMPDIR_VARIABLE];
   if (original) process.env.TMPDIR = original;

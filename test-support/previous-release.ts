@@ -48,6 +48,13 @@ export function synthPreviousRelease(options: PreviousReleaseOptions): PreviousR
   const repository = options.repository ?? PROJECT_ROOT;
   const sourceDir = path.join(options.scratchDir, 'source');
   const outdir = path.join(options.scratchDir, 'cdktf.out');
+  const known = spawnSync('git', ['-C', repository, 'cat-file', '-e', `${options.commit}^{commit}`]);
+  if (known.status !== 0) {
+    throw new Error(
+      `previous release: commit ${options.commit} is not in ${repository}: a shallow clone holds only its ` +
+        'newest commit; fetch the history (git fetch --unshallow, or fetch-depth: 0 for actions/checkout)',
+    );
+  }
   mkdirSync(sourceDir, { recursive: true });
   check(
     `git archive ${options.commit}`,

@@ -384,6 +384,17 @@ export interface SettingsMutation {
   readonly unknownKey?: boolean;
 }
 
+/**
+ * Objects keyed by names the user chooses, where a new key is a new entry (a service, a service's
+ * values in a region), checked like any entry, not an unknown setting.
+ */
+function isNameMap(at: SettingPath): boolean {
+  return (
+    (at.length === 1 && at[0] === 'services') ||
+    (at.length === 3 && at[0] === 'services' && at[2] === 'regions')
+  );
+}
+
 function preview(value: Json): string {
   const json = JSON.stringify(value);
   return json.length > 60 ? `${json.slice(0, 57)}...` : json;
@@ -416,7 +427,7 @@ function mutationsOf(base: JsonObject): fc.Arbitrary<SettingsMutation> {
       description: `add ${JSON.stringify(key).slice(0, 40)} = ${preview(value)} at ${formatSettingPath(at) || 'the top level'}`,
       settings: withSetting(base, [...at, key], value),
       path: formatSettingPath([...at, key]),
-      unknownKey: true,
+      unknownKey: !isNameMap(at),
     }));
 
   // The same region twice, with a disjoint CIDR so only the duplicate is wrong.
