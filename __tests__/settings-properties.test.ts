@@ -2,7 +2,7 @@
 // exits 1 with one clear message naming the file and the setting, prints no stack trace and leaves
 // no output folder behind. fast-check prints the seed of a failing run; FC_SEED=<seed> replays it.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
@@ -331,6 +331,20 @@ describe('hostile settings files', () => {
       }),
       { numRuns: 80 },
     );
+  });
+
+  it('that set every setting synthesize, unbroken: the base of half the mutations is valid', () => {
+    // GIVEN FULL_SETTINGS as they are: among them a service with the single-service names that
+    // pulls an external image, beside a service with its own repository
+    expect(accepted(settingsText(FULL_SETTINGS))).toBe(true);
+    // WHEN the app runs on them THEN it synthesizes the platform stack and the example it asks for
+    const outcome = runOn(settingsText(FULL_SETTINGS));
+    if (outcome.code !== 0) throw new Error(`FULL_SETTINGS: ${JSON.stringify(outcome.stderr)}`);
+    expect(readdirSync(path.join(outcome.outdir, 'stacks')).sort()).toEqual([
+      'fargate-dev',
+      'fargate-dev-simple',
+    ]);
+    rmSync(path.dirname(outcome.file), { recursive: true, force: true });
   });
 
   it('that the validation accepts synthesize: no construct refuses what the settings let through', () => {

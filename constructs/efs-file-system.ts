@@ -71,11 +71,8 @@ export interface FileSystemProps {
 /**
  * A region's encrypted EFS file system (seed 8.2): customer-managed KMS key, lifecycle to Infrequent
  * Access and back, a mount target in every private subnet behind a security group that admits NFS
- * from the service's tasks only, an access point pinning the POSIX identity and root directory,
- * and a file-system policy refusing any access without TLS.
- *
- * With a file-system policy in place, clients must authorize with IAM: the task role includes
- * `clientPolicyStatements`, which allow mount and write through the access point only.
+ * only from the clients given access (`FileSystemAccess`: one access point per service, pinning its
+ * POSIX identity and root directory), and a file-system policy refusing any access without TLS.
  */
 export class FileSystem extends Construct {
   public readonly key: EncryptionKey;

@@ -51,7 +51,7 @@ export interface FisExperimentsProps {
 
 /**
  * Failover drills of one region as AWS FIS experiment templates: one stops every task of the
- * region's service, one black-holes the region's private subnets (FIS swaps in a deny-all network
+ * region's cluster (every service), one black-holes the region's private subnets (FIS swaps in a deny-all network
  * ACL for the duration, then restores the original). Both stop when a stop-condition alarm fires
  * and log to an encrypted log group. Their role can act only on this region's cluster, VPC and
  * subnets. Creating a template runs nothing: an engineer starts it with `aws fis start-experiment`.

@@ -37,7 +37,7 @@ export interface LoadBalancerCertificateProps {
 export interface LoadBalancerProps {
   /** The provider of the region the load balancer lives in. */
   readonly provider: AwsProvider;
-  /** Prefix of every named resource, e.g. `fargate-dev`; gives `<prefix>-alb` and `<prefix>-tg-<port>`. */
+  /** Prefix of every named resource, e.g. `fargate-dev`; gives `<prefix>-alb`. */
   readonly namePrefix: string;
   /** ID of the VPC of the subnets and of the targets. */
   readonly vpcId: string;
@@ -93,18 +93,11 @@ const MAX_NAME_LENGTH = 32;
 const TLS_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
 
 /**
- * An internet-facing Application Load Balancer in front of an ECS Fargate service whose tasks run
- * in private subnets and register by IP: a security group open to the world on 80 (and 443 with a
- * certificate) that can only reach the tasks on their port, a target group with a fast-failing
- * health check (Global Accelerator follows target health), and HTTP, or HTTPS with HTTP redirected,
- * listeners.
- *
- * The target group's name is `<namePrefix>-tg-<targetPort>`, and it is created before the one it
- * replaces. Changing the port, the only input that forces a new target group, then gives a new name,
- * so Terraform creates the new group, moves the listener (and the service) to it and only then
- * deletes the old one. A fixed `<namePrefix>-tg` would have to be destroyed first, which AWS refuses
- * while a listener uses it; `name_prefix` (6 characters at most) would allow the same ordering but
- * leaves a random, unrecognisable name in the console and in CloudWatch.
+ * A region's internet-facing Application Load Balancer, shared by the services: a security group
+ * open to the world on 80 (and 443 with a certificate) with no egress of its own (each service's
+ * `ServiceRouting` adds egress to its tasks, on their port only), and HTTP, or HTTPS with HTTP
+ * redirected, listeners whose default action answers 404: a request reaches a service only through
+ * that service's listener rule.
  */
 export class LoadBalancer extends Construct {
   public readonly securityGroup: SecurityGroup;

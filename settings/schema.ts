@@ -23,15 +23,24 @@ export const RESERVED_TAG_KEYS = ['app', 'environment', 'managed-by'] as const;
  * A strict object: an unknown key is an error that lists the keys allowed at that place, so a typo
  * (`vpcCird`) fails loudly instead of silently falling back to a default.
  */
-function settingsObject<T extends z.ZodRawShape>(shape: T) {
+function settingsObject<T extends z.ZodRawShape>(shape: T, moved: Record<string, string> = {}) {
   const allowed = Object.keys(shape).join(', ');
   return z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === 'unrecognized_keys'
-        ? `unknown setting ${issue.keys.map((key) => shorten(key)).join(', ')}; allowed here: ${allowed}`
-        : undefined,
+    error: (issue) => {
+      if (issue.code !== 'unrecognized_keys') return undefined;
+      const where = [...new Set(issue.keys.map((key) => moved[key]).filter(Boolean))];
+      return where.length > 0
+        ? `${issue.keys.map((key) => shorten(key)).join(', ')} moved: ${where.join('; ')}`
+        : `unknown setting ${issue.keys.map((key) => shorten(key)).join(', ')}; allowed here: ${allowed}`;
+    },
   });
 }
+
+/** Where the settings of the single-service platform went when services arrived. */
+const SINGLE_SERVICE_MOVE =
+  'an environment now holds services: put image, task and service under services.<name> (an environment deployed before services: services.app with "legacyNames": true, README "Upgrading to services")';
+const REGION_OVERRIDE_MOVE =
+  "a region's image, environment and secrets are now per service: services.<name>.regions.<region>.{image,environment,secrets}";
 
 /** Application names: 3 to 16 lower-case letters, digits, hyphens. */
 const APP_NAME = /^[a-z][a-z0-9-]{1,14}[a-z0-9]$/;
@@ -246,43 +255,47 @@ const regionImageSchema = settingsObject({
   digest: imageDigestSchema.optional(),
 });
 
-const regionSchema = settingsObject({
-  /** AWS region code, e.g. `us-east-1`. */
-  name: z.enum(AWS_REGIONS),
-  /** The VPC's IPv4 CIDR, /16 to /21; must not overlap another region's. */
-  vpcCidr: z
-    .cidrv4({ error: 'expected an IPv4 CIDR block such as 10.0.0.0/16' })
-    .refine((cidr) => parseCidr(cidr).prefixLength >= 16, {
-      error: 'AWS VPCs take a prefix from /16 to /28; use /16 to /21 here',
-    })
-    .refine((cidr) => !hasHostBits(parseCidr(cidr)), {
-      error: 'the address has host bits set below its prefix; use the network address',
-    }),
-  /** Availability zone names of this region (at least 2), e.g. `us-east-1a`. */
-  availabilityZones: z
-    .array(z.string({ error: 'expected an availability zone name such as us-east-1a' }))
-    .min(2, {
-      error: 'at least 2 availability zones are required, one public and one private subnet in each',
-    }),
-  /** Weight of this region's load balancer in its Global Accelerator endpoint group (0 to 255). */
-  acceleratorWeight: z.number().int().min(0).max(255).default(100),
-  /**
-   * Share of traffic Global Accelerator sends to this region, percent; 0 drains the region (an
-   * evacuation, or a standby) while it still takes failover traffic.
-   */
-  trafficDialPercentage: z
-    .number({ error: 'expected a percentage from 0 to 100' })
-    .min(0, { error: 'expected a percentage from 0 (drained) to 100' })
-    .max(100, { error: 'expected a percentage from 0 (drained) to 100' })
-    .default(100),
-  /** An existing regional AWS WAF web ACL to associate with this region's load balancer instead of creating one. */
-  webAclArn: z
-    .string()
-    .regex(WEB_ACL_ARN, {
-      error: 'expected a regional web ACL ARN: arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>',
-    })
-    .optional(),
-});
+const regionSchema = settingsObject(
+  {
+    /** AWS region code, e.g. `us-east-1`. */
+    name: z.enum(AWS_REGIONS),
+    /** The VPC's IPv4 CIDR, /16 to /21; must not overlap another region's. */
+    vpcCidr: z
+      .cidrv4({ error: 'expected an IPv4 CIDR block such as 10.0.0.0/16' })
+      .refine((cidr) => parseCidr(cidr).prefixLength >= 16, {
+        error: 'AWS VPCs take a prefix from /16 to /28; use /16 to /21 here',
+      })
+      .refine((cidr) => !hasHostBits(parseCidr(cidr)), {
+        error: 'the address has host bits set below its prefix; use the network address',
+      }),
+    /** Availability zone names of this region (at least 2), e.g. `us-east-1a`. */
+    availabilityZones: z
+      .array(z.string({ error: 'expected an availability zone name such as us-east-1a' }))
+      .min(2, {
+        error: 'at least 2 availability zones are required, one public and one private subnet in each',
+      }),
+    /** Weight of this region's load balancer in its Global Accelerator endpoint group (0 to 255). */
+    acceleratorWeight: z.number().int().min(0).max(255).default(100),
+    /**
+     * Share of traffic Global Accelerator sends to this region, percent; 0 drains the region (an
+     * evacuation, or a standby) while it still takes failover traffic.
+     */
+    trafficDialPercentage: z
+      .number({ error: 'expected a percentage from 0 to 100' })
+      .min(0, { error: 'expected a percentage from 0 (drained) to 100' })
+      .max(100, { error: 'expected a percentage from 0 (drained) to 100' })
+      .default(100),
+    /** An existing regional AWS WAF web ACL to associate with this region's load balancer instead of creating one. */
+    webAclArn: z
+      .string()
+      .regex(WEB_ACL_ARN, {
+        error:
+          'expected a regional web ACL ARN: arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>',
+      })
+      .optional(),
+  },
+  { image: REGION_OVERRIDE_MOVE, environment: REGION_OVERRIDE_MOVE, secrets: REGION_OVERRIDE_MOVE },
+);
 
 const imageSchema = settingsObject({
   /**
@@ -471,23 +484,19 @@ const routingSchema = settingsObject({
    */
   hosts: z
     .array(
-      z
-        .string()
-        .regex(HOST_NAME, {
-          error:
-            'expected a lower-case host name such as api.example.com (at most 128 characters; *. allowed as the first label)',
-        }),
+      z.string().regex(HOST_NAME, {
+        error:
+          'expected a lower-case host name such as api.example.com (at most 128 characters; *. allowed as the first label)',
+      }),
     )
     .default([]),
   /** Path patterns this service answers, e.g. `/api/*` (case-sensitive; * and ? are wildcards). */
   paths: z
     .array(
-      z
-        .string()
-        .regex(PATH_PATTERN, {
-          error:
-            'expected a path pattern starting with / of at most 128 characters: letters, digits and _ - . $ / ~ " \' @ : + * ? & = %, no spaces',
-        }),
+      z.string().regex(PATH_PATTERN, {
+        error:
+          'expected a path pattern starting with / of at most 128 characters: letters, digits and _ - . $ / ~ " \' @ : + * ? & = %, no spaces',
+      }),
     )
     .default([]),
   /**
@@ -736,126 +745,131 @@ const backendSchema = z
   )
   .prefault({ type: 'local' });
 
-export const settingsSchema = settingsObject({
-  /** Application name: lower-case letters, digits and hyphens; prefixes every resource name. */
-  app: z.string().regex(APP_NAME, {
-    error: 'expected 3 to 16 lower-case letters, digits or hyphens, starting with a letter',
-  }),
-  /** Environment name; must equal the settings file's name (`config/<environment>.json`). */
-  environment: z.string().regex(ENVIRONMENT_NAME, { error: 'expected 2 to 10 lower-case letters or digits' }),
-  /**
-   * What the environment is for. `production` turns on every guardrail: prevent_destroy on stateful
-   * resources, load balancer deletion protection, a required vault lock, one NAT gateway per AZ, no
-   * `latest` image. `development` leaves them off so the environment can be torn down. Chosen here,
-   * never from the environment's name.
-   */
-  tier: z.enum(['production', 'development'], {
-    error: 'expected "production" (every guardrail on) or "development" (can be torn down)',
-  }),
-  /** AWS account ID; when set, every provider refuses to run against any other account. */
-  accountId: z
-    .string()
-    .regex(/^\d{12}$/, { error: 'expected a 12-digit AWS account ID as a string' })
-    .optional(),
-  /** Regions, primary first. */
-  regions: z
-    .array(regionSchema)
-    .min(1, { error: 'at least one region is required' })
-    .prefault([
-      { name: 'us-east-1', vpcCidr: '10.0.0.0/16', availabilityZones: ['us-east-1a', 'us-east-1b'] },
-      { name: 'eu-west-1', vpcCidr: '10.1.0.0/16', availabilityZones: ['eu-west-1a', 'eu-west-1b'] },
-    ]),
-  /** `perAz`: one NAT gateway per AZ (no cross-AZ dependency); `single`: one shared NAT (dev only). */
-  natGateways: z.enum(['perAz', 'single']).default('perAz'),
-  /** Retention of every CloudWatch log group, in days (one of CloudWatch's allowed values). */
-  logRetentionDays: z
-    .number()
-    .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
-      error: `expected one of CloudWatch's retention values: ${LOG_RETENTION_DAYS.join(', ')}`,
-    })
-    .default(90),
-  /**
-   * The services on this environment's foundation, keyed by a stable service name (lower-case,
-   * DNS-safe, part of every name the service has): each with its own image, task, ECS service,
-   * routing on the shared load balancer and per-region values.
-   */
-  services: z
-    .record(
-      z.string().regex(SERVICE_NAME, {
-        error:
-          'expected a service name: 2 to 20 lower-case letters, digits or hyphens, starting with a letter',
-      }),
-      appServiceSchema,
-    )
-    .refine((services) => Object.keys(services).length > 0, { error: 'give at least one service' }),
-  /** The EFS file system of each region (seed 8.2). */
-  efs: efsSchema.prefault({}),
-  /** DNS and TLS: with a domain the ALBs serve HTTPS with ACM certificates. Omitted: HTTP only, no DNS resources. */
-  domain: domainSchema.optional(),
-  /** Global Accelerator in front of every region's load balancer. */
-  accelerator: acceleratorSchema.prefault({}),
-  /** Access logs, AWS WAF and plain-HTTP exceptions at the load balancers. */
-  edge: edgeSchema.prefault({}),
-  /** AWS Backup of each region's file system, copied to another region. */
-  backup: backupSchema.prefault({}),
-  /** Cross-region replication of the data buckets. */
-  replication: replicationSchema.prefault({}),
-  /** Alarms and their notification topic in every region. */
-  alarms: alarmsSchema.prefault({}),
-  /** Failover drills as code: AWS FIS experiment templates in every region. */
-  failoverDrills: failoverDrillsSchema.prefault({}),
-  /**
-   * Terraform's prevent_destroy on file systems, buckets, backup vaults, KMS keys and ECR repositories.
-   * Omitted: on with tier `production`, off with `development` (so the environment can be torn down).
-   */
-  preventDestroy: z.boolean().optional(),
-  /** Where Terraform keeps the state of each stack. */
-  backend: backendSchema,
-  /**
-   * Examples built beside the environment, only when asked: `simpleFargate` is the seed's "Simple
-   * ECS Fargate Cluster Example" (8.8) as stack `<app>-<env>-simple` (public IPs, fixed names: never
-   * in tier production).
-   */
-  examples: settingsObject({
-    /** Build the seed's 8.8 example as stack `<app>-<env>-simple`. */
-    simpleFargate: z.boolean().default(false),
-  }).prefault({}),
-  /** Extra tags for every resource. */
-  tags: z
-    .unknown()
-    .superRefine((tags, ctx) => {
-      if (tags === undefined) return;
-      if (tags === null || typeof tags !== 'object' || Array.isArray(tags)) {
-        problem(ctx, [], tags, 'expected an object of tag keys to string values');
-        return;
-      }
-      // Checked by hand, over own keys only: a record schema trips over keys such as "constructor"
-      // and drops "__proto__" unchecked.
-      for (const [key, value] of Object.entries(tags)) {
-        const keyProblem =
-          key.length < 1 || key.length > 128
-            ? 'tag keys are 1 to 128 characters'
-            : !TAG_TEXT.test(key)
-              ? 'tag keys take letters, digits, spaces and _ . : / = + - @'
-              : key.toLowerCase().startsWith('aws:')
-                ? 'tag keys may not start with "aws:"'
-                : (RESERVED_TAG_KEYS as readonly string[]).includes(key)
-                  ? `tag key is reserved; the stack sets ${RESERVED_TAG_KEYS.join(', ')} itself`
-                  : undefined;
-        if (keyProblem) problem(ctx, [key], key, keyProblem);
-        else if (typeof value !== 'string') problem(ctx, [key], value, 'expected a string tag value');
-        else if (value.length > 256 || !TAG_TEXT.test(value)) {
-          problem(
-            ctx,
-            [key],
-            value,
-            'tag values are at most 256 letters, digits, spaces and _ . : / = + - @',
-          );
+export const settingsSchema = settingsObject(
+  {
+    /** Application name: lower-case letters, digits and hyphens; prefixes every resource name. */
+    app: z.string().regex(APP_NAME, {
+      error: 'expected 3 to 16 lower-case letters, digits or hyphens, starting with a letter',
+    }),
+    /** Environment name; must equal the settings file's name (`config/<environment>.json`). */
+    environment: z
+      .string()
+      .regex(ENVIRONMENT_NAME, { error: 'expected 2 to 10 lower-case letters or digits' }),
+    /**
+     * What the environment is for. `production` turns on every guardrail: prevent_destroy on stateful
+     * resources, load balancer deletion protection, a required vault lock, one NAT gateway per AZ, no
+     * `latest` image. `development` leaves them off so the environment can be torn down. Chosen here,
+     * never from the environment's name.
+     */
+    tier: z.enum(['production', 'development'], {
+      error: 'expected "production" (every guardrail on) or "development" (can be torn down)',
+    }),
+    /** AWS account ID; when set, every provider refuses to run against any other account. */
+    accountId: z
+      .string()
+      .regex(/^\d{12}$/, { error: 'expected a 12-digit AWS account ID as a string' })
+      .optional(),
+    /** Regions, primary first. */
+    regions: z
+      .array(regionSchema)
+      .min(1, { error: 'at least one region is required' })
+      .prefault([
+        { name: 'us-east-1', vpcCidr: '10.0.0.0/16', availabilityZones: ['us-east-1a', 'us-east-1b'] },
+        { name: 'eu-west-1', vpcCidr: '10.1.0.0/16', availabilityZones: ['eu-west-1a', 'eu-west-1b'] },
+      ]),
+    /** `perAz`: one NAT gateway per AZ (no cross-AZ dependency); `single`: one shared NAT (dev only). */
+    natGateways: z.enum(['perAz', 'single']).default('perAz'),
+    /** Retention of every CloudWatch log group, in days (one of CloudWatch's allowed values). */
+    logRetentionDays: z
+      .number()
+      .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
+        error: `expected one of CloudWatch's retention values: ${LOG_RETENTION_DAYS.join(', ')}`,
+      })
+      .default(90),
+    /**
+     * The services on this environment's foundation, keyed by a stable service name (lower-case,
+     * DNS-safe, part of every name the service has): each with its own image, task, ECS service,
+     * routing on the shared load balancer and per-region values.
+     */
+    services: z
+      .record(
+        z.string().regex(SERVICE_NAME, {
+          error:
+            'expected a service name: 2 to 20 lower-case letters, digits or hyphens, starting with a letter',
+        }),
+        appServiceSchema,
+      )
+      .refine((services) => Object.keys(services).length > 0, { error: 'give at least one service' }),
+    /** The EFS file system of each region (seed 8.2). */
+    efs: efsSchema.prefault({}),
+    /** DNS and TLS: with a domain the ALBs serve HTTPS with ACM certificates. Omitted: HTTP only, no DNS resources. */
+    domain: domainSchema.optional(),
+    /** Global Accelerator in front of every region's load balancer. */
+    accelerator: acceleratorSchema.prefault({}),
+    /** Access logs, AWS WAF and plain-HTTP exceptions at the load balancers. */
+    edge: edgeSchema.prefault({}),
+    /** AWS Backup of each region's file system, copied to another region. */
+    backup: backupSchema.prefault({}),
+    /** Cross-region replication of the data buckets. */
+    replication: replicationSchema.prefault({}),
+    /** Alarms and their notification topic in every region. */
+    alarms: alarmsSchema.prefault({}),
+    /** Failover drills as code: AWS FIS experiment templates in every region. */
+    failoverDrills: failoverDrillsSchema.prefault({}),
+    /**
+     * Terraform's prevent_destroy on file systems, buckets, backup vaults, KMS keys and ECR repositories.
+     * Omitted: on with tier `production`, off with `development` (so the environment can be torn down).
+     */
+    preventDestroy: z.boolean().optional(),
+    /** Where Terraform keeps the state of each stack. */
+    backend: backendSchema,
+    /**
+     * Examples built beside the environment, only when asked: `simpleFargate` is the seed's "Simple
+     * ECS Fargate Cluster Example" (8.8) as stack `<app>-<env>-simple` (public IPs, fixed names: never
+     * in tier production).
+     */
+    examples: settingsObject({
+      /** Build the seed's 8.8 example as stack `<app>-<env>-simple`. */
+      simpleFargate: z.boolean().default(false),
+    }).prefault({}),
+    /** Extra tags for every resource. */
+    tags: z
+      .unknown()
+      .superRefine((tags, ctx) => {
+        if (tags === undefined) return;
+        if (tags === null || typeof tags !== 'object' || Array.isArray(tags)) {
+          problem(ctx, [], tags, 'expected an object of tag keys to string values');
+          return;
         }
-      }
-    })
-    .transform((tags) => Object.fromEntries(Object.entries(tags ?? {})) as Record<string, string>),
-}).superRefine((settings, ctx) => {
+        // Checked by hand, over own keys only: a record schema trips over keys such as "constructor"
+        // and drops "__proto__" unchecked.
+        for (const [key, value] of Object.entries(tags)) {
+          const keyProblem =
+            key.length < 1 || key.length > 128
+              ? 'tag keys are 1 to 128 characters'
+              : !TAG_TEXT.test(key)
+                ? 'tag keys take letters, digits, spaces and _ . : / = + - @'
+                : key.toLowerCase().startsWith('aws:')
+                  ? 'tag keys may not start with "aws:"'
+                  : (RESERVED_TAG_KEYS as readonly string[]).includes(key)
+                    ? `tag key is reserved; the stack sets ${RESERVED_TAG_KEYS.join(', ')} itself`
+                    : undefined;
+          if (keyProblem) problem(ctx, [key], key, keyProblem);
+          else if (typeof value !== 'string') problem(ctx, [key], value, 'expected a string tag value');
+          else if (value.length > 256 || !TAG_TEXT.test(value)) {
+            problem(
+              ctx,
+              [key],
+              value,
+              'tag values are at most 256 letters, digits, spaces and _ . : / = + - @',
+            );
+          }
+        }
+      })
+      .transform((tags) => Object.fromEntries(Object.entries(tags ?? {})) as Record<string, string>),
+  },
+  { image: SINGLE_SERVICE_MOVE, task: SINGLE_SERVICE_MOVE, service: SINGLE_SERVICE_MOVE },
+).superRefine((settings, ctx) => {
   const seen = new Map<string, number>();
   settings.regions.forEach((region, index) => {
     const first = seen.get(region.name);
