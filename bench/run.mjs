@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const MEASURES = ['synth', 'floor', 'naive', 'unit', 'full', 'terraform', 'loop'];
+const MEASURES = ['synth', 'floor', 'naive', 'unit', 'full', 'terraform', 'loop', 'services'];
 const TARGETS = {
   synthOverFloor: 1.5,
   synthSeconds: 1.5,
@@ -410,6 +410,91 @@ async function loopMeasures() {
   ];
 }
 
+/**
+ * dev.json with `count` services: the shipped ones, then copies of the last (its image, task and
+ * service) on paths /s<n>/* at priorities of their own.
+ */
+function devWithServices(dev, count) {
+  const shipped = Object.entries(dev.services);
+  const [, template] = shipped[shipped.length - 1];
+  const services = Object.fromEntries(shipped.slice(0, count));
+  for (let n = shipped.length + 1; n <= count; n += 1) {
+    services[`s${n}`] = {
+      ...structuredClone(template),
+      routing: { paths: [`/s${n}/*`], priority: 1000 + n },
+    };
+  }
+  return { ...dev, services };
+}
+
+/**
+ * Many services on one foundation: synth and the offline plan of dev with 1, 5 and 20 services,
+ * and the loop with 20 services: one service's image tag changed, then `plan:offline`.
+ */
+async function servicesMeasures() {
+  const rows = [];
+  const dev = JSON.parse(readFileSync(path.join(root, 'config', 'dev.json'), 'utf8'));
+  for (const count of [1, 5, 20]) {
+    const cwd = path.join(scratch, `services-${count}`);
+    const config = path.join(cwd, 'config');
+    mkdirSync(config, { recursive: true });
+    const settings = devWithServices(dev, count);
+    writeFileSync(path.join(config, 'dev.json'), JSON.stringify(settings, null, 2));
+    const env = childEnv({
+      PLATFORM_ENV: 'dev',
+      PLATFORM_CONFIG_DIR: config,
+      CDKTF_OUTDIR: path.join(cwd, 'cdktf.out'),
+    });
+    progress(`dev with ${count} service(s)`);
+    const synth = await repeat(
+      `services-${count}-synth`,
+      opts.fast,
+      'node',
+      [path.join(root, 'dist', 'main.js')],
+      { cwd, env },
+    );
+    rows.push(
+      summarize(
+        `synth, ${count} services`,
+        `dev with ${count} service(s): synthesize (node dist/main.js)`,
+        synth,
+      ),
+    );
+    const toolEnv = childEnv({ PLATFORM_ENV: 'dev', PLATFORM_CONFIG_DIR: config });
+    const tool = path.join(root, 'dist', 'offline-plan.js');
+    const plan = await repeat(`services-${count}-plan`, opts.slow, 'node', [tool, '--fresh'], {
+      cwd,
+      env: toolEnv,
+    });
+    rows.push(
+      summarize(
+        `plan:offline, ${count} services`,
+        `dev with ${count} service(s): --fresh (synth, init, plan)`,
+        plan,
+      ),
+    );
+    if (count === 20) {
+      const last = Object.keys(settings.services).pop();
+      const loop = [];
+      for (let i = 0; i < opts.slow; i += 1) {
+        settings.services[last].image.tag = `0.${i + 2}.0`;
+        writeFileSync(path.join(config, 'dev.json'), JSON.stringify(settings, null, 2));
+        const run = await measureOnce('services-20-loop', 'node', [tool], { cwd, env: toolEnv });
+        progress(`  loop ${i + 1}/${opts.slow}: ${fmtRun(run)}`);
+        loop.push(run);
+      }
+      rows.push(
+        summarize(
+          'loop, 20 services',
+          "one service's image tag changed, then plan:offline (dev, 20 services)",
+          loop,
+        ),
+      );
+    }
+  }
+  return rows;
+}
+
 // ---------------------------------------------------------------- main
 async function main() {
   const info = machine();
@@ -492,6 +577,9 @@ async function main() {
     rows.loopNow = now;
     rows.loopOld = old;
     rows.loopUnchanged = unchanged;
+  }
+  if (!opts.skip.has('services') && build.ok) {
+    for (const row of await servicesMeasures()) rows[row.name] = row;
   }
   info.loadEnd = os
     .loadavg()
@@ -586,6 +674,14 @@ function report(info, rows, terraform, notes) {
     'loop: one setting changed, plan dev',
     s(loopNow?.seconds),
     loopNow?.seconds,
+    TARGETS.loopSeconds,
+    ' s',
+  );
+  const services20 = rows['loop, 20 services'];
+  target(
+    "loop: one service's tag, 20 services",
+    s(services20?.seconds),
+    services20?.seconds,
     TARGETS.loopSeconds,
     ' s',
   );
