@@ -1113,6 +1113,13 @@ function checkRouting(settings: Settings, ctx: RefinementContext): void {
           host,
           `not in the domain's zone ${zone}: the certificate and the DNS records cover that zone only`,
         );
+      } else if (zone !== undefined && host !== zone && host.slice(0, -zone.length - 1).includes('.')) {
+        problem(
+          ctx,
+          at('hosts', index),
+          host,
+          `more than one label below ${zone}: the certificate covers ${zone} and *.${zone} only; use a name such as api.${zone}`,
+        );
       }
     });
     routing.paths.forEach((path, index) => {
