@@ -29,7 +29,7 @@ export const ECS_EXEC_WRITABLE_PATHS = ['/var/lib/amazon', '/var/log/amazon'];
 /** Where the EFS volume is mounted in the container (seed 8.3). */
 export const EFS_CONTAINER_PATH = '/mnt/efs';
 /** Variables the service sets itself; the application's may not reuse them. */
-export const SERVICE_VARIABLES = ['S3_BUCKET', 'AWS_REGION'];
+export const SERVICE_VARIABLES = ['S3_BUCKET', 'S3_PREFIX', 'AWS_REGION'];
 
 /** A secret the container receives as a variable, read by ECS with the execution role at task start. */
 export interface FargateServiceSecret {
@@ -129,6 +129,11 @@ export interface FargateServiceProps {
   /** The region's data bucket: name into `S3_BUCKET`, access into the task role. */
   readonly dataBucket: {
     readonly bucketName: string;
+    /**
+     * The key prefix the service may use, into `S3_PREFIX` (without a trailing slash).
+     * @default - the whole bucket: no `S3_PREFIX`
+     */
+    readonly prefix?: string;
     /** Statements the task role needs to read and write the bucket. */
     readonly readWriteStatements: DataAwsIamPolicyDocumentStatement[];
   };
@@ -558,6 +563,9 @@ export class FargateService extends Construct {
       ],
       environment: [
         { name: 'S3_BUCKET', value: props.dataBucket.bucketName },
+        ...(props.dataBucket.prefix === undefined
+          ? []
+          : [{ name: 'S3_PREFIX', value: props.dataBucket.prefix }]),
         { name: 'AWS_REGION', value: props.region },
         ...(props.environment ?? []),
       ],

@@ -185,6 +185,7 @@ export class PlatformService extends Construct {
       },
       dataBucket: {
         bucketName: props.dataBucket.bucket.bucket,
+        prefix: names.dataPrefix,
         readWriteStatements:
           names.dataPrefix === undefined
             ? props.dataBucket.readWriteStatements

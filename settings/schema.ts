@@ -28,7 +28,7 @@ function settingsObject<T extends z.ZodRawShape>(shape: T, moved: Record<string,
   return z.strictObject(shape, {
     error: (issue) => {
       if (issue.code !== 'unrecognized_keys') return undefined;
-      const where = [...new Set(issue.keys.map((key) => moved[key]).filter(Boolean))];
+      const where = [...new Set(issue.keys.filter((key) => Object.hasOwn(moved, key)).map((key) => moved[key]))];
       return where.length > 0
         ? `${issue.keys.map((key) => shorten(key)).join(', ')} moved: ${where.join('; ')}`
         : `unknown setting ${issue.keys.map((key) => shorten(key)).join(', ')}; allowed here: ${allowed}`;
@@ -147,7 +147,7 @@ export function requiredSlash24Count(azCount: number): number {
 }
 
 /** Variables the platform sets itself in every container. */
-export const PLATFORM_VARIABLES = ['S3_BUCKET', 'AWS_REGION'] as const;
+export const PLATFORM_VARIABLES = ['S3_BUCKET', 'S3_PREFIX', 'AWS_REGION'] as const;
 
 const variableName = z.string().regex(VARIABLE_NAME, {
   error: 'expected an environment variable name: letters, digits and _, not starting with a digit',
@@ -1126,6 +1126,15 @@ function checkRouting(settings: Settings, ctx: RefinementContext): void {
       if (routing.paths.indexOf(path) !== index) problem(ctx, at('paths', index), path, 'listed twice');
     });
     if (service.legacyNames) legacy.push(name);
+  }
+  const misnamed = legacy.find((name) => name !== 'app');
+  if (misnamed !== undefined) {
+    problem(
+      ctx,
+      ['services', misnamed, 'legacyNames'],
+      true,
+      'only a service named "app" keeps the single-service names: the repository <app>/<env>/app it moves into carries that name, and ECR cannot rename a repository',
+    );
   }
   if (legacy.length > 1) {
     problem(
