@@ -6,7 +6,7 @@
  * the emulator lacks, and destroyed to an empty state. One emulator per stack, started and stopped
  * here. tools/emulator/gaps.ts lists what the emulator cannot serve.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CycleResult, applyCycle, applyCycleTolerant, summarizeCycle } from '../tools/emulator/apply-cycle';
@@ -84,7 +84,8 @@ beforeAll(async () => {
     }
   }
   const lines = Object.values(results).map(summarizeCycle);
-  writeFileSync(path.join(workRoot, 'summary.txt'), `${lines.join('\n')}\n`);
+  // Appended: the migration and drill tests add their lines to the same summary.
+  appendFileSync(path.join(workRoot, 'summary.txt'), `${lines.join('\n')}\n`);
   for (const output of [dev.outdir, stage.outdir])
     rmSync(path.dirname(output), { recursive: true, force: true });
 });

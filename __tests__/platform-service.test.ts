@@ -8,11 +8,11 @@ import { synthPlatformOnce } from '../test-support/platform';
 const REGIONS = ['us-east-1', 'eu-west-1'];
 
 /**
- * Three services: `web` keeps the single-service names (legacyNames) and takes whatever the others
+ * Three services: `app` keeps the single-service names (legacyNames) and takes whatever the others
  * do not claim; `api` answers its host; `admin` a path of another host.
  */
 const SERVICES = {
-  web: {
+  app: {
     legacyNames: true,
     image: { tag: '1.0.0' },
     task: { containerPort: 8080 },
@@ -33,7 +33,7 @@ const SERVICES = {
 type ServiceName = keyof typeof SERVICES;
 const NAMES = Object.keys(SERVICES) as ServiceName[];
 
-/** What each service's resources are called: the single-service names for web, its own for the others. */
+/** What each service's resources are called: the single-service names for app, its own for the others. */
 const EXPECTED: Record<
   ServiceName,
   {
@@ -45,7 +45,7 @@ const EXPECTED: Record<
     dataPrefix?: string;
   }
 > = {
-  web: {
+  app: {
     prefix: 'fargate-test',
     ecsService: 'fargate-test-service',
     targetGroup: 'fargate-test-tg-8080',
@@ -575,12 +575,12 @@ describe('PlatformService legacyNames (through PlatformStack)', () => {
   it.each(REGIONS)(
     'moves the single-service ECS service, task definition, log group, target group, security group and access point of %s to the legacyNames service',
     (region) => {
-      // GIVEN web with legacyNames among three services WHEN synthesized
+      // GIVEN app with legacyNames among three services WHEN synthesized
       const json = synthPlain();
       const moved = movedOf(json);
       // THEN each resource the single-service platform had comes from its old address
       for (const [type, from] of Object.entries(SINGLE_SERVICE[region])) {
-        const to = addressOf(json, type, inService(json, 'web', region, type, NOW[type]));
+        const to = addressOf(json, type, inService(json, 'app', region, type, NOW[type]));
         expect(moved).toContainEqual({ from, to });
       }
     },
@@ -591,7 +591,7 @@ describe('PlatformService legacyNames (through PlatformStack)', () => {
     const to = addressOf(
       json,
       'aws_ecr_repository',
-      inScope(json, 'ContainerRepository/web', 'aws_ecr_repository', 'Repository'),
+      inScope(json, 'ContainerRepository/app', 'aws_ecr_repository', 'Repository'),
     );
     expect(movedOf(json)).toContainEqual({ from: SINGLE_SERVICE_REPOSITORY, to });
   });
@@ -601,8 +601,8 @@ describe('PlatformService legacyNames (through PlatformStack)', () => {
     const targets = movedOf(json).map((move) => move.to);
     expect(targets.length).toBeGreaterThan(0);
     expect(targets.filter((to) => /_(api|admin)_/.test(to))).toEqual([]);
-    // every move lands on web, and none from an address that still holds a resource
-    expect(targets.filter((to) => !/\.(Services_web_|ContainerRepository_web_)/.test(to))).toEqual([]);
+    // every move lands on app, and none from an address that still holds a resource
+    expect(targets.filter((to) => !/\.(Services_app_|ContainerRepository_app_)/.test(to))).toEqual([]);
     const addresses = new Set(
       Object.entries(json.resource ?? {}).flatMap(([type, blocks]) =>
         Object.keys(blocks).map((name) => `${type}.${name}`),
@@ -621,36 +621,37 @@ describe('PlatformService legacyNames (through PlatformStack)', () => {
     'keeps the single-service names in %s, so the moved resources are updated in place, not replaced',
     (region) => {
       const json = synthPlain();
-      expect(inService(json, 'web', region, 'aws_ecs_service', 'Service/Service').name).toBe(
+      expect(inService(json, 'app', region, 'aws_ecs_service', 'Service/Service').name).toBe(
         'fargate-test-service',
       );
-      expect(inService(json, 'web', region, 'aws_cloudwatch_log_group', 'Service/LogGroup').name).toBe(
+      expect(inService(json, 'app', region, 'aws_cloudwatch_log_group', 'Service/LogGroup').name).toBe(
         '/ecs/fargate-test',
       );
-      expect(inService(json, 'web', region, 'aws_lb_target_group', 'Routing/TargetGroup').name).toBe(
+      expect(inService(json, 'app', region, 'aws_lb_target_group', 'Routing/TargetGroup').name).toBe(
         'fargate-test-tg-8080',
       );
-      expect(inService(json, 'web', region, 'aws_security_group', 'TaskSecurityGroup').name).toBe(
+      expect(inService(json, 'app', region, 'aws_security_group', 'TaskSecurityGroup').name).toBe(
         'fargate-test-tasks',
       );
       expect(
         (
-          inService(json, 'web', region, 'aws_efs_access_point', 'Files/AccessPoint').root_directory as {
+          inService(json, 'app', region, 'aws_efs_access_point', 'Files/AccessPoint').root_directory as {
             path: string;
           }
         ).path,
       ).toBe('/ecs');
-      expect(inService(json, 'web', region, 'aws_ecs_task_definition', 'Service/TaskDefinition').family).toBe(
+      expect(inService(json, 'app', region, 'aws_ecs_task_definition', 'Service/TaskDefinition').family).toBe(
         'fargate-test-task',
       );
     },
   );
 
-  it('keeps the single-service repository’s name, fargate/test/app, whatever the legacyNames service is called', () => {
-    // GIVEN the single-service platform's repository fargate/test/app, moved to web's: ECR cannot
-    // rename a repository, so another name would replace it and lose its images
+  it('keeps the single-service repository’s name, fargate/test/app, for the legacy service app', () => {
+    // GIVEN the single-service platform's repository fargate/test/app, moved to app's: ECR cannot
+    // rename a repository, so another name would replace it and lose its images (and the settings
+    // refuse legacyNames on any other service)
     const json = synthPlain();
-    expect(inScope(json, 'ContainerRepository/web', 'aws_ecr_repository', 'Repository').name).toBe(
+    expect(inScope(json, 'ContainerRepository/app', 'aws_ecr_repository', 'Repository').name).toBe(
       'fargate/test/app',
     );
   });

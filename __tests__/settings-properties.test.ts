@@ -521,14 +521,14 @@ describe('hostile settings that once crashed or slipped through', () => {
     ['tags.owner', '${TfToken[TOKEN.99999]}', ['tags', 'owner']],
     ['tags.owner', '${file("/etc/passwd")}', ['tags', 'owner']],
     [
-      'services.web.task.healthCheckCommand[1]',
+      'services.app.task.healthCheckCommand[1]',
       '#{TfToken[TOKEN.4]}',
-      ['services', 'web', 'task', 'healthCheckCommand', 1],
+      ['services', 'app', 'task', 'healthCheckCommand', 1],
     ],
     [
-      'services.web.regions.eu-west-1.environment[0].value',
+      'services.app.regions.eu-west-1.environment[0].value',
       '${file("/etc/passwd")}',
-      ['services', 'web', 'regions', 'eu-west-1', 'environment', 0, 'value'],
+      ['services', 'app', 'regions', 'eu-west-1', 'environment', 0, 'value'],
     ],
   ])('refuses %s = %j, a cdktf token or a Terraform template', (setting, value, at) => {
     // GIVEN a free-form string setting that cdktf would resolve as a token, or Terraform evaluate

@@ -1189,7 +1189,7 @@ describe('services and their routing', () => {
     expect(settings.services.api.routing).toEqual({ hosts: [], paths: ['/api/*'], priority: 10 });
   });
 
-  it('refuses the single-service top-level image, task and service, naming each and what the top level takes', () => {
+  it('refuses the single-service top-level image, task and service, saying where they moved', () => {
     // GIVEN a settings file of the single-service shape: image, task and service at the top level
     const message = errorFor({
       ...valid,
@@ -1197,11 +1197,23 @@ describe('services and their routing', () => {
       task: { cpu: 512, memoryMiB: 1024 },
       service: { desiredCount: 2 },
     });
-    // THEN the three keys are refused as unknown, with the keys allowed there (services among them)
-    expect(message).toContain(
-      'image, task, service: unknown setting "image", "task", "service"; allowed here: app, environment, tier, accountId, regions, natGateways, logRetentionDays, services, efs, domain, accelerator, edge, backup, replication, alarms, failoverDrills, preventDestroy, backend, examples, tags',
-    );
+    // THEN one line names the three keys and where they go now
+    expect(message.split('\n').slice(1)).toEqual([
+      '  image, task, service: "image", "task", "service" moved: an environment now holds services: put image, task and service under services.<name> (an environment deployed before services: services.app with "legacyNames": true, README "Upgrading to services")',
+    ]);
   });
+
+  it.each(['__proto__', 'constructor', 'toString'])(
+    'refuses a top-level key %s as an unknown setting, not as one that moved',
+    (key) => {
+      // GIVEN a key named like a member of every object (as JSON.parse makes it: an own key)
+      const settings = { ...valid, ...(JSON.parse(`{"${key}": 1}`) as object) };
+      // THEN it is unknown, with the keys allowed there
+      expect(errorFor(settings).split('\n').slice(1)).toEqual([
+        `  ${key}: unknown setting "${key}"; allowed here: app, environment, tier, accountId, regions, natGateways, logRetentionDays, services, efs, domain, accelerator, edge, backup, replication, alarms, failoverDrills, preventDestroy, backend, examples, tags`,
+      ]);
+    },
+  );
 
   it('requires the services', () => {
     const withoutServices: Record<string, unknown> = { ...valid };
@@ -1399,12 +1411,18 @@ describe('release, evacuation and drill settings', () => {
     );
   });
 
-  it('refuses a wave in the platform region entry, where the single-service settings had it', () => {
+  it('refuses a wave in the platform region entry, where the single-service settings had it, saying where it moved', () => {
     // GIVEN the old place of a release wave: regions[1].image
     const message = errorFor({ ...valid, regions: withEu({ image: { tag: '1.1.0' } }) });
-    // THEN an unknown setting there, listing what a platform region takes
-    expect(message).toContain(
-      'regions[1].image: unknown setting "image"; allowed here: name, vpcCidr, availabilityZones, acceleratorWeight, trafficDialPercentage, webAclArn',
+    // THEN the key and its new place
+    expect(message.split('\n').slice(1)).toEqual([
+      '  regions[1].image: "image" moved: a region\'s image, environment and secrets are now per service: services.<name>.regions.<region>.{image,environment,secrets}',
+    ]);
+  });
+
+  it('refuses an unknown key in a platform region, listing what a platform region takes', () => {
+    expect(errorFor({ ...valid, regions: withEu({ dial: 50 }) })).toContain(
+      'regions[1].dial: unknown setting "dial"; allowed here: name, vpcCidr, availabilityZones, acceleratorWeight, trafficDialPercentage, webAclArn',
     );
   });
 

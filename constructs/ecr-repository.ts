@@ -268,6 +268,8 @@ export class ContainerRepository extends Construct {
       namePrefix: `ecr-replica-${namespace.replace(/\//g, '-')}-`.slice(0, 38),
       description: 'Lets ECR create replicated repositories encrypted with their region KMS key',
       assumeRolePolicy: trust.json,
+      // A new name (a new namespace) gets the new role before the templates leave the old one.
+      lifecycle: { createBeforeDestroy: true },
     });
     const permissions = new DataAwsIamPolicyDocument(this, 'ReplicaCreationPermissions', {
       provider,

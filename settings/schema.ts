@@ -28,7 +28,9 @@ function settingsObject<T extends z.ZodRawShape>(shape: T, moved: Record<string,
   return z.strictObject(shape, {
     error: (issue) => {
       if (issue.code !== 'unrecognized_keys') return undefined;
-      const where = [...new Set(issue.keys.filter((key) => Object.hasOwn(moved, key)).map((key) => moved[key]))];
+      const where = [
+        ...new Set(issue.keys.filter((key) => Object.hasOwn(moved, key)).map((key) => moved[key])),
+      ];
       return where.length > 0
         ? `${issue.keys.map((key) => shorten(key)).join(', ')} moved: ${where.join('; ')}`
         : `unknown setting ${issue.keys.map((key) => shorten(key)).join(', ')}; allowed here: ${allowed}`;

@@ -41,7 +41,7 @@ export const FULL_SETTINGS: JsonObject = {
   logRetentionDays: 90,
   services: {
     // The single application kept under its old names, every request the other rule leaves
-    web: {
+    app: {
       legacyNames: true,
       image: {
         repositoryUri: 'public.ecr.aws/nginx/nginx',
