@@ -7,7 +7,6 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { SettingsInput } from '../settings/schema';
 import { ecrCall } from '../tools/aws/ecr';
 import { Moto, startMoto } from '../tools/emulator/moto';
 import { releaseCheck } from '../tools/release-check';
@@ -66,8 +65,16 @@ afterAll(async () => {
   for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
 });
 
-/** Runs the helper for `settings` (written as config/prod.json in a folder of their own). */
-async function check(settings: Partial<SettingsInput>, argv: string[] = ['--env', 'prod'], env = {}) {
+/** The one service's image and per-region values; the rest of the settings is fixed. */
+interface AppSettings {
+  image?: Record<string, unknown>;
+  regions?: Record<string, Record<string, unknown>>;
+  /** The environment's regions. @default - us-east-1 and eu-west-1 */
+  environmentRegions?: Array<Record<string, unknown>>;
+}
+
+/** Runs the helper for a prod environment whose service app has `app` (config/prod.json in a folder of its own). */
+async function check(app: AppSettings, argv: string[] = ['--env', 'prod'], env = {}) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'release-check-'));
   scratch.push(dir);
   const file: Record<string, unknown> = {
@@ -75,12 +82,19 @@ async function check(settings: Partial<SettingsInput>, argv: string[] = ['--env'
     environment: 'prod',
     tier: 'production',
     accountId: ACCOUNT,
-    image: { tag: '1.2.0' },
+    ...(app.environmentRegions ? { regions: app.environmentRegions } : {}),
+    services: {
+      app: {
+        legacyNames: true,
+        image: app.image ?? { tag: '1.2.0' },
+        task: { healthCheckCommand: ['CMD-SHELL', 'curl -f http://localhost/ || exit 1'] },
+        routing: { paths: ['/*'], priority: 100 },
+        ...(app.regions ? { regions: app.regions } : {}),
+      },
+    },
     backup: { vaultLock: { minRetentionDays: 7, maxRetentionDays: 365 } },
     alarms: { emails: ['oncall@example.com'] },
-    task: { healthCheckCommand: ['CMD-SHELL', 'curl -f http://localhost/ || exit 1'] },
     edge: { plainHttpReason: 'test fixture: the release check reads the image settings only' },
-    ...settings,
   };
   writeFileSync(path.join(dir, 'prod.json'), JSON.stringify(file));
   const out: string[] = [];
@@ -101,16 +115,6 @@ async function check(settings: Partial<SettingsInput>, argv: string[] = ['--env'
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
-const regions = (eu: Record<string, unknown> = {}) => [
-  { name: 'us-east-1' as const, vpcCidr: '10.0.0.0/16', availabilityZones: ['us-east-1a', 'us-east-1b'] },
-  {
-    name: 'eu-west-1' as const,
-    vpcCidr: '10.1.0.0/16',
-    availabilityZones: ['eu-west-1a', 'eu-west-1b'],
-    ...eu,
-  },
-];
-
 describe('release:check', () => {
   it('passes when every region of the environment has the tag', async () => {
     const result = await check({});
@@ -122,7 +126,7 @@ describe('release:check', () => {
 
   it('names the region of the wave that lacks the tag and exits 1', async () => {
     // GIVEN a wave that moves eu-west-1 to 1.3.0, which only the primary has
-    const result = await check({ regions: regions({ image: { tag: '1.3.0' } }) }, [
+    const result = await check({ regions: { 'eu-west-1': { image: { tag: '1.3.0' } } } }, [
       '--env',
       'prod',
       '--regions',
@@ -164,8 +168,9 @@ describe('release:check', () => {
 
   it('reports a region without the repository', async () => {
     const result = await check({
-      regions: [
-        ...regions(),
+      environmentRegions: [
+        { name: 'us-east-1', vpcCidr: '10.0.0.0/16', availabilityZones: ['us-east-1a', 'us-east-1b'] },
+        { name: 'eu-west-1', vpcCidr: '10.1.0.0/16', availabilityZones: ['eu-west-1a', 'eu-west-1b'] },
         {
           name: 'ap-southeast-2',
           vpcCidr: '10.2.0.0/16',

@@ -731,7 +731,12 @@ describe('the application contract and edge settings', () => {
     [
       'a platform variable',
       { task: { environment: [{ name: 'AWS_REGION', value: 'x' }] } },
-      'services.app.task.environment[0].name: got "AWS_REGION"; the platform sets S3_BUCKET and AWS_REGION itself',
+      'services.app.task.environment[0].name: got "AWS_REGION"; the platform sets S3_BUCKET and S3_PREFIX and AWS_REGION itself; choose another name',
+    ],
+    [
+      "the variable naming the service's bucket prefix",
+      { task: { environment: [{ name: 'S3_PREFIX', value: 'x' }] } },
+      'services.app.task.environment[0].name: got "S3_PREFIX"; the platform sets S3_BUCKET and S3_PREFIX and AWS_REGION itself',
     ],
     [
       'a secret-looking variable',
@@ -1333,6 +1338,26 @@ describe('services and their routing', () => {
       'services.api.legacyNames: got true; services.app already keeps the single-service names; only one service can have them',
     );
   });
+
+  it('keeps the single-service names for a service named app only', () => {
+    const services = { web: { ...appService, legacyNames: true } };
+    expect(
+      errorFor({ ...valid, services })
+        .split('\n')
+        .slice(1),
+    ).toEqual([
+      '  services.web.legacyNames: got true; only a service named "app" keeps the single-service names: the repository <app>/<env>/app it moves into carries that name, and ECR cannot rename a repository',
+    ]);
+  });
+
+  it.each(['api.eu.example.com', '*.tenants.example.com'])(
+    'refuses a host %s more than one label below the zone, which the certificate does not cover',
+    (host) => {
+      expect(errorFor(routedApp({ hosts: [host], priority: 100 }, { domain }))).toContain(
+        `services.app.routing.hosts[0]: got "${host}"; more than one label below example.com: the certificate covers example.com and *.example.com only; use a name such as api.example.com`,
+      );
+    },
+  );
 
   it('refuses values for a region the environment does not run in', () => {
     const message = errorFor(withApp({ regions: { 'ap-southeast-2': { image: { tag: '1.1.0' } } } }));
