@@ -283,6 +283,16 @@ const FOUND: ReadonlyArray<readonly [string, SettingsMutation]> = [
       path: 'environment',
     },
   ],
+  [
+    // was reported as "moved: [object Object]", Object.prototype read as a moved setting (seed -1026457364)
+    'a top-level key __proto__',
+    {
+      description: 'add "__proto__" = [] at the top level',
+      settings: withSetting(DEV_SETTINGS, ['__proto__'], []),
+      path: '__proto__',
+      unknownKey: true,
+    },
+  ],
 ];
 
 describe('hostile settings files', () => {

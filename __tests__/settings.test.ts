@@ -731,12 +731,12 @@ describe('the application contract and edge settings', () => {
     [
       'a platform variable',
       { task: { environment: [{ name: 'AWS_REGION', value: 'x' }] } },
-      'services.app.task.environment[0].name: got "AWS_REGION"; the platform sets S3_BUCKET and S3_PREFIX and AWS_REGION itself; choose another name',
+      'services.app.task.environment[0].name: got "AWS_REGION"; the platform sets S3_BUCKET, S3_PREFIX, AWS_REGION itself; choose another name',
     ],
     [
       "the variable naming the service's bucket prefix",
       { task: { environment: [{ name: 'S3_PREFIX', value: 'x' }] } },
-      'services.app.task.environment[0].name: got "S3_PREFIX"; the platform sets S3_BUCKET and S3_PREFIX and AWS_REGION itself',
+      'services.app.task.environment[0].name: got "S3_PREFIX"; the platform sets S3_BUCKET, S3_PREFIX, AWS_REGION itself',
     ],
     [
       'a secret-looking variable',
@@ -815,7 +815,7 @@ describe('the application contract and edge settings', () => {
     [
       'a single-region key used in another region',
       { task: { secrets: [{ name: 'DB', valueFrom: secret, kmsKeyArn: key }] } },
-      `services.app.task.secrets[0].kmsKeyArn: got "${key}"; the key is in us-east-1, and a single-region key cannot decrypt in eu-west-1; give regions[1].secrets an override`,
+      `services.app.task.secrets[0].kmsKeyArn: got "${key}"; the key is in us-east-1, and a single-region key cannot decrypt in eu-west-1; give services.<name>.regions.eu-west-1.secrets an override`,
     ],
     // per-region overrides
     [
@@ -1204,7 +1204,7 @@ describe('services and their routing', () => {
     });
     // THEN one line names the three keys and where they go now
     expect(message.split('\n').slice(1)).toEqual([
-      '  image, task, service: "image", "task", "service" moved: an environment now holds services: put image, task and service under services.<name> (an environment deployed before services: services.app with "legacyNames": true, README "Upgrading to services")',
+      '  image, task, service: unknown setting "image", "task", "service"; an environment now holds services: put image, task and service under services.<name> (an environment deployed before services: services.app with "legacyNames": true, README "Upgrading to services"); allowed here: app, environment, tier, accountId, regions, natGateways, logRetentionDays, services, efs, domain, accelerator, edge, backup, replication, alarms, failoverDrills, preventDestroy, backend, examples, tags',
     ]);
   });
 
@@ -1233,7 +1233,7 @@ describe('services and their routing', () => {
   it('refuses a service name that is not DNS-safe', () => {
     // (the message says nothing of the names allowed: zod's record key message replaces the schema's)
     expect(errorFor({ ...valid, services: { Web_1: appService } })).toContain(
-      'services.Web_1: got "Web_1"; Invalid key in record',
+      'services.Web_1: got "Web_1"; expected a service name: 2 to 20 lower-case letters, digits or hyphens, starting with a letter and not ending with a hyphen',
     );
   });
 
@@ -1441,7 +1441,7 @@ describe('release, evacuation and drill settings', () => {
     const message = errorFor({ ...valid, regions: withEu({ image: { tag: '1.1.0' } }) });
     // THEN the key and its new place
     expect(message.split('\n').slice(1)).toEqual([
-      '  regions[1].image: "image" moved: a region\'s image, environment and secrets are now per service: services.<name>.regions.<region>.{image,environment,secrets}',
+      '  regions[1].image: unknown setting "image"; a region\'s image, environment and secrets are now per service: services.<name>.regions.<region>.{image,environment,secrets}; allowed here: name, vpcCidr, availabilityZones, acceleratorWeight, trafficDialPercentage, webAclArn',
     ]);
   });
 

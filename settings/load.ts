@@ -194,16 +194,23 @@ function missingEnvironmentMessage(name: string, dir: string, display: string): 
  * their own repository across regions would overwrite each other's. Refuse that before synthesis.
  */
 function checkAccountNotShared(settings: Settings, dir: string, display: string): void {
+  // An environment replicates when a service builds its own image (no repositoryUri) across regions.
   const replicatesEcr = (s: {
     accountId?: unknown;
-    image?: { repositoryUri?: unknown };
+    services?: Record<string, { image?: { repositoryUri?: unknown } } | undefined>;
     regions?: unknown[];
-  }) => s.image?.repositoryUri === undefined && (s.regions === undefined || s.regions.length > 1);
+  }) =>
+    Object.values(s.services ?? {}).some((service) => service?.image?.repositoryUri === undefined) &&
+    (s.regions === undefined || s.regions.length > 1);
   if (!settings.accountId || !replicatesEcr(settings)) return;
   for (const other of readdirSync(dir).filter(
     (f) => f.endsWith('.json') && f !== `${settings.environment}.json`,
   )) {
-    let raw: { accountId?: unknown; image?: { repositoryUri?: unknown }; regions?: unknown[] };
+    let raw: {
+      accountId?: unknown;
+      services?: Record<string, { image?: { repositoryUri?: unknown } } | undefined>;
+      regions?: unknown[];
+    };
     try {
       raw = JSON.parse(readFileSync(path.join(dir, other), 'utf8'));
     } catch {
@@ -211,7 +218,7 @@ function checkAccountNotShared(settings: Settings, dir: string, display: string)
     }
     if (raw.accountId === settings.accountId && replicatesEcr(raw)) {
       throw new SettingsError(
-        `${display}: invalid settings\n  accountId: got ${formatValue(settings.accountId)}; ${other} uses the same account, and ECR keeps one replication configuration per account and region, so two environments replicating their own repository would overwrite each other's; give each environment its own account (recommended) or an external image.repositoryUri`,
+        `${display}: invalid settings\n  accountId: got ${formatValue(settings.accountId)}; ${other} uses the same account, and ECR keeps one replication configuration per account and region, so two environments replicating their own repository would overwrite each other's; give each environment its own account (recommended) or every service an external services.<name>.image.repositoryUri`,
       );
     }
   }

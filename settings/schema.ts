@@ -31,9 +31,10 @@ function settingsObject<T extends z.ZodRawShape>(shape: T, moved: Record<string,
       const where = [
         ...new Set(issue.keys.filter((key) => Object.hasOwn(moved, key)).map((key) => moved[key])),
       ];
+      const unknown = `unknown setting ${issue.keys.map((key) => shorten(key)).join(', ')}`;
       return where.length > 0
-        ? `${issue.keys.map((key) => shorten(key)).join(', ')} moved: ${where.join('; ')}`
-        : `unknown setting ${issue.keys.map((key) => shorten(key)).join(', ')}; allowed here: ${allowed}`;
+        ? `${unknown}; ${where.join('; ')}; allowed here: ${allowed}`
+        : `${unknown}; allowed here: ${allowed}`;
     },
   });
 }
@@ -793,15 +794,20 @@ export const settingsSchema = settingsObject(
      * DNS-safe, part of every name the service has): each with its own image, task, ECS service,
      * routing on the shared load balancer and per-region values.
      */
-    services: z
-      .record(
-        z.string().regex(SERVICE_NAME, {
-          error:
-            'expected a service name: 2 to 20 lower-case letters, digits or hyphens, starting with a letter',
-        }),
-        appServiceSchema,
-      )
-      .refine((services) => Object.keys(services).length > 0, { error: 'give at least one service' }),
+    services: z.record(z.string(), appServiceSchema).superRefine((services, ctx) => {
+      if (Object.keys(services).length === 0) problem(ctx, [], services, 'give at least one service');
+      // Checked here rather than by the record's key schema, whose message zod replaces.
+      for (const name of Object.keys(services)) {
+        if (!SERVICE_NAME.test(name)) {
+          problem(
+            ctx,
+            [name],
+            name,
+            'expected a service name: 2 to 20 lower-case letters, digits or hyphens, starting with a letter and not ending with a hyphen',
+          );
+        }
+      }
+    }),
     /** The EFS file system of each region (seed 8.2). */
     efs: efsSchema.prefault({}),
     /** DNS and TLS: with a domain the ALBs serve HTTPS with ACM certificates. Omitted: HTTP only, no DNS resources. */
@@ -1396,7 +1402,7 @@ function checkVariableNames<T extends { name: string }>(
     const { name } = entry;
     let message: string | undefined;
     if ((PLATFORM_VARIABLES as readonly string[]).includes(name)) {
-      message = `the platform sets ${PLATFORM_VARIABLES.join(' and ')} itself; choose another name`;
+      message = `the platform sets ${PLATFORM_VARIABLES.join(', ')} itself; choose another name`;
     } else if (rules.looksSecretAdvice !== undefined && looksSecret(name)) {
       message = rules.looksSecretAdvice;
     } else {
@@ -1443,10 +1449,10 @@ function checkApplication(settings: ApplicationSettings, ctx: RefinementContext)
   settings.regions.forEach((region, regionIndex) => {
     checkVariableNames(ctx, ['regions', regionIndex, 'environment'], region.environment, {
       looksSecretAdvice:
-        'looks like a secret; move it to task.secrets (with a regions[].secrets override for this region)',
+        'looks like a secret; move it to task.secrets (with a secrets override for this region)',
       nameProblem: (name, earlier) => {
         if (secretNames.has(name)) {
-          return 'is a secret of task.secrets; override its ARN under regions[].secrets instead';
+          return `is a secret of task.secrets; override its ARN under regions.${region.name}.secrets instead`;
         }
         if (earlier.has(name)) return 'listed twice for this region';
         return undefined;
@@ -1490,12 +1496,7 @@ function checkApplication(settings: ApplicationSettings, ctx: RefinementContext)
       const key = region.secrets.find((o) => o.name === secret.name)?.kmsKeyArn ?? secret.kmsKeyArn;
       const keyProblem = key && keyRegionProblem(key, region.name);
       if (keyProblem && !region.secrets.some((o) => o.name === secret.name && o.kmsKeyArn)) {
-        problem(
-          ctx,
-          ['task', 'secrets', index, 'kmsKeyArn'],
-          key,
-          keyProblem.replace('regions[]', `regions[${regionIndex}]`),
-        );
+        problem(ctx, ['task', 'secrets', index, 'kmsKeyArn'], key, keyProblem);
       }
     });
   });

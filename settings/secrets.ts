@@ -81,7 +81,7 @@ function inRegion(arn: string, region: string): string {
 export function keyRegionProblem(keyArn: string, region: string): string | undefined {
   const match = KMS_KEY_ARN.exec(keyArn);
   if (!match || match[1] === region || match[3].startsWith('mrk-')) return undefined;
-  return `the key is in ${match[1]}, and a single-region key cannot decrypt in ${region}; give regions[].secrets an override with ${region}'s key, or use a multi-Region key (mrk-...)`;
+  return `the key is in ${match[1]}, and a single-region key cannot decrypt in ${region}; give services.<name>.regions.${region}.secrets an override with ${region}'s key, or use a multi-Region key (mrk-...)`;
 }
 
 /** The secrets of one region: each resolved to that region's ARN, with overrides applied. */
