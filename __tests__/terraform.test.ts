@@ -291,7 +291,13 @@ describe.each(['dev', 'prod', 'stage'])('the global layer and observability of %
           LoadBalancer: own('aws_lb', 'arn_suffix'),
           TargetGroup: own('aws_lb_target_group', 'arn_suffix'),
           ClusterName: own('aws_ecs_cluster', 'name'),
-          ServiceName: own('aws_ecs_service', 'name'),
+          // by reference, or by the known name the service is given (the global dashboard's)
+          ServiceName: [
+            ...own('aws_ecs_service', 'name'),
+            ...Object.values(json.resource?.aws_ecs_service ?? {})
+              .filter((block) => String(block.provider) === `aws.${region.replace(/-/g, '_')}`)
+              .map((block) => String(block.name)),
+          ],
         };
         for (const metric of widget.properties.metrics ?? []) {
           if (metric[0] === '.') continue;
