@@ -617,7 +617,7 @@ describe('FargateService application contract', () => {
     [{ user: '0:0' }, 'FargateService: user "0:0" is not allowed'],
     [
       { environment: [{ name: 'S3_BUCKET', value: 'x' }] },
-      'FargateService: environment/secrets "S3_BUCKET" is not allowed; each name once, and not S3_BUCKET or AWS_REGION',
+      'FargateService: environment/secrets "S3_BUCKET" is not allowed; each name once, and not S3_BUCKET or S3_PREFIX or AWS_REGION',
     ],
     [
       { environment: [{ name: '1X', value: 'x' }] },
