@@ -1,6 +1,7 @@
 /**
- * The GitHub Actions workflow runs the same job as .ci/run: the same npm commands in the same order,
- * with the same exported environment, on the Node.js and Terraform versions the project asks for.
+ * The GitHub Actions workflow runs the same job as .ci/run: the same npm commands and CI legs in the
+ * same order, with the same exported environment, on the Node.js and Terraform versions the project
+ * asks for.
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -26,21 +27,39 @@ const ciRun = readFileSync(path.join(root, '.ci', 'run'), 'utf8')
   .map((line) => line.trim())
   .filter((line) => line && !line.startsWith('#'));
 
-/** An npm command reduced to what it runs, with its own flags: `npm test -- --json …` is `npm test`. */
-function npmCommand(line: string): string | undefined {
+/**
+ * An npm command reduced to what it runs, with its own flags (`npm test -- --json …` is `npm test`),
+ * or a CI leg with its arguments (`.ci/node-leg 22 || status=1` is `.ci/node-leg 22`).
+ */
+function ciCommand(line: string): string | undefined {
+  const leg = /^(\.ci\/[\w-]+(?: [\w.-]+)*)(?=$|\s*\|\|)/.exec(line);
+  if (leg) return leg[1];
   const match = /^npm (ci(?: [^|&;]*)?|run [\w:-]+|test)(?=$|\s)/.exec(line.replace(/\s+--\s.*$/, ''));
   return match ? `npm ${match[1].trim()}` : undefined;
 }
 
+const readJson = (file: string) => JSON.parse(readFileSync(path.join(root, file), 'utf8'));
+/** The majors a package.json `engines.node` range names: `^20.11.0 || ^22.0.0` is [20, 22]. */
+const engineMajors = (range: string) => range.split('||').map((part) => Number(/\d+/.exec(part)?.[0]));
+/** .ci/node-versions: the exact release each extra Node.js major runs, in file order. */
+const nodeVersions = readFileSync(path.join(root, '.ci', 'node-versions'), 'utf8')
+  .split('\n')
+  .filter((line) => line.trim() && !line.startsWith('#'))
+  .map((line) => line.trim().split(/\s+/))
+  .map(([major, version]) => ({ major: Number(major), version }));
+const legMajors = ciRun.flatMap((line) => /^\.ci\/node-leg (\d+)/.exec(line)?.[1] ?? []).map(Number);
+/** Whether this copy holds the cdktn set in package.json: the scratch copy .ci/cdktn-leg tests. */
+const cdktnInstalled = String(readJson('package.json').dependencies.cdktf).startsWith('npm:cdktn@');
+
 const uses = (action: string) => steps.find((step) => step.uses?.split('@')[0] === action);
 
 describe('the GitHub Actions workflow', () => {
-  it('runs the npm commands of .ci/run, in the same order', () => {
+  it('runs the npm commands and CI legs of .ci/run, in the same order', () => {
     // GIVEN the npm commands of both WHEN compared THEN they are the same
-    const local = ciRun.map(npmCommand).filter(Boolean);
+    const local = ciRun.map(ciCommand).filter(Boolean);
     const github = steps
       .flatMap((step) => (step.run ?? '').split('\n'))
-      .map(npmCommand)
+      .map(ciCommand)
       .filter(Boolean);
     expect(local).toEqual([
       'npm ci --no-audit --no-fund',
@@ -48,6 +67,9 @@ describe('the GitHub Actions workflow', () => {
       'npm run typecheck',
       'npm run plan:offline',
       'npm test',
+      '.ci/node-leg 22',
+      '.ci/node-leg 24',
+      '.ci/cdktn-leg',
     ]);
     expect(github).toEqual(local);
   });
@@ -75,12 +97,41 @@ describe('the GitHub Actions workflow', () => {
     expect(setup.every((index) => index >= 0 && index < firstRun)).toBe(true);
   });
 
-  it("uses the Node.js major version of package.json's engines, with the npm cache", () => {
-    const engines = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).engines.node as string;
-    expect(uses('actions/setup-node')?.with).toEqual({
-      'node-version': Number(/^>=\s*(\d+)/.exec(engines)?.[1]),
+  it('runs the main job on the oldest Node.js major of the engines, with the npm cache of every lock file', () => {
+    const locks = ['package-lock.json', 'variants/cdktn/package-lock.json'];
+    const setup = uses('actions/setup-node')?.with ?? {};
+    expect(setup).toEqual({
+      'node-version': expect.any(Number),
       cache: 'npm',
+      'cache-dependency-path': expect.any(String),
     });
+    expect(String(setup['cache-dependency-path']).trim().split('\n')).toEqual(locks);
+    // GIVEN the engines of the main set (in the cdktn leg's scratch copy, package.json is the fork's)
+    const engines = engineMajors(readJson('package.json').engines.node);
+    if (cdktnInstalled) {
+      // THEN CI runs each major the fork's set allows
+      expect(engines.filter((major) => ![setup['node-version'], ...legMajors].includes(major))).toEqual([]);
+    } else {
+      // THEN the main job runs the oldest, and a leg each of the others
+      expect([setup['node-version'], ...legMajors]).toEqual(engines);
+    }
+  });
+
+  it('pins every extra Node.js major it runs to one release in .ci/node-versions', () => {
+    expect(nodeVersions.map(({ major }) => major)).toEqual(legMajors);
+    for (const { major, version } of nodeVersions)
+      expect(version).toMatch(new RegExp(`^${major}\\.\\d+\\.\\d+$`));
+  });
+
+  it("runs the cdktn leg on a Node.js that the fork's dependency set allows (cdktn-cli: >= 22.19)", () => {
+    // GIVEN the newest pinned release, which .ci/cdktn-leg installs
+    const [major, minor] = nodeVersions[nodeVersions.length - 1].version.split('.').map(Number);
+    // THEN one of the variant's engines ranges (^M.m.p) admits it
+    const ranges = String(readJson('variants/cdktn/package.json').engines.node)
+      .split('||')
+      .map((part) => /^\s*\^(\d+)\.(\d+)\.\d+\s*$/.exec(part)?.slice(1).map(Number));
+    expect(ranges.every(Boolean)).toBe(true);
+    expect(ranges.some((range) => range?.[0] === major && minor >= (range?.[1] ?? 0))).toBe(true);
   });
 
   it('pins Terraform >= 1.10 (the S3 lock file) without the wrapper that would garble its JSON output', () => {
