@@ -107,36 +107,39 @@ afterAll(async () => {
   }
 });
 
-describe.each(['fargate-dev', 'fargate-stage-simple', 'fargate-stage'])('%s against the emulator', (stack) => {
-  it('applies, converges, and destroys to an empty state', () => {
-    const result = results[stack];
-    expect(result.failures).toEqual([]);
-    expect(result.applied).toBe(
-      result.planned -
-        result.leftOut.filter((e) => !e.address.startsWith('data.') && !e.address.startsWith('output.'))
-          .length,
-    );
-    expect(result.applied).toBeGreaterThan(0);
-    expect(result.destroyed).toBe(result.applied);
-    expect(result.remaining).toEqual([]);
-  });
+describe.each(['fargate-dev', 'fargate-stage-simple', 'fargate-stage'])(
+  '%s against the emulator',
+  (stack) => {
+    it('applies, converges, and destroys to an empty state', () => {
+      const result = results[stack];
+      expect(result.failures).toEqual([]);
+      expect(result.applied).toBe(
+        result.planned -
+          result.leftOut.filter((e) => !e.address.startsWith('data.') && !e.address.startsWith('output.'))
+            .length,
+      );
+      expect(result.applied).toBeGreaterThan(0);
+      expect(result.destroyed).toBe(result.applied);
+      expect(result.remaining).toEqual([]);
+    });
 
-  it('leaves out only resources the emulator cannot serve, and what references them', () => {
-    const result = results[stack];
-    for (const entry of result.leftOut) {
-      const gap = UNSUPPORTED.find((g) => entry.address.startsWith(`${g.resourceType}.`));
-      if (gap) expect(entry.because).toContain(gap.operation);
-      else expect(entry.because).toMatch(/^references /);
-    }
-  });
+    it('leaves out only resources the emulator cannot serve, and what references them', () => {
+      const result = results[stack];
+      for (const entry of result.leftOut) {
+        const gap = UNSUPPORTED.find((g) => entry.address.startsWith(`${g.resourceType}.`));
+        if (gap) expect(entry.because).toContain(gap.operation);
+        else expect(entry.because).toMatch(/^references /);
+      }
+    });
 
-  it('finds every listed gap still there', () => {
-    const result = results[stack];
-    expect(result.probes.filter((probe) => !probe.stillFails)).toEqual([]);
-    const gapResources = result.leftOut.filter((e) => !e.because.startsWith('references '));
-    expect(result.probes.map((p) => p.address).sort()).toEqual(gapResources.map((e) => e.address).sort());
-  });
-});
+    it('finds every listed gap still there', () => {
+      const result = results[stack];
+      expect(result.probes.filter((probe) => !probe.stillFails)).toEqual([]);
+      const gapResources = result.leftOut.filter((e) => !e.because.startsWith('references '));
+      expect(result.probes.map((p) => p.address).sort()).toEqual(gapResources.map((e) => e.address).sort());
+    });
+  },
+);
 
 describe.each(UNSUPPORTED_SETTINGS.map((gap) => [gap.setting, gap] as const))(
   'the setting %s, which the environments are applied without',

@@ -113,7 +113,9 @@ describe('the prod plan, region by region', () => {
       type: 'fixed-response',
       fixed_response: [{ status_code: '404' }],
     });
-    const rules = inRegion(plans.prod.plan, 'aws_lb_listener_rule', region.alias).map((r) => r.change.after as any);
+    const rules = inRegion(plans.prod.plan, 'aws_lb_listener_rule', region.alias).map(
+      (r) => r.change.after as any,
+    );
     expect(rules.map((r) => r.priority).sort()).toEqual([100, 200, 300]);
   });
 

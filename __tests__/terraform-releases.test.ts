@@ -119,7 +119,9 @@ describe('a release wave', () => {
     const [eu] = addressesOf(plans.wave, 'aws_ecs_task_definition', 'aws.eu_west_1', 'app');
     const [us] = addressesOf(plans.wave, 'aws_ecs_task_definition', 'aws.us_east_1', 'app');
     const [api] = addressesOf(plans.wave, 'aws_ecs_task_definition', 'aws.eu_west_1', 'api');
-    expect(imageOf(plans.wave, api)).toBe('111111111111.dkr.ecr.eu-west-1.amazonaws.com/fargate/dev/api:0.1.0');
+    expect(imageOf(plans.wave, api)).toBe(
+      '111111111111.dkr.ecr.eu-west-1.amazonaws.com/fargate/dev/api:0.1.0',
+    );
     expect(imageOf(plans.wave, eu)).toBe(
       '111111111111.dkr.ecr.eu-west-1.amazonaws.com/fargate/dev/app:0.2.0',
     );
@@ -178,29 +180,34 @@ describe('a region evacuation', () => {
 });
 
 describe('deployment alarms', () => {
-  it.each(['base', 'prod'])('roll each %s service back on its own bad-release alarms in its region', (name) => {
-    const plan = plans[name];
-    const values = valuesOf(plan);
-    const environment = name === 'prod' ? 'fargate-prod' : 'fargate-dev';
-    const services = name === 'prod' ? ['app', 'api', 'admin'] : ['app', 'api'];
-    for (const provider of ['aws.us_east_1', 'aws.eu_west_1']) {
-      for (const service of services) {
-        const [address] = addressesOf(plan, 'aws_ecs_service', provider, service);
-        const alarmNames = addressesOf(plan, 'aws_cloudwatch_metric_alarm', provider, service).map(
-          (alarm) => values.get(alarm)?.alarm_name as string,
-        );
-        // app keeps the single-service names (legacyNames); the others are named after themselves
-        const prefix = service === 'app' ? environment : `${environment}-${service}`;
-        const expected = [`${prefix}-alb-5xx`, `${prefix}-p99-response-time`, `${prefix}-unhealthy-hosts`];
-        expect(alarmNames).toEqual(expect.arrayContaining(expected));
-        expect(values.get(address)).toMatchObject({
-          alarms: [{ alarm_names: expect.arrayContaining(expected), enable: true, rollback: true }],
-          deployment_circuit_breaker: [{ enable: true, rollback: true }],
-        });
-        expect((values.get(address)?.alarms as Array<{ alarm_names: string[] }>)[0].alarm_names).toHaveLength(3);
+  it.each(['base', 'prod'])(
+    'roll each %s service back on its own bad-release alarms in its region',
+    (name) => {
+      const plan = plans[name];
+      const values = valuesOf(plan);
+      const environment = name === 'prod' ? 'fargate-prod' : 'fargate-dev';
+      const services = name === 'prod' ? ['app', 'api', 'admin'] : ['app', 'api'];
+      for (const provider of ['aws.us_east_1', 'aws.eu_west_1']) {
+        for (const service of services) {
+          const [address] = addressesOf(plan, 'aws_ecs_service', provider, service);
+          const alarmNames = addressesOf(plan, 'aws_cloudwatch_metric_alarm', provider, service).map(
+            (alarm) => values.get(alarm)?.alarm_name as string,
+          );
+          // app keeps the single-service names (legacyNames); the others are named after themselves
+          const prefix = service === 'app' ? environment : `${environment}-${service}`;
+          const expected = [`${prefix}-alb-5xx`, `${prefix}-p99-response-time`, `${prefix}-unhealthy-hosts`];
+          expect(alarmNames).toEqual(expect.arrayContaining(expected));
+          expect(values.get(address)).toMatchObject({
+            alarms: [{ alarm_names: expect.arrayContaining(expected), enable: true, rollback: true }],
+            deployment_circuit_breaker: [{ enable: true, rollback: true }],
+          });
+          expect(
+            (values.get(address)?.alarms as Array<{ alarm_names: string[] }>)[0].alarm_names,
+          ).toHaveLength(3);
+        }
       }
-    }
-  });
+    },
+  );
 });
 
 describe('failover drills', () => {
