@@ -7,6 +7,7 @@ import { fargateSizeProblem } from './fargate';
 import { shorten } from './quote';
 import { KMS_KEY_ARN, VARIABLE_NAME, arnRegion, keyRegionProblem, secretSource } from './secrets';
 import { looksSecret } from '../policies/rules/ecs-no-plaintext-secrets';
+import { checkedPath, httpPathProblem, mountPathProblem } from './path-settings';
 
 /** Retention periods CloudWatch Logs accepts (days). */
 export const LOG_RETENTION_DAYS = [
@@ -375,13 +376,7 @@ const taskSchema = settingsObject({
     })
     .optional(),
   /** Absolute paths given writable task storage when the root filesystem is read-only. */
-  writablePaths: z
-    .array(
-      z
-        .string()
-        .regex(/^\/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$/, { error: 'expected an absolute path such as /tmp' }),
-    )
-    .default(['/tmp']),
+  writablePaths: z.array(checkedPath(mountPathProblem)).default(['/tmp']),
 });
 
 const serviceSchema = settingsObject({
@@ -407,10 +402,7 @@ const serviceSchema = settingsObject({
   /** Seconds the service ignores failing load balancer health checks after a task starts. */
   healthCheckGracePeriodSeconds: z.number().int().min(0).max(2147483647).default(60),
   /** Path of the ALB target health check. */
-  healthCheckPath: z
-    .string()
-    .regex(/^\/\S{0,1023}$/, { error: 'expected a path starting with /' })
-    .default('/'),
+  healthCheckPath: checkedPath(httpPathProblem).default('/'),
   /** HTTP codes a healthy target answers the ALB health check with: `200`, `200,204` or `200-399`. */
   healthCheckMatcher: z
     .string()
