@@ -6,7 +6,7 @@ import { SEED_BACKUP_RULES, cronProblem } from './backup-rules';
 import { fargateSizeProblem } from './fargate';
 import { shorten } from './quote';
 import { KMS_KEY_ARN, VARIABLE_NAME, arnRegion, keyRegionProblem, secretSource } from './secrets';
-import { looksSecret } from '../policies/rules/ecs-no-plaintext-secrets';
+import { credentialInValue, looksSecret } from '../policies/rules/ecs-no-plaintext-secrets';
 import { checkedPath, httpPathProblem, mountPathProblem } from './path-settings';
 
 /** Retention periods CloudWatch Logs accepts (days). */
@@ -1131,6 +1131,20 @@ function checkVariableNames<T extends { name: string }>(
       message = rules.nameProblem(name, names);
     }
     if (message !== undefined) problem(ctx, [...path, index, 'name'], name, message);
+    // A value that carries a credential whatever the name (issue 21): the policy pack's own check.
+    const value = (entry as { value?: unknown }).value;
+    const credential =
+      rules.looksSecretAdvice !== undefined && typeof value === 'string'
+        ? credentialInValue(value)
+        : undefined;
+    if (credential !== undefined) {
+      problem(
+        ctx,
+        [...path, index, 'value'],
+        `${String(value).slice(0, 4)}... (${String(value).length} characters, the rest not shown)`,
+        `carries ${credential}; ${rules.looksSecretAdvice}`,
+      );
+    }
     names.set(name, index);
     rules.checkEntry?.(entry, index);
   });
