@@ -4,7 +4,7 @@ import { EcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster';
 import { EcsClusterCapacityProviders } from '@cdktf/provider-aws/lib/ecs-cluster-capacity-providers';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
-import { RegionSettings, Settings } from '../settings/schema';
+import { RegionSettings, Settings, isRootUser } from '../settings/schema';
 import { resolveEnvironment, resolveSecrets } from '../settings/secrets';
 import { AccessLogBucket } from './access-log-bucket';
 import { WebAcl } from './web-acl';
@@ -343,6 +343,14 @@ export class RegionalPlatform extends Construct {
         this.service.taskDefinition,
         'ecs-readonly-root-filesystem',
         `task.writableRootFilesystemReason: ${writableRootReason.trim()}`,
+      );
+    }
+    // Likewise a root user with its reason (the settings require one): ECS.20 accepted, visibly.
+    if (isRootUser(settings.task.user) && settings.task.rootUserReason !== undefined) {
+      suppressPolicy(
+        this.service.taskDefinition,
+        'ecs-non-root-user',
+        `task.rootUserReason: ${settings.task.rootUserReason.trim()}`,
       );
     }
 

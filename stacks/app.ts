@@ -6,6 +6,7 @@ import { PolicyPack, PolicyViolationError } from '../policies/policy-pack';
 import { ValidationError } from '../constructs/validation-error';
 import { SettingsError, loadEnvironmentSettings } from '../settings/load';
 import { Settings } from '../settings/schema';
+import { statedReasonLine, statedReasons } from '../settings/stated-reasons';
 import { PlatformStack } from './platform-stack';
 import { SimpleFargateStack } from './simple-fargate-stack';
 
@@ -21,6 +22,9 @@ export function stackNames(settings: Settings): { platform: string; simple: stri
  */
 export function buildStacks(app: App, settings: Settings, report?: (line: string) => void): void {
   const names = stackNames(settings);
+  // Every reason that lets the settings do what their tier would refuse, visible at every synth.
+  const write = report ?? ((line: string) => process.stderr.write(`${line}\n`));
+  for (const stated of statedReasons(settings)) write(statedReasonLine(settings.environment, stated));
   const policies = new PolicyPack({
     context: { environment: settings.environment, tier: settings.tier },
     report,
