@@ -38,9 +38,12 @@ function command(script: string, args: string[], env: NodeJS.ProcessEnv = {}) {
 
 const emulator = (...args: string[]) => command('emulator', args);
 
+/** The managed resources (data sources left out) in a stack's emulator state. */
 function stateResources(stack = 'fargate-dev-simple'): unknown[] {
   const file = path.join(workDir, 'state', `${stack}.tfstate`);
-  return (JSON.parse(readFileSync(file, 'utf8')) as { resources: unknown[] }).resources;
+  return (JSON.parse(readFileSync(file, 'utf8')) as { resources: Array<{ mode: string }> }).resources.filter(
+    (resource) => resource.mode === 'managed',
+  );
 }
 
 const localStateBefore = existsSync(path.join(projectRoot, 'terraform.tfstate.d'))
