@@ -8,6 +8,7 @@ import { shorten } from './quote';
 import { KMS_KEY_ARN, VARIABLE_NAME, arnRegion, keyRegionProblem, secretSource } from './secrets';
 import { credentialInValue, looksSecret } from '../policies/rules/ecs-no-plaintext-secrets';
 import { checkedPath, httpPathProblem, mountPathProblem } from './path-settings';
+import { guardrailProblems, productionExceptionsSchema } from './production-guardrails';
 
 /** Retention periods CloudWatch Logs accepts (days). */
 export const LOG_RETENTION_DAYS = [
@@ -723,6 +724,11 @@ export const settingsSchema = settingsObject({
    * Omitted: on with tier `production`, off with `development` (so the environment can be torn down).
    */
   preventDestroy: z.boolean().optional(),
+  /**
+   * Tier production: a reason per production protection turned off (settings/production-guardrails.ts),
+   * e.g. `{"preventDestroy": "why"}`; each is printed at every synth.
+   */
+  productionExceptions: productionExceptionsSchema,
   /** Where Terraform keeps the state of each stack. */
   backend: backendSchema,
   /** Extra tags for every resource. */
@@ -1030,6 +1036,8 @@ export const settingsSchema = settingsObject({
     );
   }
   checkApplication(settings, ctx);
+  // Production protections turned off need their own reason (issue 21).
+  for (const p of guardrailProblems(settings)) problem(ctx, [...p.path], p.value, p.message);
   if (settings.tier === 'production' && settings.natGateways === 'single') {
     problem(
       ctx,

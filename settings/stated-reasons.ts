@@ -5,6 +5,7 @@
  * policy finding, `task.rootUserReason` and `task.writableRootFilesystemReason`, are printed as
  * that finding's suppression.)
  */
+import { acceptedExceptions } from './production-guardrails';
 import { Settings } from './schema';
 
 export interface StatedReason {
@@ -24,6 +25,13 @@ export function statedReasons(settings: Settings): StatedReason[] {
       setting: 'edge.plainHttpReason',
       accepts: `no domain: the load balancers and the accelerator serve plain HTTP, without TLS${settings.tier === 'production' ? ', in tier production' : ''}`,
       reason: settings.edge.plainHttpReason.trim(),
+    });
+  }
+  for (const accepted of acceptedExceptions(settings)) {
+    reasons.push({
+      setting: `productionExceptions["${accepted.setting}"]`,
+      accepts: `${accepted.setting} off in tier production, without: ${accepted.protects}`,
+      reason: accepted.reason,
     });
   }
   return reasons;

@@ -6,6 +6,9 @@ import { PolicyPack, PolicyViolationError } from '../policies/policy-pack';
 import { ValidationError } from '../constructs/validation-error';
 import { SettingsError, loadEnvironmentSettings } from '../settings/load';
 import { Settings } from '../settings/schema';
+import { placeholderWarning } from '../settings/placeholders';
+import { acceptedExceptions } from '../settings/production-guardrails';
+import { suppressPolicy } from '../policies/suppressions';
 import { statedReasonLine, statedReasons } from '../settings/stated-reasons';
 import { PlatformStack } from './platform-stack';
 import { SimpleFargateStack } from './simple-fargate-stack';
@@ -25,6 +28,8 @@ export function buildStacks(app: App, settings: Settings, report?: (line: string
   // Every reason that lets the settings do what their tier would refuse, visible at every synth.
   const write = report ?? ((line: string) => process.stderr.write(`${line}\n`));
   for (const stated of statedReasons(settings)) write(statedReasonLine(settings.environment, stated));
+  const placeholders = placeholderWarning(settings, `the settings of ${settings.environment}`);
+  if (placeholders) write(placeholders);
   const policies = new PolicyPack({
     context: { environment: settings.environment, tier: settings.tier },
     report,
@@ -39,6 +44,12 @@ export function buildStacks(app: App, settings: Settings, report?: (line: string
     backend: settings.backend,
     tags: { ...settings.tags, app: settings.app, environment: settings.environment },
   });
+  // A production exception accepts the policy findings its protection's absence raises, visibly.
+  for (const accepted of acceptedExceptions(settings)) {
+    for (const ruleId of accepted.policyRules) {
+      suppressPolicy(platform, ruleId, `productionExceptions["${accepted.setting}"]: ${accepted.reason}`);
+    }
+  }
   for (const stack of [platform, simple]) {
     if (settings.preventDestroy ?? settings.tier === 'production')
       Aspects.of(stack).add(new PreventDestroy());

@@ -31,6 +31,7 @@ import { emulatorEnv, emulatorOverride, unmappedTypes } from './emulator/overrid
 import { prepareTerraform, terraformEnv } from './terraform/offline';
 import { StackJson, emptyLeftovers, leftoversOf } from './teardown';
 import { runCommand } from './command';
+import { DEPLOY_TARGET_VARIABLE } from '../settings/placeholders';
 
 interface Server {
   readonly pid: number;
@@ -243,7 +244,8 @@ async function cdktf(
   const child = spawn('npm', ['run', command, '--', ...cdktfArgs], {
     cwd: root,
     stdio: ['inherit', 'pipe', 'inherit'],
-    env: { ...terraformEnv(cliConfigFile), CI: '1' },
+    // The emulator's account is the settings' own, placeholder or not: the placeholder check is for AWS.
+    env: { ...terraformEnv(cliConfigFile), CI: '1', [DEPLOY_TARGET_VARIABLE]: 'emulator' },
   });
   const labeller = diffLabeller(stack);
   const lines = createInterface({ input: child.stdout });
