@@ -68,6 +68,8 @@ beforeAll(() => {
     AWS_ACCESS_KEY_ID: 'emulator',
     AWS_SECRET_ACCESS_KEY: 'emulator',
   });
+  runs.deployAgain = emulator('deploy', 'fargate-dev-simple');
+  runs.emulatorTeardown = emulator('teardown', 'fargate-dev-simple');
   runs.stop = emulator('stop');
   runs.statusDown = emulator('status');
   runs.destroyWithoutServer = emulator('destroy', 'fargate-dev-simple');
@@ -137,6 +139,13 @@ describe('npm run emulator', () => {
     expect(runs.teardownOther.out).not.toContain('HTTP 404');
     expect(runs.teardownOther.code).toBe(0);
     expect(stateResources('fargate-qa-simple')).toEqual([]);
+  });
+
+  it('tears a stack down with its own teardown command, after a fresh deploy', () => {
+    expect(runs.deployAgain.out).toContain('Apply complete! Resources: 18 added, 0 changed, 0 destroyed.');
+    expect(runs.emulatorTeardown.out).toContain('Destroy complete! Resources: 18 destroyed.');
+    expect(runs.emulatorTeardown.code).toBe(0);
+    expect(stateResources()).toEqual([]);
   });
 
   it('stops the emulator, and refuses a destroy that has no emulator to talk to', () => {
