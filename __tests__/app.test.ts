@@ -21,9 +21,9 @@ function runApp(env: NodeJS.ProcessEnv) {
  * Node.js 22 and later report on stderr, where the CLI would label it an error (cdktf is archived;
  * its fork, cdktn, calls `Array.isArray`).
  */
-function runEntryPoint(environment: string, env: NodeJS.ProcessEnv = {}) {
+function runEntryPoint(environment: string, env: NodeJS.ProcessEnv = {}, outdirOverride?: string) {
   const { app } = JSON.parse(readFileSync(path.join(root, 'cdktf.json'), 'utf8')) as { app: string };
-  const outdir = path.join(mkdtempSync(path.join(os.tmpdir(), 'app-')), 'out');
+  const outdir = outdirOverride ?? path.join(mkdtempSync(path.join(os.tmpdir(), 'app-')), 'out');
   const result = spawnSync(app, {
     cwd: root,
     shell: true,
@@ -70,6 +70,54 @@ describe('the app', () => {
     } finally {
       rmSync(withExample, { recursive: true, force: true });
     }
+  });
+
+  it('lets the cdktf CLI synthesize another environment over a dev synthesis at the first try', () => {
+    // GIVEN an output folder holding dev's stacks, synthesized by the app itself (npm run synth)
+    const outdir = path.join(mkdtempSync(path.join(os.tmpdir(), 'app-')), 'cdktf.out');
+    expect(run({ env: { PLATFORM_ENV: 'dev' }, projectRoot: root, outdir, stderr: () => undefined })).toBe(0);
+    // WHEN the cdktf CLI synthesizes prod into it (as `PLATFORM_ENV=prod npm run diff` does first)
+    const result = spawnSync('npx', ['cdktf', 'synth', '--output', outdir], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, PLATFORM_ENV: 'prod', CHECKPOINT_DISABLE: '1', CI: '1' },
+    });
+    // THEN it succeeds (the CLI removes dev's folders itself; the app removing them first made the
+    // CLI's own removal fail with ENOENT) and only prod's stacks are left
+    expect(`${result.stdout}${result.stderr}`).not.toContain('ENOENT');
+    expect(result.status).toBe(0);
+    expect(readdirSync(path.join(outdir, 'stacks')).sort()).toEqual(['fargate-prod', 'fargate-prod-simple']);
+  });
+
+  it('refuses an output folder whose parent does not exist, with one line naming CDKTF_OUTDIR', () => {
+    // GIVEN a CDKTF_OUTDIR under a folder that does not exist
+    const missing = path.join(mkdtempSync(path.join(os.tmpdir(), 'app-')), 'no-such-folder');
+    const outdir = path.join(missing, 'out');
+    const errors: string[] = [];
+    // WHEN the app runs
+    const code = run({
+      env: { CDKTF_OUTDIR: outdir },
+      projectRoot: root,
+      stderr: (line) => errors.push(line),
+    });
+    // THEN
+    expect(code).toBe(1);
+    expect(errors).toEqual([
+      `error: CDKTF_OUTDIR: got ${JSON.stringify(outdir)}; its parent ${missing} does not exist: create it first (mkdir -p ${missing}) or choose a folder whose parent exists`,
+      'Nothing was synthesized.',
+    ]);
+    expect(existsSync(missing)).toBe(false);
+  });
+
+  it('refuses an output folder that is a file', () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'app-')), 'out');
+    writeFileSync(file, 'not a folder');
+    const errors: string[] = [];
+    expect(run({ env: {}, outdir: file, projectRoot: root, stderr: (line) => errors.push(line) })).toBe(1);
+    expect(errors[0]).toBe(
+      `error: output folder: got ${JSON.stringify(file)}; that is a file, not a folder: choose a folder`,
+    );
+    expect(readFileSync(file, 'utf8')).toBe('not a folder');
   });
 
   it('prints accepted policy findings on stdout, where the cdktf CLI does not label them as errors', () => {
@@ -199,6 +247,16 @@ describe('the app', () => {
     const { code, errors } = runApp({ PLATFORM_CONFIG_DIR: dir });
     expect(errors).toBe('');
     expect(code).toBe(0);
+  });
+
+  it('prints no stack trace from the real entry point for a CDKTF_OUTDIR whose parent is missing', () => {
+    const missing = path.join(mkdtempSync(path.join(os.tmpdir(), 'app-')), 'missing');
+    const result = runEntryPoint('dev', {}, path.join(missing, 'out'));
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(
+      /^error: CDKTF_OUTDIR: got ".*"; its parent .* does not exist: .*\nNothing was synthesized\.\n$/,
+    );
+    expect(result.stderr).not.toMatch(/\bat \S+ \(/);
   });
 
   it('prints no stack trace from the real entry point', () => {

@@ -482,7 +482,13 @@ describe('RegionalPlatform (through PlatformStack)', () => {
       ]);
       const off = synthJson(
         new PlatformStack(Testing.app(), 'fargate-test', {
-          settings: testSettings({ ...prodSettings, failoverDrills: { enabled: false } }),
+          settings: testSettings({
+            ...prodSettings,
+            failoverDrills: { enabled: false },
+            productionExceptions: {
+              'failoverDrills.enabled': 'test fixture: drills off to check that none are built',
+            },
+          }),
         }),
       );
       expect(resources(off, 'aws_fis_experiment_template')).toEqual([]);

@@ -18,6 +18,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { taskDefinitionSizeProblem } from '../settings/aws-limits';
 import { fargateSizeProblem } from '../settings/fargate';
 import { ValidationError } from './validation-error';
 
@@ -590,6 +591,15 @@ export class FargateService extends Construct {
       };
     }
 
+    const containerDefinitions = JSON.stringify([container]);
+    checkTaskDefinitionSize(
+      containerDefinitions,
+      container,
+      namePrefix,
+      scratchVolumes.length,
+      props.environment?.length ?? 0,
+    );
+
     this.taskDefinition = new EcsTaskDefinition(this, 'TaskDefinition', {
       provider,
       family: `${namePrefix}-task`,
@@ -612,7 +622,7 @@ export class FargateService extends Construct {
         },
         ...scratchVolumes.map((v) => ({ name: v.name })),
       ],
-      containerDefinitions: JSON.stringify([container]),
+      containerDefinitions,
     });
 
     this.service = new EcsService(this, 'Service', {
@@ -920,6 +930,37 @@ function validate(props: FargateServiceProps, v: Resolved): void {
       'subnetIds',
       props.subnetIds,
       'list at least one private subnet',
+    );
+  }
+}
+
+/**
+ * ECS refuses a task definition above 64 KiB when Terraform applies it (settings/aws-limits.ts):
+ * refuse it here, saying which settings take the space. The request's other fields (family, sizes,
+ * role ARNs, volumes) are counted at a generous 2 KiB plus 64 bytes per volume.
+ */
+function checkTaskDefinitionSize(
+  containerDefinitions: string,
+  container: Record<string, unknown>,
+  namePrefix: string,
+  scratchVolumes: number,
+  variables: number,
+): void {
+  const size = (value: unknown) =>
+    value === undefined ? 0 : Buffer.byteLength(JSON.stringify(value), 'utf8');
+  const problem = taskDefinitionSizeProblem(containerDefinitions, 2048 + 64 * (scratchVolumes + 1), {
+    'environment variables (task.environment, regions[].environment)': size(container.environment),
+    'secrets (task.secrets)': size(container.secrets),
+    'command and entry point (task.command, task.entryPoint)':
+      size(container.command) + size(container.entryPoint),
+    'health check command (task.healthCheckCommand)': size(container.healthCheck),
+  });
+  if (problem) {
+    throw new ValidationError(
+      `FargateService ${namePrefix}`,
+      'environment',
+      `${variables} variables`,
+      `${problem}. Move large or many values out of the task definition: into task.secrets (Secrets Manager or SSM, read at start), or a file the image reads`,
     );
   }
 }

@@ -5,7 +5,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { suppressPolicy } from '../policies/suppressions';
 import { ResolvedSecret } from '../settings/secrets';
-import { ServiceSettings, Settings } from '../settings/schema';
+import { ServiceSettings, Settings, isRootUser } from '../settings/schema';
 import { AlarmTopic } from './alarm-topic';
 import { FileSystem } from './efs-file-system';
 import { FargateService } from './fargate-service';
@@ -240,6 +240,14 @@ export class PlatformService extends Construct {
         this.service.taskDefinition,
         'ecs-readonly-root-filesystem',
         `services.${props.name}.task.writableRootFilesystemReason: ${task.writableRootFilesystemReason.trim()}`,
+      );
+    }
+    // Likewise a root user with its reason (the settings require one): ECS.20 accepted, visibly.
+    if (isRootUser(task.user) && task.rootUserReason !== undefined) {
+      suppressPolicy(
+        this.service.taskDefinition,
+        'ecs-non-root-user',
+        `services.${props.name}.task.rootUserReason: ${task.rootUserReason.trim()}`,
       );
     }
 

@@ -14,6 +14,7 @@ const entryPoints = {
   teardown: 'tools/teardown.ts',
   'terraform-config': 'tools/terraform-config.ts',
   'release-check': 'tools/release-check.ts',
+  'deploy-check': 'tools/deploy-check.ts',
 };
 const SOURCE_DIRS = ['stacks', 'constructs', 'settings', 'policies', 'aspects', 'tools'];
 

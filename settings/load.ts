@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import type { z } from 'zod';
+import { JsonTextError, checkJsonText } from './json-text';
 import { shorten } from './quote';
 import { Settings, settingsSchema } from './schema';
 
@@ -73,6 +74,51 @@ function findInjection(
   return undefined;
 }
 
+/** C0 and C1 control characters, DEL, and the Unicode line and paragraph separators. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+/**
+ * The first string value (or, with `keys`, key) holding a control character, breadth first. Keys
+ * are checked once the schema has refused unknown ones (its message for those is the better one).
+ */
+function findControlCharacter(
+  value: unknown,
+  keys: boolean,
+  at: PropertyKey[] = [],
+): { path: PropertyKey[]; value: string; where: string; character: string } | undefined {
+  const found = (text: string, where: string, pathTo: PropertyKey[]) => {
+    const match = CONTROL_CHARACTER.exec(text);
+    return match
+      ? {
+          path: pathTo,
+          value: text,
+          where,
+          character: `U+${match[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} at character ${match.index + 1}`,
+        }
+      : undefined;
+  };
+  if (typeof value === 'string') return found(value, 'the value', at);
+  if (value === null || typeof value !== 'object') return undefined;
+  const stack: Array<[unknown, PropertyKey[]]> = [[value, at]];
+  while (stack.length) {
+    const [node, pathTo] = stack.shift() as [unknown, PropertyKey[]];
+    if (typeof node === 'string') {
+      const hit = found(node, 'the value', pathTo);
+      if (hit) return hit;
+      continue;
+    }
+    if (node === null || typeof node !== 'object') continue;
+    for (const [key, child] of Object.entries(node)) {
+      const childPath = [...pathTo, Array.isArray(node) ? Number(key) : key];
+      const hit = Array.isArray(node) || !keys ? undefined : found(key, 'the key', childPath);
+      if (hit) return hit;
+      stack.push([child, childPath]);
+    }
+  }
+  return undefined;
+}
+
 function formatIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') {
     return `${issue.keys.map((key) => formatPath([...issue.path, key])).join(', ')}: ${issue.message}`;
@@ -111,11 +157,19 @@ export function parseSettings(raw: unknown, source: string): Settings {
       `${source}: invalid settings\n  (top level): got ${Array.isArray(raw) ? 'an array' : 'an object'} nested ${depth} levels deep; settings nest at most ${MAX_DEPTH} levels`,
     );
   }
+  const controlMessage = (control: NonNullable<ReturnType<typeof findControlCharacter>>) =>
+    new SettingsError(
+      `${source}: invalid settings\n  ${control.path.length ? formatPath(control.path) : '(top level)'}: got ${formatValue(control.value)}; ${control.where} holds a control character (${control.character}); settings take one line of text, without control characters (a tab, line break or terminal escape would reach names, tags, commands and messages unseen)`,
+    );
+  const controlInValue = findControlCharacter(raw, false);
+  if (controlInValue) throw controlMessage(controlInValue);
   const result = settingsSchema.safeParse(raw, { reportInput: true });
   if (!result.success) {
     const lines = result.error.issues.map((issue) => `  ${formatIssue(issue)}`);
     throw new SettingsError(`${source}: invalid settings\n${lines.join('\n')}`);
   }
+  const controlInKey = findControlCharacter(raw, true);
+  if (controlInKey) throw controlMessage(controlInKey);
   const injection = findInjection(raw);
   if (injection) {
     throw new SettingsError(
@@ -140,9 +194,32 @@ export function loadSettingsFile(file: string, displayName = file): Settings {
   } catch {
     throw new SettingsError(`${displayName}: cannot read the settings file`);
   }
+  return parseSettingsText(text, displayName);
+}
+
+/**
+ * Parses and validates the text of a settings file: a syntax error is reported at its line and
+ * column, a key given twice in one object with both lines (JSON.parse would keep the last silently).
+ */
+export function parseSettingsText(text: string, displayName: string): Settings {
+  const body = text.replace(/^\uFEFF/, '');
+  let duplicates;
+  try {
+    duplicates = checkJsonText(body);
+  } catch (error) {
+    if (!(error instanceof JsonTextError)) throw error;
+    throw new SettingsError(`${displayName}: not valid JSON (${error.message})`);
+  }
+  if (duplicates.length) {
+    const lines = duplicates.map(
+      (d) =>
+        `  ${formatPath([...d.path, d.key])}: set twice, at line ${d.firstLine} and at line ${d.secondLine}; JSON keeps only the last one, so one of them would be ignored without a word: keep one`,
+    );
+    throw new SettingsError(`${displayName}: invalid settings\n${lines.join('\n')}`);
+  }
   let raw: unknown;
   try {
-    raw = JSON.parse(text.replace(/^\uFEFF/, ''));
+    raw = JSON.parse(body);
   } catch (error) {
     const reason = formatValue((error as Error).message.split('\n')[0]).slice(1, -1);
     throw new SettingsError(`${displayName}: not valid JSON (${reason})`);

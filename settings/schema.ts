@@ -6,7 +6,9 @@ import { SEED_BACKUP_RULES, cronProblem } from './backup-rules';
 import { fargateSizeProblem } from './fargate';
 import { shorten } from './quote';
 import { KMS_KEY_ARN, VARIABLE_NAME, arnRegion, keyRegionProblem, secretSource } from './secrets';
-import { looksSecret } from '../policies/rules/ecs-no-plaintext-secrets';
+import { credentialInValue, looksSecret } from '../policies/rules/ecs-no-plaintext-secrets';
+import { checkedPath, httpPathProblem, mountPathProblem } from './path-settings';
+import { guardrailProblems, productionExceptionsSchema } from './production-guardrails';
 
 /** Retention periods CloudWatch Logs accepts (days). */
 export const LOG_RETENTION_DAYS = [
@@ -382,13 +384,7 @@ const taskSchema = settingsObject({
     })
     .optional(),
   /** Absolute paths given writable task storage when the root filesystem is read-only. */
-  writablePaths: z
-    .array(
-      z
-        .string()
-        .regex(/^\/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$/, { error: 'expected an absolute path such as /tmp' }),
-    )
-    .default(['/tmp']),
+  writablePaths: z.array(checkedPath(mountPathProblem)).default(['/tmp']),
 });
 
 const serviceSchema = settingsObject({
@@ -414,10 +410,7 @@ const serviceSchema = settingsObject({
   /** Seconds the service ignores failing load balancer health checks after a task starts. */
   healthCheckGracePeriodSeconds: z.number().int().min(0).max(2147483647).default(60),
   /** Path of the ALB target health check. */
-  healthCheckPath: z
-    .string()
-    .regex(/^\/\S{0,1023}$/, { error: 'expected a path starting with /' })
-    .default('/'),
+  healthCheckPath: checkedPath(httpPathProblem).default('/'),
   /** HTTP codes a healthy target answers the ALB health check with: `200`, `200,204` or `200-399`. */
   healthCheckMatcher: z
     .string()
@@ -829,6 +822,11 @@ export const settingsSchema = settingsObject(
      * Omitted: on with tier `production`, off with `development` (so the environment can be torn down).
      */
     preventDestroy: z.boolean().optional(),
+    /**
+     * Tier production: a reason per production protection turned off (settings/production-guardrails.ts),
+     * e.g. `{"preventDestroy": "why"}`; each is printed at every synth.
+     */
+    productionExceptions: productionExceptionsSchema,
     /** Where Terraform keeps the state of each stack. */
     backend: backendSchema,
     /**
@@ -1060,6 +1058,8 @@ export const settingsSchema = settingsObject(
     checkService(settings, name, service, scopedContext(ctx, name, settings.regions));
   }
   checkRouting(settings, ctx);
+  // Production protections turned off need their own reason (settings/production-guardrails.ts).
+  for (const p of guardrailProblems(settings)) problem(ctx, [...p.path], p.value, p.message);
   if (settings.tier === 'production' && settings.examples.simpleFargate) {
     problem(
       ctx,
@@ -1409,6 +1409,20 @@ function checkVariableNames<T extends { name: string }>(
       message = rules.nameProblem(name, names);
     }
     if (message !== undefined) problem(ctx, [...path, index, 'name'], name, message);
+    // A value that carries a credential whatever the name (issue 21): the policy pack's own check.
+    const value = (entry as { value?: unknown }).value;
+    const credential =
+      rules.looksSecretAdvice !== undefined && typeof value === 'string'
+        ? credentialInValue(value)
+        : undefined;
+    if (credential !== undefined) {
+      problem(
+        ctx,
+        [...path, index, 'value'],
+        `${String(value).slice(0, 4)}... (${String(value).length} characters, the rest not shown)`,
+        `carries ${credential}; ${rules.looksSecretAdvice}`,
+      );
+    }
     names.set(name, index);
     rules.checkEntry?.(entry, index);
   });

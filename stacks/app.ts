@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { App, Aspects, TerraformStack } from 'cdktf';
 import { PreventDestroy } from '../aspects/prevent-destroy';
@@ -6,6 +6,10 @@ import { PolicyPack, PolicyViolationError } from '../policies/policy-pack';
 import { ValidationError } from '../constructs/validation-error';
 import { SettingsError, loadEnvironmentSettings } from '../settings/load';
 import { Settings } from '../settings/schema';
+import { placeholderWarning } from '../settings/placeholders';
+import { acceptedExceptions } from '../settings/production-guardrails';
+import { suppressPolicy } from '../policies/suppressions';
+import { statedReasonLine, statedReasons } from '../settings/stated-reasons';
 import { PlatformStack } from './platform-stack';
 import { SimpleFargateStack } from './simple-fargate-stack';
 
@@ -21,6 +25,11 @@ export function stackNames(settings: Settings): { platform: string; simple: stri
  */
 export function buildStacks(app: App, settings: Settings, report?: (line: string) => void): void {
   const names = stackNames(settings);
+  // Every reason that lets the settings do what their tier would refuse, visible at every synth.
+  const write = report ?? ((line: string) => process.stderr.write(`${line}\n`));
+  for (const stated of statedReasons(settings)) write(statedReasonLine(settings.environment, stated));
+  const placeholders = placeholderWarning(settings, `the settings of ${settings.environment}`);
+  if (placeholders) write(placeholders);
   const policies = new PolicyPack({
     context: { environment: settings.environment, tier: settings.tier },
     report,
@@ -39,6 +48,12 @@ export function buildStacks(app: App, settings: Settings, report?: (line: string
         tags: { ...settings.tags, app: settings.app, environment: settings.environment },
       }),
     );
+  }
+  // A production exception accepts the policy findings its protection's absence raises, visibly.
+  for (const accepted of acceptedExceptions(settings)) {
+    for (const ruleId of accepted.policyRules) {
+      suppressPolicy(stacks[0], ruleId, `productionExceptions["${accepted.setting}"]: ${accepted.reason}`);
+    }
   }
   for (const stack of stacks) {
     if (settings.preventDestroy ?? settings.tier === 'production')
@@ -78,6 +93,12 @@ export interface RunOptions {
  */
 export function run(options: RunOptions): number {
   const outdir = options.outdir ?? options.env.CDKTF_OUTDIR ?? 'cdktf.out';
+  const outdirProblem = outputFolderProblem(outdir, options);
+  if (outdirProblem) {
+    options.stderr(`error: ${outdirProblem}`);
+    options.stderr('Nothing was synthesized.');
+    return 1;
+  }
   const outdirExisted = existsSync(outdir);
   // Whatever this run writes, the offline plan's record of an earlier synthesis no longer holds.
   rmSync(path.join(outdir, SYNTH_RECORD_FILE), { force: true });
@@ -107,8 +128,56 @@ export function run(options: RunOptions): number {
     }
     throw error;
   }
-  removeUnlistedStacks(outdir);
+  // Under the cdktf CLI, the CLI removes the folders of stacks this synthesis no longer lists
+  // itself, from a listing it took before running the app: removing them here first makes its own
+  // removal fail (ENOENT).
+  if (!runByCdktfCli(options.env)) removeUnlistedStacks(outdir);
   return 0;
+}
+
+/**
+ * Whether the cdktf CLI (`cdktf synth`, `diff`, `deploy`…) runs the app: it passes the context in
+ * CDKTF_CONTEXT_JSON with its own `cdktfRelativeModules` entry, which nothing else sets.
+ */
+export function runByCdktfCli(env: NodeJS.ProcessEnv): boolean {
+  const context = env.CDKTF_CONTEXT_JSON;
+  if (!context) return false;
+  try {
+    const parsed = JSON.parse(context) as unknown;
+    return parsed !== null && typeof parsed === 'object' && 'cdktfRelativeModules' in parsed;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Why the output folder cannot be written, naming where it came from (the option, CDKTF_OUTDIR or
+ * the default), or undefined. cdktf creates the folder itself but not its parents.
+ */
+function outputFolderProblem(outdir: string, options: RunOptions): string | undefined {
+  const source =
+    options.outdir !== undefined
+      ? 'output folder'
+      : options.env.CDKTF_OUTDIR !== undefined
+        ? 'CDKTF_OUTDIR'
+        : 'output folder (the default, cdktf.out)';
+  const got = `${source}: got ${JSON.stringify(outdir)}`;
+  if (outdir.trim() === '') return `${got}; expected a folder path`;
+  const kind = (file: string) => {
+    try {
+      return statSync(file).isDirectory() ? 'folder' : 'file';
+    } catch {
+      return undefined;
+    }
+  };
+  const resolved = path.resolve(outdir);
+  const own = kind(resolved);
+  if (own === 'folder') return undefined;
+  if (own === 'file') return `${got}; that is a file, not a folder: choose a folder`;
+  const parent = path.dirname(resolved);
+  const parentKind = kind(parent);
+  if (parentKind === 'folder') return undefined;
+  return `${got}; its parent ${parent} ${parentKind === 'file' ? 'is a file, not a folder' : 'does not exist'}: create it first (mkdir -p ${parent}) or choose a folder whose parent exists`;
 }
 
 /**

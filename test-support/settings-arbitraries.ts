@@ -134,6 +134,8 @@ export const FULL_SETTINGS: JsonObject = {
   },
   failoverDrills: { enabled: true, blackholeMinutes: 15 },
   preventDestroy: false,
+  // Only tier production takes reasons here (settings/production-guardrails.ts).
+  productionExceptions: {},
   backend: {
     type: 's3',
     bucket: 'tf-state-bucket',

@@ -3,26 +3,35 @@
  * through the project's npm scripts, against a local AWS emulator (moto) instead of an account.
  *
  *   start              start the emulator in the background, in the account of PLATFORM_ENV's settings
- *   deploy <stack>     synthesize into .work/emulator/cdktf.out, then `npm run deploy` that stack there
- *   destroy <stack>    `npm run destroy` that stack there
+ *   deploy <stack>     synthesize into .work/emulator/deploy/<stack>/, then `npm run deploy` that stack there
+ *   destroy <stack>    `npm run destroy` that stack there, from what its last deploy synthesized
+ *   teardown <stack>   empty what Terraform leaves behind (`npm run teardown`'s work, less what the
+ *                      emulator cannot serve), then destroy as above
  *   stop               stop the emulator
  *   status             say whether it runs, and where
  *
- * The synthesized configuration for the emulator is a scratch copy under .work/emulator/: an
- * override file there points every provider at the emulator and keeps the state in
- * .work/emulator/state/, and what the emulator cannot serve (tools/emulator/gaps.ts) is left out.
+ * The synthesized configuration for the emulator is a scratch copy under .work/emulator/, one
+ * folder per deployed stack (so deploying another stack never rewrites the one a later destroy of
+ * this stack needs): an override file there points every provider at the emulator and keeps the
+ * state in .work/emulator/state/, and what the emulator cannot serve (tools/emulator/gaps.ts) is
+ * left out. A redeploy labels each change that is one of the emulator's known wrong answers.
  * The project's own cdktf.out and terraform.tfstate.d are never touched.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { createInterface } from 'node:readline';
 import { run } from '../stacks/app';
 import { loadEnvironmentSettings } from '../settings/load';
 import { leaveOut, EMULATOR_OVERRIDE_FILE } from './emulator/apply-cycle';
+import { UNSUPPORTED_CALLS } from './emulator/gaps';
+import { diffLabeller } from './emulator/label-diffs';
 import { motoAnswers, startMoto, stopMotoProcess } from './emulator/moto';
-import { emulatorOverride, unmappedTypes } from './emulator/override';
+import { emulatorEnv, emulatorOverride, unmappedTypes } from './emulator/override';
 import { prepareTerraform, terraformEnv } from './terraform/offline';
+import { StackJson, emptyLeftovers, leftoversOf } from './teardown';
 import { runCommand } from './command';
+import { DEPLOY_TARGET_VARIABLE } from '../settings/placeholders';
 
 interface Server {
   readonly pid: number;
@@ -31,7 +40,7 @@ interface Server {
 }
 
 const USAGE =
-  'usage: npm run emulator -- start | deploy <stack> | destroy <stack> | stop | status [--work-dir <dir>]';
+  'usage: npm run emulator -- start | deploy <stack> | destroy <stack> | teardown <stack> | stop | status [--work-dir <dir>]';
 /** The account moto uses when the settings name none. */
 const DEFAULT_ACCOUNT = '123456789012';
 
@@ -105,7 +114,7 @@ async function main(argv: string[]): Promise<number> {
     await ensureServer();
     return 0;
   }
-  if (command !== 'deploy' && command !== 'destroy') {
+  if (command !== 'deploy' && command !== 'destroy' && command !== 'teardown') {
     console.error(USAGE);
     return 2;
   }
@@ -118,31 +127,70 @@ async function main(argv: string[]): Promise<number> {
   const server = command === 'deploy' ? await ensureServer() : await runningServer(serverFile);
   if (!server) {
     console.error(
-      `error: no emulator is running, and the resources of ${stack} lived only in the one that ran before; nothing to destroy (remove ${path.join(workDir, 'state')} to start afresh)`,
+      `error: no emulator is running, and the resources of ${stack} lived only in the one that ran before; nothing to ${command} (remove ${path.join(workDir, 'state')} to start afresh)`,
     );
     return 1;
   }
-  const outdir = path.join(workDir, 'cdktf.out');
+  // Each stack's own synthesis: a deploy of another stack leaves this one's folder (and the
+  // emulator override a destroy needs) as this stack's last deploy wrote it.
+  const outdir = path.join(workDir, 'deploy', stack);
   if (command === 'deploy') {
-    // A fresh synthesis for the emulator, then the emulator's override and what it cannot serve left out.
-    rmSync(outdir, { recursive: true, force: true });
-    const code = run({ env: process.env, projectRoot: root, outdir, stderr: (line) => console.error(line) });
-    if (code !== 0) return code;
+    const prepared = synthesizeFor(stack, root, workDir, outdir, server);
+    if (prepared !== 0) return prepared;
   } else if (!existsSync(path.join(outdir, 'manifest.json'))) {
     console.error(
       `error: nothing was deployed to the emulator from ${outdir}; run npm run emulator -- deploy ${stack} first`,
     );
     return 1;
   }
-  const manifest = JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8')) as {
-    stacks: Record<string, { workingDirectory: string }>;
-  };
-  if (!(stack in manifest.stacks)) {
-    console.error(`error: unknown stack ${stack}; stacks: ${Object.keys(manifest.stacks).join(', ')}`);
-    return 1;
+  if (command === 'teardown') {
+    const manifest = readManifest(outdir);
+    const leftovers = leftoversOf(
+      JSON.parse(
+        readFileSync(path.join(outdir, manifest.stacks[stack].workingDirectory, 'cdk.tf.json'), 'utf8'),
+      ) as StackJson,
+    );
+    await emptyLeftovers(leftovers, {
+      credentials: { accessKeyId: 'emulator', secretAccessKey: 'emulator' },
+      env: emulatorEnv(server.endpoint),
+      unsupported: UNSUPPORTED_CALLS,
+      log: (line) => console.log(line),
+    });
   }
-  const stackDir = path.join(outdir, manifest.stacks[stack].workingDirectory);
-  if (command === 'deploy') {
+  return cdktf(command === 'deploy' ? 'deploy' : 'destroy', stack, root, outdir);
+}
+
+interface Manifest {
+  stacks: Record<string, { workingDirectory: string }>;
+}
+
+function readManifest(outdir: string): Manifest {
+  return JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8')) as Manifest;
+}
+
+/**
+ * A fresh synthesis of `stack` for the emulator in `outdir`: synthesized in a scratch folder, the
+ * stack checked, what the emulator cannot serve left out and its override added, then moved in
+ * place of the stack's previous one. Returns an exit code.
+ */
+function synthesizeFor(stack: string, root: string, workDir: string, outdir: string, server: Server): number {
+  const scratch = `${outdir}.new`;
+  rmSync(scratch, { recursive: true, force: true });
+  mkdirSync(path.dirname(scratch), { recursive: true });
+  try {
+    const code = run({
+      env: process.env,
+      projectRoot: root,
+      outdir: scratch,
+      stderr: (line) => console.error(line),
+    });
+    if (code !== 0) return code;
+    const manifest = readManifest(scratch);
+    if (!(stack in manifest.stacks)) {
+      console.error(`error: unknown stack ${stack}; stacks: ${Object.keys(manifest.stacks).join(', ')}`);
+      return 1;
+    }
+    const stackDir = path.join(scratch, manifest.stacks[stack].workingDirectory);
     const stackFile = path.join(stackDir, 'cdk.tf.json');
     const synthesized = JSON.parse(readFileSync(stackFile, 'utf8')) as Parameters<typeof leaveOut>[0];
     const unmapped = unmappedTypes(synthesized);
@@ -162,11 +210,26 @@ async function main(argv: string[]): Promise<number> {
       console.log(`left out ${leftOut.length} blocks the emulator cannot serve (tools/emulator/gaps.ts):`);
       for (const entry of leftOut) console.log(`  ${entry.address}: ${entry.because}`);
     }
+    rmSync(outdir, { recursive: true, force: true });
+    renameSync(scratch, outdir);
+    return 0;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
   }
+}
 
-  // The project's own npm script, so this is the path a user takes against AWS, less the synth
-  // (done above) and the provider lock (`terraform providers lock` downloads every platform's
-  // provider from the registry, which an offline machine cannot reach).
+/**
+ * The project's own npm script, so this is the path a user takes against AWS, less the synth
+ * (done above) and the provider lock (`terraform providers lock` downloads every platform's
+ * provider from the registry, which an offline machine cannot reach). Its output passes through
+ * the labeller of the emulator's known wrong answers.
+ */
+async function cdktf(
+  command: 'deploy' | 'destroy',
+  stack: string,
+  root: string,
+  outdir: string,
+): Promise<number> {
   const { cliConfigFile } = prepareTerraform(root);
   const cdktfArgs = [
     stack,
@@ -178,12 +241,22 @@ async function main(argv: string[]): Promise<number> {
     '--no-color',
   ];
   console.log(`$ npm run ${command} -- ${cdktfArgs.join(' ')}   (cdktf ${command} ${cdktfArgs.join(' ')})`);
-  const result = spawnSync('npm', ['run', command, '--', ...cdktfArgs], {
+  const child = spawn('npm', ['run', command, '--', ...cdktfArgs], {
     cwd: root,
-    stdio: 'inherit',
-    env: { ...terraformEnv(cliConfigFile), CI: '1' },
+    stdio: ['inherit', 'pipe', 'inherit'],
+    // The emulator's account is the settings' own, placeholder or not: the placeholder check is for AWS.
+    env: { ...terraformEnv(cliConfigFile), CI: '1', [DEPLOY_TARGET_VARIABLE]: 'emulator' },
   });
-  return result.status ?? 1;
+  const labeller = diffLabeller(stack);
+  const lines = createInterface({ input: child.stdout });
+  lines.on('line', (line) => {
+    for (const out of labeller.line(line)) process.stdout.write(`${out}\n`);
+  });
+  const [status] = await Promise.all([
+    new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? 1))),
+    new Promise((resolve) => lines.on('close', resolve)),
+  ]);
+  return status;
 }
 
 runCommand(main);

@@ -14,12 +14,13 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadEnvironmentSettings } from '../settings/load';
 import { run } from '../stacks/app';
 import { AwsError, awsRequest } from './aws/request';
 import { AwsCredentials, credentialsFromEnv } from './aws/sigv4';
+import { UNSUPPORTED_CALLS } from './emulator/gaps';
 import { runCommand } from './command';
 
 /** What Terraform leaves behind in one stack, by region, read from its synthesized configuration. */
@@ -33,7 +34,7 @@ export interface Leftovers {
 }
 
 type Block = Record<string, unknown> & { provider?: string };
-interface StackJson {
+export interface StackJson {
   provider?: { aws?: Array<{ alias?: string; region?: string }> };
   resource?: Record<string, Record<string, Block>>;
 }
@@ -87,6 +88,39 @@ export interface TeardownOptions {
   readonly log?: (line: string) => void;
   /** Environment with endpoint overrides. @default process.env */
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * Calls the endpoint is known not to serve (an emulator's gaps, tools/emulator/gaps.ts): when one
+   * answers as unserved, that step is reported as skipped, naming the operation, and the rest goes on.
+   * @default - none: every failed call stops the teardown
+   */
+  readonly unsupported?: ReadonlyArray<{ service: string; operation: string; reason: string }>;
+}
+
+/** Statuses an endpoint answers a call it does not implement with (moto: 404 for an unknown route, 500/501). */
+const UNSERVED_STATUSES = new Set([404, 405, 500, 501]);
+
+/**
+ * Runs one emptying step; when it fails on a call `options.unsupported` lists, logs what was
+ * skipped and why instead of throwing.
+ */
+async function unlessUnsupported(
+  what: string,
+  step: () => Promise<string>,
+  options: TeardownOptions,
+  log: (line: string) => void,
+): Promise<void> {
+  try {
+    log(await step());
+  } catch (error) {
+    const gap =
+      error instanceof AwsError && UNSERVED_STATUSES.has(error.status)
+        ? options.unsupported?.find((g) => g.service === error.service && g.operation === error.operation)
+        : undefined;
+    if (!gap) throw error;
+    log(
+      `${what}: skipped: the endpoint does not serve ${gap.service} ${gap.operation} (listed in tools/emulator/gaps.ts: ${gap.reason})`,
+    );
+  }
 }
 
 const notFound = (error: unknown, ...codes: string[]) =>
@@ -296,32 +330,63 @@ export async function emptyLeftovers(leftovers: Leftovers, options: TeardownOpti
   const log = options.log ?? (() => undefined);
   const verb = options.dryRun ? 'would delete' : 'deleted';
   for (const bucket of leftovers.buckets) {
-    log(
-      `s3://${bucket.name} (${bucket.region}): ${verb} ${await emptyBucket(bucket, options)} object versions and delete markers`,
+    const what = `s3://${bucket.name} (${bucket.region})`;
+    await unlessUnsupported(
+      what,
+      async () => `${what}: ${verb} ${await emptyBucket(bucket, options)} object versions and delete markers`,
+      options,
+      log,
     );
   }
   for (const vault of leftovers.vaults) {
-    log(
-      `backup vault ${vault.name} (${vault.region}): ${verb} ${await emptyVault(vault, options)} recovery points`,
+    const what = `backup vault ${vault.name} (${vault.region})`;
+    await unlessUnsupported(
+      what,
+      async () => `${what}: ${verb} ${await emptyVault(vault, options)} recovery points`,
+      options,
+      log,
     );
   }
   for (const repository of leftovers.repositories) {
-    log(
-      `ECR ${repository.name} (${repository.region}): ${verb} ${await emptyRepository(repository, options)} images`,
+    const what = `ECR ${repository.name} (${repository.region})`;
+    await unlessUnsupported(
+      what,
+      async () => `${what}: ${verb} ${await emptyRepository(repository, options)} images`,
+      options,
+      log,
     );
   }
   for (const replica of leftovers.replicaRepositories) {
-    const found = await deleteReplicaRepository(replica, options);
-    log(`ECR replica ${replica.name} (${replica.region}): ${found ? `${verb} with its images` : 'none'}`);
+    const what = `ECR replica ${replica.name} (${replica.region})`;
+    await unlessUnsupported(
+      what,
+      async () =>
+        `${what}: ${(await deleteReplicaRepository(replica, options)) ? `${verb} with its images` : 'none'}`,
+      options,
+      log,
+    );
   }
 }
 
+/** The endpoint override in the environment (an emulator's), or undefined for AWS itself. */
+function endpointOverride(env: NodeJS.ProcessEnv): string | undefined {
+  const variable = Object.keys(env)
+    .sort()
+    .find((key) => /^AWS_ENDPOINT_URL(_[A-Z0-9_]+)?$/.test(key) && env[key]);
+  return variable ? `${variable}=${env[variable]}` : undefined;
+}
+
 async function main(argv: string[]): Promise<number> {
-  const flags = new Set(argv.filter((arg) => arg.startsWith('--')));
-  const [stack, ...rest] = argv.filter((arg) => !arg.startsWith('--'));
+  const args = [...argv];
+  const workDirAt = args.indexOf('--work-dir');
+  const workDir = workDirAt >= 0 ? args.splice(workDirAt, 2)[1] : undefined;
+  const flags = new Set(args.filter((arg) => arg.startsWith('--')));
+  const [stack, ...rest] = args.filter((arg) => !arg.startsWith('--'));
   const unknown = [...flags].filter((flag) => !['--dry-run', '--keep-stack'].includes(flag));
-  if (!stack || rest.length || unknown.length) {
-    console.error('usage: npm run teardown -- <stack> [--dry-run] [--keep-stack]');
+  if (!stack || rest.length || unknown.length || (workDirAt >= 0 && !workDir)) {
+    console.error(
+      'usage: npm run teardown -- <stack> [--dry-run] [--keep-stack] [--work-dir <emulator work dir>]',
+    );
     return 2;
   }
   const root = process.cwd();
@@ -339,6 +404,7 @@ async function main(argv: string[]): Promise<number> {
     );
     return 1;
   }
+  mkdirSync(path.join(root, '.work'), { recursive: true });
   const scratch = mkdtempSync(path.join(root, '.work', 'teardown-'));
   let leftovers: Leftovers;
   try {
@@ -359,16 +425,41 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+  // An endpoint override means an emulator (tools/emulator/): the calls it is known to lack are
+  // skipped and listed, and the stack's state is the emulator's, which its own destroy uses.
+  const override = endpointOverride(process.env);
+  if (override) {
+    console.log(
+      `endpoint override ${override}: an emulator; what it cannot serve (tools/emulator/gaps.ts) is skipped and listed`,
+    );
+  }
   await emptyLeftovers(leftovers, {
     credentials,
     dryRun: flags.has('--dry-run'),
     log: (line) => console.log(line),
+    unsupported: override ? UNSUPPORTED_CALLS : undefined,
   });
   if (flags.has('--dry-run') || flags.has('--keep-stack')) return 0;
-  const destroy = spawnSync('npm', ['run', 'destroy', '--', stack, '--auto-approve'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
+  if (override) {
+    // The destroy runs on the emulator `npm run emulator` started: it must be the one just emptied.
+    const serverFile = path.resolve(root, workDir ?? path.join('.work', 'emulator'), 'server.json');
+    const server = existsSync(serverFile)
+      ? (JSON.parse(readFileSync(serverFile, 'utf8')) as { endpoint?: string })
+      : undefined;
+    if (!server?.endpoint || !override.endsWith(`=${server.endpoint}`)) {
+      console.error(
+        `error: ${override} is not the emulator npm run emulator started (${server?.endpoint ? `it runs at ${server.endpoint}` : `no ${serverFile}`}), which holds the stack's state; destroy it where you deployed it, or run with --keep-stack`,
+      );
+      return 1;
+    }
+  }
+  const destroy = override
+    ? spawnSync(
+        'npm',
+        ['run', '--silent', 'emulator', '--', 'destroy', stack, ...(workDir ? ['--work-dir', workDir] : [])],
+        { cwd: root, stdio: 'inherit' },
+      )
+    : spawnSync('npm', ['run', 'destroy', '--', stack, '--auto-approve'], { cwd: root, stdio: 'inherit' });
   return destroy.status ?? 1;
 }
 
