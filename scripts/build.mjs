@@ -14,6 +14,7 @@ const entryPoints = {
   teardown: 'tools/teardown.ts',
   'terraform-config': 'tools/terraform-config.ts',
   'release-check': 'tools/release-check.ts',
+  traffic: 'tools/traffic.ts',
 };
 const SOURCE_DIRS = ['stacks', 'constructs', 'settings', 'policies', 'aspects', 'tools'];
 

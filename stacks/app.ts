@@ -6,6 +6,8 @@ import { PolicyPack, PolicyViolationError } from '../policies/policy-pack';
 import { ValidationError } from '../constructs/validation-error';
 import { SettingsError, loadEnvironmentSettings } from '../settings/load';
 import { Settings } from '../settings/schema';
+import { EMPTY_TRAFFIC_RECORD, TrafficRecord, loadTrafficRecord } from '../settings/traffic-record';
+import { applyEvacuations } from './evacuations';
 import { PlatformStack } from './platform-stack';
 import { SimpleFargateStack } from './simple-fargate-stack';
 
@@ -19,13 +21,20 @@ export function stackNames(settings: Settings): { platform: string; simple: stri
  * Builds every stack of one environment into `app`, each checked by the security policy pack at
  * synthesis; `report` receives one line per suppressed finding.
  */
-export function buildStacks(app: App, settings: Settings, report?: (line: string) => void): void {
+export function buildStacks(
+  app: App,
+  settings: Settings,
+  report?: (line: string) => void,
+  // The regions `npm run traffic -- evacuate` took out of traffic (config/<env>.traffic.json).
+  traffic: TrafficRecord = EMPTY_TRAFFIC_RECORD,
+): void {
   const names = stackNames(settings);
   const policies = new PolicyPack({
     context: { environment: settings.environment, tier: settings.tier },
     report,
   });
   const platform = new PlatformStack(app, names.platform, { settings });
+  applyEvacuations(platform.accelerator, traffic, report ?? (() => undefined));
   const primary = settings.regions[0];
   const simple = new SimpleFargateStack(app, names.simple, {
     region: primary.name,
@@ -79,8 +88,9 @@ export function run(options: RunOptions): number {
   let app: App;
   try {
     const settings = loadEnvironmentSettings(options.env, options.projectRoot);
+    const traffic = loadTrafficRecord(options.env, options.projectRoot, settings);
     app = new App({ outdir, skipValidation: false });
-    buildStacks(app, settings, options.stdout ?? options.stderr);
+    buildStacks(app, settings, options.stdout ?? options.stderr, traffic);
   } catch (error) {
     if (error instanceof SettingsError || error instanceof ValidationError) {
       // Nothing half-built stays behind: remove an output folder this run created.
