@@ -62,7 +62,7 @@ export async function globalAcceleratorCall<T>(
     const err = error as Error & { cause?: { code?: string; message?: string } };
     if (err.name === 'TimeoutError' || err.name === 'AbortError') {
       throw new GlobalAcceleratorUnreachable(
-        `Global Accelerator's API at ${endpoint} did not answer ${operation} within ${(timeoutMs / 1000).toFixed(0)} s`,
+        `Global Accelerator's API at ${endpoint} did not answer ${operation} within ${Number((timeoutMs / 1000).toFixed(1))} s`,
       );
     }
     throw new GlobalAcceleratorUnreachable(
