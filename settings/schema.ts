@@ -455,6 +455,11 @@ const serviceSchema = settingsObject({
 });
 
 const efsSchema = settingsObject({
+  /**
+   * Replicate each region's file system to the next region (a read-only replica, promoted when its
+   * source region is lost); omitted: on in production (issue 20).
+   */
+  replication: z.boolean().optional(),
   /** EFS throughput mode. */
   throughputMode: z.enum(['bursting', 'elastic', 'provisioned']).default('bursting'),
   /** Provisioned throughput in MiB/s; required with `provisioned`, refused otherwise. */

@@ -13,6 +13,7 @@ import { imageReference, regionImage } from '../settings/image';
 import { providerAlias } from '../settings/regions';
 import { Settings } from '../settings/schema';
 import { stateBackend } from './backend';
+import { replicateFileSystems } from './file-system-replication';
 
 /** Global Accelerator's API and CloudWatch metrics are served from us-west-2. */
 export const GLOBAL_SERVICES_REGION = 'us-west-2';
@@ -138,6 +139,8 @@ export class PlatformStack extends TerraformStack {
       platforms.set(region.name, platform);
       this.regionOutputs(region.name, platform, repositoryUrlFor(region.name));
     });
+    // Issue 20: each region's file system replicated to the next one (stacks/file-system-replication.ts).
+    replicateFileSystems(settings, platforms, providerOf);
     this.regions = platforms;
 
     // Primary bucket -> every other region; with bidirectional, every region -> every other region.
