@@ -145,4 +145,37 @@ describe('the platform’s file system replication', () => {
     } as never);
     expect(replications(json)).toEqual([]);
   });
+
+  it('replicates every region’s bucket to every other one in production (full mesh), each with its alarms', () => {
+    const json = synthPlatformOnce(PROD);
+    const configurations = resources(json, 'aws_s3_bucket_replication_configuration');
+    expect(configurations.map((c) => c.path).sort()).toEqual([
+      'fargate-test/DataReplication/eu-west-1/Configuration',
+      'fargate-test/DataReplication/us-east-1/Configuration',
+    ]);
+    const s3Alarms = resources(json, 'aws_cloudwatch_metric_alarm').filter((a) => a.namespace === 'AWS/S3');
+    expect(Object.fromEntries(s3Alarms.map((a) => [a.alarm_name, a.alarm_actions]))).toEqual({
+      'fargate-prod-s3-replication-us-east-1-to-eu-west-1-failed': [
+        ref(json, 'aws_sns_topic', 'us-east-1/AlarmTopic/Topic', 'arn'),
+      ],
+      'fargate-prod-s3-replication-us-east-1-to-eu-west-1-latency': [
+        ref(json, 'aws_sns_topic', 'us-east-1/AlarmTopic/Topic', 'arn'),
+      ],
+      'fargate-prod-s3-replication-eu-west-1-to-us-east-1-failed': [
+        ref(json, 'aws_sns_topic', 'eu-west-1/AlarmTopic/Topic', 'arn'),
+      ],
+      'fargate-prod-s3-replication-eu-west-1-to-us-east-1-latency': [
+        ref(json, 'aws_sns_topic', 'eu-west-1/AlarmTopic/Topic', 'arn'),
+      ],
+    });
+  });
+
+  it('replicates one way in development unless replication.bidirectional, and in production when told so', () => {
+    const paths = (json: SynthesizedJson) =>
+      resources(json, 'aws_s3_bucket_replication_configuration').map((c) => c.path);
+    expect(paths(synthPlatformOnce())).toEqual(['fargate-test/DataReplication/us-east-1/Configuration']);
+    expect(paths(synthPlatformOnce({ ...PROD, replication: { bidirectional: false } }))).toEqual([
+      'fargate-test/DataReplication/us-east-1/Configuration',
+    ]);
+  });
 });

@@ -565,8 +565,8 @@ const backupSchema = settingsObject({
 const replicationSchema = settingsObject({
   /** S3 Replication Time Control: 15-minute replication SLA, with metrics. */
   replicationTimeControl: z.boolean().default(false),
-  /** Replicate every region's bucket to every other region as well (active-active, full mesh). */
-  bidirectional: z.boolean().default(false),
+  /** Replicate every region's bucket to every other region as well (active-active, full mesh); omitted: on in production. */
+  bidirectional: z.boolean().optional(),
 });
 
 const alarmsSchema = settingsObject({

@@ -156,13 +156,15 @@ export class PlatformStack extends TerraformStack {
           bucket: (platforms.get(region) as RegionalPlatform).dataBucket,
         })),
         replicationTimeControl: settings.replication.replicationTimeControl,
+        alarmTopicArn: (platforms.get(source) as RegionalPlatform).alarmTopic.topic.arn, // issue 20
       });
     if (replicas.length > 0) {
       replicate(
         primary.name,
         replicas.map((region) => region.name),
       );
-      if (settings.replication.bidirectional) {
+      // Issue 20: production replicates every region's writes unless the settings say otherwise.
+      if (settings.replication.bidirectional ?? settings.tier === 'production') {
         // Full mesh: S3 never replicates a replica, so a write in one replica region reaches the
         // others only through a rule of its own bucket to each of them (and this cannot loop).
         for (const region of replicas) {
