@@ -13,7 +13,7 @@ import { imageReference, regionImage } from '../settings/image';
 import { providerAlias } from '../settings/regions';
 import { Settings } from '../settings/schema';
 import { stateBackend } from './backend';
-import { replicateFileSystems } from './file-system-replication';
+import { alertOnFailedBackupJobs, replicateFileSystems } from './data-protection';
 
 /** Global Accelerator's API and CloudWatch metrics are served from us-west-2. */
 export const GLOBAL_SERVICES_REGION = 'us-west-2';
@@ -139,8 +139,10 @@ export class PlatformStack extends TerraformStack {
       platforms.set(region.name, platform);
       this.regionOutputs(region.name, platform, repositoryUrlFor(region.name));
     });
-    // Issue 20: each region's file system replicated to the next one (stacks/file-system-replication.ts).
+    // Issue 20 (stacks/data-protection.ts): each region's file system replicated to the next one;
+    // failed backup and copy jobs notify the region's alarm topic.
     replicateFileSystems(settings, platforms, providerOf);
+    alertOnFailedBackupJobs(settings, platforms, providerOf);
     this.regions = platforms;
 
     // Primary bucket -> every other region; with bidirectional, every region -> every other region.

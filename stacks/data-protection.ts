@@ -1,4 +1,5 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { BackupJobAlerts } from '../constructs/backup-job-alerts';
 import { FileSystemReplication } from '../constructs/efs-replication';
 import { RegionalPlatform } from '../constructs/regional-platform';
 import { Settings } from '../settings/schema';
@@ -32,6 +33,25 @@ export function replicateFileSystems(
       destinationKmsKeyArn: destination.fileSystem.key.arn,
       alarmName: `${settings.app}-${settings.environment}-efs-replication-lag`,
       alarmTopicArn: source.alarmTopic.topic.arn,
+    });
+  });
+}
+
+/**
+ * In every region, a notification to the region's alarm topic for each failed, aborted or expired
+ * AWS Backup backup or copy job (`<region>/BackupJobAlerts`).
+ */
+export function alertOnFailedBackupJobs(
+  settings: Settings,
+  platforms: ReadonlyMap<string, RegionalPlatform>,
+  providerOf: (region: string) => AwsProvider,
+): BackupJobAlerts[] {
+  return settings.regions.map((region) => {
+    const platform = platforms.get(region.name) as RegionalPlatform;
+    return new BackupJobAlerts(platform, 'BackupJobAlerts', {
+      provider: providerOf(region.name),
+      ruleName: `${settings.app}-${settings.environment}-backup-jobs-failed`,
+      topicArn: platform.alarmTopic.topic.arn,
     });
   });
 }
