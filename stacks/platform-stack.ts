@@ -14,6 +14,7 @@ import { providerAlias } from '../settings/regions';
 import { Settings } from '../settings/schema';
 import { stateBackend } from './backend';
 import { alertOnFailedBackupJobs, replicateFileSystems } from './data-protection';
+import { recoveryObjectivesOutput } from './recovery-objectives';
 
 /** Global Accelerator's API and CloudWatch metrics are served from us-west-2. */
 export const GLOBAL_SERVICES_REGION = 'us-west-2';
@@ -143,6 +144,7 @@ export class PlatformStack extends TerraformStack {
     // failed backup and copy jobs notify the region's alarm topic.
     replicateFileSystems(settings, platforms, providerOf);
     alertOnFailedBackupJobs(settings, platforms, providerOf);
+    recoveryObjectivesOutput(this, settings);
     this.regions = platforms;
 
     // Primary bucket -> every other region; with bidirectional, every region -> every other region.
