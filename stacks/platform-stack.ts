@@ -15,6 +15,7 @@ import { Settings } from '../settings/schema';
 import { stateBackend } from './backend';
 import { alertOnFailedBackupJobs, replicateFileSystems } from './data-protection';
 import { recoveryObjectivesOutput } from './recovery-objectives';
+import { globalDashboardsInEveryRegion } from './regional-views';
 
 /** Global Accelerator's API and CloudWatch metrics are served from us-west-2. */
 export const GLOBAL_SERVICES_REGION = 'us-west-2';
@@ -270,6 +271,8 @@ export class PlatformStack extends TerraformStack {
       }),
       acceleratorArn: this.accelerator.accelerator.arn,
     });
+    // Issue 20: the same view in every other region (stacks/regional-views.ts).
+    globalDashboardsInEveryRegion(settings, platforms, providerOf, this.accelerator.accelerator.arn);
   }
 
   private regionOutputs(region: string, platform: RegionalPlatform, repositoryUrl: string): void {
