@@ -120,6 +120,7 @@ describe('PlatformStack', () => {
       'expected_drain_seconds',
       'expected_failover_seconds',
       'expected_return_seconds',
+      'recovery_objectives',
       ...perRegion.map((name) => `us_east_1_${name}`),
     ]);
     // The defaults: 10 s × 2 + 5 s + 30 s; 30 s + 30 s delay; 10 s × 2 + 30 s.
