@@ -66,7 +66,7 @@ describe('AlarmTopic', () => {
     expect(resourceAt(json, 'aws_kms_key', 'Alarms/Key/Key').policy).toBe(
       dataRef(json, 'aws_iam_policy_document', 'Alarms/KeyPolicy', 'json'),
     );
-    // AND the document holds exactly the two statements
+    // AND the document holds exactly the three statements
     expect(statements(json, 'Alarms/KeyPolicy')).toEqual([
       {
         sid: 'EnableIamPolicies',
@@ -82,10 +82,17 @@ describe('AlarmTopic', () => {
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
       },
+      {
+        sid: 'AllowEventBridgeRulesToPublish',
+        effect: 'Allow',
+        principals: [{ type: 'Service', identifiers: ['events.amazonaws.com'] }],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+      },
     ]);
   });
 
-  it('lets only this account’s CloudWatch alarms of this region publish, and the owner manage the topic', () => {
+  it('lets only this account’s CloudWatch alarms and EventBridge rules of this region publish, and the owner manage the topic', () => {
     // GIVEN / WHEN
     const json = synthTopic();
     const topicArn = ref(json, 'aws_sns_topic', 'Alarms/Topic', 'arn');
@@ -94,7 +101,7 @@ describe('AlarmTopic', () => {
       arn: topicArn,
       policy: dataRef(json, 'aws_iam_policy_document', 'Alarms/TopicPolicyDocument', 'json'),
     });
-    const [owner, cloudWatch, tls] = statements(json, 'Alarms/TopicPolicyDocument');
+    const [owner, cloudWatch, eventBridge, tls] = statements(json, 'Alarms/TopicPolicyDocument');
     // AND the owner may manage and subscribe, but not publish
     expect(owner).toEqual({
       sid: 'OwnerManagesTopic',
@@ -127,6 +134,22 @@ describe('AlarmTopic', () => {
         },
       ],
     });
+    // AND EventBridge may publish only for this account's rules in this region (backup job failures)
+    expect(eventBridge).toEqual({
+      sid: 'EventBridgeRulesPublish',
+      effect: 'Allow',
+      principals: [{ type: 'Service', identifiers: ['events.amazonaws.com'] }],
+      actions: ['sns:Publish'],
+      resources: [topicArn],
+      condition: [
+        { test: 'StringEquals', variable: 'aws:SourceAccount', values: [ACCOUNT] },
+        {
+          test: 'ArnLike',
+          variable: 'aws:SourceArn',
+          values: [`arn:aws:events:eu-west-1:${ACCOUNT}:rule/*`],
+        },
+      ],
+    });
     // AND publishing without TLS is denied to everyone
     expect(tls).toEqual({
       sid: 'DenyInsecureTransport',
@@ -142,6 +165,7 @@ describe('AlarmTopic', () => {
     );
     expect(publishers.map((s) => s.principals)).toEqual([
       [{ type: 'Service', identifiers: ['cloudwatch.amazonaws.com'] }],
+      [{ type: 'Service', identifiers: ['events.amazonaws.com'] }],
     ]);
   });
 

@@ -119,6 +119,7 @@ describe('PlatformStack', () => {
         'expected_drain_seconds',
         'expected_failover_seconds',
         'expected_return_seconds',
+        'recovery_objectives',
         ...['us_east_1', 'eu_west_1'].flatMap((alias) => [
           ...perRegion.map((name) => `${alias}_${name}`),
           ...perService.map((name) => `${alias}_app_${name}`),

@@ -472,3 +472,71 @@ describe('BucketReplication', () => {
     );
   });
 });
+
+describe('BucketReplication alarms (issue 20)', () => {
+  const TOPIC = 'arn:aws:sns:us-east-1:123456789012:fargate-test-alarms';
+  const alarms = (json: SynthesizedJson) =>
+    Object.values(json.resource?.aws_cloudwatch_metric_alarm ?? {}) as Block[];
+
+  it('creates no alarm and no metrics without a topic', () => {
+    const json = synthReplication();
+    expect(alarms(json)).toEqual([]);
+    const rule = (
+      resourceAt(json, 'aws_s3_bucket_replication_configuration', 'Replication/Configuration').rule as Block[]
+    )[0];
+    expect((rule.destination as Block).metrics).toBeUndefined();
+  });
+
+  it('turns replication metrics on and alarms on failed operations and latency per destination, to the topic', () => {
+    // GIVEN replication to two regions with the source region's topic
+    const json = synthReplication({ alarmTopicArn: TOPIC, to: ['eu-west-1', 'ap-south-1'] }, [
+      'us-east-1',
+      'eu-west-1',
+      'ap-south-1',
+    ]);
+    // THEN every rule publishes metrics (no RTC, so no event threshold)
+    const rules = resourceAt(json, 'aws_s3_bucket_replication_configuration', 'Replication/Configuration')
+      .rule as Block[];
+    for (const rule of rules) expect((rule.destination as Block).metrics).toEqual({ status: 'Enabled' });
+    // AND each destination has its two alarms on its rule's metrics, with alarm and OK actions
+    const byName = Object.fromEntries(alarms(json).map((alarm) => [alarm.alarm_name, alarm]));
+    expect(Object.keys(byName).sort()).toEqual([
+      'fargate-test-s3-replication-us-east-1-to-ap-south-1-failed',
+      'fargate-test-s3-replication-us-east-1-to-ap-south-1-latency',
+      'fargate-test-s3-replication-us-east-1-to-eu-west-1-failed',
+      'fargate-test-s3-replication-us-east-1-to-eu-west-1-latency',
+    ]);
+    expect(byName['fargate-test-s3-replication-us-east-1-to-eu-west-1-failed']).toMatchObject({
+      namespace: 'AWS/S3',
+      metric_name: 'OperationsFailedReplication',
+      statistic: 'Sum',
+      threshold: 0,
+      comparison_operator: 'GreaterThanThreshold',
+      dimensions: {
+        SourceBucket: ref(json, 'aws_s3_bucket', 'DataUsEast1/Bucket'),
+        DestinationBucket: ref(json, 'aws_s3_bucket', 'DataEuWest1/Bucket'),
+        RuleId: 'to-eu-west-1',
+      },
+      alarm_actions: [TOPIC],
+      ok_actions: [TOPIC],
+      provider: 'aws.us_east_1',
+    });
+    expect(byName['fargate-test-s3-replication-us-east-1-to-eu-west-1-latency']).toMatchObject({
+      metric_name: 'ReplicationLatency',
+      statistic: 'Maximum',
+      threshold: 900,
+    });
+  });
+
+  it('keeps the RTC event threshold when replication time control is on', () => {
+    const json = synthReplication({ alarmTopicArn: TOPIC, replicationTimeControl: true });
+    const rule = (
+      resourceAt(json, 'aws_s3_bucket_replication_configuration', 'Replication/Configuration').rule as Block[]
+    )[0];
+    expect((rule.destination as Block).metrics).toEqual({
+      status: 'Enabled',
+      event_threshold: { minutes: 15 },
+    });
+    expect(alarms(json)).toHaveLength(2);
+  });
+});

@@ -153,11 +153,18 @@ describe('values that carry a credential', () => {
   it.each(ORDINARY_VALUES)('%j carries none', (value) => expect(credentialInValue(value)).toBeUndefined());
 });
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a test edits the parsed file freely
+type Loose = Record<string, any>;
+
+/** The dev settings with `environment` as the plain variables of its service `app`. */
+const withEnvironment = (environment: Array<{ name: string; value: string }>): Loose => {
+  const settings = structuredClone(DEV) as Loose;
+  settings.services.app.task.environment = environment;
+  return settings;
+};
+
 /** The dev settings with one plain variable. */
-const withVariable = (name: string, value: string) => ({
-  ...DEV,
-  task: { ...(DEV.task as object), environment: [{ name, value }] },
-});
+const withVariable = (name: string, value: string) => withEnvironment([{ name, value }]);
 
 function refusal(settings: unknown): string {
   try {
@@ -172,34 +179,39 @@ function refusal(settings: unknown): string {
 describe('the settings', () => {
   it('refuse a plain variable named like a secret (PGPASSWORD)', () => {
     expect(refusal(withVariable('PGPASSWORD', 'x'))).toContain(
-      'task.environment[0].name: got "PGPASSWORD"; looks like a secret',
+      '  services.app.task.environment[0].name: got "PGPASSWORD"; looks like a secret',
     );
   });
 
   it('refuse a value carrying a credential under an ordinary name, without echoing it', () => {
     const message = refusal(withVariable('DATABASE_URL', 'postgres://app:s3cr3t@db.internal:5432/app'));
     expect(message).toContain(
-      'task.environment[0].value: got "post... (42 characters, the rest not shown)"; carries a URL with a user name and password; ',
+      '  services.app.task.environment[0].value: got "post... (42 characters, the rest not shown)"; carries a URL with a user name and password; ',
     );
     expect(message).toContain('move it to task.secrets');
     expect(message).not.toContain('s3cr3t');
   });
 
-  it('refuse a credential in a region’s variables too', () => {
-    const regions = (DEV.regions as object[]).map((region, index) =>
-      index === 1 ? { ...region, environment: [{ name: 'KEY', value: 'AKIAIOSFODNN7EXAMPLE' }] } : region,
+  it('refuse a credential in a region’s variables too, and in any service’s', () => {
+    // GIVEN the second region's override of the service api
+    const settings = structuredClone(DEV) as Loose;
+    settings.services.api.regions = {
+      'eu-west-1': { environment: [{ name: 'KEY', value: 'AKIAIOSFODNN7EXAMPLE' }] },
+    };
+    // THEN refused under that service and region, without echoing the key
+    const message = refusal(settings);
+    expect(message).toContain(
+      '  services.api.regions.eu-west-1.environment[0].value: got "AKIA... (20 characters, the rest not shown)"; carries an AWS access key ID',
     );
-    expect(refusal({ ...DEV, regions })).toContain(
-      'regions[1].environment[0].value: got "AKIA... (20 characters, the rest not shown)"; carries an AWS access key ID',
-    );
+    expect(message).not.toContain('AKIAIOSFODNN7EXAMPLE');
   });
 
   it('accept every ordinary name with every ordinary value, and the policy rule passes them', () => {
     const environment = ORDINARY_NAMES.filter((name) => !['S3_BUCKET', 'AWS_REGION'].includes(name)).map(
       (name, index) => ({ name, value: ORDINARY_VALUES[index % ORDINARY_VALUES.length] }),
     );
-    const settings = parseSettings({ ...DEV, task: { ...(DEV.task as object), environment } }, 'dev.json');
-    expect(settings.task.environment).toHaveLength(environment.length);
+    const settings = parseSettings(withEnvironment(environment), 'dev.json');
+    expect(settings.services.app.task.environment).toEqual(environment);
     const results = ruleResults(ecsNoPlaintextSecrets, (scope, provider) => {
       new EcsTaskDefinition(scope, 'Ordinary', {
         provider,
@@ -214,7 +226,11 @@ describe('the settings', () => {
     ...SECRET_NAMES.map((name) => [name, 'x']),
     ...CREDENTIAL_VALUES.map(([value]) => ['VALUE', value]),
   ])('and the policy rule agree on %s=%s: both refuse it', (name, value) => {
-    expect(() => parseSettings(withVariable(name, value), 'dev.json')).toThrow(SettingsError);
+    // refused for the variable itself (its name or its value), not for anything else in the file
+    const message = refusal(withVariable(name, value));
+    expect(message.split('\n').slice(1)).toEqual([
+      expect.stringMatching(/^ {2}services\.app\.task\.environment\[0\]\.(name|value): got /),
+    ]);
     const results = ruleResults(ecsNoPlaintextSecrets, (scope, provider) => {
       new EcsTaskDefinition(scope, 'Plain', {
         provider,

@@ -45,11 +45,27 @@ describe('duplicate keys', () => {
   });
 
   it('refuses a nested key given twice with its path, also when one is written with escapes', () => {
-    const text = '{\n  "service": {\n    "desiredCount": 2,\n    "desired\\u0043ount": 3\n  }\n}';
+    const text =
+      '{\n  "services": {\n    "api": {\n      "service": {\n        "desiredCount": 2,\n        "desired\\u0043ount": 3\n      }\n    }\n  }\n}';
     expect(checkJsonText(text)).toEqual([
-      { path: ['service'], key: 'desiredCount', firstLine: 3, secondLine: 4 },
+      { path: ['services', 'api', 'service'], key: 'desiredCount', firstLine: 5, secondLine: 6 },
     ]);
-    expect(refusal(text)).toContain('  service.desiredCount: set twice, at line 3 and at line 4;');
+    expect(refusal(text)).toContain('  services.api.service.desiredCount: set twice, at line 5 and at line 6;');
+  });
+
+  it('refuses a service given twice in services, naming both lines', () => {
+    // GIVEN the dev file with a second "api" service at the end of services (JSON.parse keeps the last)
+    const text = DEV_TEXT.replace(
+      /\n  },\n  "efs"/,
+      ',\n    "api": { "image": { "tag": "0.2.0" }, "routing": { "paths": ["/v2/*"], "priority": 101 } }\n  },\n  "efs"',
+    );
+    const lines = text.split('\n');
+    const first = lines.findIndex((line) => line.startsWith('    "api": {')) + 1;
+    const second = lines.findIndex((line) => line.startsWith('    "api": { "image"')) + 1;
+    expect(second).toBeGreaterThan(first);
+    expect(refusal(text)).toContain(
+      `  services.api: set twice, at line ${first} and at line ${second}; JSON keeps only the last one`,
+    );
   });
 
   it('accepts the same key in different objects, and the shipped files', () => {
@@ -152,20 +168,20 @@ describe('control characters', () => {
     const reason = 'L’image « vendor » écrit son cache 🚀 sous /var/lib (ticket #42, 50%)';
     const settings = parseSettingsText(
       devWith((s) => {
-        s.task.readonlyRootFilesystem = false;
-        s.task.writableRootFilesystemReason = reason;
+        s.services.api.task.readonlyRootFilesystem = false;
+        s.services.api.task.writableRootFilesystemReason = reason;
       }),
       'config/dev.json',
     );
-    expect(settings.task.writableRootFilesystemReason).toBe(reason);
+    expect(settings.services.api.task.writableRootFilesystemReason).toBe(reason);
   });
 });
 
 describe('messages true to the value they echo', () => {
   it('says a health check path with a space has a space, not that it lacks a leading /', () => {
-    const message = refusal(devWith((s) => (s.service.healthCheckPath = '/health check')));
+    const message = refusal(devWith((s) => (s.services.api.service.healthCheckPath = '/health check')));
     expect(message).toContain(
-      'service.healthCheckPath: got "/health check"; character 8 (" ", white space) cannot be in the path: an HTTP path has no spaces or other non-printable characters (write a space as %20)',
+      '  services.api.service.healthCheckPath: got "/health check"; character 8 (" ", white space) cannot be in the path: an HTTP path has no spaces or other non-printable characters (write a space as %20)',
     );
     expect(message).not.toContain('starting with /');
   });
@@ -194,8 +210,8 @@ describe('messages true to the value they echo', () => {
     ['/tmp/', 'ends with "/": write the folder without a trailing slash, such as /tmp'],
   ])('refuses the writable path %j for what it is', (value, expected) => {
     expect(mountPathProblem(value)).toBe(expected);
-    expect(refusal(devWith((s) => (s.task.writablePaths = [value])))).toContain(
-      `task.writablePaths[0]: got ${JSON.stringify(value)}; ${expected}`,
+    expect(refusal(devWith((s) => (s.services.app.task.writablePaths = [value])))).toContain(
+      `  services.app.task.writablePaths[0]: got ${JSON.stringify(value)}; ${expected}`,
     );
   });
 

@@ -23,6 +23,7 @@ import { loadEnvironmentSettings, parseSettings } from '../settings/load';
 import { Settings } from '../settings/schema';
 import { providerAlias } from '../settings/regions';
 import { stackNames } from '../stacks/app';
+import { fileSystemReplicationEnabled } from '../stacks/data-protection';
 
 const environments = ['dev', 'prod'] as const;
 const synthesized: Record<string, SynthesizedEnvironment> = {};
@@ -253,8 +254,15 @@ describe.each(['dev', 'prod', 'stage'])('the global layer and observability of %
     const plan = results[stack].plan;
     const keys = providerKeys(plan);
     const alarms = managed(plan).filter((c) => c.type === 'aws_cloudwatch_metric_alarm');
-    // six per service, and the load balancer's two, in each region
-    expect(alarms.length).toBe((6 * Object.keys(settings.services).length + 2) * regionCount);
+    // Six per service and the load balancer's two per region, one EFS replication lag alarm per
+    // region when replicated, and two per S3 replication rule (failed operations, latency): one rule
+    // from the primary to each other region, from every region to every other with bidirectional.
+    const bidirectional = settings.replication.bidirectional ?? settings.tier === 'production';
+    const s3Rules = bidirectional ? regionCount * (regionCount - 1) : regionCount - 1;
+    const efsLag = fileSystemReplicationEnabled(settings) ? regionCount : 0;
+    expect(alarms.length).toBe(
+      (6 * Object.keys(settings.services).length + 2) * regionCount + efsLag + 2 * s3Rules,
+    );
     for (const alarm of alarms) {
       for (const actions of ['alarm_actions', 'ok_actions']) {
         const topics = references(plan, alarm.address, actions);
@@ -268,8 +276,8 @@ describe.each(['dev', 'prod', 'stage'])('the global layer and observability of %
   it('renders every dashboard to valid JSON whose dimensions name its own region’s resources', () => {
     const json = synthesized[environment].stacks[stack];
     const dashboards = resources(json, 'aws_cloudwatch_dashboard');
-    // one per service and region, and the global one
-    expect(dashboards.length).toBe(regionCount * Object.keys(settings.services).length + 1);
+    // one per service and region, and the global one in every region
+    expect(dashboards.length).toBe(regionCount * Object.keys(settings.services).length + regionCount);
     for (const dashboard of dashboards) {
       const body = JSON.parse(renderWithTerraform(String(dashboard.dashboard_body), CLI_CONFIG_FILE)) as {
         widgets: Array<{ properties: { region?: string; metrics?: unknown[][] } }>;

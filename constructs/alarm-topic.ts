@@ -43,9 +43,10 @@ export interface AlarmTopicProps {
 }
 
 /**
- * A region's alarm topic: SNS encrypted with a customer-managed KMS key that CloudWatch may use
- * (with the AWS-managed `aws/sns` key alarms cannot publish at all), a topic policy that lets only
- * this account's CloudWatch alarms of this region publish, over TLS, and email subscriptions.
+ * A region's alarm topic: SNS encrypted with a customer-managed KMS key that CloudWatch and
+ * EventBridge may use (with the AWS-managed `aws/sns` key alarms cannot publish at all), a topic
+ * policy that lets only this account's CloudWatch alarms and EventBridge rules of this region
+ * publish, over TLS, and email subscriptions.
  *
  * Each subscription's construct ID is the email address itself: it is stable when addresses are
  * added or removed (an index would shift and replace every later subscription), unique because
@@ -87,6 +88,14 @@ export class AlarmTopic extends Construct {
           // aws:SourceAccount is undocumented, and a condition they fail would silence every alarm.
           // The topic policy below limits publishing to this account's alarms.
         },
+        {
+          // EventBridge rules of this account (AWS Backup's failed backup and copy jobs) publish too.
+          sid: 'AllowEventBridgeRulesToPublish',
+          effect: 'Allow',
+          principals: [{ type: 'Service', identifiers: ['events.amazonaws.com'] }],
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          resources: ['*'],
+        },
       ],
     });
     this.key = new EncryptionKey(this, 'Key', {
@@ -124,6 +133,21 @@ export class AlarmTopic extends Construct {
               test: 'ArnLike',
               variable: 'aws:SourceArn',
               values: [`arn:aws:cloudwatch:${region}:${accountId}:alarm:*`],
+            },
+          ],
+        },
+        {
+          sid: 'EventBridgeRulesPublish',
+          effect: 'Allow',
+          principals: [{ type: 'Service', identifiers: ['events.amazonaws.com'] }],
+          actions: ['sns:Publish'],
+          resources: [this.topic.arn],
+          condition: [
+            sourceAccount,
+            {
+              test: 'ArnLike',
+              variable: 'aws:SourceArn',
+              values: [`arn:aws:events:${region}:${accountId}:rule/*`],
             },
           ],
         },

@@ -25,7 +25,7 @@ import {
 import { ValidationError } from './validation-error';
 
 export interface GlobalDashboardProps {
-  /** The provider of the primary region, where the dashboard lives. */
+  /** The provider of the region the dashboard lives in (the platform puts one in every region). */
   readonly provider: AwsProvider;
   /** Name of the dashboard: 1 to 255 letters, digits, hyphens and underscores. */
   readonly dashboardName: string;

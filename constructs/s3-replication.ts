@@ -4,6 +4,7 @@ import {
   DataAwsIamPolicyDocument,
   DataAwsIamPolicyDocumentStatement,
 } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
@@ -39,6 +40,14 @@ export interface BucketReplicationProps {
    * @default false - replication is best effort (most objects within minutes, no SLA) and has no metrics
    */
   readonly replicationTimeControl?: boolean;
+  /**
+   * ARN of the source region's alarm topic. With it, replication metrics are on for every rule
+   * (charged like custom metrics) and two alarms per destination notify the topic, on ALARM and OK:
+   * any failed replication operation (`OperationsFailedReplication`), and a replication latency
+   * above 15 minutes (`ReplicationLatency`, maximum), the objective S3 RTC guarantees.
+   * @default - no replication metrics (unless `replicationTimeControl`) and no alarms
+   */
+  readonly alarmTopicArn?: string;
 }
 
 const CONSTRUCT = 'BucketReplication';
@@ -77,6 +86,10 @@ export class BucketReplication extends Construct {
   public readonly role: IamRole;
   /** The replication configuration on the source bucket. */
   public readonly configuration: S3BucketReplicationConfigurationA;
+  /** With `alarmTopicArn`: per destination region, the failed-operations and latency alarms. */
+  public readonly alarms: Readonly<
+    Record<string, { failed: CloudwatchMetricAlarm; latency: CloudwatchMetricAlarm }>
+  >;
 
   constructor(scope: Construct, id: string, props: BucketReplicationProps) {
     super(scope, id);
@@ -163,8 +176,13 @@ export class BucketReplication extends Construct {
           storageClass: 'STANDARD',
           encryptionConfiguration: { replicaKmsKeyId: bucket.key.arn },
           // S3 requires the two together: the 15-minute SLA and the metrics that report against it.
+          // Without RTC, metrics alone (no missed-threshold events) feed the alarms.
           replicationTime: rtc ? { status: 'Enabled', time: { minutes: RTC_MINUTES } } : undefined,
-          metrics: rtc ? { status: 'Enabled', eventThreshold: { minutes: RTC_MINUTES } } : undefined,
+          metrics: rtc
+            ? { status: 'Enabled', eventThreshold: { minutes: RTC_MINUTES } }
+            : props.alarmTopicArn
+              ? { status: 'Enabled' }
+              : undefined,
         },
       }),
     );
@@ -178,6 +196,48 @@ export class BucketReplication extends Construct {
       // be in place before the first object is replicated, or that object's replication fails.
       dependsOn: [source.versioning, ...destinations.map((d) => d.bucket.versioning), policy],
     });
+
+    const alarms: Record<string, { failed: CloudwatchMetricAlarm; latency: CloudwatchMetricAlarm }> = {};
+    const topic = props.alarmTopicArn;
+    for (const { region: destinationRegion, bucket } of topic ? destinations : []) {
+      const common = {
+        provider,
+        namespace: 'AWS/S3',
+        dimensions: {
+          SourceBucket: source.bucket.id,
+          DestinationBucket: bucket.bucket.id,
+          RuleId: `to-${destinationRegion}`,
+        },
+        period: 300,
+        evaluationPeriods: 1,
+        // S3 publishes the metrics only while there is replication traffic.
+        treatMissingData: 'notBreaching',
+        alarmActions: [topic as string],
+        okActions: [topic as string],
+      };
+      const name = `${props.namePrefix}-s3-replication-${region}-to-${destinationRegion}`;
+      alarms[destinationRegion] = {
+        failed: new CloudwatchMetricAlarm(this, `${pascalCase(destinationRegion)}FailedAlarm`, {
+          ...common,
+          alarmName: `${name}-failed`,
+          alarmDescription: `Objects of ${region}'s data bucket failed to replicate to ${destinationRegion}: they exist only in ${region}`,
+          metricName: 'OperationsFailedReplication',
+          statistic: 'Sum',
+          threshold: 0,
+          comparisonOperator: 'GreaterThanThreshold',
+        }),
+        latency: new CloudwatchMetricAlarm(this, `${pascalCase(destinationRegion)}LatencyAlarm`, {
+          ...common,
+          alarmName: `${name}-latency`,
+          alarmDescription: `Replication of ${region}'s data bucket to ${destinationRegion} lags by more than ${RTC_MINUTES} minutes: writes of that window would be lost with ${region}`,
+          metricName: 'ReplicationLatency',
+          statistic: 'Maximum',
+          threshold: RTC_MINUTES * 60,
+          comparisonOperator: 'GreaterThanThreshold',
+        }),
+      };
+    }
+    this.alarms = alarms;
   }
 }
 

@@ -15,6 +15,7 @@ const entryPoints = {
   'terraform-config': 'tools/terraform-config.ts',
   'release-check': 'tools/release-check.ts',
   'deploy-check': 'tools/deploy-check.ts',
+  traffic: 'tools/traffic.ts',
 };
 const SOURCE_DIRS = ['stacks', 'constructs', 'settings', 'policies', 'aspects', 'tools'];
 

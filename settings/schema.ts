@@ -530,6 +530,11 @@ const appServiceSchema = settingsObject({
 });
 
 const efsSchema = settingsObject({
+  /**
+   * Replicate each region's file system to the next region (a read-only replica, promoted when its
+   * source region is lost); omitted: on in production (issue 20).
+   */
+  replication: z.boolean().optional(),
   /** EFS throughput mode. */
   throughputMode: z.enum(['bursting', 'elastic', 'provisioned']).default('bursting'),
   /** Provisioned throughput in MiB/s; required with `provisioned`, refused otherwise. */
@@ -635,8 +640,8 @@ const backupSchema = settingsObject({
 const replicationSchema = settingsObject({
   /** S3 Replication Time Control: 15-minute replication SLA, with metrics. */
   replicationTimeControl: z.boolean().default(false),
-  /** Replicate every region's bucket to every other region as well (active-active, full mesh). */
-  bidirectional: z.boolean().default(false),
+  /** Replicate every region's bucket to every other region as well (active-active, full mesh); omitted: on in production. */
+  bidirectional: z.boolean().optional(),
 });
 
 const alarmsSchema = settingsObject({

@@ -10,6 +10,8 @@ import { placeholderWarning } from '../settings/placeholders';
 import { acceptedExceptions } from '../settings/production-guardrails';
 import { suppressPolicy } from '../policies/suppressions';
 import { statedReasonLine, statedReasons } from '../settings/stated-reasons';
+import { EMPTY_TRAFFIC_RECORD, TrafficRecord, loadTrafficRecord } from '../settings/traffic-record';
+import { applyEvacuations } from './evacuations';
 import { PlatformStack } from './platform-stack';
 import { SimpleFargateStack } from './simple-fargate-stack';
 
@@ -23,7 +25,13 @@ export function stackNames(settings: Settings): { platform: string; simple: stri
  * Builds every stack of one environment into `app`, each checked by the security policy pack at
  * synthesis; `report` receives one line per suppressed finding.
  */
-export function buildStacks(app: App, settings: Settings, report?: (line: string) => void): void {
+export function buildStacks(
+  app: App,
+  settings: Settings,
+  report?: (line: string) => void,
+  // The regions `npm run traffic -- evacuate` took out of traffic (config/<env>.traffic.json).
+  traffic: TrafficRecord = EMPTY_TRAFFIC_RECORD,
+): void {
   const names = stackNames(settings);
   // Every reason that lets the settings do what their tier would refuse, visible at every synth.
   const write = report ?? ((line: string) => process.stderr.write(`${line}\n`));
@@ -35,6 +43,7 @@ export function buildStacks(app: App, settings: Settings, report?: (line: string
     report,
   });
   const stacks: TerraformStack[] = [new PlatformStack(app, names.platform, { settings })];
+  applyEvacuations((stacks[0] as PlatformStack).accelerator, traffic, report ?? (() => undefined));
   const primary = settings.regions[0];
   // The seed's 8.8 example is an example, not part of an environment: built only when asked.
   if (settings.examples.simpleFargate) {
@@ -105,8 +114,9 @@ export function run(options: RunOptions): number {
   let app: App;
   try {
     const settings = loadEnvironmentSettings(options.env, options.projectRoot);
+    const traffic = loadTrafficRecord(options.env, options.projectRoot, settings);
     app = new App({ outdir, skipValidation: false });
-    buildStacks(app, settings, options.stdout ?? options.stderr);
+    buildStacks(app, settings, options.stdout ?? options.stderr, traffic);
   } catch (error) {
     if (error instanceof SettingsError || error instanceof ValidationError) {
       // Nothing half-built stays behind: remove an output folder this run created.

@@ -17,6 +17,9 @@ import { resolveEnvironment, resolveSecrets } from '../settings/secrets';
 import { serviceNames } from '../settings/service-names';
 import { stateBackend } from './backend';
 import { REGIONAL_MOVES, REPOSITORY_MOVES, moveFromSingleService } from './single-service-moves';
+import { alertOnFailedBackupJobs, replicateFileSystems } from './data-protection';
+import { recoveryObjectivesOutput } from './recovery-objectives';
+import { globalDashboardsInEveryRegion } from './regional-views';
 
 /** Global Accelerator's API and CloudWatch metrics are served from us-west-2. */
 export const GLOBAL_SERVICES_REGION = 'us-west-2';
@@ -156,6 +159,11 @@ export class PlatformStack extends TerraformStack {
       platforms.set(region.name, platform);
       this.regionOutputs(region.name, platform);
     });
+    // Issue 20 (stacks/data-protection.ts): each region's file system replicated to the next one;
+    // failed backup and copy jobs notify the region's alarm topic.
+    replicateFileSystems(settings, platforms, providerOf);
+    alertOnFailedBackupJobs(settings, platforms, providerOf);
+    recoveryObjectivesOutput(this, settings);
     this.regions = platforms;
 
     // Every service in every region, on that region's foundation: Services/<service>/<region>.
@@ -219,13 +227,15 @@ export class PlatformStack extends TerraformStack {
           bucket: (platforms.get(region) as RegionalPlatform).dataBucket,
         })),
         replicationTimeControl: settings.replication.replicationTimeControl,
+        alarmTopicArn: (platforms.get(source) as RegionalPlatform).alarmTopic.topic.arn, // issue 20
       });
     if (replicas.length > 0) {
       replicate(
         primary.name,
         replicas.map((region) => region.name),
       );
-      if (settings.replication.bidirectional) {
+      // Issue 20: production replicates every region's writes unless the settings say otherwise.
+      if (settings.replication.bidirectional ?? settings.tier === 'production') {
         // Full mesh: S3 never replicates a replica, so a write in one replica region reaches the
         // others only through a rule of its own bucket to each of them (and this cannot loop).
         for (const region of replicas) {
@@ -320,20 +330,29 @@ export class PlatformStack extends TerraformStack {
       new TerraformOutput(this, name, { staticId: true, ...output });
     }
 
+    const monitored = settings.regions.flatMap((region) => {
+      const platform = platforms.get(region.name) as RegionalPlatform;
+      return [...names.values()].map((name) => ({
+        region: region.name,
+        clusterName: platform.cluster.name,
+        serviceName: name.ecsService,
+        loadBalancerArnSuffix: platform.loadBalancer.arnSuffix,
+      }));
+    });
     this.globalDashboard = new GlobalDashboard(this, 'GlobalDashboard', {
       provider: providerOf(primary.name),
       dashboardName: `${namePrefix}-global`,
-      services: settings.regions.flatMap((region) => {
-        const platform = platforms.get(region.name) as RegionalPlatform;
-        return [...names.values()].map((name) => ({
-          region: region.name,
-          clusterName: platform.cluster.name,
-          serviceName: name.ecsService,
-          loadBalancerArnSuffix: platform.loadBalancer.arnSuffix,
-        }));
-      }),
+      services: monitored,
       acceleratorArn: this.accelerator.accelerator.arn,
     });
+    // The same view in every other region, so it can be seen while one region is gone.
+    globalDashboardsInEveryRegion(
+      settings,
+      platforms,
+      providerOf,
+      this.accelerator.accelerator.arn,
+      monitored,
+    );
   }
 
   private serviceOutputs(

@@ -259,6 +259,11 @@ async function main(argv: string[]): Promise<number> {
         for (const output of outputs)
           console.log(`    ${output.name.padEnd(width)}  ${formatOutput(output)}`);
       }
+      const objectives = plannedOutputs(r.result.plan).find((o) => o.name === 'recovery_objectives');
+      if (objectives?.known && Array.isArray(objectives.value)) {
+        console.log('  recovery objectives when a region is lost (from the settings):');
+        for (const line of objectives.value as string[]) console.log(`    ${line}`);
+      }
       console.log(`  saved plan: ${path.relative(root, r.result.planFile)}`);
       console.log(`  show it in full: ${showCommand(root, r.result)}`);
     }

@@ -15,6 +15,12 @@ const SERVICES = {
     variable: 'BACKUP',
   },
   ecr: { signingName: 'ecr', host: (region: string) => `api.ecr.${region}.amazonaws.com`, variable: 'ECR' },
+  // Global Accelerator's API is served from us-west-2 only (the SDKs' service ID is "Global Accelerator").
+  globalaccelerator: {
+    signingName: 'globalaccelerator',
+    host: (region: string) => `globalaccelerator.${region}.amazonaws.com`,
+    variable: 'GLOBAL_ACCELERATOR',
+  },
 } as const;
 
 export type AwsService = keyof typeof SERVICES;
@@ -46,6 +52,12 @@ export interface AwsRequestOptions {
   readonly body?: string;
   /** Environment with the endpoint overrides. @default process.env */
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * Aborts the request (connecting, sending and reading the answer) when it fires, e.g.
+   * `AbortSignal.timeout(10_000)`; the promise then rejects with the signal's reason.
+   * @default - no bound: the request waits as long as the endpoint does
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** The endpoint of `service` in `region`: an override variable, else AWS's own. */
@@ -84,6 +96,7 @@ export async function awsRequest(options: AwsRequestOptions): Promise<string> {
     method: options.method,
     headers: sendHeaders,
     body: options.method === 'GET' || options.method === 'DELETE' ? undefined : body,
+    signal: options.signal,
   });
   const text = await response.text();
   if (!response.ok) {

@@ -193,6 +193,14 @@ export const UNSUPPORTED_CALLS: readonly UnsupportedCall[] = [
     usedBy: 'npm run teardown (empties the backup vaults)',
     reason: 'moto has no recovery points (no backup jobs run), and no route for listing them',
   },
+  {
+    service: 'globalaccelerator',
+    operation: 'ListAccelerators',
+    usedBy:
+      'npm run traffic (ListAccelerators, ListListeners, ListEndpointGroups, UpdateEndpointGroup, DescribeEndpointGroup)',
+    reason:
+      'moto has no Global Accelerator service at all; the failover drill (emulator-failover-drill.test.ts) serves these calls from an in-memory stand-in among the test helpers (global-accelerator-stand-in.ts), seeded with what the dev stack declares, which the command reaches only through AWS_ENDPOINT_URL_GLOBAL_ACCELERATOR',
+  },
 ];
 
 /**
