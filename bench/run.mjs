@@ -420,7 +420,7 @@ function devWithServices(dev, count) {
   const services = Object.fromEntries(shipped.slice(0, count));
   for (let n = shipped.length + 1; n <= count; n += 1) {
     services[`s${n}`] = {
-      ...structuredClone(template),
+      ...JSON.parse(JSON.stringify(template)),
       routing: { paths: [`/s${n}/*`], priority: 1000 + n },
     };
   }
