@@ -698,3 +698,40 @@ describe('FargateService application contract', () => {
     expect(() => synthService(overrides)).toThrow(message);
   });
 });
+
+describe('FargateService task definition size', () => {
+  /** `count` plain variables of 40 characters each. */
+  const variables = (count: number) =>
+    Array.from({ length: count }, (_, i) => ({ name: `SETTING_${i}`, value: `value-${i}-`.padEnd(40, 'x') }));
+
+  function sizeRefusal(overrides: Overrides): string {
+    try {
+      synthService(overrides);
+    } catch (error) {
+      return (error as Error).message;
+    }
+    throw new Error('expected the task definition to be refused');
+  }
+
+  it('refuses a task definition over 64 KiB, naming the service’s settings under settingsPath', () => {
+    // GIVEN 2000 variables for the service api of the settings, in eu-west-1
+    const message = sizeRefusal({ environment: variables(2000), settingsPath: 'services.api' });
+    // THEN the message names that service's settings, in that region
+    expect(message).toMatch(
+      /^FargateService fargate-test: environment "2000 variables" is not allowed; the task definition would be \d+\.\d KiB \(\d+ bytes\), of which environment variables \(services\.api\.task\.environment, services\.api\.regions\.eu-west-1\.environment\) \d+\.\d KiB; AWS allows at most 65536 bytes \(64 KiB\)/,
+    );
+    expect(message).toContain('into services.api.task.secrets (Secrets Manager or SSM, read at start)');
+    expect(message).not.toMatch(/(^|[ (])task\.environment|regions\[\]/);
+  });
+
+  it('names its own props when it is not told where the settings are', () => {
+    const message = sizeRefusal({ environment: variables(2000) });
+    expect(message).toContain('of which environment variables (environment) ');
+    expect(message).toContain('into secrets (Secrets Manager or SSM, read at start)');
+  });
+
+  it('builds 300 variables, under the limit', () => {
+    const app = container(synthService({ environment: variables(300), settingsPath: 'services.api' }));
+    expect(app.environment).toHaveLength(300 + 2);
+  });
+});

@@ -4,7 +4,7 @@
  * holding the shipped placeholders is told so at synth and refused at deploy.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { SettingsError, parseSettings } from '../settings/load';
@@ -19,19 +19,38 @@ const PROD = JSON.parse(readFileSync(path.join(root, 'config', 'prod.json'), 'ut
 /** The shipped prod settings with an account and a zone of one's own. */
 const OWN = { accountId: '210987654321', domain: { ...PROD.domain, hostedZoneId: 'Z0123456789ABCDEFGHIJ' } };
 
-/** Every guardrail's setting turned off. */
-const SWITCHED_OFF: Record<string, (s: Loose) => void> = {
-  preventDestroy: (s) => (s.preventDestroy = false),
-  'service.deploymentAlarms': (s) => (s.service.deploymentAlarms = false),
-  'failoverDrills.enabled': (s) => (s.failoverDrills = { enabled: false }),
-  'edge.accessLogs': (s) => (s.edge.accessLogs = false),
-  'edge.connectionLogs': (s) => (s.edge.connectionLogs = false),
-  'edge.waf': (s) => (s.edge.waf = false),
-  'accelerator.flowLogs': (s) => (s.accelerator.flowLogs = false),
+/**
+ * Every guardrail of the table (a per-service one as the table names it, `services.<name>....`),
+ * with the setting turned off in the shipped prod file (a per-service one for the service api).
+ */
+const GUARDRAIL_OFF: Record<string, { setting: string; off: (s: Loose) => void }> = {
+  preventDestroy: { setting: 'preventDestroy', off: (s) => (s.preventDestroy = false) },
+  'services.<name>.service.deploymentAlarms': {
+    setting: 'services.api.service.deploymentAlarms',
+    off: (s) => (s.services.api.service.deploymentAlarms = false),
+  },
+  'failoverDrills.enabled': {
+    setting: 'failoverDrills.enabled',
+    off: (s) => (s.failoverDrills = { enabled: false }),
+  },
+  'edge.accessLogs': { setting: 'edge.accessLogs', off: (s) => (s.edge.accessLogs = false) },
+  'edge.connectionLogs': { setting: 'edge.connectionLogs', off: (s) => (s.edge.connectionLogs = false) },
+  'edge.waf': { setting: 'edge.waf', off: (s) => (s.edge.waf = false) },
+  'accelerator.flowLogs': { setting: 'accelerator.flowLogs', off: (s) => (s.accelerator.flowLogs = false) },
 };
+
+/** Every guardrail's setting turned off, by the setting as messages name it. */
+const SWITCHED_OFF: Record<string, (s: Loose) => void> = Object.fromEntries(
+  Object.values(GUARDRAIL_OFF).map(({ setting, off }) => [setting, off]),
+);
+
+/** The scratch folders of the synths, removed after the tests. */
+const scratch: string[] = [];
+afterAll(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 function configDir(settings: Loose, environment = 'prod'): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'guardrails-'));
+  scratch.push(dir);
   writeFileSync(path.join(dir, `${environment}.json`), JSON.stringify(settings));
   return dir;
 }
@@ -68,7 +87,7 @@ function refusal(settings: Loose): string {
 
 describe('production protections', () => {
   it('covers every guardrail of the table here', () => {
-    expect(Object.keys(SWITCHED_OFF).sort()).toEqual(GUARDRAILS.map((g) => g.setting).sort());
+    expect(Object.keys(GUARDRAIL_OFF).sort()).toEqual(GUARDRAILS.map((g) => g.setting).sort());
   });
 
   it.each(Object.entries(SWITCHED_OFF))(
@@ -126,6 +145,62 @@ describe('production protections', () => {
     }
   });
 
+  it('asks a reason of each service that turns its deployment alarms off: one service’s does not cover another’s', () => {
+    // GIVEN api and admin without deployment alarms, and a reason for api only
+    const message = refusal(
+      prodWith((s) => {
+        s.services.api.service.deploymentAlarms = false;
+        s.services.admin.service.deploymentAlarms = false;
+        s.productionExceptions = {
+          'services.api.service.deploymentAlarms': 'api releases are rolled back by hand, runbook R-12',
+        };
+      }),
+    );
+    // THEN only admin is refused, under its own setting
+    expect(message).toContain(
+      '  services.admin.service.deploymentAlarms: got false; tier "production" turns this on (',
+    );
+    expect(message).toContain('state why in productionExceptions["services.admin.service.deploymentAlarms"]');
+    expect(message).not.toContain('services.api.service.deploymentAlarms: got false');
+    expect(message).not.toContain('services.app.service.deploymentAlarms');
+  });
+
+  it('refuses a deployment alarms reason that names no service, or a service whose alarms are on', () => {
+    const message = refusal(
+      prodWith(
+        (s) =>
+          (s.productionExceptions = {
+            'services.web.service.deploymentAlarms': 'web releases are rolled back by hand, runbook R-12',
+          }),
+      ),
+    );
+    expect(message).toContain(
+      '  productionExceptions["services.web.service.deploymentAlarms"]: got "web releases are rolled back by hand, runbook R-12"; names no service of services (app, api, admin); remove it',
+    );
+    expect(
+      refusal(
+        prodWith(
+          (s) =>
+            (s.productionExceptions = {
+              'services.api.service.deploymentAlarms': 'api releases are rolled back by hand, runbook R-12',
+            }),
+        ),
+      ),
+    ).toContain('services.api.service.deploymentAlarms is on, so this reason accepts nothing; remove it');
+    expect(
+      refusal(
+        prodWith(
+          (s) =>
+            (s.productionExceptions = {
+              'service.deploymentAlarms': 'releases are rolled back by hand, runbook R-12',
+            }),
+        ),
+      ),
+    ).toContain(
+      '  productionExceptions["service.deploymentAlarms"]: got "service.deploymentAlarms"; not a production protection that can be turned off with a reason; these are: preventDestroy, services.<name>.service.deploymentAlarms,',
+    );
+  });
+
   it('refuses a reason for a protection that is on, a reason outside production, and an unknown key', () => {
     expect(
       refusal(
@@ -162,11 +237,15 @@ describe('production protections', () => {
   it.each([
     ['natGateways "single"', (s: Loose) => (s.natGateways = 'single'), 'natGateways: got "single"'],
     ['no vault lock', (s: Loose) => delete s.backup.vaultLock, 'backup.vaultLock: got nothing'],
-    ['image tag latest', (s: Loose) => (s.image.tag = 'latest'), 'image.tag: got "latest"'],
+    [
+      'image tag latest',
+      (s: Loose) => (s.services.admin.image.tag = 'latest'),
+      'services.admin.image.tag: got "latest"; tier "production" refuses "latest"',
+    ],
     [
       'no container health check',
-      (s: Loose) => delete s.task.healthCheckCommand,
-      'task.healthCheckCommand: got nothing',
+      (s: Loose) => delete s.services.api.task.healthCheckCommand,
+      'services.api.task.healthCheckCommand: got nothing',
     ],
   ])('cannot switch off %s at all, reason or not', (_what, edit, expected) => {
     expect(refusal(prodWith(edit))).toContain(expected);

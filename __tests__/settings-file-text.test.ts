@@ -50,7 +50,9 @@ describe('duplicate keys', () => {
     expect(checkJsonText(text)).toEqual([
       { path: ['services', 'api', 'service'], key: 'desiredCount', firstLine: 5, secondLine: 6 },
     ]);
-    expect(refusal(text)).toContain('  services.api.service.desiredCount: set twice, at line 5 and at line 6;');
+    expect(refusal(text)).toContain(
+      '  services.api.service.desiredCount: set twice, at line 5 and at line 6;',
+    );
   });
 
   it('refuses a service given twice in services, naming both lines', () => {

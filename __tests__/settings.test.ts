@@ -1477,3 +1477,71 @@ describe('release, evacuation and drill settings', () => {
     );
   });
 });
+
+describe('the capacity left when a region is lost', () => {
+  it('refuses a maximum the surviving regions cannot scale to the peak with, naming the numbers', () => {
+    // GIVEN two regions, 3 tasks each normally, and at most 2 tasks per region
+    const message = errorFor(
+      withApp({ service: { desiredCount: 3, minCapacity: 1, maxCapacity: 3 } }, { ...valid }),
+    );
+    // THEN with one region lost the other can run 3, for a peak of 6
+    expect(message).toContain(
+      'services.app.service.maxCapacity: got 3; losing one of 2 regions leaves 1 region × maxCapacity 3 = 3 tasks for a peak of 6 (desiredCount 3 in each of 2 regions); raise maxCapacity to at least 6, or state the real peak in service.peakTasks',
+    );
+  });
+
+  it('takes a stated peak instead of desiredCount in every region', () => {
+    // GIVEN a stated peak of 8 tasks over three regions with at most 3 each
+    const threeRegions = [
+      ...twoRegions,
+      {
+        name: 'ap-southeast-2',
+        vpcCidr: '10.2.0.0/16',
+        availabilityZones: ['ap-southeast-2a', 'ap-southeast-2b'],
+      },
+    ];
+    const message = errorFor(
+      withApp(
+        { service: { desiredCount: 2, minCapacity: 1, maxCapacity: 3, peakTasks: 8 } },
+        { ...valid, regions: threeRegions },
+      ),
+    );
+    expect(message).toContain(
+      'services.app.service.maxCapacity: got 3; losing one of 3 regions leaves 2 regions × maxCapacity 3 = 6 tasks for a peak of 8 (service.peakTasks); raise maxCapacity to at least 4',
+    );
+  });
+
+  it('accepts a maximum that carries the peak, and a single region with nothing to fail over to', () => {
+    // GIVEN the survivor can scale to the whole peak
+    expect(() =>
+      parseSettings(withApp({ service: { desiredCount: 3, minCapacity: 1, maxCapacity: 6 } }), 'inline'),
+    ).not.toThrow();
+    expect(() =>
+      parseSettings(
+        withApp({ service: { desiredCount: 2, minCapacity: 2, maxCapacity: 2, peakTasks: 2 } }),
+        'inline',
+      ),
+    ).not.toThrow();
+    // AND one region: no other region to take its traffic
+    expect(() =>
+      parseSettings(
+        withApp(
+          { service: { desiredCount: 3, minCapacity: 1, maxCapacity: 3 } },
+          { ...valid, regions: [twoRegions[0]] },
+        ),
+        'inline',
+      ),
+    ).not.toThrow();
+  });
+
+  it('ships production minimums that carry the peak without scaling when a region is lost', () => {
+    // The rule README's "Capacity when a region is lost" states: in production each region's
+    // minimum alone carries the service's peak (N+1), so the survivor does not wait for scaling.
+    const settings = loadEnvironmentSettings({ PLATFORM_ENV: 'prod' }, root);
+    const survivors = settings.regions.length - 1;
+    for (const [name, service] of Object.entries(settings.services)) {
+      const peak = service.service.peakTasks ?? service.service.desiredCount * settings.regions.length;
+      expect(`${name}: ${survivors * service.service.minCapacity >= peak}`).toBe(`${name}: true`);
+    }
+  });
+});

@@ -3,7 +3,7 @@
  * with its reason the synthesis succeeds and the reason is printed as a visible line; without it,
  * the settings are refused naming the reason's setting.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { run } from '../stacks/app';
@@ -13,11 +13,16 @@ const root = path.resolve(__dirname, '..');
 type Loose = Record<string, any>;
 const PROD = JSON.parse(readFileSync(path.join(root, 'config', 'prod.json'), 'utf8')) as Loose;
 
+/** The scratch folders of the synths, removed after the tests. */
+const scratch: string[] = [];
+afterAll(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
 /** Runs the app on prod.json with `edit` applied; returns the exit code and both channels. */
 function synth(edit: (settings: Loose) => void) {
   const settings = structuredClone(PROD);
   edit(settings);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'reasons-'));
+  scratch.push(dir);
   writeFileSync(path.join(dir, 'prod.json'), JSON.stringify(settings));
   const stdout: string[] = [];
   const stderr: string[] = [];
@@ -40,26 +45,35 @@ interface ReasonCase {
   readonly refusal: string;
   /** The visible line with it. */
   readonly line: RegExp;
+  /**
+   * The policy finding the reason accepts, and the one service whose task definitions it is
+   * accepted on (every `policy: suppressed <rule>` line names that service).
+   * @default - the reason accepts no policy finding
+   */
+  readonly finding?: { readonly rule: string; readonly service: string };
 }
 
 const CASES: Record<string, ReasonCase> = {
-  'task.rootUserReason': {
-    without: (s) => (s.task.user = 'root'),
+  'services.app.task.rootUserReason': {
+    without: (s) => (s.services.app.task.user = 'root'),
     with: (s) => {
-      s.task.user = 'root';
-      s.task.rootUserReason = 'the vendor image binds port 80 as root, then drops to www-data';
+      s.services.app.task.user = 'root';
+      s.services.app.task.rootUserReason = 'the vendor image binds port 80 as root, then drops to www-data';
     },
-    refusal: 'task.user: got "root"; runs the container as root (Security Hub ECS.20)',
-    line: /^policy: suppressed ecs-non-root-user \[ECS\.20\] at fargate-prod\/us-east-1\/Service\/TaskDefinition: task\.rootUserReason: the vendor image binds port 80 as root, then drops to www-data$/m,
+    refusal: '  services.app.task.user: got "root"; runs the container as root (Security Hub ECS.20)',
+    line: /^policy: suppressed ecs-non-root-user \[ECS\.20\] at fargate-prod\/Services\/app\/us-east-1\/Service\/TaskDefinition: services\.app\.task\.rootUserReason: the vendor image binds port 80 as root, then drops to www-data$/m,
+    finding: { rule: 'ecs-non-root-user', service: 'app' },
   },
-  'task.writableRootFilesystemReason': {
-    without: (s) => (s.task.readonlyRootFilesystem = false),
+  'services.api.task.writableRootFilesystemReason': {
+    without: (s) => (s.services.api.task.readonlyRootFilesystem = false),
     with: (s) => {
-      s.task.readonlyRootFilesystem = false;
-      s.task.writableRootFilesystemReason = 'the vendor image writes its cache under /var/lib/app';
+      s.services.api.task.readonlyRootFilesystem = false;
+      s.services.api.task.writableRootFilesystemReason =
+        'the vendor image writes its cache under /var/lib/app';
     },
-    refusal: 'task.writableRootFilesystemReason: got nothing;',
-    line: /^policy: suppressed ecs-readonly-root-filesystem \[ECS\.5\] at fargate-prod\/eu-west-1\/Service\/TaskDefinition: task\.writableRootFilesystemReason: the vendor image writes its cache under \/var\/lib\/app$/m,
+    refusal: '  services.api.task.writableRootFilesystemReason: got nothing;',
+    line: /^policy: suppressed ecs-readonly-root-filesystem \[ECS\.5\] at fargate-prod\/Services\/api\/eu-west-1\/Service\/TaskDefinition: services\.api\.task\.writableRootFilesystemReason: the vendor image writes its cache under \/var\/lib\/app$/m,
+    finding: { rule: 'ecs-readonly-root-filesystem', service: 'api' },
   },
   'edge.plainHttpReason': {
     without: (s) => delete s.domain,
@@ -97,6 +111,20 @@ describe('reason settings, through the app’s entry point', () => {
       expect(result.stderr).toBe('');
       expect(result.code).toBe(0);
       expect(result.stdout).toMatch(c.line);
+      if (c.finding) {
+        // accepted in each region, on the task definitions of that service only
+        const lines = result.stdout
+          .split('\n')
+          .filter((line) => line.startsWith(`policy: suppressed ${c.finding?.rule} `));
+        expect(lines.map((line) => line.split(' ')[5])).toEqual(
+          expect.arrayContaining(
+            ['us-east-1', 'eu-west-1'].map(
+              (region) => `fargate-prod/Services/${c.finding?.service}/${region}/Service/TaskDefinition:`,
+            ),
+          ),
+        );
+        expect(lines).toHaveLength(2);
+      }
     });
   });
 });

@@ -87,6 +87,13 @@ export interface FargateServiceProps {
    * @default - `<namePrefix>-service`
    */
   readonly serviceName?: string;
+  /**
+   * Where this service's settings are in the settings file, e.g. `services.api`: a message about
+   * the task definition names the settings to change (`services.api.task.environment`,
+   * `services.api.regions.<region>.environment`).
+   * @default - messages name this construct's props (`environment`, `secrets`, ...)
+   */
+  readonly settingsPath?: string;
   /** The cluster the service runs in. */
   readonly cluster: EcsCluster;
   /** The tasks' security group; this construct adds its ingress (from the ALB only) and egress rules. */
@@ -598,6 +605,7 @@ export class FargateService extends Construct {
       namePrefix,
       scratchVolumes.length,
       props.environment?.length ?? 0,
+      sizeSettingNames(props.settingsPath, props.region),
     );
 
     this.taskDefinition = new EcsTaskDefinition(this, 'TaskDefinition', {
@@ -934,6 +942,33 @@ function validate(props: FargateServiceProps, v: Resolved): void {
   }
 }
 
+/** What the task definition size message calls the settings (or props) that take its space. */
+interface SizeSettingNames {
+  readonly environment: string;
+  readonly secrets: string;
+  readonly command: string;
+  readonly healthCheck: string;
+}
+
+/** The settings under `settingsPath` for the service in `region`, or without it the props. */
+function sizeSettingNames(settingsPath: string | undefined, region: string): SizeSettingNames {
+  if (settingsPath === undefined) {
+    return {
+      environment: 'environment',
+      secrets: 'secrets',
+      command: 'command, entryPoint',
+      healthCheck: 'healthCheckCommand',
+    };
+  }
+  const task = `${settingsPath}.task`;
+  return {
+    environment: `${task}.environment, ${settingsPath}.regions.${region}.environment`,
+    secrets: `${task}.secrets`,
+    command: `${task}.command, ${task}.entryPoint`,
+    healthCheck: `${task}.healthCheckCommand`,
+  };
+}
+
 /**
  * ECS refuses a task definition above 64 KiB when Terraform applies it (settings/aws-limits.ts):
  * refuse it here, saying which settings take the space. The request's other fields (family, sizes,
@@ -945,22 +980,22 @@ function checkTaskDefinitionSize(
   namePrefix: string,
   scratchVolumes: number,
   variables: number,
+  names: SizeSettingNames,
 ): void {
   const size = (value: unknown) =>
     value === undefined ? 0 : Buffer.byteLength(JSON.stringify(value), 'utf8');
   const problem = taskDefinitionSizeProblem(containerDefinitions, 2048 + 64 * (scratchVolumes + 1), {
-    'environment variables (task.environment, regions[].environment)': size(container.environment),
-    'secrets (task.secrets)': size(container.secrets),
-    'command and entry point (task.command, task.entryPoint)':
-      size(container.command) + size(container.entryPoint),
-    'health check command (task.healthCheckCommand)': size(container.healthCheck),
+    [`environment variables (${names.environment})`]: size(container.environment),
+    [`secrets (${names.secrets})`]: size(container.secrets),
+    [`command and entry point (${names.command})`]: size(container.command) + size(container.entryPoint),
+    [`health check command (${names.healthCheck})`]: size(container.healthCheck),
   });
   if (problem) {
     throw new ValidationError(
       `FargateService ${namePrefix}`,
       'environment',
       `${variables} variables`,
-      `${problem}. Move large or many values out of the task definition: into task.secrets (Secrets Manager or SSM, read at start), or a file the image reads`,
+      `${problem}. Move large or many values out of the task definition: into ${names.secrets} (Secrets Manager or SSM, read at start), or a file the image reads`,
     );
   }
 }

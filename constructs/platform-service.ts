@@ -167,6 +167,7 @@ export class PlatformService extends Construct {
       region,
       namePrefix: names.prefix,
       serviceName: names.ecsService,
+      settingsPath: `services.${props.name}`,
       cluster: props.cluster,
       securityGroup: this.securityGroup,
       subnetIds: props.network.privateSubnets.map((subnet) => subnet.id),

@@ -452,6 +452,12 @@ const serviceSchema = settingsObject({
    * rolled back, beside the circuit breaker (which only sees tasks failing to start).
    */
   deploymentAlarms: z.boolean().default(true),
+  /**
+   * Tasks the service needs at its peak, across the whole environment. The regions left when any one
+   * is lost must be able to scale to it (their maxCapacity), checked at synth. Omitted: desiredCount
+   * in every region.
+   */
+  peakTasks: z.number().int().min(1).max(100000).optional(),
 });
 
 /** A service's own values in one region: its release wave, variables and secrets there. */
@@ -1192,6 +1198,33 @@ export function targetGroupNameOf(
   return `${base}-${service.task.containerPort}`;
 }
 
+/**
+ * When any one region is lost, the others take its traffic at once: together they must be able to
+ * scale to the service's peak (the stated `peakTasks`, or `desiredCount` in every region).
+ */
+function checkSurvivorCapacity(
+  regionCount: number,
+  service: { desiredCount: number; minCapacity: number; maxCapacity: number; peakTasks?: number },
+  ctx: RefinementContext,
+): void {
+  if (regionCount < 2 || service.maxCapacity < service.minCapacity) return;
+  const peak = service.peakTasks ?? service.desiredCount * regionCount;
+  const survivors = regionCount - 1;
+  const canCarry = survivors * service.maxCapacity;
+  if (canCarry < peak) {
+    const source =
+      service.peakTasks === undefined
+        ? `desiredCount ${service.desiredCount} in each of ${regionCount} regions`
+        : 'service.peakTasks';
+    problem(
+      ctx,
+      ['service', 'maxCapacity'],
+      service.maxCapacity,
+      `losing one of ${regionCount} regions leaves ${survivors} region${survivors > 1 ? 's' : ''} × maxCapacity ${service.maxCapacity} = ${canCarry} tasks for a peak of ${peak} (${source}); raise maxCapacity to at least ${Math.ceil(peak / survivors)}, or state the real peak in service.peakTasks`,
+    );
+  }
+}
+
 /** Every rule of one service, reported under `services.<name>` through `ctx`. */
 function checkService(
   settings: {
@@ -1205,6 +1238,7 @@ function checkService(
   ctx: RefinementContext,
 ): void {
   const { minCapacity, desiredCount, maxCapacity } = service.service;
+  checkSurvivorCapacity(settings.regions.length, service.service, ctx);
   const regionNames = settings.regions.map((region) => region.name);
   for (const regionName of Object.keys(service.regions)) {
     if (!regionNames.includes(regionName)) {
