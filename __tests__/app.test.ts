@@ -86,7 +86,7 @@ describe('the app', () => {
     // CLI's own removal fail with ENOENT) and only prod's stacks are left
     expect(`${result.stdout}${result.stderr}`).not.toContain('ENOENT');
     expect(result.status).toBe(0);
-    expect(readdirSync(path.join(outdir, 'stacks')).sort()).toEqual(['fargate-prod', 'fargate-prod-simple']);
+    expect(readdirSync(path.join(outdir, 'stacks')).sort()).toEqual(['fargate-prod']);
   });
 
   it('refuses an output folder whose parent does not exist, with one line naming CDKTF_OUTDIR', () => {

@@ -92,7 +92,7 @@ function manifest(layer: string): string {
 }
 
 describe('what teardown finds in the synthesized dev stack', () => {
-  it('names every data bucket and vault by region, the repository, and the replicas ECR creates', () => {
+  it('names every data bucket and vault by region, each service’s repository, and the replicas ECR creates', () => {
     const { stacks } = synthEnvironment('dev');
     const leftovers = leftoversOf(stacks['fargate-dev'] as Parameters<typeof leftoversOf>[0]);
     expect(leftovers.buckets.map((b) => `${b.region} ${b.name}`).sort()).toEqual([
@@ -100,8 +100,16 @@ describe('what teardown finds in the synthesized dev stack', () => {
       'us-east-1 fargate-dev-data-us-east-1-111111111111',
     ]);
     expect(leftovers.vaults.map((v) => v.region).sort()).toEqual(['eu-west-1', 'us-east-1']);
-    expect(leftovers.repositories).toEqual([{ name: 'fargate/dev/app', region: 'us-east-1' }]);
-    expect(leftovers.replicaRepositories).toEqual([{ name: 'fargate/dev/app', region: 'eu-west-1' }]);
+    // dev runs the services app and api: one repository each in the primary region, replicated to the other
+    const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
+    expect([...leftovers.repositories].sort(byName)).toEqual([
+      { name: 'fargate/dev/api', region: 'us-east-1' },
+      { name: 'fargate/dev/app', region: 'us-east-1' },
+    ]);
+    expect([...leftovers.replicaRepositories].sort(byName)).toEqual([
+      { name: 'fargate/dev/api', region: 'eu-west-1' },
+      { name: 'fargate/dev/app', region: 'eu-west-1' },
+    ]);
   });
 });
 
@@ -236,6 +244,7 @@ describe('npm run teardown', () => {
       /backup vault \S+ \(us-east-1\): skipped: the endpoint does not serve backup ListRecoveryPointsByBackupVault \(listed in tools\/emulator\/gaps\.ts: /,
     );
     expect(out).toContain('ECR replica fargate/dev/app (eu-west-1):');
+    expect(out).toContain('ECR replica fargate/dev/api (eu-west-1):');
     expect(out).not.toContain('error:');
     expect(result.status).toBe(0);
   });

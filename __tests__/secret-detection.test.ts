@@ -188,7 +188,7 @@ describe('the settings', () => {
     expect(message).toContain(
       '  services.app.task.environment[0].value: got "post... (42 characters, the rest not shown)"; carries a URL with a user name and password; ',
     );
-    expect(message).toContain('move it to task.secrets');
+    expect(message).toContain('task.secrets (Secrets Manager or SSM Parameter Store)');
     expect(message).not.toContain('s3cr3t');
   });
 

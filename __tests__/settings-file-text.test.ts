@@ -58,9 +58,10 @@ describe('duplicate keys', () => {
   it('refuses a service given twice in services, naming both lines', () => {
     // GIVEN the dev file with a second "api" service at the end of services (JSON.parse keeps the last)
     const text = DEV_TEXT.replace(
-      /\n  },\n  "efs"/,
+      '\n  },\n  "efs"',
       ',\n    "api": { "image": { "tag": "0.2.0" }, "routing": { "paths": ["/v2/*"], "priority": 101 } }\n  },\n  "efs"',
     );
+    expect(text).not.toBe(DEV_TEXT);
     const lines = text.split('\n');
     const first = lines.findIndex((line) => line.startsWith('    "api": {')) + 1;
     const second = lines.findIndex((line) => line.startsWith('    "api": { "image"')) + 1;

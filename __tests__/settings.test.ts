@@ -1545,3 +1545,44 @@ describe('the capacity left when a region is lost', () => {
     }
   });
 });
+
+describe('services against the load balancer limits (settings/aws-limits.ts)', () => {
+  /** `count` services, each with its own path and priority. */
+  const services = (count: number) =>
+    Object.fromEntries(
+      Array.from({ length: count }, (_, i) => [
+        `s${i}`,
+        { image: { tag: '1.0.0' }, routing: { paths: [`/s${i}/*`], priority: i + 1 } },
+      ]),
+    );
+
+  it('accepts 100 services: one listener rule and one target group each on every load balancer', () => {
+    expect(Object.keys(parseSettings({ ...valid, services: services(100) }, 'inline').services)).toHaveLength(
+      100,
+    );
+  });
+
+  it('refuses 101 services, naming services, the load balancer, the numbers and the limits', () => {
+    const lines = errorFor({ ...valid, services: services(101) })
+      .split('\n')
+      .slice(1);
+    expect(lines).toEqual([
+      `  services: got "101 services"; 101 services give each region's load balancer fargate-dev-alb one listener rule and one target group each: 101 rules; AWS allows at most 100 rules: rules per Application Load Balancer, not counting default rules (a default quota; an increase can be requested); see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html`,
+      `  services: got "101 services"; 101 services give each region's load balancer fargate-dev-alb one listener rule and one target group each: 101 target groups; AWS allows at most 100 target groups: target groups per Application Load Balancer; see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html`,
+    ]);
+  });
+
+  it('refuses a rule with more than 5 wildcards in its hosts and paths, and accepts 5', () => {
+    const routing = (paths: string[]) => ({ hosts: ['*.example.com'], paths, priority: 100 });
+    expect(
+      errorFor(withApp({ routing: routing(['/a*/b?', '/c*/d*/e*']) }))
+        .split('\n')
+        .slice(1),
+    ).toEqual([
+      '  services.app.routing.paths: got ["/a*/b?","/c*/d*/e*"]; the listener rule of services.app would have 6 wildcards; AWS allows at most 5 wildcards: condition wildcards per rule; see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html',
+    ]);
+    expect(
+      parseSettings(withApp({ routing: routing(['/a*/b?', '/c*/d*']) }), 'inline').services.app.routing.paths,
+    ).toEqual(['/a*/b?', '/c*/d*']);
+  });
+});

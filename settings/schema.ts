@@ -9,6 +9,7 @@ import { KMS_KEY_ARN, VARIABLE_NAME, arnRegion, keyRegionProblem, secretSource }
 import { credentialInValue, looksSecret } from '../policies/rules/ecs-no-plaintext-secrets';
 import { checkedPath, httpPathProblem, mountPathProblem } from './path-settings';
 import { guardrailProblems, productionExceptionsSchema } from './production-guardrails';
+import { countProblem } from './aws-limits';
 
 /** Retention periods CloudWatch Logs accepts (days). */
 export const LOG_RETENTION_DAYS = [
@@ -1144,7 +1145,24 @@ function checkRouting(settings: Settings, ctx: RefinementContext): void {
     routing.paths.forEach((path, index) => {
       if (routing.paths.indexOf(path) !== index) problem(ctx, at('paths', index), path, 'listed twice');
     });
+    const wildcards = [...routing.hosts, ...routing.paths].join('').match(/[*?]/g)?.length ?? 0;
+    const tooWild = countProblem(
+      'conditionWildcardsPerRule',
+      wildcards,
+      `the listener rule of services.${name} would have`,
+    );
+    if (tooWild) problem(ctx, at('paths'), routing.paths, tooWild);
     if (service.legacyNames) legacy.push(name);
+  }
+  // Each region's load balancer takes one listener rule and one target group per service.
+  const count = Object.keys(settings.services).length;
+  for (const limit of ['rulesPerLoadBalancer', 'targetGroupsPerLoadBalancer'] as const) {
+    const over = countProblem(
+      limit,
+      count,
+      `${count} services give each region's load balancer ${settings.app}-${settings.environment}-alb one listener rule and one target group each:`,
+    );
+    if (over) problem(ctx, ['services'], `${count} services`, over);
   }
   const misnamed = legacy.find((name) => name !== 'app');
   if (misnamed !== undefined) {
