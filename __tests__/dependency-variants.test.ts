@@ -121,8 +121,12 @@ describe('scripts/cdktf-cli.mjs', () => {
 
   it('is what the npm scripts run', () => {
     const { scripts } = readJson('package.json');
-    for (const command of ['diff', 'deploy', 'destroy'])
+    for (const command of ['diff', 'destroy'])
       expect(scripts[command]).toBe(`CHECKPOINT_DISABLE=1 node scripts/cdktf-cli.mjs ${command}`);
+    // deploy first refuses the shipped placeholders (tools/deploy-check.ts)
+    expect(scripts.deploy).toBe(
+      'node scripts/build.mjs && node dist/deploy-check.js && CHECKPOINT_DISABLE=1 node scripts/cdktf-cli.mjs deploy',
+    );
     expect(scripts.cdktf).toBe('CHECKPOINT_DISABLE=1 node scripts/cdktf-cli.mjs');
     expect(
       Object.values(scripts).filter((script) => /(^|&&\s*|=\S+\s+)(npx\s+)?cdkt[fn]\s/.test(String(script))),

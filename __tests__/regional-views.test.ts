@@ -8,15 +8,20 @@ describe('the global dashboard in every region', () => {
     const json = synthPlatformOnce();
     const dashboards = Object.fromEntries(
       resources(json, 'aws_cloudwatch_dashboard')
-        .filter((d) => d.dashboard_name === 'fargate-test-global')
+        .filter((d) => String(d.dashboard_name).startsWith('fargate-test-global'))
         .map((d) => [d.path, d]),
     );
-    // THEN the primary's keeps its address, and eu-west-1 has its own copy on its own provider
+    // THEN the primary's keeps its address and name, and eu-west-1 has its own copy on its own
+    // provider, under a name of its own (dashboards are global to the account: one name, one dashboard)
     expect(Object.keys(dashboards).sort()).toEqual([
       'fargate-test/GlobalDashboard/Dashboard',
       'fargate-test/eu-west-1/GlobalDashboard/Dashboard',
     ]);
     expect(dashboards['fargate-test/GlobalDashboard/Dashboard'].provider).toBe('aws.us_east_1');
+    expect(dashboards['fargate-test/GlobalDashboard/Dashboard'].dashboard_name).toBe('fargate-test-global');
+    expect(dashboards['fargate-test/eu-west-1/GlobalDashboard/Dashboard'].dashboard_name).toBe(
+      'fargate-test-global-eu-west-1',
+    );
     expect(dashboards['fargate-test/eu-west-1/GlobalDashboard/Dashboard'].provider).toBe('aws.eu_west_1');
     // AND both show the same metrics of every region and of the accelerator
     expect(dashboards['fargate-test/eu-west-1/GlobalDashboard/Dashboard'].dashboard_body).toBe(
@@ -31,7 +36,9 @@ describe('the global dashboard in every region', () => {
       ],
     } as never);
     expect(
-      resources(json, 'aws_cloudwatch_dashboard').filter((d) => d.dashboard_name === 'fargate-test-global'),
+      resources(json, 'aws_cloudwatch_dashboard').filter((d) =>
+        String(d.dashboard_name).startsWith('fargate-test-global'),
+      ),
     ).toHaveLength(1);
   });
 });

@@ -821,7 +821,7 @@ describe('the application contract and edge settings', () => {
     [
       'an override of an unknown secret',
       { regions: inRegion('eu-west-1', { secrets: [{ name: 'NOPE', valueFrom: '/x' }] }) },
-      'services.app.regions.eu-west-1.secrets[0].name: got "NOPE"; not a secret of task.secrets (none)',
+      'services.app.regions.eu-west-1.secrets[0].name: got "NOPE"; not a secret of services.app.task.secrets (none)',
     ],
     [
       'an override in another region',
@@ -871,7 +871,7 @@ describe('the application contract and edge settings', () => {
         task: { secrets: [{ name: 'DB', valueFrom: '/db' }] },
         regions: inRegion('us-east-1', { environment: [{ name: 'DB', value: 'x' }] }),
       },
-      'services.app.regions.us-east-1.environment[0].name: got "DB"; is a secret of task.secrets',
+      'services.app.regions.us-east-1.environment[0].name: got "DB"; is a secret of services.app.task.secrets',
     ],
     [
       'a regional platform variable',
@@ -1172,7 +1172,7 @@ describe('the application contract and edge settings', () => {
     const settings = withApp({ task: { secrets: [{ name: 'DB', valueFrom: '/db' }] } });
     // WHEN validated THEN api's override is refused, under api
     expect(errorFor({ ...settings, services: { ...settings.services, api } })).toContain(
-      'services.api.regions.eu-west-1.secrets[0].name: got "DB"; not a secret of task.secrets (none); add it there first',
+      'services.api.regions.eu-west-1.secrets[0].name: got "DB"; not a secret of services.api.task.secrets (none); add it there first',
     );
   });
 });
@@ -1204,7 +1204,7 @@ describe('services and their routing', () => {
     });
     // THEN one line names the three keys and where they go now
     expect(message.split('\n').slice(1)).toEqual([
-      '  image, task, service: unknown setting "image", "task", "service"; an environment now holds services: put image, task and service under services.<name> (an environment deployed before services: services.app with "legacyNames": true, README "Upgrading to services"); allowed here: app, environment, tier, accountId, regions, natGateways, logRetentionDays, services, efs, domain, accelerator, edge, backup, replication, alarms, failoverDrills, preventDestroy, backend, examples, tags',
+      '  image, task, service: unknown setting "image", "task", "service"; an environment now holds services: put image, task and service under services.<name> (an environment deployed before services: services.app with "legacyNames": true, README "Upgrading to services"); allowed here: app, environment, tier, accountId, regions, natGateways, logRetentionDays, services, efs, domain, accelerator, edge, backup, replication, alarms, failoverDrills, preventDestroy, productionExceptions, backend, examples, tags',
     ]);
   });
 
@@ -1215,7 +1215,7 @@ describe('services and their routing', () => {
       const settings = { ...valid, ...(JSON.parse(`{"${key}": 1}`) as object) };
       // THEN it is unknown, with the keys allowed there
       expect(errorFor(settings).split('\n').slice(1)).toEqual([
-        `  ${key}: unknown setting "${key}"; allowed here: app, environment, tier, accountId, regions, natGateways, logRetentionDays, services, efs, domain, accelerator, edge, backup, replication, alarms, failoverDrills, preventDestroy, backend, examples, tags`,
+        `  ${key}: unknown setting "${key}"; allowed here: app, environment, tier, accountId, regions, natGateways, logRetentionDays, services, efs, domain, accelerator, edge, backup, replication, alarms, failoverDrills, preventDestroy, productionExceptions, backend, examples, tags`,
       ]);
     },
   );
