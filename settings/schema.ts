@@ -1492,10 +1492,10 @@ function checkVariableNames<T extends { name: string }>(
 /** The application contract: variables, secrets, user, health check, capacity and schedules. */
 function checkApplication(settings: ApplicationSettings, ctx: RefinementContext): void {
   // The service's own settings, as the messages name them (`services.<name>.`).
-  const at = settings.prefix;
+  const own = settings.prefix;
   const { task, service } = settings;
   const variableNames = checkVariableNames(ctx, ['task', 'environment'], task.environment, {
-    looksSecretAdvice: `looks like a secret, and plaintext variables are visible to anyone who can read the task definition; move it to ${at}task.secrets (Secrets Manager or SSM Parameter Store)`,
+    looksSecretAdvice: `looks like a secret, and plaintext variables are visible to anyone who can read the task definition; move it to ${own}task.secrets (Secrets Manager or SSM Parameter Store)`,
     nameProblem: (name, earlier) =>
       earlier.has(name) ? `already set at task.environment[${earlier.get(name)}]` : undefined,
   });
@@ -1523,10 +1523,10 @@ function checkApplication(settings: ApplicationSettings, ctx: RefinementContext)
   });
   settings.regions.forEach((region, regionIndex) => {
     checkVariableNames(ctx, ['regions', regionIndex, 'environment'], region.environment, {
-      looksSecretAdvice: `looks like a secret; move it to ${at}task.secrets (with a ${at}regions.${region.name}.secrets override)`,
+      looksSecretAdvice: `looks like a secret; move it to ${own}task.secrets (with a ${own}regions.${region.name}.secrets override)`,
       nameProblem: (name, earlier) => {
         if (secretNames.has(name)) {
-          return `is a secret of ${at}task.secrets; override its ARN under ${at}regions.${region.name}.secrets instead`;
+          return `is a secret of ${own}task.secrets; override its ARN under ${own}regions.${region.name}.secrets instead`;
         }
         if (earlier.has(name)) return 'listed twice for this region';
         return undefined;
@@ -1540,7 +1540,7 @@ function checkApplication(settings: ApplicationSettings, ctx: RefinementContext)
           ctx,
           at('name'),
           override.name,
-          `not a secret of ${at}task.secrets (${[...secretNames.keys()].join(', ') || 'none'}); add it there first`,
+          `not a secret of ${own}task.secrets (${[...secretNames.keys()].join(', ') || 'none'}); add it there first`,
         );
       } else if (overridden.has(override.name)) {
         problem(ctx, at('name'), override.name, 'overridden twice for this region');
@@ -1580,7 +1580,7 @@ function checkApplication(settings: ApplicationSettings, ctx: RefinementContext)
       ctx,
       ['task', 'user'],
       task.user,
-      `runs the container as root (Security Hub ECS.20); use a non-root user such as 1000:1000 (the EFS access point's), or state why in ${at}task.rootUserReason`,
+      `runs the container as root (Security Hub ECS.20); use a non-root user such as 1000:1000 (the EFS access point's), or state why in ${own}task.rootUserReason`,
     );
   } else if (!isRootUser(task.user) && task.rootUserReason !== undefined) {
     problem(
