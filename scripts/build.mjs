@@ -1,6 +1,6 @@
 // Transpile-only build: bundles the app and the tools into dist/ with esbuild in well under a second.
 // Type-checking is its own script (`npm run typecheck`), run in CI, never on the synth path.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -42,7 +42,7 @@ export async function buildApp({ force = false } = {}) {
     const oldest = Math.min(...outputs.map((file) => statSync(file).mtimeMs));
     if (oldest > newestSource()) return false;
   }
-  await build({
+  const result = await build({
     absWorkingDir: root,
     entryPoints,
     outdir: 'dist',
@@ -53,7 +53,16 @@ export async function buildApp({ force = false } = {}) {
     packages: 'external',
     sourcemap: 'linked',
     logLevel: 'warning',
+    write: false,
   });
+  // Each file replaced whole (written beside it, then renamed): a build running beside this one, or
+  // a process starting dist/main.js meanwhile, never reads a half-written bundle.
+  for (const file of result.outputFiles) {
+    mkdirSync(path.dirname(file.path), { recursive: true });
+    const partial = `${file.path}.${process.pid}.partial`;
+    writeFileSync(partial, file.contents);
+    renameSync(partial, file.path);
+  }
   return true;
 }
 

@@ -54,10 +54,10 @@ export interface EmulatorFault {
 export const EMULATOR_FAULTS: readonly EmulatorFault[] = [
   {
     step: 'apply',
-    codes: /\b[\w.]*(AlreadyExists|Duplicate)[\w.]*\b/,
-    seen: 'FileSystemAlreadyExists and FlowLogAlreadyExists (fargate-dev), InvalidGroup.Duplicate (fargate-stage), each in about one run of six on a loaded machine',
+    codes: /\b[\w.]*(AlreadyExists|Duplicate|PriorityInUse)[\w.]*\b/,
+    seen: 'FileSystemAlreadyExists and FlowLogAlreadyExists (fargate-dev), InvalidGroup.Duplicate (fargate-stage), each in about one run of six on a loaded machine; PriorityInUse on a listener rule (fargate-dev with two services, once, in a fresh-clone CI run)',
     reason:
-      'the emulator answers a create as if it had received it twice: it finds the file system, flow log or security group the same call created (no error answer in its log)',
+      'the emulator answers a create as if it had received it twice: it finds the file system, flow log, security group or listener rule (its priority) the same call created (no error answer in its log)',
   },
   {
     step: 'destroy',
