@@ -130,6 +130,10 @@ const REPORTED_WITH: Record<string, readonly string[]> = {
     'services.<service>.service.maxCapacity',
   ],
   'services.<service>.service.maxCapacity': ['services.<service>.service.desiredCount'],
+  // the peak (stated, or desiredCount in every region) the survivors' maxCapacity must reach is
+  // reported under maxCapacity, naming the peak and where it comes from (seed -2124352345)
+  'services.<service>.service.desiredCount': ['services.<service>.service.maxCapacity'],
+  'services.<service>.service.peakTasks': ['services.<service>.service.maxCapacity'],
   'efs.throughputMode': ['efs.provisionedThroughputMibps'],
   // the tag "latest" is refused for the service's own repository, in a wave too
   'services.<service>.image.repositoryUri': ['services.<service>.image.tag', 'services.<service>.regions.*'],
@@ -137,7 +141,7 @@ const REPORTED_WITH: Record<string, readonly string[]> = {
   'backend.type': ['backend.*'],
   'backend.locking': ['backend.dynamodbTable'],
   // a service's values in a region name it: renamed or removed, the region is unknown there
-  'regions[]': ['services.*.regions.*'],
+  'regions[]': ['services.*.regions.*', 'services.*.service.maxCapacity'],
   'regions[].name': ['regions[].name', 'regions[].availabilityZones[]', 'services.*.regions.*'],
   'regions[].vpcCidr': ['regions[].vpcCidr'],
   'regions[].availabilityZones': ['regions[].vpcCidr'],
@@ -259,6 +263,16 @@ const FOUND: ReadonlyArray<readonly [string, SettingsMutation]> = [
       description: `set services.app.service.minCapacity to ${maxCapacity + 1}`,
       settings: withSetting(DEV_SETTINGS, ['services', 'app', 'service', 'minCapacity'], maxCapacity + 1),
       path: 'services.app.service.minCapacity',
+    },
+  ],
+  [
+    // api's default desiredCount 2 in both regions is a peak of 4 that one region's maxCapacity 3
+    // cannot reach: reported under maxCapacity, naming desiredCount (seed -2124352345)
+    'desiredCount removed, its default above what the survivors reach',
+    {
+      description: 'delete services.api.service.desiredCount',
+      settings: withSetting(DEV_SETTINGS, ['services', 'api', 'service', 'desiredCount'], undefined),
+      path: 'services.api.service.desiredCount',
     },
   ],
   [
