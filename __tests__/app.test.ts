@@ -77,7 +77,8 @@ describe('the app', () => {
     const outdir = path.join(mkdtempSync(path.join(os.tmpdir(), 'app-')), 'cdktf.out');
     expect(run({ env: { PLATFORM_ENV: 'dev' }, projectRoot: root, outdir, stderr: () => undefined })).toBe(0);
     // WHEN the cdktf CLI synthesizes prod into it (as `PLATFORM_ENV=prod npm run diff` does first)
-    const result = spawnSync('npx', ['cdktf', 'synth', '--output', outdir], {
+    // through the project's resolver: cdktf, or cdktn where the fork's dependency set is installed
+    const result = spawnSync('node', ['scripts/cdktf-cli.mjs', 'synth', '--output', outdir], {
       cwd: root,
       encoding: 'utf8',
       env: { ...process.env, PLATFORM_ENV: 'prod', CHECKPOINT_DISABLE: '1', CI: '1' },
