@@ -4,6 +4,7 @@ import { EcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster';
 import { EcsClusterCapacityProviders } from '@cdktf/provider-aws/lib/ecs-cluster-capacity-providers';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { RegionSettings, Settings } from '../settings/schema';
+import { tierDefaults } from '../settings/tier-defaults';
 import { AccessLogBucket } from './access-log-bucket';
 import { WebAcl } from './web-acl';
 import { FileSystem } from './efs-file-system';
@@ -81,7 +82,7 @@ export class RegionalPlatform extends Construct {
     super(scope, id);
     const { provider, settings, region } = props;
     const namePrefix = `${settings.app}-${settings.environment}`;
-    const isProd = settings.tier === 'production';
+    const defaults = tierDefaults(settings);
 
     this.logKey = new LogEncryptionKey(this, 'LogKey', {
       provider,
@@ -152,8 +153,7 @@ export class RegionalPlatform extends Construct {
     });
 
     // Edge controls: logs to a bucket of this region, a web ACL (or the settings' existing one).
-    const accessLogs = settings.edge.accessLogs ?? isProd;
-    const connectionLogs = settings.edge.connectionLogs ?? accessLogs;
+    const { accessLogs, connectionLogs } = defaults;
     if (accessLogs || connectionLogs || props.acceleratorFlowLogs) {
       this.logBucket = new AccessLogBucket(this, 'LogBucket', {
         provider,
@@ -165,7 +165,7 @@ export class RegionalPlatform extends Construct {
         expirationDays: settings.edge.logExpirationDays,
       });
     }
-    if ((settings.edge.waf ?? isProd) && !region.webAclArn) {
+    if (defaults.waf && !region.webAclArn) {
       this.webAcl = new WebAcl(this, 'WebAcl', {
         provider,
         region: region.name,
@@ -182,7 +182,7 @@ export class RegionalPlatform extends Construct {
       namePrefix,
       vpcId,
       subnetIds: this.network.publicSubnets.map((subnet) => subnet.id),
-      deletionProtection: isProd,
+      deletionProtection: defaults.loadBalancerDeletionProtection,
       dualStack: settings.accelerator.ipAddressType === 'DUAL_STACK',
       logBucket: accessLogs || connectionLogs ? this.logBucket : undefined,
       accessLogs,
@@ -247,7 +247,7 @@ export class RegionalPlatform extends Construct {
         'a single-region environment has no other region to copy its backups to',
       );
     }
-    if (settings.failoverDrills.enabled ?? isProd) {
+    if (defaults.failoverDrills) {
       // Every task of the cluster, whatever its service; stopped when the region's clients suffer.
       this.drills = new FisExperiments(this, 'FailoverDrills', {
         provider,

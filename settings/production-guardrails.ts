@@ -1,5 +1,5 @@
 /**
- * What tier `production` turns on by default, and the rule that turning any of it off in a
+ * What tier `production` turns on by default (resolved in settings/tier-defaults.ts), and the rule that turning any of it off in a
  * production file needs a reason of its own, written under `productionExceptions["<setting>"]`.
  * Each accepted exception is printed at every synthesis (settings/stated-reasons.ts), beside the
  * accepted policy findings. One table, so a protection added later (the services map, failover)
@@ -9,6 +9,7 @@
  * where they are validated (settings/schema.ts) and listed in `NOT_SWITCHABLE` for the record.
  */
 import { z } from 'zod';
+import type { TierDefaults } from './tier-defaults';
 
 /** The parts of the validated settings the guardrails read. */
 export interface GuardedSettings {
@@ -48,12 +49,19 @@ export interface Guardrail {
    * @default - the environment's protection
    */
   readonly perService?: (settings: GuardedSettings, name: string) => boolean;
+  /**
+   * The field of `tierDefaults` (settings/tier-defaults.ts) that resolves the protection when its
+   * setting is absent: the one place its production default is decided.
+   * @default - none: the setting's own schema default (the same in every tier)
+   */
+  readonly resolvedAs?: keyof TierDefaults;
 }
 
 /** Production's defaults that a setting can turn off, each needing its own reason. */
 export const GUARDRAILS: readonly Guardrail[] = [
   {
     setting: 'preventDestroy',
+    resolvedAs: 'preventDestroy',
     path: ['preventDestroy'],
     protects:
       'prevent_destroy on file systems, buckets, backup vaults, keys and repositories: a plan that would delete them fails',
@@ -68,12 +76,14 @@ export const GUARDRAILS: readonly Guardrail[] = [
   },
   {
     setting: 'failoverDrills.enabled',
+    resolvedAs: 'failoverDrills',
     path: ['failoverDrills', 'enabled'],
     protects: 'failover drills (FIS templates) that prove a region can be lost',
     isOff: (s) => s.failoverDrills.enabled === false,
   },
   {
     setting: 'edge.accessLogs',
+    resolvedAs: 'accessLogs',
     path: ['edge', 'accessLogs'],
     protects: 'a record of every request at the load balancers',
     isOff: (s) => s.edge.accessLogs === false,
@@ -81,6 +91,7 @@ export const GUARDRAILS: readonly Guardrail[] = [
   },
   {
     setting: 'edge.connectionLogs',
+    resolvedAs: 'connectionLogs',
     path: ['edge', 'connectionLogs'],
     protects: 'a record of every connection and TLS handshake at the load balancers',
     isOff: (s) => (s.edge.connectionLogs ?? s.edge.accessLogs) === false,
@@ -88,6 +99,7 @@ export const GUARDRAILS: readonly Guardrail[] = [
   },
   {
     setting: 'edge.waf',
+    resolvedAs: 'waf',
     path: ['edge', 'waf'],
     protects:
       'a web ACL (managed rules, rate limit) in front of every region without its own regions[].webAclArn',
@@ -96,6 +108,7 @@ export const GUARDRAILS: readonly Guardrail[] = [
   },
   {
     setting: 'accelerator.flowLogs',
+    resolvedAs: 'acceleratorFlowLogs',
     path: ['accelerator', 'flowLogs'],
     protects: 'flow logs of the accelerator, the record of who reached the application',
     isOff: (s) => s.accelerator.flowLogs === false,

@@ -11,6 +11,7 @@ import { acceptedExceptions } from '../settings/production-guardrails';
 import { suppressPolicy } from '../policies/suppressions';
 import { statedReasonLine, statedReasons } from '../settings/stated-reasons';
 import { EMPTY_TRAFFIC_RECORD, TrafficRecord, loadTrafficRecord } from '../settings/traffic-record';
+import { tierDefaults } from '../settings/tier-defaults';
 import { applyEvacuations } from './evacuations';
 import { PlatformStack } from './platform-stack';
 import { SimpleFargateStack } from './simple-fargate-stack';
@@ -65,8 +66,7 @@ export function buildStacks(
     }
   }
   for (const stack of stacks) {
-    if (settings.preventDestroy ?? settings.tier === 'production')
-      Aspects.of(stack).add(new PreventDestroy());
+    if (tierDefaults(settings).preventDestroy) Aspects.of(stack).add(new PreventDestroy());
     Aspects.of(stack).add(policies);
   }
 }

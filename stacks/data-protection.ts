@@ -3,10 +3,11 @@ import { BackupJobAlerts } from '../constructs/backup-job-alerts';
 import { FileSystemReplication } from '../constructs/efs-replication';
 import { RegionalPlatform } from '../constructs/regional-platform';
 import { Settings } from '../settings/schema';
+import { tierDefaults } from '../settings/tier-defaults';
 
 /** Whether each region's file system is replicated: `efs.replication`, else on in production. */
 export function fileSystemReplicationEnabled(settings: Settings): boolean {
-  return settings.regions.length > 1 && (settings.efs.replication ?? settings.tier === 'production');
+  return tierDefaults(settings).efsReplication;
 }
 
 /**

@@ -15,6 +15,7 @@ import { providerAlias } from '../settings/regions';
 import { Settings } from '../settings/schema';
 import { resolveEnvironment, resolveSecrets } from '../settings/secrets';
 import { serviceNames } from '../settings/service-names';
+import { tierDefaults } from '../settings/tier-defaults';
 import { stateBackend } from './backend';
 import { REGIONAL_MOVES, REPOSITORY_MOVES, moveFromSingleService } from './single-service-moves';
 import { alertOnFailedBackupJobs, replicateFileSystems } from './data-protection';
@@ -135,9 +136,8 @@ export class PlatformStack extends TerraformStack {
     // region's backups survive the loss of that region. The next region is built later, hence Lazy.
     const platforms = new Map<string, RegionalPlatform>();
     // Flow logs go to the settings' bucket, or to the primary region's log bucket.
-    const flowLogs =
-      settings.accelerator.flowLogs ??
-      (settings.accelerator.flowLogsBucket !== undefined || settings.tier === 'production');
+    const defaults = tierDefaults(settings);
+    const flowLogs = defaults.acceleratorFlowLogs;
     settings.regions.forEach((region, index) => {
       const next = settings.regions[(index + 1) % settings.regions.length].name;
       const platform = new RegionalPlatform(this, region.name, {
@@ -235,7 +235,7 @@ export class PlatformStack extends TerraformStack {
         replicas.map((region) => region.name),
       );
       // Issue 20: production replicates every region's writes unless the settings say otherwise.
-      if (settings.replication.bidirectional ?? settings.tier === 'production') {
+      if (defaults.replicationBidirectional) {
         // Full mesh: S3 never replicates a replica, so a write in one replica region reaches the
         // others only through a rule of its own bucket to each of them (and this cannot loop).
         for (const region of replicas) {

@@ -1,6 +1,7 @@
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { EFS_REPLICATION_RPO_SECONDS } from '../constructs/efs-replication';
 import { Settings } from '../settings/schema';
+import { tierDefaults } from '../settings/tier-defaults';
 import { fileSystemReplicationEnabled } from './data-protection';
 
 /** What losing a region costs one kind of store: data (RPO) and time to get it back (RTO). */
@@ -37,7 +38,7 @@ const minutes = (seconds: number) => `${Math.round(seconds / 60)} min`;
 export function recoveryObjectives(settings: Settings): RecoveryObjective[] {
   const multiRegion = settings.regions.length > 1;
   const rtc = settings.replication.replicationTimeControl;
-  const bidirectional = settings.replication.bidirectional ?? settings.tier === 'production';
+  const bidirectional = tierDefaults(settings).replicationBidirectional;
 
   // The backups: the most frequent rule whose schedule says its interval, plus its windows.
   const timed = settings.backup.rules
