@@ -274,6 +274,39 @@ describe('GlobalDashboard', () => {
     expect(widgets).toHaveLength(ROW_TITLES.length * 4);
   });
 
+  it('keys a service’s requests, p99 and target 5xx by its target group when given, so a shared ALB’s rows are per service', () => {
+    // GIVEN two services sharing each region's load balancer, each with its own target group
+    const tg = (region: string, name: string) => `targetgroup/${name}-${region}/0123456789abcdef`;
+    const services = ['us-east-1', 'eu-west-1'].flatMap((region) =>
+      ['fargate-test-web', 'fargate-test-api'].map((serviceName) => ({
+        ...literalService(region),
+        serviceName,
+        targetGroupArnSuffix: tg(region, serviceName),
+      })),
+    );
+    // WHEN
+    const widgets = renderedWidgets(synthGlobal(() => ({ services, acceleratorArn: undefined })));
+    // THEN each graph of those rows reads its own service's target group; only the load balancer's
+    // own 5xx (answered before any target) stays load-balancer-wide
+    const graphs = widgets.filter((w) =>
+      /(Requests|p99 \(seconds\)|5xx responses)$/.test(w.properties.title),
+    );
+    expect(graphs).toHaveLength(3 * 4);
+    for (const graph of graphs) {
+      const [region, serviceName] = graph.properties.title.split(/[ :]/);
+      const lines = graph.properties.metrics.filter((line) => line[1] !== 'HTTPCode_ELB_5XX_Count');
+      expect(lines.length).toBeGreaterThan(0);
+      for (const line of lines) {
+        expect(line.slice(2, 6)).toEqual([
+          'TargetGroup',
+          tg(region, serviceName),
+          'LoadBalancer',
+          literalService(region).loadBalancerArnSuffix,
+        ]);
+      }
+    }
+  });
+
   it('puts at most four regions side by side and wraps the rest', () => {
     // GIVEN five regions
     const regions = ['us-east-1', 'eu-west-1', 'ap-southeast-2', 'sa-east-1', 'eu-central-1'];

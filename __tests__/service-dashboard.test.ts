@@ -126,8 +126,10 @@ describe('ServiceDashboard', () => {
     const keyed = lines.filter((line) => line.includes('LoadBalancer'));
     expect(keyed).toHaveLength(7);
     expect(new Set(keyed.map((line) => dimension(line, 'LoadBalancer')))).toEqual(new Set([ALB_SUFFIX]));
+    // Everything but the load balancer's own 5xx is the service's target group's (a shared ALB
+    // carries other services' requests too)
     const byTargetGroup = lines.filter((line) => line.includes('TargetGroup'));
-    expect(byTargetGroup).toHaveLength(3);
+    expect(byTargetGroup).toHaveLength(6);
     expect(new Set(byTargetGroup.map((line) => dimension(line, 'TargetGroup')))).toEqual(
       new Set([TG_SUFFIX]),
     );
@@ -141,7 +143,7 @@ describe('ServiceDashboard', () => {
     // WHEN rendered as Terraform's jsonencode does
     const widgets = renderedWidgets(json, values);
     // THEN it parses and the value comes back intact
-    expect(widgetTitled(widgets, 'Requests').properties.metrics?.[0][3]).toBe(hostile);
+    expect(widgetTitled(widgets, 'Requests').properties.metrics?.[0][5]).toBe(hostile);
   });
 
   it('shows the service’s CPU and memory, averaged, by cluster and service name', () => {
@@ -159,17 +161,18 @@ describe('ServiceDashboard', () => {
     });
   });
 
-  it('shows requests summed and target response time at p50 and p99 (not a sum)', () => {
+  it('shows the target group’s requests summed and target response time at p50 and p99 (not a sum)', () => {
     // GIVEN / WHEN
     const widgets = renderedWidgets(synthDashboard());
-    // THEN
+    // THEN the service's own traffic, not every service's on the shared load balancer
     const alb = ['AWS/ApplicationELB'];
+    const byTargetGroup = ['TargetGroup', TG_SUFFIX, 'LoadBalancer', ALB_SUFFIX];
     expect(widgetTitled(widgets, 'Requests').properties.metrics).toEqual([
-      [...alb, 'RequestCount', 'LoadBalancer', ALB_SUFFIX, { stat: 'Sum', label: 'Requests' }],
+      [...alb, 'RequestCount', ...byTargetGroup, { stat: 'Sum', label: 'Requests' }],
     ]);
     expect(widgetTitled(widgets, 'Target response time (seconds)').properties.metrics).toEqual([
-      [...alb, 'TargetResponseTime', 'LoadBalancer', ALB_SUFFIX, { stat: 'p50', label: 'p50' }],
-      [...alb, 'TargetResponseTime', 'LoadBalancer', ALB_SUFFIX, { stat: 'p99', label: 'p99' }],
+      [...alb, 'TargetResponseTime', ...byTargetGroup, { stat: 'p50', label: 'p50' }],
+      [...alb, 'TargetResponseTime', ...byTargetGroup, { stat: 'p99', label: 'p99' }],
     ]);
   });
 

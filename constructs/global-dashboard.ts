@@ -55,12 +55,15 @@ interface Row {
 const ROWS: Row[] = [
   { title: 'CPU utilization (%)', metrics: (s) => [cpuMetric(s)], maxY: 100 },
   { title: 'Memory utilization (%)', metrics: (s) => [memoryMetric(s)], maxY: 100 },
-  { title: 'Requests', metrics: (s) => [requestCountMetric(s.loadBalancerArnSuffix)] },
+  {
+    title: 'Requests',
+    metrics: (s) => [requestCountMetric(s.loadBalancerArnSuffix, s.targetGroupArnSuffix)],
+  },
   {
     title: 'Target response time p99 (seconds)',
-    metrics: (s) => responseTimeMetrics(s.loadBalancerArnSuffix, ['p99']),
+    metrics: (s) => responseTimeMetrics(s.loadBalancerArnSuffix, ['p99'], s.targetGroupArnSuffix),
   },
-  { title: '5xx responses', metrics: (s) => http5xxMetrics(s.loadBalancerArnSuffix) },
+  { title: '5xx responses', metrics: (s) => http5xxMetrics(s.loadBalancerArnSuffix, s.targetGroupArnSuffix) },
   { title: 'Tasks', metrics: (s) => taskCountMetrics(s) },
 ];
 

@@ -14,6 +14,12 @@ export interface MonitoredService {
   readonly serviceName: string;
   /** ARN suffix of the load balancer, `app/<name>/<id>` (`Lb.arnSuffix`), CloudWatch's `LoadBalancer` dimension. */
   readonly loadBalancerArnSuffix: string;
+  /**
+   * ARN suffix of the service's target group, `targetgroup/<name>/<id>` (`LbTargetGroup.arnSuffix`):
+   * its requests, response times and target 5xx are the service's own, not the whole load balancer's.
+   * @default - the load balancer's metrics, every service behind it together
+   */
+  readonly targetGroupArnSuffix?: string;
 }
 
 export interface ServiceDashboardProps extends MonitoredService {
@@ -110,20 +116,35 @@ export function taskCountMetrics(service: EcsNames): MetricLine[] {
 }
 
 /** Requests the load balancer received, summed over the period. */
-export function requestCountMetric(loadBalancerArnSuffix: string): MetricLine {
-  return [ALB, 'RequestCount', 'LoadBalancer', loadBalancerArnSuffix, { stat: 'Sum', label: 'Requests' }];
+export function requestCountMetric(loadBalancerArnSuffix: string, targetGroupArnSuffix?: string): MetricLine {
+  return [
+    ALB,
+    'RequestCount',
+    ...albDimensions(loadBalancerArnSuffix, targetGroupArnSuffix),
+    { stat: 'Sum', label: 'Requests' },
+  ];
+}
+
+/** The dimensions of a load balancer metric: of the target group when given, else the whole load balancer's. */
+function albDimensions(loadBalancerArnSuffix: string, targetGroupArnSuffix?: string): string[] {
+  return targetGroupArnSuffix === undefined
+    ? ['LoadBalancer', loadBalancerArnSuffix]
+    : ['TargetGroup', targetGroupArnSuffix, 'LoadBalancer', loadBalancerArnSuffix];
 }
 
 /**
  * Seconds from the request leaving the load balancer to the target's response headers, at the given
  * percentiles: an average hides the slow tail that users notice.
  */
-export function responseTimeMetrics(loadBalancerArnSuffix: string, percentiles: string[]): MetricLine[] {
+export function responseTimeMetrics(
+  loadBalancerArnSuffix: string,
+  percentiles: string[],
+  targetGroupArnSuffix?: string,
+): MetricLine[] {
   return percentiles.map((stat) => [
     ALB,
     'TargetResponseTime',
-    'LoadBalancer',
-    loadBalancerArnSuffix,
+    ...albDimensions(loadBalancerArnSuffix, targetGroupArnSuffix),
     { stat, label: stat },
   ]);
 }
@@ -133,12 +154,13 @@ export function responseTimeMetrics(loadBalancerArnSuffix: string, percentiles: 
  * balancer generated itself (502/503/504 when no healthy target answers).
  */
 export function http5xxMetrics(loadBalancerArnSuffix: string, targetGroupArnSuffix?: string): MetricLine[] {
-  const targetDimensions =
-    targetGroupArnSuffix === undefined
-      ? ['LoadBalancer', loadBalancerArnSuffix]
-      : ['TargetGroup', targetGroupArnSuffix, 'LoadBalancer', loadBalancerArnSuffix];
   return [
-    [ALB, 'HTTPCode_Target_5XX_Count', ...targetDimensions, { stat: 'Sum', label: 'Target 5xx' }],
+    [
+      ALB,
+      'HTTPCode_Target_5XX_Count',
+      ...albDimensions(loadBalancerArnSuffix, targetGroupArnSuffix),
+      { stat: 'Sum', label: 'Target 5xx' },
+    ],
     [
       ALB,
       'HTTPCode_ELB_5XX_Count',
@@ -265,19 +287,21 @@ export function checkMonitoredService(construct: string, service: MonitoredServi
     LOAD_BALANCER_ARN_SUFFIX,
     "use the load balancer's ARN suffix app/<name>/<id> (Lb.arnSuffix), CloudWatch's LoadBalancer dimension, not its name or ARN",
   );
+  if (service.targetGroupArnSuffix !== undefined) {
+    checkPattern(
+      construct,
+      `${prefix}targetGroupArnSuffix`,
+      service.targetGroupArnSuffix,
+      TARGET_GROUP_ARN_SUFFIX,
+      "use the target group's ARN suffix targetgroup/<name>/<id> (LbTargetGroup.arnSuffix), CloudWatch's TargetGroup dimension, not its name or ARN",
+    );
+  }
 }
 
 function validate(props: ServiceDashboardProps): void {
   const construct = 'ServiceDashboard';
   checkDashboardName(construct, props.dashboardName);
   checkMonitoredService(construct, props);
-  checkPattern(
-    construct,
-    'targetGroupArnSuffix',
-    props.targetGroupArnSuffix,
-    TARGET_GROUP_ARN_SUFFIX,
-    "use the target group's ARN suffix targetgroup/<name>/<id> (LbTargetGroup.arnSuffix), CloudWatch's TargetGroup dimension, not its name or ARN",
-  );
   const period = props.periodSeconds;
   if (period !== undefined && !Token.isUnresolved(period) && !(Number.isInteger(period / 60) && period > 0)) {
     throw new ValidationError(
@@ -329,8 +353,8 @@ export class ServiceDashboard extends Construct {
     const contents: WidgetContent[] = [
       graph('CPU utilization (%)', [cpuMetric(props)], 100),
       graph('Memory utilization (%)', [memoryMetric(props)], 100),
-      graph('Requests', [requestCountMetric(lb)]),
-      graph('Target response time (seconds)', responseTimeMetrics(lb, ['p50', 'p99'])),
+      graph('Requests', [requestCountMetric(lb, tg)]),
+      graph('Target response time (seconds)', responseTimeMetrics(lb, ['p50', 'p99'], tg)),
       graph('5xx responses', http5xxMetrics(lb, tg)),
       graph('Targets', hostCountMetrics(lb, tg)),
       graph('Tasks', taskCountMetrics(props)),

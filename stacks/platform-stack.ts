@@ -332,11 +332,13 @@ export class PlatformStack extends TerraformStack {
 
     const monitored = settings.regions.flatMap((region) => {
       const platform = platforms.get(region.name) as RegionalPlatform;
-      return [...names.values()].map((name) => ({
+      return [...names.entries()].map(([service, name]) => ({
         region: region.name,
         clusterName: platform.cluster.name,
         serviceName: name.ecsService,
         loadBalancerArnSuffix: platform.loadBalancer.arnSuffix,
+        // Each service's own requests, latency and 5xx: its target group's, not the shared ALB's.
+        targetGroupArnSuffix: services.get(service)?.get(region.name)?.routing.targetGroupArnSuffix,
       }));
     });
     this.globalDashboard = new GlobalDashboard(this, 'GlobalDashboard', {
