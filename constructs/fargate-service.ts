@@ -711,11 +711,14 @@ export class FargateService extends Construct {
                 'awslogs-stream-prefix': 'service-connect',
               },
             },
-            service: props.serviceConnect.ports.map((port) => ({
-              portName: port.portName,
-              discoveryName: port.discoveryName,
-              clientAlias: { dnsName: port.dnsName, port: port.containerPort },
-            })),
+            // A service that only calls others is a client: no service block.
+            service: props.serviceConnect.ports.length
+              ? props.serviceConnect.ports.map((port) => ({
+                  portName: port.portName,
+                  discoveryName: port.discoveryName,
+                  clientAlias: { dnsName: port.dnsName, port: port.containerPort },
+                }))
+              : undefined,
           }
         : undefined,
       loadBalancer: [{ targetGroupArn: props.targetGroupArn, containerName: CONTAINER_NAME, containerPort }],
