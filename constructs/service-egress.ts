@@ -66,8 +66,8 @@ export class ServiceEgress extends Construct {
       if (world && !httpsOnly && !rule.reason) {
         throw new ValidationError(
           'ServiceEgress',
-          `rules.${name}.reason`,
-          undefined,
+          `rules.${name}`,
+          `${rule.protocol} ${rule.fromPort}-${toPort} to the internet without a reason`,
           'a rule to 0.0.0.0/0 or ::/0 on anything but TCP 443 needs a stated reason',
         );
       }
