@@ -3,9 +3,12 @@
  * read from the synthesized security groups and rules (test-support/security-group-flows.ts), and
  * how the ECS services, task definitions and the region's namespace are wired.
  */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { Testing } from 'cdktf';
 import { PlatformStack } from '../stacks/platform-stack';
-import { buildStacks } from '../stacks/app';
+import { buildStacks, run } from '../stacks/app';
 import { securityGroupFlows } from '../test-support/security-group-flows';
 import {
   Block,
@@ -297,5 +300,46 @@ describe('egress to the whole internet', () => {
           `policy: suppressed vpc-no-world-egress [NIST SC-7(5)] at fargate-test/Services/orders/${region}/Egress/sftp/0.0.0.0_0 (suppressed on fargate-test/Services/orders/${region}/Egress/sftp): services.orders.egress.sftp.reason: ${SFTP_REASON}`,
       ).sort(),
     );
+  });
+});
+
+describe('the app over a settings file', () => {
+  /** dev's settings with `sftp` to the whole internet on port 22 for its api service; `reason` when given. */
+  function runDev(reason?: string): { code: number; lines: string[]; outdirExists: boolean } {
+    const dev = JSON.parse(readFileSync(path.join(__dirname, '..', 'config', 'dev.json'), 'utf8')) as {
+      services: Record<string, Record<string, unknown>>;
+    };
+    dev.services.api.egress = { sftp: { port: 22, cidrs: ['0.0.0.0/0'], ...(reason ? { reason } : {}) } };
+    const scratch = mkdtempSync(path.join(os.tmpdir(), 'egress-'));
+    const lines: string[] = [];
+    try {
+      writeFileSync(path.join(scratch, 'dev.json'), JSON.stringify(dev));
+      const outdir = path.join(scratch, 'out');
+      const code = run({
+        env: { PLATFORM_ENV: 'dev', PLATFORM_CONFIG_DIR: scratch },
+        projectRoot: path.resolve(__dirname, '..'),
+        outdir,
+        stderr: (line) => lines.push(line),
+      });
+      return { code, lines, outdirExists: existsSync(outdir) };
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  }
+
+  it('refuses egress to the whole internet on port 22 without a reason, and synthesizes nothing', () => {
+    const { code, lines, outdirExists } = runDev();
+    expect(code).toBe(1);
+    expect(lines.join('\n')).toContain(
+      'services.api.egress.sftp.reason: got nothing; egress to the whole internet (0.0.0.0/0) on tcp 22 needs a stated reason',
+    );
+    expect(lines).toContain('Nothing was synthesized.');
+    expect(outdirExists).toBe(false);
+  });
+
+  it('synthesizes it with a reason, printing the accepted finding in every region', () => {
+    const { code, lines } = runDev(SFTP_REASON);
+    expect(code).toBe(0);
+    expect(lines.filter((line) => line.startsWith('policy: suppressed vpc-no-world-egress'))).toHaveLength(2);
   });
 });
