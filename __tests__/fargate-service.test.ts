@@ -735,3 +735,95 @@ describe('FargateService task definition size', () => {
     expect(app.environment).toHaveLength(300 + 2);
   });
 });
+
+// Issue 19: Service Connect, existing security groups and further egress rules.
+describe('FargateService with Service Connect and existing security groups', () => {
+  const NAMESPACE = 'arn:aws:servicediscovery:eu-west-1:123456789012:namespace/ns-1';
+  const httpPort = {
+    portName: 'http',
+    containerPort: 8080,
+    appProtocol: 'grpc' as const,
+    dnsName: 'orders',
+    discoveryName: 'orders-http',
+  };
+
+  it('names the container port’s mapping and serves it under its client alias, logging the proxy to the service’s log group', () => {
+    // GIVEN a service offering its port 8080 as http (gRPC) in a namespace
+    const json = synthService({
+      containerPort: 8080,
+      serviceConnect: { namespaceArn: NAMESPACE, ports: [httpPort] },
+    });
+    // THEN the port mapping carries the name and protocol, and the service the Service Connect configuration
+    expect(container(json).portMappings).toEqual([
+      { containerPort: 8080, protocol: 'tcp', name: 'http', appProtocol: 'grpc' },
+    ]);
+    expect(resourceAt(json, 'aws_ecs_service', 'Service/Service').service_connect_configuration).toEqual({
+      enabled: true,
+      namespace: NAMESPACE,
+      log_configuration: {
+        log_driver: 'awslogs',
+        options: {
+          'awslogs-group': ref(json, 'aws_cloudwatch_log_group', 'LogGroup', 'name'),
+          'awslogs-region': 'eu-west-1',
+          'awslogs-stream-prefix': 'service-connect',
+        },
+      },
+      service: [
+        {
+          port_name: 'http',
+          discovery_name: 'orders-http',
+          client_alias: { dns_name: 'orders', port: 8080 },
+        },
+      ],
+    });
+  });
+
+  it('is a client only, with no port name, when it offers no port', () => {
+    const json = synthService({ serviceConnect: { namespaceArn: NAMESPACE, ports: [] } });
+    expect(container(json).portMappings).toEqual([{ containerPort: 80, protocol: 'tcp' }]);
+    const connect = resourceAt(json, 'aws_ecs_service', 'Service/Service')
+      .service_connect_configuration as Record<string, unknown>;
+    expect(connect.service).toBeUndefined();
+    expect(connect.enabled).toBe(true);
+  });
+
+  it('joins existing security groups after its own, and waits for further egress rules', () => {
+    const json = synthScopeJson((scope) => {
+      const provider = new AwsProvider(scope, 'aws', { region: 'eu-west-1', alias: 'eu_west_1' });
+      const extra = new SecurityGroup(scope, 'Extra', { provider, name: 'extra', vpcId: 'vpc-1' });
+      new FargateService(scope, 'Service', {
+        ...baseProps(scope, provider),
+        additionalSecurityGroupIds: ['sg-0123abcd'],
+        egressRules: [extra],
+      });
+    });
+    const service = resourceAt(json, 'aws_ecs_service', 'Service/Service');
+    expect((service.network_configuration as { security_groups: string[] }).security_groups).toEqual([
+      ref(json, 'aws_security_group', 'Tasks'),
+      'sg-0123abcd',
+    ]);
+    expect(service.depends_on).toContain(
+      ref(json, 'aws_security_group', 'Extra').replace(/^\$\{|\.id\}$/g, ''),
+    );
+  });
+
+  it.each([
+    [
+      'a port other than the container’s',
+      { serviceConnect: { namespaceArn: NAMESPACE, ports: [{ ...httpPort, containerPort: 9090 }] } },
+      'FargateService: serviceConnect.ports 9090 is not allowed; offer the container port 8080',
+    ],
+    [
+      'two names for the one container port',
+      { serviceConnect: { namespaceArn: NAMESPACE, ports: [httpPort, { ...httpPort, portName: 'api' }] } },
+      'one port: a container port has one port mapping, so one name',
+    ],
+    [
+      'more than 4 existing security groups',
+      { additionalSecurityGroupIds: ['sg-1', 'sg-2', 'sg-3', 'sg-4', 'sg-5'] },
+      'at most 4: a task takes 5 security groups, its own among them',
+    ],
+  ])('refuses %s', (_, overrides, message) => {
+    expect(() => synthService({ containerPort: 8080, ...overrides })).toThrow(message);
+  });
+});

@@ -145,6 +145,7 @@ describe('the policy pack', () => {
       'ecs-readonly-root-filesystem',
       'ecs-service-no-public-ip',
       'vpc-flow-logs',
+      'vpc-no-world-egress',
       'vpc-no-world-ingress',
     ]);
     // (none for the platform stack: every suppression is in the seed's example)

@@ -332,6 +332,44 @@ export interface FargateServiceProps {
    * @default - no deployment alarms: only the circuit breaker rolls back
    */
   readonly deploymentAlarmNames?: string[];
+  /**
+   * Service Connect: the namespace and the ports the service offers in it (each a name on the
+   * container port's mapping and a Cloud Map service); with no port, the service only calls others.
+   * The proxy's logs go to the service's log group under the prefix `service-connect`.
+   * @default - no Service Connect
+   */
+  readonly serviceConnect?: FargateServiceConnect;
+  /**
+   * Existing security groups the tasks join beside their own (at most 4: a task takes 5).
+   * @default - the service's own security group only
+   */
+  readonly additionalSecurityGroupIds?: string[];
+  /**
+   * Further egress rules of the tasks' security group; the service waits for them like for HTTPS.
+   * @default - none
+   */
+  readonly egressRules?: ITerraformDependable[];
+}
+
+/** A port the service offers through Service Connect. */
+export interface ServiceConnectPort {
+  /** The port mapping's name, unique in the task definition. */
+  readonly portName: string;
+  /** The container port; must be the service's `containerPort`. */
+  readonly containerPort: number;
+  readonly appProtocol: 'http' | 'http2' | 'grpc';
+  /** The name callers use with the container port. */
+  readonly dnsName: string;
+  /** The Cloud Map service ECS creates, unique in the namespace. */
+  readonly discoveryName: string;
+}
+
+/** The service's place in Service Connect. */
+export interface FargateServiceConnect {
+  /** ARN of the region's Cloud Map namespace. */
+  readonly namespaceArn: string;
+  /** The ports it offers; none for a service that only calls. */
+  readonly ports: readonly ServiceConnectPort[];
 }
 
 /**
@@ -369,6 +407,7 @@ export class FargateService extends Construct {
     const secrets = props.secrets ?? [];
     validate(props, { cpu, memoryMiB, containerPort, desiredCount, minCapacity, maxCapacity, writablePaths });
     validateApplication(props, user);
+    validateServiceConnect(props, containerPort);
     const { provider, namePrefix } = props;
 
     // Network: the ALB is the only way in; out: HTTPS (ECR, S3, CloudWatch, SSM through NAT) and NFS to EFS.
@@ -560,7 +599,13 @@ export class FargateService extends Construct {
       user,
       ...(props.command ? { command: props.command } : {}),
       ...(props.entryPoint ? { entryPoint: props.entryPoint } : {}),
-      portMappings: [{ containerPort, protocol: 'tcp' }],
+      portMappings: [
+        {
+          containerPort,
+          protocol: 'tcp',
+          ...serviceConnectPortMapping(props.serviceConnect, containerPort),
+        },
+      ],
       mountPoints: [
         { sourceVolume: EFS_VOLUME_NAME, containerPath: EFS_CONTAINER_PATH, readOnly: false },
         ...scratchVolumes.map((v) => ({
@@ -650,9 +695,32 @@ export class FargateService extends Construct {
       platformVersion: 'LATEST',
       networkConfiguration: {
         subnets: props.subnetIds,
-        securityGroups: [props.securityGroup.id],
+        securityGroups: [props.securityGroup.id, ...(props.additionalSecurityGroupIds ?? [])],
         assignPublicIp: false,
       },
+      serviceConnectConfiguration: props.serviceConnect
+        ? {
+            enabled: true,
+            namespace: props.serviceConnect.namespaceArn,
+            // The proxy's own logs, beside the application's in the service's log group.
+            logConfiguration: {
+              logDriver: 'awslogs',
+              options: {
+                'awslogs-group': this.logGroup.name,
+                'awslogs-region': props.region,
+                'awslogs-stream-prefix': 'service-connect',
+              },
+            },
+            // A service that only calls others is a client: no service block.
+            service: props.serviceConnect.ports.length
+              ? props.serviceConnect.ports.map((port) => ({
+                  portName: port.portName,
+                  discoveryName: port.discoveryName,
+                  clientAlias: { dnsName: port.dnsName, port: port.containerPort },
+                }))
+              : undefined,
+          }
+        : undefined,
       loadBalancer: [{ targetGroupArn: props.targetGroupArn, containerName: CONTAINER_NAME, containerPort }],
       healthCheckGracePeriodSeconds: props.healthCheckGracePeriodSeconds ?? 60,
       deploymentCircuitBreaker: { enable: true, rollback: true },
@@ -677,6 +745,7 @@ export class FargateService extends Construct {
         taskPolicy,
         egressHttps,
         egressNfs,
+        ...(props.egressRules ?? []),
         ...(props.egressRouting ?? []),
         ...(this.secretsPolicy ? [this.secretsPolicy] : []),
         ...(props.clusterCapacityProviders ? [props.clusterCapacityProviders] : []),
@@ -751,6 +820,43 @@ export class FargateService extends Construct {
             maxCapacity: String(schedule.maxCapacity),
           },
         }),
+    );
+  }
+}
+
+/** The name and protocol of the container port's mapping, when the service offers it through Service Connect. */
+function serviceConnectPortMapping(
+  connect: FargateServiceConnect | undefined,
+  containerPort: number,
+): { name: string; appProtocol: string } | Record<string, never> {
+  const port = connect?.ports.find((p) => p.containerPort === containerPort);
+  return port ? { name: port.portName, appProtocol: port.appProtocol } : {};
+}
+
+/** Service Connect ports are the container's port, each once; at most 4 further security groups. */
+function validateServiceConnect(props: FargateServiceProps, containerPort: number): void {
+  const fail = (prop: string, value: unknown, allowed: string): never => {
+    throw new ValidationError('FargateService', prop, value, allowed);
+  };
+  const ports = props.serviceConnect?.ports ?? [];
+  for (const port of ports) {
+    if (port.containerPort !== containerPort) {
+      fail('serviceConnect.ports', port.containerPort, `offer the container port ${containerPort}`);
+    }
+  }
+  if (ports.length > 1) {
+    fail(
+      'serviceConnect.ports',
+      ports.map((p) => p.portName),
+      'one port: a container port has one port mapping, so one name',
+    );
+  }
+  const extra = props.additionalSecurityGroupIds ?? [];
+  if (extra.length > 4) {
+    fail(
+      'additionalSecurityGroupIds',
+      extra,
+      'at most 4: a task takes 5 security groups, its own among them',
     );
   }
 }

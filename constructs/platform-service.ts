@@ -3,6 +3,8 @@ import { EcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster';
 import { EcsClusterCapacityProviders } from '@cdktf/provider-aws/lib/ecs-cluster-capacity-providers';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { ServiceDiscoveryHttpNamespace } from '@cdktf/provider-aws/lib/service-discovery-http-namespace';
+import { egressDestinations, offeredPorts, usesServiceConnect } from '../settings/service-networking';
 import { suppressPolicy } from '../policies/suppressions';
 import { ResolvedSecret } from '../settings/secrets';
 import { ServiceSettings, Settings, isRootUser } from '../settings/schema';
@@ -16,6 +18,8 @@ import { DataBucket } from './s3-bucket';
 import { ServiceAlarms } from './service-alarms';
 import { ServiceDashboard } from './service-dashboard';
 import { ServiceRouting } from './service-routing';
+import { ServiceEgress } from './service-egress';
+import { ValidationError } from './validation-error';
 
 /** The names of one service's resources, resolved once (see `serviceNames`). */
 export interface ServiceNames {
@@ -80,6 +84,11 @@ export interface PlatformServiceProps {
    * @default - none: the service must not enable ECS Exec
    */
   readonly execSessions?: { readonly logGroupArn: string; readonly kmsKeyArn: string };
+  /**
+   * The region's Service Connect namespace; required when the service offers or calls through it.
+   * @default - none
+   */
+  readonly serviceConnectNamespace?: ServiceDiscoveryHttpNamespace;
 }
 
 /**
@@ -95,6 +104,8 @@ export class PlatformService extends Construct {
   public readonly alarms: ServiceAlarms;
   public readonly service: FargateService;
   public readonly dashboard: ServiceDashboard;
+  /** The service's named egress rules in this region (`services.<name>.egress`), when it has any. */
+  public readonly egress?: ServiceEgress;
 
   constructor(scope: Construct, id: string, props: PlatformServiceProps) {
     super(scope, id);
@@ -159,6 +170,39 @@ export class PlatformService extends Construct {
         this.alarms.runningTasksLow,
         'alarm-actions',
         `services.${props.name}.service.paused is set: the service runs no tasks on purpose, so the running-tasks alarm notifies no one until it is unpaused`,
+      );
+    }
+
+    // Named egress rules (settings/service-networking.ts), and Service Connect in the region's namespace.
+    const egressRules = Object.entries(settings.egress ?? {}).filter(
+      ([, rule]) => egressDestinations(rule, region).length > 0,
+    );
+    if (egressRules.length > 0) {
+      this.egress = new ServiceEgress(this, 'Egress', {
+        provider,
+        securityGroupId: this.securityGroup.id,
+        settingsPath: `services.${props.name}.egress`,
+        rules: Object.fromEntries(
+          egressRules.map(([ruleName, rule]) => [
+            ruleName,
+            {
+              protocol: rule.protocol,
+              fromPort: rule.port,
+              toPort: rule.toPort,
+              destinations: egressDestinations(rule, region),
+              reason: rule.reason,
+            },
+          ]),
+        ),
+      });
+    }
+    const connect = usesServiceConnect(settings);
+    if (connect && !props.serviceConnectNamespace) {
+      throw new ValidationError(
+        `PlatformService ${props.name}`,
+        'serviceConnectNamespace',
+        undefined,
+        "the region's Service Connect namespace: the service offers or calls through Service Connect",
       );
     }
 
@@ -234,6 +278,12 @@ export class PlatformService extends Construct {
       deploymentAlarmNames: service.deploymentAlarms
         ? this.alarms.deploymentAlarms.map((alarm) => alarm.alarmName)
         : undefined,
+      serviceConnect:
+        connect && props.serviceConnectNamespace
+          ? { namespaceArn: props.serviceConnectNamespace.arn, ports: offeredPorts(props.name, settings) }
+          : undefined,
+      additionalSecurityGroupIds: settings.existingSecurityGroups?.[region],
+      egressRules: this.egress?.rules,
     });
     if (!task.readonlyRootFilesystem && task.writableRootFilesystemReason !== undefined) {
       // The settings require the reason with a writable root; the finding is accepted, visibly.

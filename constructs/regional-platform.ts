@@ -3,6 +3,8 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { EcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster';
 import { EcsClusterCapacityProviders } from '@cdktf/provider-aws/lib/ecs-cluster-capacity-providers';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { ServiceDiscoveryHttpNamespace } from '@cdktf/provider-aws/lib/service-discovery-http-namespace';
+import { usesServiceConnect } from '../settings/service-networking';
 import { RegionSettings, Settings } from '../settings/schema';
 import { tierDefaults } from '../settings/tier-defaults';
 import { AccessLogBucket } from './access-log-bucket';
@@ -77,6 +79,8 @@ export class RegionalPlatform extends Construct {
   public readonly capacityProviders?: EcsClusterCapacityProviders;
   /** The region's failover drills (FIS experiment templates), when `failoverDrills` is on. */
   public readonly drills?: FisExperiments;
+  /** The Cloud Map namespace of Service Connect (`<app>-<env>`), when a service uses Service Connect. */
+  public readonly serviceConnectNamespace?: ServiceDiscoveryHttpNamespace;
 
   constructor(scope: Construct, id: string, props: RegionalPlatformProps) {
     super(scope, id);
@@ -134,6 +138,14 @@ export class RegionalPlatform extends Construct {
         : undefined,
     });
     if (execLogGroup) this.execSessions = { logGroupArn: execLogGroup.arn, kmsKeyArn: this.logKey.arn };
+    // Service Connect: the region's services find each other by name in one namespace.
+    if (services.some(usesServiceConnect)) {
+      this.serviceConnectNamespace = new ServiceDiscoveryHttpNamespace(this, 'ServiceConnectNamespace', {
+        provider,
+        name: namePrefix,
+        description: `Service Connect of ${namePrefix} in ${region.name}`,
+      });
+    }
 
     this.fileSystem = new FileSystem(this, 'FileSystem', {
       provider,

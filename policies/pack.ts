@@ -44,6 +44,7 @@ import { snsEncrypted } from './rules/sns-encrypted';
 import { vpcDefaultSecurityGroupClosed } from './rules/vpc-default-security-group-closed';
 import { vpcFlowLogs } from './rules/vpc-flow-logs';
 import { vpcNoWorldIngress } from './rules/vpc-no-world-ingress';
+import { vpcNoWorldEgress } from './rules/vpc-no-world-egress';
 import { wafLogging } from './rules/waf-logging';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low';
@@ -341,6 +342,14 @@ export const POLICY_PACK: readonly PolicyRule[] = [
     'Only load balancers may admit traffic from anywhere, on 80 and 443',
     'restrict the rule to a security group or known CIDRs',
     vpcNoWorldIngress,
+  ),
+  rule(
+    'vpc-no-world-egress',
+    'NIST SC-7(5)',
+    'high',
+    'Security groups should reach anywhere only on HTTPS (TCP 443)',
+    "name the destination (CIDR, prefix list or security group), or state why in the egress rule's reason",
+    vpcNoWorldEgress,
   ),
   // CloudWatch
   rule(

@@ -10,6 +10,7 @@ import { credentialInValue, looksSecret } from '../policies/rules/ecs-no-plainte
 import { checkedPath, httpPathProblem, mountPathProblem } from './path-settings';
 import { guardrailProblems, productionExceptionsSchema } from './production-guardrails';
 import { countProblem } from './aws-limits';
+import * as networking from './service-networking';
 
 /** Retention periods CloudWatch Logs accepts (days). */
 export const LOG_RETENTION_DAYS = [
@@ -534,6 +535,12 @@ const appServiceSchema = settingsObject({
    * this service without replacing it. At most one service; new services leave it off.
    */
   legacyNames: z.boolean().default(false),
+  /** Service Connect: ports this service offers, services it calls (settings/service-networking.ts). */
+  serviceConnect: networking.serviceConnectSchema,
+  /** Named egress rules beyond HTTPS, keyed by rule name (settings/service-networking.ts). */
+  egress: networking.egressSchema,
+  /** Per region, existing security groups the service's tasks also join (settings/service-networking.ts). */
+  existingSecurityGroups: networking.existingSecurityGroupsSchema,
 });
 
 const efsSchema = settingsObject({
@@ -1070,6 +1077,7 @@ export const settingsSchema = settingsObject(
     checkService(settings, name, service, scopedContext(ctx, name, settings.regions));
   }
   checkRouting(settings, ctx);
+  networking.checkServiceNetworking(settings, (path, value, message) => problem(ctx, path, value, message));
   // Production protections turned off need their own reason (settings/production-guardrails.ts).
   for (const p of guardrailProblems(settings)) problem(ctx, [...p.path], p.value, p.message);
   if (settings.tier === 'production' && settings.examples.simpleFargate) {

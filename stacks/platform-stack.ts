@@ -21,6 +21,7 @@ import { REGIONAL_MOVES, REPOSITORY_MOVES, moveFromSingleService } from './singl
 import { alertOnFailedBackupJobs, replicateFileSystems } from './data-protection';
 import { recoveryObjectivesOutput } from './recovery-objectives';
 import { globalDashboardsInEveryRegion } from './regional-views';
+import { connectServices } from './service-connect';
 
 /** Global Accelerator's API and CloudWatch metrics are served from us-west-2. */
 export const GLOBAL_SERVICES_REGION = 'us-west-2';
@@ -198,6 +199,7 @@ export class PlatformStack extends TerraformStack {
           logKmsKeyArn: platform.logKey.arn,
           logRetentionDays: settings.logRetentionDays,
           execSessions: platform.execSessions,
+          serviceConnectNamespace: platform.serviceConnectNamespace,
         });
         byRegion.set(region.name, built);
         if (service.legacyNames) moved += moveFromSingleService(built, [region.name], REGIONAL_MOVES);
@@ -213,6 +215,7 @@ export class PlatformStack extends TerraformStack {
       services.set(name, byRegion);
     }
     this.services = services;
+    connectServices(settings, services, providerOf); // issue 19: Service Connect between services
     this.movedFromSingleService = moved;
     // Primary bucket -> every other region; with bidirectional, every region -> every other region.
     const replication = new Construct(this, 'DataReplication');

@@ -129,13 +129,18 @@ export class SimpleFargateStack extends TerraformStack {
       'vpc-no-world-ingress',
       "the seed's 8.8 example serves port 80 straight from its tasks' public IPs; it has no load balancer",
     );
-    new VpcSecurityGroupEgressRule(this, 'AllEgress', {
+    const allEgress = new VpcSecurityGroupEgressRule(this, 'AllEgress', {
       provider,
       securityGroupId: securityGroup.id,
       description: 'Image pulls and log delivery over the internet gateway',
       cidrIpv4: '0.0.0.0/0',
       ipProtocol: '-1',
     });
+    suppressPolicy(
+      allEgress,
+      'vpc-no-world-egress',
+      "the seed's 8.8 example keeps the seed's allow-all egress (image pulls and logs through the internet gateway); it is an example, never built in production",
+    );
 
     // Like every log group of the project: a retention and a customer-managed key. The account comes
     // from the settings; only without it is it looked up (one STS call at plan time).

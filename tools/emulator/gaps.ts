@@ -237,3 +237,26 @@ export const UNSUPPORTED_SETTINGS: readonly UnsupportedSetting[] = [
     },
   },
 ];
+
+/**
+ * A setting the emulator accepts and applies without a difference after apply, but does not carry
+ * out: the cycle passes, yet proves nothing about the setting's effect. Nothing excludes these; they
+ * are listed so no one reads a green emulator cycle as proof of them.
+ */
+export interface IgnoredSetting {
+  readonly resourceType: string;
+  readonly attribute: string;
+  /** The API operation whose parameter the emulator drops. */
+  readonly operation: string;
+  readonly reason: string;
+}
+
+export const IGNORED_SETTINGS: readonly IgnoredSetting[] = [
+  {
+    resourceType: 'aws_ecs_service',
+    attribute: 'service_connect_configuration',
+    operation: 'CreateService',
+    reason:
+      "moto's CreateService drops serviceConnectConfiguration and DescribeServices never returns it (provider 5.100 then keeps the configured value: no diff after apply, probed 2026-12-03 with a namespace, a named port mapping and a service); no Cloud Map service is registered, so callers reaching a service by name is not emulated. aws_service_discovery_http_namespace itself applies and destroys (CreateHttpNamespace, GetOperation, GetNamespace, DeleteNamespace)",
+  },
+];

@@ -1,0 +1,49 @@
+import { dependable } from 'cdktf';
+import { Construct } from 'constructs';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { PlatformService } from '../constructs/platform-service';
+import { ServiceConnectAccess } from '../constructs/service-connect-access';
+import { offeredPorts } from '../settings/service-networking';
+import { Settings } from '../settings/schema';
+
+/**
+ * Service Connect's calls in every region, once every service is built: for each caller and each
+ * service it calls, `ServiceConnectAccess` at `Services/<caller>/<region>/Calls/<callee>` (the
+ * callee's offered ports, exactly, between the two security groups). A caller's ECS service is
+ * created after its callees' (its tasks learn the endpoints that exist when they start), except
+ * where the callee calls back, directly or not: a cycle cannot be ordered.
+ */
+export function connectServices(
+  settings: Settings,
+  services: ReadonlyMap<string, ReadonlyMap<string, PlatformService>>,
+  providerOf: (region: string) => AwsProvider,
+): void {
+  const callsOf = (name: string) => settings.services[name]?.serviceConnect?.calls ?? [];
+  const reaches = (from: string, to: string, seen = new Set<string>()): boolean =>
+    from === to ||
+    (!seen.has(from) && (seen.add(from), callsOf(from).some((next) => reaches(next, to, seen))));
+  for (const [caller, service] of Object.entries(settings.services)) {
+    for (const callee of service.serviceConnect?.calls ?? []) {
+      const ports = offeredPorts(callee, settings.services[callee]);
+      for (const region of settings.regions) {
+        const from = services.get(caller)?.get(region.name) as PlatformService;
+        const to = services.get(callee)?.get(region.name) as PlatformService;
+        const calls = from.node.tryFindChild('Calls') ?? new Construct(from, 'Calls');
+        const access = new ServiceConnectAccess(calls, callee, {
+          provider: providerOf(region.name),
+          caller,
+          callerSecurityGroupId: from.securityGroup.id,
+          callee,
+          calleeSecurityGroupId: to.securityGroup.id,
+          ports,
+        });
+        const ecsService = from.service.service;
+        ecsService.dependsOn = [
+          ...(ecsService.dependsOn ?? []),
+          ...access.egress.map((rule) => dependable(rule)),
+          ...(reaches(callee, caller) ? [] : [dependable(to.service.service)]),
+        ];
+      }
+    }
+  }
+}
