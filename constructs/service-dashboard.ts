@@ -21,8 +21,11 @@ export interface ServiceDashboardProps extends MonitoredService {
   readonly provider: AwsProvider;
   /** Name of the dashboard: 1 to 255 letters, digits, hyphens and underscores. */
   readonly dashboardName: string;
-  /** ARN suffix of the target group, `targetgroup/<name>/<id>` (`LbTargetGroup.arnSuffix`), CloudWatch's `TargetGroup` dimension. */
-  readonly targetGroupArnSuffix: string;
+  /**
+   * ARN suffix of the target group, `targetgroup/<name>/<id>` (`LbTargetGroup.arnSuffix`), CloudWatch's `TargetGroup` dimension.
+   * @default - no target group (a worker): no request, response-time, 5xx or target graphs
+   */
+  readonly targetGroupArnSuffix?: string;
   /**
    * ARNs of alarms (at most 100) shown in an alarm status widget.
    * @default - no alarm status widget (nor with an empty list)
@@ -271,13 +274,14 @@ function validate(props: ServiceDashboardProps): void {
   const construct = 'ServiceDashboard';
   checkDashboardName(construct, props.dashboardName);
   checkMonitoredService(construct, props);
-  checkPattern(
-    construct,
-    'targetGroupArnSuffix',
-    props.targetGroupArnSuffix,
-    TARGET_GROUP_ARN_SUFFIX,
-    "use the target group's ARN suffix targetgroup/<name>/<id> (LbTargetGroup.arnSuffix), CloudWatch's TargetGroup dimension, not its name or ARN",
-  );
+  if (props.targetGroupArnSuffix !== undefined)
+    checkPattern(
+      construct,
+      'targetGroupArnSuffix',
+      props.targetGroupArnSuffix,
+      TARGET_GROUP_ARN_SUFFIX,
+      "use the target group's ARN suffix targetgroup/<name>/<id> (LbTargetGroup.arnSuffix), CloudWatch's TargetGroup dimension, not its name or ARN",
+    );
   const period = props.periodSeconds;
   if (period !== undefined && !Token.isUnresolved(period) && !(Number.isInteger(period / 60) && period > 0)) {
     throw new ValidationError(
@@ -329,10 +333,14 @@ export class ServiceDashboard extends Construct {
     const contents: WidgetContent[] = [
       graph('CPU utilization (%)', [cpuMetric(props)], 100),
       graph('Memory utilization (%)', [memoryMetric(props)], 100),
-      graph('Requests', [requestCountMetric(lb)]),
-      graph('Target response time (seconds)', responseTimeMetrics(lb, ['p50', 'p99'])),
-      graph('5xx responses', http5xxMetrics(lb, tg)),
-      graph('Targets', hostCountMetrics(lb, tg)),
+      ...(tg === undefined
+        ? []
+        : [
+            graph('Requests', [requestCountMetric(lb)]),
+            graph('Target response time (seconds)', responseTimeMetrics(lb, ['p50', 'p99'])),
+            graph('5xx responses', http5xxMetrics(lb, tg)),
+            graph('Targets', hostCountMetrics(lb, tg)),
+          ]),
       graph('Tasks', taskCountMetrics(props)),
     ];
     if (props.alarmArns !== undefined && props.alarmArns.length > 0) {
