@@ -17,14 +17,14 @@ const REGIONS = ['us-east-1', 'eu-west-1'];
 
 const WEB = { image: { tag: '1.0.0' }, routing: { paths: ['/*'], priority: 50000 } };
 const WORKER = {
-  kind: 'worker',
+  kind: 'worker' as const,
   image: { tag: '2.0.0' },
   task: { healthCheckCommand: ['CMD-SHELL', 'test -f /tmp/alive || exit 1'] },
   service: { minCapacity: 1, desiredCount: 1, maxCapacity: 8 },
   queue: { name: 'fargate-test-emails', messagesPerTask: 50 },
 };
 const JOB = {
-  kind: 'scheduled',
+  kind: 'scheduled' as const,
   image: { tag: '3.0.0' },
   task: { command: ['node', 'nightly.js'] },
   schedule: {
