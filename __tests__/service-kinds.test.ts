@@ -5,6 +5,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { evaluatePolicies } from '../policies/policy-pack';
+import { SynthesizedStack } from '../policies/stack-view';
 import { parseSettings } from '../settings/load';
 import { SynthesizedEnvironment, synthEnvironment } from '../test-support/environment';
 import { scheduleExpressionProblem } from '../settings/service-kinds';
@@ -227,6 +229,12 @@ describe('a worker and a scheduled job beside a web service, per region', () => 
   });
   const under = (type: string, service: string, region: string): Array<Block & { path: string }> =>
     resources(json, type).filter((block) => block.path.includes(`/Services/${service}/${region}/`));
+
+  it('passes the policy pack with no violation and no suppression', () => {
+    const result = evaluatePolicies(json as SynthesizedStack, { environment: 'test', tier: 'development' });
+    expect(result.violations).toEqual([]);
+    expect(result.suppressed).toEqual([]);
+  });
 
   it.each(REGIONS)('in %s the web service keeps its target group, listener rule and ingress', (region) => {
     expect(under('aws_lb_target_group', 'app', region)).toHaveLength(1);
