@@ -546,6 +546,24 @@ describe('a worker and a scheduled job beside a web service, per region', () => 
   );
 });
 
+describe('an environment without a web service', () => {
+  it('synthesizes a worker and a job alone: no listener rule, no host name, the load balancer answers 404', () => {
+    const json = synthPlatformOnce({ services: { mailer: WORKER, nightly: JOB } });
+    expect(resources(json, 'aws_lb_listener_rule')).toEqual([]);
+    expect(resources(json, 'aws_lb_target_group')).toEqual([]);
+    expect(resources(json, 'aws_ecs_service').map((service) => service.name)).toEqual([
+      'fargate-test-mailer',
+      'fargate-test-mailer',
+    ]);
+    expect(resources(json, 'aws_scheduler_schedule')).toHaveLength(2);
+    const listeners = resources(json, 'aws_lb_listener');
+    expect(listeners).toHaveLength(2);
+    for (const listener of listeners) {
+      expect(JSON.stringify(listener.default_action)).toContain('"status_code":"404"');
+    }
+  });
+});
+
 describe('existing settings are web services, built exactly as before kinds', () => {
   const environments = ['dev', 'prod'] as const;
   const synthesized: Partial<Record<(typeof environments)[number], SynthesizedEnvironment>> = {};
