@@ -89,6 +89,10 @@ export interface PlatformServiceProps {
  * (in from the load balancer on its port only), target group and listener rule, file system access
  * point, task definition with its own roles and log group, ECS service with autoscaling, alarms
  * (its deployment alarms among them) and dashboard.
+ *
+ * That is kind `web`. Kind `worker` has no target group, listener rule or ingress, is healthy by its
+ * container health check, and with `queue` scales on its queue's backlog per task (WorkerQueue).
+ * Kind `scheduled` has no ECS service: EventBridge Scheduler starts its task definition (ScheduledJob).
  */
 export class PlatformService extends Construct {
   public readonly securityGroup: SecurityGroup;

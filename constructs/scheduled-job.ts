@@ -34,8 +34,9 @@ export interface ScheduledJobProps {
   readonly taskDefinition: EcsTaskDefinition;
   /** The task definition's family; RunTask is allowed on its revisions only. */
   readonly taskFamily: string;
-  /** The task's execution and task roles: the only roles the schedule may pass. */
+  /** The task's execution role, one of the two roles the schedule may pass. */
   readonly executionRole: IamRole;
+  /** The task's role, the other role the schedule may pass. */
   readonly taskRole: IamRole;
   /** Private subnets the task runs in (no public IP). */
   readonly subnetIds: string[];
