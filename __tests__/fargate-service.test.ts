@@ -827,3 +827,59 @@ describe('FargateService with Service Connect and existing security groups', () 
     expect(() => synthService({ containerPort: 8080, ...overrides })).toThrow(message);
   });
 });
+
+describe('FargateService without a load balancer (service kinds worker and scheduled)', () => {
+  const HEALTH = ['CMD-SHELL', 'test -f /tmp/alive || exit 1'];
+
+  it('a worker: no ingress, no port mapping, no load balancer block or grace period', () => {
+    // GIVEN no target group, load balancer security group or listeners, and a container health check
+    const json = synthService({
+      targetGroupArn: undefined,
+      loadBalancerSecurityGroupId: undefined,
+      healthCheckCommand: HEALTH,
+    });
+    // THEN nothing may reach the tasks and the service is healthy by its container health check
+    expect(resources(json, 'aws_vpc_security_group_ingress_rule')).toEqual([]);
+    expect(container(json).portMappings).toBeUndefined();
+    expect(container(json).healthCheck.command).toEqual(HEALTH);
+    const service = resourceAt(json, 'aws_ecs_service', 'Service/Service');
+    expect(service.load_balancer).toBeUndefined();
+    expect(service.health_check_grace_period_seconds).toBeUndefined();
+    expect(resources(json, 'aws_appautoscaling_policy')).toHaveLength(2);
+  });
+
+  it('refuses a service without a load balancer and without a container health check', () => {
+    expect(() => synthService({ targetGroupArn: undefined, loadBalancerSecurityGroupId: undefined })).toThrow(
+      'FargateService: healthCheckCommand undefined is not allowed; give a container health check when there is no targetGroupArn',
+    );
+  });
+
+  it('standalone: the task definition, roles and log group, no ECS service or scaling', () => {
+    // GIVEN a task another service starts (EventBridge Scheduler)
+    const json = synthService({
+      targetGroupArn: undefined,
+      loadBalancerSecurityGroupId: undefined,
+      standalone: true,
+    });
+    // THEN the task definition and its machinery are there, and nothing that runs it
+    expect(resources(json, 'aws_ecs_task_definition')).toHaveLength(1);
+    expect(resources(json, 'aws_iam_role').map((role) => role.path.split('/').pop())).toEqual([
+      'ExecutionRole',
+      'TaskRole',
+    ]);
+    expect(resources(json, 'aws_cloudwatch_log_group')).toHaveLength(1);
+    for (const type of [
+      'aws_ecs_service',
+      'aws_appautoscaling_target',
+      'aws_appautoscaling_policy',
+      'aws_appautoscaling_scheduled_action',
+      'aws_vpc_security_group_ingress_rule',
+    ]) {
+      expect(resources(json, type)).toEqual([]);
+    }
+    // The task still reaches HTTPS and its file system.
+    expect(resources(json, 'aws_vpc_security_group_egress_rule').map((rule) => rule.to_port)).toEqual([
+      443, 2049,
+    ]);
+  });
+});

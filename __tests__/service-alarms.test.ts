@@ -364,3 +364,38 @@ describe('ServiceAlarms', () => {
     );
   });
 });
+
+describe('ServiceAlarms without a target group (service kind worker)', () => {
+  it('watches CPU, memory and running tasks only', () => {
+    const json = synthAlarms({ loadBalancerArnSuffix: undefined, targetGroupArnSuffix: undefined });
+    expect(
+      resources(json, 'aws_cloudwatch_metric_alarm')
+        .map((a) => a.path.split('/').pop())
+        .sort(),
+    ).toEqual(['CpuHigh', 'MemoryHigh', 'RunningTasksLow']);
+  });
+
+  it('names the running-tasks alarm as its deployment alarm, none while paused, and no client-impact alarm', () => {
+    const build = (paused: boolean) => {
+      let alarms: ServiceAlarms | undefined;
+      synthScopeJson((scope) => {
+        const provider = new AwsProvider(scope, 'aws', { region: 'eu-west-1', alias: 'eu_west_1' });
+        alarms = new ServiceAlarms(scope, 'Alarms', {
+          provider,
+          namePrefix: 'fargate-test',
+          topicArn: TOPIC,
+          clusterName: 'fargate-test-cluster',
+          serviceName: 'fargate-test-service',
+          minRunningTasks: 1,
+          paused,
+        });
+      });
+      return alarms as ServiceAlarms;
+    };
+    const running = build(false);
+    expect(running.deploymentAlarms).toEqual([running.runningTasksLow]);
+    expect(running.clientImpactAlarms).toEqual([]);
+    expect(running.alb5xx).toBeUndefined();
+    expect(build(true).deploymentAlarms).toEqual([]);
+  });
+});

@@ -316,3 +316,14 @@ describe('ServiceDashboard', () => {
     expect(() => synthDashboard(props)).toThrow(message);
   });
 });
+
+describe('ServiceDashboard without a target group (service kind worker)', () => {
+  it('shows CPU, memory and tasks, no request, response-time, 5xx or target graphs', () => {
+    const json = synthDashboard({ targetGroupArnSuffix: undefined });
+    expect(renderedWidgets(json).map((widget) => widget.properties.title)).toEqual([
+      'CPU utilization (%)',
+      'Memory utilization (%)',
+      'Tasks',
+    ]);
+  });
+});

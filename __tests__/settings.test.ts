@@ -56,7 +56,7 @@ describe('settings files', () => {
       (file.regions ?? twoRegions).map((r) => [r.name, r.vpcCidr]),
     );
     expect(Object.keys(settings.services)).toEqual(Object.keys(file.services));
-    expect(Object.values(settings.services).map((s) => s.routing.priority)).toEqual(
+    expect(Object.values(settings.services).map((s) => s.routing?.priority)).toEqual(
       Object.values(file.services).map((s) => s.routing.priority),
     );
   });
@@ -1239,13 +1239,13 @@ describe('services and their routing', () => {
 
   it('refuses an unknown key in a service, listing the keys a service takes', () => {
     expect(errorFor(withApp({ imgae: { tag: '1.0.0' } }))).toContain(
-      'services.app.imgae: unknown setting "imgae"; allowed here: image, task, service, routing, regions, legacyNames',
+      'services.app.imgae: unknown setting "imgae"; allowed here: image, task, service, routing, kind, queue, schedule, regions, legacyNames',
     );
   });
 
-  it('requires routing for every service', () => {
+  it('requires routing for every web service (the default kind)', () => {
     expect(errorFor({ ...valid, services: { app: { image: { tag: '1.0.0' } } } })).toContain(
-      'services.app.routing: missing; this setting is required (object)',
+      'services.app.routing: got nothing; a web service needs its routing on the shared load balancer (hosts and/or paths, priority); a service that serves no HTTP is kind "worker" or "scheduled"',
     );
   });
 
@@ -1297,12 +1297,12 @@ describe('services and their routing', () => {
   it('accepts hosts in the zone: its apex, a name in it and a wildcard', () => {
     const hosts = ['example.com', 'api.example.com', '*.example.com'];
     const settings = parseSettings(routedApp({ hosts, priority: 100 }, { domain }), 'inline');
-    expect(settings.services.app.routing.hosts).toEqual(hosts);
+    expect(settings.services.app.routing?.hosts).toEqual(hosts);
   });
 
   it('accepts any host without a domain: there is no zone to stay in', () => {
     const settings = parseSettings(routedApp({ hosts: ['api.example.org'], priority: 100 }), 'inline');
-    expect(settings.services.app.routing.hosts).toEqual(['api.example.org']);
+    expect(settings.services.app.routing?.hosts).toEqual(['api.example.org']);
   });
 
   it('refuses a host name that is not one', () => {
@@ -1582,7 +1582,8 @@ describe('services against the load balancer limits (settings/aws-limits.ts)', (
       '  services.app.routing.paths: got ["/a*/b?","/c*/d*/e*"]; the listener rule of services.app would have 6 wildcards; AWS allows at most 5 wildcards: condition wildcards per rule; see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html',
     ]);
     expect(
-      parseSettings(withApp({ routing: routing(['/a*/b?', '/c*/d*']) }), 'inline').services.app.routing.paths,
+      parseSettings(withApp({ routing: routing(['/a*/b?', '/c*/d*']) }), 'inline').services.app.routing
+        ?.paths,
     ).toEqual(['/a*/b?', '/c*/d*']);
   });
 });

@@ -100,12 +100,28 @@ export interface FargateServiceProps {
   readonly securityGroup: SecurityGroup;
   /** Private subnets for the tasks (no public IPs). */
   readonly subnetIds: string[];
-  /** Security group of the load balancer, the only source admitted on the container port. */
-  readonly loadBalancerSecurityGroupId: string;
-  /** Target group (type ip) the service registers its tasks in. */
-  readonly targetGroupArn: string;
-  /** Listeners that forward to the target group; the service waits for them (ECS refuses an unattached target group). */
-  readonly listeners: ITerraformDependable[];
+  /**
+   * Security group of the load balancer, the only source admitted on the container port.
+   * @default - no ingress at all (a worker or a scheduled task, without targetGroupArn)
+   */
+  readonly loadBalancerSecurityGroupId?: string;
+  /**
+   * Target group (type ip) the service registers its tasks in.
+   * @default - no load balancer: the container publishes no port, and the service's health is its
+   * container health check (healthCheckCommand is then required)
+   */
+  readonly targetGroupArn?: string;
+  /**
+   * Listeners that forward to the target group; the service waits for them (ECS refuses an unattached target group).
+   * @default - none (no target group)
+   */
+  readonly listeners?: ITerraformDependable[];
+  /**
+   * Only the task definition, its roles, log group and security group rules: no ECS service and no
+   * scaling (a task another service starts, e.g. EventBridge Scheduler; settings kind `scheduled`).
+   * @default false
+   */
+  readonly standalone?: boolean;
   /**
    * The tasks' way out (private route tables, routes, associations); the service waits for it so
    * its first tasks can pull the image and reach AWS APIs.
@@ -382,14 +398,15 @@ export class FargateService extends Construct {
   public readonly executionRole: IamRole;
   public readonly taskRole: IamRole;
   public readonly taskDefinition: EcsTaskDefinition;
-  public readonly service: EcsService;
-  public readonly scalableTarget: AppautoscalingTarget;
-  public readonly cpuScalingPolicy: AppautoscalingPolicy;
-  public readonly memoryScalingPolicy: AppautoscalingPolicy;
+  /** The ECS service and its scaling; none with `standalone`. */
+  public readonly service?: EcsService;
+  public readonly scalableTarget?: AppautoscalingTarget;
+  public readonly cpuScalingPolicy?: AppautoscalingPolicy;
+  public readonly memoryScalingPolicy?: AppautoscalingPolicy;
   /** The ALBRequestCountPerTarget policy, with requestCountPerTarget only. */
   public readonly requestCountScalingPolicy?: AppautoscalingPolicy;
   /** The scheduled actions, one per schedule. */
-  public readonly scheduledActions: AppautoscalingScheduledAction[];
+  public readonly scheduledActions: AppautoscalingScheduledAction[] = [];
   /** The execution role's policy reading the secrets, with secrets only. */
   public readonly secretsPolicy?: IamRolePolicy;
 
@@ -411,15 +428,17 @@ export class FargateService extends Construct {
     const { provider, namePrefix } = props;
 
     // Network: the ALB is the only way in; out: HTTPS (ECR, S3, CloudWatch, SSM through NAT) and NFS to EFS.
-    new VpcSecurityGroupIngressRule(this, 'IngressFromLoadBalancer', {
-      provider,
-      securityGroupId: props.securityGroup.id,
-      description: 'Container port from the load balancer only',
-      referencedSecurityGroupId: props.loadBalancerSecurityGroupId,
-      ipProtocol: 'tcp',
-      fromPort: containerPort,
-      toPort: containerPort,
-    });
+    if (props.loadBalancerSecurityGroupId !== undefined) {
+      new VpcSecurityGroupIngressRule(this, 'IngressFromLoadBalancer', {
+        provider,
+        securityGroupId: props.securityGroup.id,
+        description: 'Container port from the load balancer only',
+        referencedSecurityGroupId: props.loadBalancerSecurityGroupId,
+        ipProtocol: 'tcp',
+        fromPort: containerPort,
+        toPort: containerPort,
+      });
+    }
     const egressHttps = new VpcSecurityGroupEgressRule(this, 'EgressHttps', {
       provider,
       securityGroupId: props.securityGroup.id,
@@ -599,13 +618,19 @@ export class FargateService extends Construct {
       user,
       ...(props.command ? { command: props.command } : {}),
       ...(props.entryPoint ? { entryPoint: props.entryPoint } : {}),
-      portMappings: [
-        {
-          containerPort,
-          protocol: 'tcp',
-          ...serviceConnectPortMapping(props.serviceConnect, containerPort),
-        },
-      ],
+      // Without a load balancer nothing connects to the task through its port, unless Service Connect
+      // offers it.
+      ...(props.targetGroupArn === undefined && !props.serviceConnect?.ports.length
+        ? {}
+        : {
+            portMappings: [
+              {
+                containerPort,
+                protocol: 'tcp',
+                ...serviceConnectPortMapping(props.serviceConnect, containerPort),
+              },
+            ],
+          }),
       mountPoints: [
         { sourceVolume: EFS_VOLUME_NAME, containerPath: EFS_CONTAINER_PATH, readOnly: false },
         ...scratchVolumes.map((v) => ({
@@ -678,6 +703,7 @@ export class FargateService extends Construct {
       containerDefinitions,
     });
 
+    if (props.standalone) return;
     this.service = new EcsService(this, 'Service', {
       provider,
       name: props.serviceName ?? fargateServiceName(namePrefix),
@@ -721,8 +747,14 @@ export class FargateService extends Construct {
               : undefined,
           }
         : undefined,
-      loadBalancer: [{ targetGroupArn: props.targetGroupArn, containerName: CONTAINER_NAME, containerPort }],
-      healthCheckGracePeriodSeconds: props.healthCheckGracePeriodSeconds ?? 60,
+      ...(props.targetGroupArn === undefined
+        ? {}
+        : {
+            loadBalancer: [
+              { targetGroupArn: props.targetGroupArn, containerName: CONTAINER_NAME, containerPort },
+            ],
+            healthCheckGracePeriodSeconds: props.healthCheckGracePeriodSeconds ?? 60,
+          }),
       deploymentCircuitBreaker: { enable: true, rollback: true },
       // After an AZ outage ECS moves tasks back until they are spread evenly again.
       availabilityZoneRebalancing: 'ENABLED',
@@ -739,7 +771,7 @@ export class FargateService extends Construct {
       // The first tasks need the roles' permissions, the listeners and the mount targets in place.
       // Its tasks also need their way out: routes to the NAT gateways and the security group's egress.
       dependsOn: [
-        ...props.listeners,
+        ...(props.listeners ?? []),
         ...props.fileSystem.mountTargets,
         executionPolicy,
         taskPolicy,
@@ -753,7 +785,7 @@ export class FargateService extends Construct {
     });
 
     // No role_arn: Application Auto Scaling uses its ECS service-linked role.
-    this.scalableTarget = new AppautoscalingTarget(this, 'ScalableTarget', {
+    const scalableTarget = new AppautoscalingTarget(this, 'ScalableTarget', {
       provider,
       serviceNamespace: 'ecs',
       scalableDimension: 'ecs:service:DesiredCount',
@@ -761,6 +793,7 @@ export class FargateService extends Construct {
       minCapacity: props.paused ? 0 : minCapacity,
       maxCapacity: props.paused ? 0 : maxCapacity,
     });
+    this.scalableTarget = scalableTarget;
     const trackingPolicy = (
       id: string,
       name: string,
@@ -772,9 +805,9 @@ export class FargateService extends Construct {
         provider,
         name: `${namePrefix}-${name}`,
         policyType: 'TargetTrackingScaling',
-        serviceNamespace: this.scalableTarget.serviceNamespace,
-        scalableDimension: this.scalableTarget.scalableDimension,
-        resourceId: this.scalableTarget.resourceId,
+        serviceNamespace: scalableTarget.serviceNamespace,
+        scalableDimension: scalableTarget.scalableDimension,
+        resourceId: scalableTarget.resourceId,
         targetTrackingScalingPolicyConfiguration: {
           predefinedMetricSpecification: { predefinedMetricType: metric, resourceLabel },
           targetValue: target,
@@ -810,9 +843,9 @@ export class FargateService extends Construct {
         new AppautoscalingScheduledAction(schedules, schedule.name, {
           provider,
           name: `${namePrefix}-${schedule.name}`,
-          serviceNamespace: this.scalableTarget.serviceNamespace,
-          scalableDimension: this.scalableTarget.scalableDimension,
-          resourceId: this.scalableTarget.resourceId,
+          serviceNamespace: scalableTarget.serviceNamespace,
+          scalableDimension: scalableTarget.scalableDimension,
+          resourceId: scalableTarget.resourceId,
           schedule: schedule.schedule,
           timezone: schedule.timezone,
           scalableTargetAction: {
@@ -984,6 +1017,14 @@ interface Resolved {
 }
 
 function validate(props: FargateServiceProps, v: Resolved): void {
+  if (props.targetGroupArn === undefined && !props.standalone && props.healthCheckCommand === undefined) {
+    throw new ValidationError(
+      'FargateService',
+      'healthCheckCommand',
+      undefined,
+      'give a container health check when there is no targetGroupArn: without a load balancer it is the only way ECS learns that a task hangs',
+    );
+  }
   if (props.enableExecuteCommand && !props.execSessions) {
     throw new ValidationError(
       'FargateService',

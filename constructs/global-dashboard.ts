@@ -48,7 +48,9 @@ const ACCELERATOR_ARN = /^arn:aws[a-z-]*:globalaccelerator::\d{12}:accelerator\/
 /** One row of the dashboard: a title and the metrics of a service. */
 interface Row {
   readonly title: string;
-  readonly metrics: (service: MonitoredService) => MetricLine[];
+  /** The load balancer's metrics: a service not behind it (a worker) gets a note instead. */
+  readonly loadBalanced?: boolean;
+  readonly metrics: (service: MonitoredService, loadBalancerArnSuffix: string) => MetricLine[];
   readonly maxY?: number;
 }
 
@@ -57,13 +59,19 @@ const ROWS: Row[] = [
   { title: 'Memory utilization (%)', metrics: (s) => [memoryMetric(s)], maxY: 100 },
   {
     title: 'Requests',
-    metrics: (s) => [requestCountMetric(s.loadBalancerArnSuffix, s.targetGroupArnSuffix)],
+    loadBalanced: true,
+    metrics: (s, lb) => [requestCountMetric(lb, s.targetGroupArnSuffix)],
   },
   {
     title: 'Target response time p99 (seconds)',
-    metrics: (s) => responseTimeMetrics(s.loadBalancerArnSuffix, ['p99'], s.targetGroupArnSuffix),
+    loadBalanced: true,
+    metrics: (s, lb) => responseTimeMetrics(lb, ['p99'], s.targetGroupArnSuffix),
   },
-  { title: '5xx responses', metrics: (s) => http5xxMetrics(s.loadBalancerArnSuffix, s.targetGroupArnSuffix) },
+  {
+    title: '5xx responses',
+    loadBalanced: true,
+    metrics: (s, lb) => http5xxMetrics(lb, s.targetGroupArnSuffix),
+  },
   { title: 'Tasks', metrics: (s) => taskCountMetrics(s) },
 ];
 
@@ -117,15 +125,20 @@ export class GlobalDashboard extends Construct {
 
     const widgets: Widget[] = ROWS.flatMap((row, index) =>
       grid(
-        services.map((service) =>
-          metricWidget({
-            title: `${service.region} ${service.serviceName}: ${row.title}`,
+        services.map((service): WidgetContent => {
+          const title = `${service.region} ${service.serviceName}: ${row.title}`;
+          const lb = service.loadBalancerArnSuffix;
+          if (row.loadBalanced && lb === undefined) {
+            return { type: 'text', properties: { markdown: `**${title}**\n\nnot behind the load balancer` } };
+          }
+          return metricWidget({
+            title,
             region: service.region,
             periodSeconds: DEFAULT_PERIOD_SECONDS,
-            metrics: row.metrics(service),
+            metrics: row.metrics(service, lb as string),
             maxY: row.maxY,
-          }),
-        ),
+          });
+        }),
         columns,
         index * rowsPerMetric * WIDGET_HEIGHT,
       ),

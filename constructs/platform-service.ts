@@ -20,6 +20,8 @@ import { ServiceDashboard } from './service-dashboard';
 import { ServiceRouting } from './service-routing';
 import { ServiceEgress } from './service-egress';
 import { ValidationError } from './validation-error';
+import { ScheduledJob } from './scheduled-job';
+import { WorkerQueue } from './worker-queue';
 
 /** The names of one service's resources, resolved once (see `serviceNames`). */
 export interface ServiceNames {
@@ -96,16 +98,28 @@ export interface PlatformServiceProps {
  * (in from the load balancer on its port only), target group and listener rule, file system access
  * point, task definition with its own roles and log group, ECS service with autoscaling, alarms
  * (its deployment alarms among them) and dashboard.
+ *
+ * That is kind `web`. Kind `worker` has no target group, listener rule or ingress, is healthy by its
+ * container health check, and with `queue` scales on its queue's backlog per task (WorkerQueue).
+ * Kind `scheduled` has no ECS service: EventBridge Scheduler starts its task definition (ScheduledJob).
  */
 export class PlatformService extends Construct {
   public readonly securityGroup: SecurityGroup;
-  public readonly routing: ServiceRouting;
+  /** Target group and listener rule: kind `web` only. */
+  public readonly routing?: ServiceRouting;
   public readonly files: FileSystemAccess;
-  public readonly alarms: ServiceAlarms;
+  /** The ECS service's alarms: none for kind `scheduled`, whose job has its own. */
+  public readonly alarms?: ServiceAlarms;
+  /** Task definition, roles, log group and, but for kind `scheduled`, the ECS service and its scaling. */
   public readonly service: FargateService;
-  public readonly dashboard: ServiceDashboard;
   /** The service's named egress rules in this region (`services.<name>.egress`), when it has any. */
   public readonly egress?: ServiceEgress;
+  /** None for kind `scheduled`. */
+  public readonly dashboard?: ServiceDashboard;
+  /** Kind `worker` with `queue`: consume permission and backlog scaling. */
+  public readonly queue?: WorkerQueue;
+  /** Kind `scheduled`: the schedule that starts the task, its role, dead-letter queue and alarms. */
+  public readonly job?: ScheduledJob;
 
   constructor(scope: Construct, id: string, props: PlatformServiceProps) {
     super(scope, id);
@@ -116,26 +130,31 @@ export class PlatformService extends Construct {
     this.securityGroup = new SecurityGroup(this, 'TaskSecurityGroup', {
       provider,
       name: `${names.prefix}-tasks`,
-      description: `Tasks of ${names.prefix}: in from the load balancer, out to HTTPS and EFS`,
+      description: routing
+        ? `Tasks of ${names.prefix}: in from the load balancer, out to HTTPS and EFS`
+        : `Tasks of ${names.prefix} (${settings.kind}): nothing in, out to HTTPS and EFS`,
       vpcId,
       tags: { Name: `${names.prefix}-tasks` },
     });
-    this.routing = new ServiceRouting(this, 'Routing', {
-      provider,
-      loadBalancer: props.loadBalancer,
-      targetGroupName: names.targetGroup,
-      vpcId,
-      targetSecurityGroupId: this.securityGroup.id,
-      targetPort: task.containerPort,
-      hosts: routing.hosts,
-      paths: routing.paths,
-      priority: routing.priority,
-      healthCheckPath: service.healthCheckPath,
-      healthCheckMatcher: service.healthCheckMatcher,
-      healthCheckIntervalSeconds: service.healthCheckIntervalSeconds,
-      unhealthyThresholdCount: service.unhealthyThresholdCount,
-      deregistrationDelaySeconds: service.deregistrationDelaySeconds,
-    });
+    // Kind web only: the settings give routing to web services alone (settings/service-kinds.ts).
+    if (routing !== undefined) {
+      this.routing = new ServiceRouting(this, 'Routing', {
+        provider,
+        loadBalancer: props.loadBalancer,
+        targetGroupName: names.targetGroup,
+        vpcId,
+        targetSecurityGroupId: this.securityGroup.id,
+        targetPort: task.containerPort,
+        hosts: routing.hosts,
+        paths: routing.paths,
+        priority: routing.priority,
+        healthCheckPath: service.healthCheckPath,
+        healthCheckMatcher: service.healthCheckMatcher,
+        healthCheckIntervalSeconds: service.healthCheckIntervalSeconds,
+        unhealthyThresholdCount: service.unhealthyThresholdCount,
+        deregistrationDelaySeconds: service.deregistrationDelaySeconds,
+      });
+    }
     this.files = new FileSystemAccess(this, 'Files', {
       provider,
       fileSystem: props.fileSystem,
@@ -146,31 +165,35 @@ export class PlatformService extends Construct {
 
     // The alarms come before the service: it names the bad-release ones as its deployment alarms, so
     // they watch the service by its (known) name rather than by a reference back to it.
-    this.alarms = new ServiceAlarms(this, 'Alarms', {
-      provider,
-      namePrefix: names.prefix,
-      topicArn: props.alarmTopic.topic.arn,
-      additionalTopicArns: props.additionalTopicArns,
-      clusterName: props.cluster.name,
-      serviceName: names.ecsService,
-      loadBalancerArnSuffix: props.loadBalancer.arnSuffix,
-      targetGroupArnSuffix: this.routing.targetGroupArnSuffix,
-      minRunningTasks: service.minCapacity,
-      paused: service.paused,
-      cpuHighPercent: props.alarms.cpuHighPercent,
-      memoryHighPercent: props.alarms.memoryHighPercent,
-      http5xxCount: props.alarms.http5xxCount,
-      unhealthyHostCount: props.alarms.unhealthyHostCount,
-      targetResponseTimeP99Seconds: props.alarms.targetResponseTimeP99Seconds,
-      periodSeconds: props.alarms.periodSeconds,
-      evaluationPeriods: props.alarms.evaluationPeriods,
-    });
-    if (service.paused) {
-      suppressPolicy(
-        this.alarms.runningTasksLow,
-        'alarm-actions',
-        `services.${props.name}.service.paused is set: the service runs no tasks on purpose, so the running-tasks alarm notifies no one until it is unpaused`,
-      );
+    // A scheduled job has no ECS service to watch; its ScheduledJob brings its own alarms.
+    if (settings.kind !== 'scheduled') {
+      const alarms = new ServiceAlarms(this, 'Alarms', {
+        provider,
+        namePrefix: names.prefix,
+        topicArn: props.alarmTopic.topic.arn,
+        additionalTopicArns: props.additionalTopicArns,
+        clusterName: props.cluster.name,
+        serviceName: names.ecsService,
+        loadBalancerArnSuffix: this.routing ? props.loadBalancer.arnSuffix : undefined,
+        targetGroupArnSuffix: this.routing?.targetGroupArnSuffix,
+        minRunningTasks: service.minCapacity,
+        paused: service.paused,
+        cpuHighPercent: props.alarms.cpuHighPercent,
+        memoryHighPercent: props.alarms.memoryHighPercent,
+        http5xxCount: props.alarms.http5xxCount,
+        unhealthyHostCount: props.alarms.unhealthyHostCount,
+        targetResponseTimeP99Seconds: props.alarms.targetResponseTimeP99Seconds,
+        periodSeconds: props.alarms.periodSeconds,
+        evaluationPeriods: props.alarms.evaluationPeriods,
+      });
+      this.alarms = alarms;
+      if (service.paused) {
+        suppressPolicy(
+          alarms.runningTasksLow,
+          'alarm-actions',
+          `services.${props.name}.service.paused is set: the service runs no tasks on purpose, so the running-tasks alarm notifies no one until it is unpaused`,
+        );
+      }
     }
 
     // Named egress rules (settings/service-networking.ts), and Service Connect in the region's namespace.
@@ -215,11 +238,12 @@ export class PlatformService extends Construct {
       cluster: props.cluster,
       securityGroup: this.securityGroup,
       subnetIds: props.network.privateSubnets.map((subnet) => subnet.id),
-      loadBalancerSecurityGroupId: props.loadBalancer.securityGroup.id,
-      targetGroupArn: this.routing.targetGroup.arn,
+      loadBalancerSecurityGroupId: this.routing ? props.loadBalancer.securityGroup.id : undefined,
+      targetGroupArn: this.routing?.targetGroup.arn,
+      standalone: settings.kind === 'scheduled',
       egressRouting: props.network.privateRouting,
       execSessions: service.enableExecuteCommand ? props.execSessions : undefined,
-      listeners: [this.routing.rule],
+      listeners: this.routing ? [this.routing.rule] : undefined,
       image: props.image,
       fileSystem: {
         fileSystemId: props.fileSystem.fileSystem.id,
@@ -258,7 +282,7 @@ export class PlatformService extends Construct {
       requestCountResourceLabel:
         service.requestCountPerTarget === undefined
           ? undefined
-          : `${props.loadBalancer.arnSuffix}/${this.routing.targetGroupArnSuffix}`,
+          : `${props.loadBalancer.arnSuffix}/${this.routing?.targetGroupArnSuffix}`,
       scheduledScaling: service.scheduledScaling,
       readonlyRootFilesystem: task.readonlyRootFilesystem,
       writablePaths: task.writablePaths,
@@ -275,9 +299,10 @@ export class PlatformService extends Construct {
       enableExecuteCommand: service.enableExecuteCommand,
       paused: service.paused,
       accountId: props.accountId,
-      deploymentAlarmNames: service.deploymentAlarms
-        ? this.alarms.deploymentAlarms.map((alarm) => alarm.alarmName)
-        : undefined,
+      deploymentAlarmNames:
+        service.deploymentAlarms && this.alarms
+          ? this.alarms.deploymentAlarms.map((alarm) => alarm.alarmName)
+          : undefined,
       serviceConnect:
         connect && props.serviceConnectNamespace
           ? { namespaceArn: props.serviceConnectNamespace.arn, ports: offeredPorts(props.name, settings) }
@@ -302,15 +327,68 @@ export class PlatformService extends Construct {
       );
     }
 
+    const ecsService = this.service.service;
+    if (ecsService === undefined || this.alarms === undefined) {
+      this.job = this.scheduledJob(props);
+      return;
+    }
     this.dashboard = new ServiceDashboard(this, 'Dashboard', {
       provider,
       dashboardName: `${names.prefix}-${region}`,
       region,
       clusterName: props.cluster.name,
-      serviceName: this.service.service.name,
-      loadBalancerArnSuffix: props.loadBalancer.arnSuffix,
-      targetGroupArnSuffix: this.routing.targetGroupArnSuffix,
+      serviceName: ecsService.name,
+      loadBalancerArnSuffix: this.routing ? props.loadBalancer.arnSuffix : undefined,
+      targetGroupArnSuffix: this.routing?.targetGroupArnSuffix,
       alarmArns: this.alarms.alarms.map((alarm) => alarm.arn),
+    });
+    if (settings.queue && this.service.scalableTarget) {
+      this.queue = new WorkerQueue(this, 'Queue', {
+        provider,
+        region,
+        accountId: props.accountId,
+        namePrefix: names.prefix,
+        queueName: settings.queue.name,
+        messagesPerTask: settings.queue.messagesPerTask,
+        taskRole: this.service.taskRole,
+        scalableTarget: this.service.scalableTarget,
+        clusterName: props.cluster.name,
+        serviceName: ecsService.name,
+        scaleInCooldownSeconds: service.scaleInCooldownSeconds,
+        scaleOutCooldownSeconds: service.scaleOutCooldownSeconds,
+      });
+    }
+  }
+
+  /** Kind scheduled: EventBridge Scheduler starts the task definition on the service's schedule. */
+  private scheduledJob(props: PlatformServiceProps): ScheduledJob {
+    const { service, schedule } = props.service;
+    if (schedule === undefined) {
+      throw new Error(`services.${props.name}: kind scheduled without a schedule (the settings require one)`);
+    }
+    return new ScheduledJob(this, 'Job', {
+      provider: props.provider,
+      region: props.region,
+      accountId: props.accountId,
+      namePrefix: props.names.prefix,
+      cluster: props.cluster,
+      taskDefinition: this.service.taskDefinition,
+      taskFamily: this.service.taskDefinition.family,
+      executionRole: this.service.executionRole,
+      taskRole: this.service.taskRole,
+      subnetIds: props.network.privateSubnets.map((subnet) => subnet.id),
+      securityGroupId: this.securityGroup.id,
+      scheduleExpression: schedule.expression,
+      timezone: schedule.timezone,
+      flexibleWindowMinutes: schedule.flexibleWindowMinutes,
+      retryAttempts: schedule.retryAttempts,
+      maxEventAgeSeconds: schedule.maxEventAgeSeconds,
+      capacityProviders: service.capacityProviders,
+      enableExecuteCommand: service.enableExecuteCommand,
+      paused: service.paused,
+      alarmTopicArn: props.alarmTopic.topic.arn,
+      additionalTopicArns: props.additionalTopicArns,
+      periodSeconds: props.alarms.periodSeconds,
     });
   }
 }

@@ -26,10 +26,16 @@ export interface ServiceAlarmsProps {
   readonly clusterName: string;
   /** Name of the ECS service (the `ServiceName` dimension). */
   readonly serviceName: string;
-  /** The load balancer's ARN suffix `app/<name>/<id>` (the `LoadBalancer` dimension); its name shows no data. */
-  readonly loadBalancerArnSuffix: string;
-  /** The target group's ARN suffix `targetgroup/<name>/<id>` (the `TargetGroup` dimension). */
-  readonly targetGroupArnSuffix: string;
+  /**
+   * The load balancer's ARN suffix `app/<name>/<id>` (the `LoadBalancer` dimension); its name shows no data.
+   * @default - no load balancer (a worker): no 5xx, unhealthy-targets or response-time alarms
+   */
+  readonly loadBalancerArnSuffix?: string;
+  /**
+   * The target group's ARN suffix `targetgroup/<name>/<id>` (the `TargetGroup` dimension); given with loadBalancerArnSuffix.
+   * @default - no target group (a worker): its deployment alarm is the running-tasks alarm
+   */
+  readonly targetGroupArnSuffix?: string;
   /** The service's autoscaling minimum, at least 1; fewer running tasks than this raises an alarm. */
   readonly minRunningTasks: number;
   /**
@@ -94,12 +100,12 @@ export class ServiceAlarms extends Construct {
   public readonly cpuHigh: CloudwatchMetricAlarm;
   /** AWS/ECS MemoryUtilization, Average, above `memoryHighPercent`. */
   public readonly memoryHigh: CloudwatchMetricAlarm;
-  /** Load balancer plus target 5xx responses per period, above `http5xxCount`. */
-  public readonly alb5xx: CloudwatchMetricAlarm;
-  /** UnHealthyHostCount of the target group, Maximum, at or above `unhealthyHostCount`. */
-  public readonly unhealthyHosts: CloudwatchMetricAlarm;
-  /** TargetResponseTime p99 above `targetResponseTimeP99Seconds`. */
-  public readonly targetResponseTimeP99: CloudwatchMetricAlarm;
+  /** Load balancer plus target 5xx responses per period, above `http5xxCount` (with a target group). */
+  public readonly alb5xx?: CloudwatchMetricAlarm;
+  /** UnHealthyHostCount of the target group, Maximum, at or above `unhealthyHostCount` (with a target group). */
+  public readonly unhealthyHosts?: CloudwatchMetricAlarm;
+  /** TargetResponseTime p99 above `targetResponseTimeP99Seconds` (with a target group). */
+  public readonly targetResponseTimeP99?: CloudwatchMetricAlarm;
   /** ECS/ContainerInsights RunningTaskCount, Minimum, below `minRunningTasks`. */
   public readonly runningTasksLow: CloudwatchMetricAlarm;
   /** Every alarm above, in that order. */
@@ -125,8 +131,8 @@ export class ServiceAlarms extends Construct {
     const period = props.periodSeconds ?? 60;
     const service = { ClusterName: props.clusterName, ServiceName: props.serviceName };
     const targetGroup = {
-      TargetGroup: props.targetGroupArnSuffix,
-      LoadBalancer: props.loadBalancerArnSuffix,
+      TargetGroup: props.targetGroupArnSuffix as string,
+      LoadBalancer: props.loadBalancerArnSuffix as string,
     };
     const alarm = (
       alarmId: string,
@@ -166,65 +172,67 @@ export class ServiceAlarms extends Construct {
       treatMissingData: 'notBreaching',
     });
 
-    // This service's own errors: the 5xx its targets return, counted on its target group, so one
-    // service's bad release never rolls back another's. The load balancer's own 502/503/504 (no
-    // healthy target) are published per load balancer only: LoadBalancerAlarms watches them, and
-    // this service's unhealthy-hosts alarm sees the crash behind them.
-    this.alb5xx = alarm('Alb5xx', {
-      alarmName: `${namePrefix}-alb-5xx`,
-      alarmDescription: `Targets of ${props.targetGroupArnSuffix} return 5xx responses to clients`,
-      metricQuery: [
-        {
-          id: 'target5xx',
-          label: 'HTTP 5xx returned by the targets',
-          metric: {
-            namespace: 'AWS/ApplicationELB',
-            metricName: 'HTTPCode_Target_5XX_Count',
-            dimensions: targetGroup,
-            stat: 'Sum',
-            period,
+    if (props.targetGroupArnSuffix !== undefined) {
+      // This service's own errors: the 5xx its targets return, counted on its target group, so one
+      // service's bad release never rolls back another's. The load balancer's own 502/503/504 (no
+      // healthy target) are published per load balancer only: LoadBalancerAlarms watches them, and
+      // this service's unhealthy-hosts alarm sees the crash behind them.
+      this.alb5xx = alarm('Alb5xx', {
+        alarmName: `${namePrefix}-alb-5xx`,
+        alarmDescription: `Targets of ${props.targetGroupArnSuffix} return 5xx responses to clients`,
+        metricQuery: [
+          {
+            id: 'target5xx',
+            label: 'HTTP 5xx returned by the targets',
+            metric: {
+              namespace: 'AWS/ApplicationELB',
+              metricName: 'HTTPCode_Target_5XX_Count',
+              dimensions: targetGroup,
+              stat: 'Sum',
+              period,
+            },
           },
-        },
-        {
-          id: 'client5xx',
-          label: 'HTTP 5xx returned to clients by this service',
-          // Published only for periods that had such responses.
-          expression: 'FILL(target5xx, 0)',
-          returnData: true,
-        },
-      ],
-      comparisonOperator: 'GreaterThanThreshold',
-      threshold: props.http5xxCount ?? 10,
-      treatMissingData: 'notBreaching',
-    });
+          {
+            id: 'client5xx',
+            label: 'HTTP 5xx returned to clients by this service',
+            // Published only for periods that had such responses.
+            expression: 'FILL(target5xx, 0)',
+            returnData: true,
+          },
+        ],
+        comparisonOperator: 'GreaterThanThreshold',
+        threshold: props.http5xxCount ?? 10,
+        treatMissingData: 'notBreaching',
+      });
 
-    this.unhealthyHosts = alarm('UnhealthyHosts', {
-      alarmName: `${namePrefix}-unhealthy-hosts`,
-      alarmDescription: `Target group ${props.targetGroupArnSuffix} has unhealthy targets`,
-      namespace: 'AWS/ApplicationELB',
-      metricName: 'UnHealthyHostCount',
-      dimensions: targetGroup,
-      statistic: 'Maximum',
-      period,
-      comparisonOperator: 'GreaterThanOrEqualToThreshold',
-      threshold: props.unhealthyHostCount ?? 1,
-      treatMissingData: 'notBreaching',
-    });
+      this.unhealthyHosts = alarm('UnhealthyHosts', {
+        alarmName: `${namePrefix}-unhealthy-hosts`,
+        alarmDescription: `Target group ${props.targetGroupArnSuffix} has unhealthy targets`,
+        namespace: 'AWS/ApplicationELB',
+        metricName: 'UnHealthyHostCount',
+        dimensions: targetGroup,
+        statistic: 'Maximum',
+        period,
+        comparisonOperator: 'GreaterThanOrEqualToThreshold',
+        threshold: props.unhealthyHostCount ?? 1,
+        treatMissingData: 'notBreaching',
+      });
 
-    this.targetResponseTimeP99 = alarm('TargetResponseTimeP99', {
-      alarmName: `${namePrefix}-p99-response-time`,
-      alarmDescription: `99th percentile response time of the targets of ${props.targetGroupArnSuffix} is high`,
-      namespace: 'AWS/ApplicationELB',
-      metricName: 'TargetResponseTime',
-      dimensions: targetGroup,
-      extendedStatistic: 'p99',
-      period,
-      comparisonOperator: 'GreaterThanThreshold',
-      threshold: props.targetResponseTimeP99Seconds ?? 2,
-      treatMissingData: 'notBreaching',
-      // A p99 over a handful of requests is just the slowest one; keep the state until there are enough.
-      evaluateLowSampleCountPercentiles: 'ignore',
-    });
+      this.targetResponseTimeP99 = alarm('TargetResponseTimeP99', {
+        alarmName: `${namePrefix}-p99-response-time`,
+        alarmDescription: `99th percentile response time of the targets of ${props.targetGroupArnSuffix} is high`,
+        namespace: 'AWS/ApplicationELB',
+        metricName: 'TargetResponseTime',
+        dimensions: targetGroup,
+        extendedStatistic: 'p99',
+        period,
+        comparisonOperator: 'GreaterThanThreshold',
+        threshold: props.targetResponseTimeP99Seconds ?? 2,
+        treatMissingData: 'notBreaching',
+        // A p99 over a handful of requests is just the slowest one; keep the state until there are enough.
+        evaluateLowSampleCountPercentiles: 'ignore',
+      });
+    }
 
     this.runningTasksLow = alarm('RunningTasksLow', {
       alarmName: `${namePrefix}-low-running-tasks`,
@@ -241,16 +249,25 @@ export class ServiceAlarms extends Construct {
       actionsEnabled: !props.paused,
     });
 
-    this.alarms = [
-      this.cpuHigh,
-      this.memoryHigh,
-      this.alb5xx,
-      this.unhealthyHosts,
-      this.targetResponseTimeP99,
-      this.runningTasksLow,
-    ];
-    this.deploymentAlarms = [this.alb5xx, this.targetResponseTimeP99, this.unhealthyHosts];
-    this.clientImpactAlarms = [this.alb5xx, this.targetResponseTimeP99];
+    const targetGroupAlarms = [this.alb5xx, this.unhealthyHosts, this.targetResponseTimeP99].filter(
+      (a): a is CloudwatchMetricAlarm => a !== undefined,
+    );
+    this.alarms = [this.cpuHigh, this.memoryHigh, ...targetGroupAlarms, this.runningTasksLow];
+    // Behind a load balancer a bad release shows as 5xx, slow or unhealthy targets. A worker has
+    // none of those: a release whose tasks fail their container health check or exit keeps the
+    // service below its minimum, which the running-tasks alarm sees (not while paused, when it is
+    // in ALARM on purpose and would roll back every deployment).
+    this.deploymentAlarms =
+      props.targetGroupArnSuffix !== undefined
+        ? [this.alb5xx, this.targetResponseTimeP99, this.unhealthyHosts].filter(
+            (a): a is CloudwatchMetricAlarm => a !== undefined,
+          )
+        : props.paused
+          ? []
+          : [this.runningTasksLow];
+    this.clientImpactAlarms = [this.alb5xx, this.targetResponseTimeP99].filter(
+      (a): a is CloudwatchMetricAlarm => a !== undefined,
+    );
   }
 }
 

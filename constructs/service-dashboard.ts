@@ -12,8 +12,11 @@ export interface MonitoredService {
   readonly clusterName: string;
   /** Name of the ECS service (`ServiceName` dimension). */
   readonly serviceName: string;
-  /** ARN suffix of the load balancer, `app/<name>/<id>` (`Lb.arnSuffix`), CloudWatch's `LoadBalancer` dimension. */
-  readonly loadBalancerArnSuffix: string;
+  /**
+   * ARN suffix of the load balancer, `app/<name>/<id>` (`Lb.arnSuffix`), CloudWatch's `LoadBalancer` dimension.
+   * @default - not behind a load balancer (a worker): no request, response-time or 5xx graphs
+   */
+  readonly loadBalancerArnSuffix?: string;
   /**
    * ARN suffix of the service's target group, `targetgroup/<name>/<id>` (`LbTargetGroup.arnSuffix`):
    * its requests, response times and target 5xx are the service's own, not the whole load balancer's.
@@ -27,8 +30,11 @@ export interface ServiceDashboardProps extends MonitoredService {
   readonly provider: AwsProvider;
   /** Name of the dashboard: 1 to 255 letters, digits, hyphens and underscores. */
   readonly dashboardName: string;
-  /** ARN suffix of the target group, `targetgroup/<name>/<id>` (`LbTargetGroup.arnSuffix`), CloudWatch's `TargetGroup` dimension. */
-  readonly targetGroupArnSuffix: string;
+  /**
+   * ARN suffix of the target group, `targetgroup/<name>/<id>` (`LbTargetGroup.arnSuffix`), CloudWatch's `TargetGroup` dimension.
+   * @default - no target group (a worker): no request, response-time, 5xx or target graphs
+   */
+  readonly targetGroupArnSuffix?: string;
   /**
    * ARNs of alarms (at most 100) shown in an alarm status widget.
    * @default - no alarm status widget (nor with an empty list)
@@ -61,7 +67,7 @@ export type MetricLine = ReadonlyArray<string | MetricOptions>;
 
 /** A widget before it has a place on the grid. */
 export interface WidgetContent {
-  readonly type: 'metric' | 'alarm';
+  readonly type: 'metric' | 'alarm' | 'text';
   readonly properties: Record<string, unknown>;
 }
 
@@ -280,13 +286,23 @@ export function checkMonitoredService(construct: string, service: MonitoredServi
       `use 1 to 255 letters, digits, hyphens and underscores (ECS ${kind} naming)`,
     );
   }
-  checkPattern(
-    construct,
-    `${prefix}loadBalancerArnSuffix`,
-    service.loadBalancerArnSuffix,
-    LOAD_BALANCER_ARN_SUFFIX,
-    "use the load balancer's ARN suffix app/<name>/<id> (Lb.arnSuffix), CloudWatch's LoadBalancer dimension, not its name or ARN",
-  );
+  if (service.loadBalancerArnSuffix !== undefined) {
+    checkPattern(
+      construct,
+      `${prefix}loadBalancerArnSuffix`,
+      service.loadBalancerArnSuffix,
+      LOAD_BALANCER_ARN_SUFFIX,
+      "use the load balancer's ARN suffix app/<name>/<id> (Lb.arnSuffix), CloudWatch's LoadBalancer dimension, not its name or ARN",
+    );
+  }
+  if (service.targetGroupArnSuffix !== undefined && service.loadBalancerArnSuffix === undefined) {
+    throw new ValidationError(
+      construct,
+      `${prefix}loadBalancerArnSuffix`,
+      undefined,
+      "give the load balancer's ARN suffix with a target group's: CloudWatch keys target group metrics by both",
+    );
+  }
   if (service.targetGroupArnSuffix !== undefined) {
     checkPattern(
       construct,
@@ -353,10 +369,14 @@ export class ServiceDashboard extends Construct {
     const contents: WidgetContent[] = [
       graph('CPU utilization (%)', [cpuMetric(props)], 100),
       graph('Memory utilization (%)', [memoryMetric(props)], 100),
-      graph('Requests', [requestCountMetric(lb, tg)]),
-      graph('Target response time (seconds)', responseTimeMetrics(lb, ['p50', 'p99'], tg)),
-      graph('5xx responses', http5xxMetrics(lb, tg)),
-      graph('Targets', hostCountMetrics(lb, tg)),
+      ...(tg === undefined || lb === undefined
+        ? []
+        : [
+            graph('Requests', [requestCountMetric(lb, tg)]),
+            graph('Target response time (seconds)', responseTimeMetrics(lb, ['p50', 'p99'], tg)),
+            graph('5xx responses', http5xxMetrics(lb, tg)),
+            graph('Targets', hostCountMetrics(lb, tg)),
+          ]),
       graph('Tasks', taskCountMetrics(props)),
     ];
     if (props.alarmArns !== undefined && props.alarmArns.length > 0) {

@@ -40,7 +40,10 @@ import { s3BlockPublicAccess } from './rules/s3-block-public-access';
 import { s3KmsEncryption } from './rules/s3-kms-encryption';
 import { s3TlsOnly } from './rules/s3-tls-only';
 import { s3Versioning } from './rules/s3-versioning';
+import { schedulerDeadLetterQueue } from './rules/scheduler-dead-letter-queue';
+import { schedulerEcsNoPublicIp } from './rules/scheduler-ecs-no-public-ip';
 import { snsEncrypted } from './rules/sns-encrypted';
+import { sqsEncrypted } from './rules/sqs-encrypted';
 import { vpcDefaultSecurityGroupClosed } from './rules/vpc-default-security-group-closed';
 import { vpcFlowLogs } from './rules/vpc-flow-logs';
 import { vpcNoWorldIngress } from './rules/vpc-no-world-ingress';
@@ -418,5 +421,30 @@ export const POLICY_PACK: readonly PolicyRule[] = [
     'ECR repositories should have immutable tags',
     'set image_tag_mutability = "IMMUTABLE"',
     ecrImmutableTags,
+  ),
+  // EventBridge Scheduler and SQS (scheduled jobs, settings kind "scheduled")
+  rule(
+    'scheduler-dead-letter-queue',
+    'NIST CP-10',
+    'medium',
+    'Schedules should retry failed starts and keep what still fails in a dead-letter queue',
+    'set target.retry_policy and target.dead_letter_config { arn = <an SQS queue> }',
+    schedulerDeadLetterQueue,
+  ),
+  rule(
+    'scheduler-ecs-no-public-ip',
+    'NIST AC-4',
+    'high',
+    'Schedules should start ECS tasks without public IP addresses',
+    'run the tasks in private subnets with ecs_parameters.network_configuration.assign_public_ip = false',
+    schedulerEcsNoPublicIp,
+  ),
+  rule(
+    'sqs-encrypted',
+    'SQS.1',
+    'medium',
+    'SQS queues should be encrypted at rest',
+    'set sqs_managed_sse_enabled = true or kms_master_key_id',
+    sqsEncrypted,
   ),
 ];

@@ -11,6 +11,7 @@ import { checkedPath, httpPathProblem, mountPathProblem } from './path-settings'
 import { guardrailProblems, productionExceptionsSchema } from './production-guardrails';
 import { countProblem } from './aws-limits';
 import * as networking from './service-networking';
+import { checkServiceKind, kindedServices, serviceKindFields } from './service-kinds';
 
 /** Retention periods CloudWatch Logs accepts (days). */
 export const LOG_RETENTION_DAYS = [
@@ -524,8 +525,10 @@ const appServiceSchema = settingsObject({
   task: taskSchema.prefault({}),
   /** The ECS service, its target group and autoscaling (seed 8.5). */
   service: serviceSchema.prefault({}),
-  /** Which requests of the shared load balancer reach this service. */
-  routing: routingSchema,
+  /** Which requests of the shared load balancer reach this service (kind web only, required there). */
+  routing: routingSchema.optional(),
+  /** `kind`, and a worker's `queue` and a scheduled job's `schedule` (settings/service-kinds.ts). */
+  ...serviceKindFields,
   /** This service's values per region, keyed by region name (release waves, variables, secrets). */
   regions: z.record(z.string(), serviceRegionSchema).default({}),
   /**
@@ -806,7 +809,7 @@ export const settingsSchema = settingsObject(
      * DNS-safe, part of every name the service has): each with its own image, task, ECS service,
      * routing on the shared load balancer and per-region values.
      */
-    services: z.record(z.string(), appServiceSchema).superRefine((services, ctx) => {
+    services: kindedServices(z.record(z.string(), appServiceSchema)).superRefine((services, ctx) => {
       if (Object.keys(services).length === 0) problem(ctx, [], services, 'give at least one service');
       // Checked here rather than by the record's key schema, whose message zod replaces.
       for (const name of Object.keys(services)) {
@@ -1104,6 +1107,7 @@ function checkRouting(settings: Settings, ctx: RefinementContext): void {
   const legacy: string[] = [];
   for (const [name, service] of Object.entries(settings.services)) {
     const { routing } = service;
+    if (routing === undefined) continue; // not a web service (settings/service-kinds.ts)
     const at = (...path: PropertyKey[]) => ['services', name, 'routing', ...path];
     const owner = priorities.get(routing.priority);
     if (owner !== undefined) {
@@ -1163,7 +1167,7 @@ function checkRouting(settings: Settings, ctx: RefinementContext): void {
     if (service.legacyNames) legacy.push(name);
   }
   // Each region's load balancer takes one listener rule and one target group per service.
-  const count = Object.keys(settings.services).length;
+  const count = Object.values(settings.services).filter((service) => service.routing).length;
   for (const limit of ['rulesPerLoadBalancer', 'targetGroupsPerLoadBalancer'] as const) {
     const over = countProblem(
       limit,
@@ -1264,7 +1268,8 @@ function checkService(
   ctx: RefinementContext,
 ): void {
   const { minCapacity, desiredCount, maxCapacity } = service.service;
-  checkSurvivorCapacity(settings.regions.length, service.service, ctx);
+  if (service.kind === 'web') checkSurvivorCapacity(settings.regions.length, service.service, ctx);
+  checkServiceKind(service, ctx);
   const regionNames = settings.regions.map((region) => region.name);
   for (const regionName of Object.keys(service.regions)) {
     if (!regionNames.includes(regionName)) {
@@ -1304,6 +1309,7 @@ function checkService(
   // Only for names that are valid themselves: an invalid one is reported as such, and echoing it
   // inside another message would bypass its quoting.
   if (
+    service.kind === 'web' &&
     targetGroupName.length > 32 &&
     APP_NAME.test(settings.app) &&
     ENVIRONMENT_NAME.test(settings.environment)

@@ -270,7 +270,7 @@ export class PlatformStack extends TerraformStack {
             zoneName: settings.domain.zoneName,
             recordName: settings.domain.recordName,
             hostedZoneId,
-            hostNames: Object.values(settings.services).flatMap((service) => service.routing.hosts),
+            hostNames: Object.values(settings.services).flatMap((service) => service.routing?.hosts ?? []),
           }
         : undefined,
     });
@@ -285,7 +285,8 @@ export class PlatformStack extends TerraformStack {
     }
 
     // The slowest service sets the worst case.
-    const all = Object.values(settings.services).map((service) => service.service);
+    const web = Object.values(settings.services).filter((service) => service.kind === 'web');
+    const all = (web.length ? web : Object.values(settings.services)).map((service) => service.service);
     const timings = expectedTrafficTimings({
       healthCheckIntervalSeconds: Math.max(...all.map((service) => service.healthCheckIntervalSeconds)),
       unhealthyThresholdCount: Math.max(...all.map((service) => service.unhealthyThresholdCount)),
@@ -335,13 +336,16 @@ export class PlatformStack extends TerraformStack {
 
     const monitored = settings.regions.flatMap((region) => {
       const platform = platforms.get(region.name) as RegionalPlatform;
-      return [...names.entries()].map(([service, name]) => ({
+      const withService = [...names].filter(([service]) => settings.services[service].kind !== 'scheduled');
+      return withService.map(([service, name]) => ({
         region: region.name,
         clusterName: platform.cluster.name,
         serviceName: name.ecsService,
-        loadBalancerArnSuffix: platform.loadBalancer.arnSuffix,
+        // A worker is not behind the load balancer: its graphs there say so.
+        loadBalancerArnSuffix:
+          settings.services[service].kind === 'web' ? platform.loadBalancer.arnSuffix : undefined,
         // Each service's own requests, latency and 5xx: its target group's, not the shared ALB's.
-        targetGroupArnSuffix: services.get(service)?.get(region.name)?.routing.targetGroupArnSuffix,
+        targetGroupArnSuffix: services.get(service)?.get(region.name)?.routing?.targetGroupArnSuffix,
       }));
     });
     this.globalDashboard = new GlobalDashboard(this, 'GlobalDashboard', {
@@ -368,9 +372,21 @@ export class PlatformStack extends TerraformStack {
   ): void {
     const prefix = `${providerAlias(region)}_${name.replace(/-/g, '_')}`;
     const outputs: Record<string, { description: string; value: string }> = {
-      service_name: { description: `ECS service of ${name}`, value: service.service.service.name },
+      ...(service.service.service
+        ? { service_name: { description: `ECS service of ${name}`, value: service.service.service.name } }
+        : {}),
       repository_url: { description: `Image repository ${name}'s tasks pull from`, value: repositoryUrl },
-      target_group_arn: { description: `Target group of ${name}`, value: service.routing.targetGroup.arn },
+      ...(service.routing
+        ? {
+            target_group_arn: {
+              description: `Target group of ${name}`,
+              value: service.routing.targetGroup.arn,
+            },
+          }
+        : {}),
+      ...(service.job
+        ? { schedule_name: { description: `Schedule that starts ${name}`, value: service.job.schedule.name } }
+        : {}),
     };
     for (const [key, output] of Object.entries(outputs)) {
       new TerraformOutput(this, `${prefix}_${key}`, {

@@ -37,11 +37,13 @@ export function connectServices(
           calleeSecurityGroupId: to.securityGroup.id,
           ports,
         });
+        // Kind scheduled runs no ECS service and is refused Service Connect (settings/service-kinds.ts).
         const ecsService = from.service.service;
+        if (!ecsService) continue;
         ecsService.dependsOn = [
           ...(ecsService.dependsOn ?? []),
           ...access.egress.map((rule) => dependable(rule)),
-          ...(reaches(callee, caller) ? [] : [dependable(to.service.service)]),
+          ...(reaches(callee, caller) || !to.service.service ? [] : [dependable(to.service.service)]),
         ];
       }
     }
