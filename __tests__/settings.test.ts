@@ -217,7 +217,7 @@ describe('bad settings', () => {
       regions: [{ ...twoRegions[0], vpcCird: '10.0.0.0/16' }, twoRegions[1]],
     });
     expect(message).toContain(
-      'regions[0].vpcCird: unknown setting "vpcCird"; allowed here: name, vpcCidr, availabilityZones',
+      'regions[0].vpcCird: unknown setting "vpcCird"; allowed here: name, vpcCidr, existingNetwork, availabilityZones',
     );
   });
 
