@@ -215,8 +215,9 @@ describe('the production guardrail vpcEndpoints.enabled', () => {
   });
 
   it("needs no reason where every region uses an existing network (the endpoints are the owner's), and says so at synth", () => {
-    const regions = (PROD.regions as Loose[]).map((region, index) => {
-      const { vpcCidr: _cidr, ...rest } = region;
+    const regions: Loose[] = (PROD.regions as Loose[]).map((region, index) => {
+      const rest = { ...region };
+      delete rest.vpcCidr;
       return {
         ...rest,
         existingNetwork: {

@@ -43,6 +43,7 @@ import { s3Versioning } from './rules/s3-versioning';
 import { snsEncrypted } from './rules/sns-encrypted';
 import { vpcDefaultSecurityGroupClosed } from './rules/vpc-default-security-group-closed';
 import { vpcFlowLogs } from './rules/vpc-flow-logs';
+import { vpcEndpointPolicyScoped } from './rules/vpc-endpoint-policy-scoped';
 import { vpcNoWorldIngress } from './rules/vpc-no-world-ingress';
 import { wafLogging } from './rules/waf-logging';
 
@@ -325,6 +326,14 @@ export const POLICY_PACK: readonly PolicyRule[] = [
     'VPCs should have flow logs',
     'add an aws_flow_log for the VPC',
     vpcFlowLogs,
+  ),
+  rule(
+    'vpc-endpoint-policy-scoped',
+    'NIST AC-4',
+    'medium',
+    "VPC endpoints should admit only the account's principals (a data perimeter)",
+    'give the endpoint an inline policy whose Allow statements test aws:PrincipalAccount, or name actions and resources',
+    vpcEndpointPolicyScoped,
   ),
   rule(
     'vpc-default-security-group-closed',
