@@ -37,6 +37,10 @@ const GUARDRAIL_OFF: Record<string, { setting: string; off: (s: Loose) => void }
   'edge.connectionLogs': { setting: 'edge.connectionLogs', off: (s) => (s.edge.connectionLogs = false) },
   'edge.waf': { setting: 'edge.waf', off: (s) => (s.edge.waf = false) },
   'accelerator.flowLogs': { setting: 'accelerator.flowLogs', off: (s) => (s.accelerator.flowLogs = false) },
+  'vpcEndpoints.enabled': {
+    setting: 'vpcEndpoints.enabled',
+    off: (s) => (s.vpcEndpoints = { enabled: false }),
+  },
 };
 
 /** Every guardrail's setting turned off, by the setting as messages name it. */

@@ -217,7 +217,7 @@ describe('bad settings', () => {
       regions: [{ ...twoRegions[0], vpcCird: '10.0.0.0/16' }, twoRegions[1]],
     });
     expect(message).toContain(
-      'regions[0].vpcCird: unknown setting "vpcCird"; allowed here: name, vpcCidr, availabilityZones',
+      'regions[0].vpcCird: unknown setting "vpcCird"; allowed here: name, vpcCidr, existingNetwork, availabilityZones',
     );
   });
 
@@ -1204,7 +1204,7 @@ describe('services and their routing', () => {
     });
     // THEN one line names the three keys and where they go now
     expect(message.split('\n').slice(1)).toEqual([
-      '  image, task, service: unknown setting "image", "task", "service"; an environment now holds services: put image, task and service under services.<name> (an environment deployed before services: services.app with "legacyNames": true, README "Upgrading to services"); allowed here: app, environment, tier, accountId, regions, natGateways, logRetentionDays, services, efs, domain, accelerator, edge, backup, replication, alarms, failoverDrills, preventDestroy, productionExceptions, backend, examples, tags',
+      '  image, task, service: unknown setting "image", "task", "service"; an environment now holds services: put image, task and service under services.<name> (an environment deployed before services: services.app with "legacyNames": true, README "Upgrading to services"); allowed here: app, environment, tier, accountId, regions, natGateways, vpcEndpoints, logRetentionDays, services, efs, domain, accelerator, edge, backup, replication, alarms, failoverDrills, preventDestroy, productionExceptions, backend, examples, tags',
     ]);
   });
 
@@ -1215,7 +1215,7 @@ describe('services and their routing', () => {
       const settings = { ...valid, ...(JSON.parse(`{"${key}": 1}`) as object) };
       // THEN it is unknown, with the keys allowed there
       expect(errorFor(settings).split('\n').slice(1)).toEqual([
-        `  ${key}: unknown setting "${key}"; allowed here: app, environment, tier, accountId, regions, natGateways, logRetentionDays, services, efs, domain, accelerator, edge, backup, replication, alarms, failoverDrills, preventDestroy, productionExceptions, backend, examples, tags`,
+        `  ${key}: unknown setting "${key}"; allowed here: app, environment, tier, accountId, regions, natGateways, vpcEndpoints, logRetentionDays, services, efs, domain, accelerator, edge, backup, replication, alarms, failoverDrills, preventDestroy, productionExceptions, backend, examples, tags`,
       ]);
     },
   );
@@ -1441,13 +1441,13 @@ describe('release, evacuation and drill settings', () => {
     const message = errorFor({ ...valid, regions: withEu({ image: { tag: '1.1.0' } }) });
     // THEN the key and its new place
     expect(message.split('\n').slice(1)).toEqual([
-      '  regions[1].image: unknown setting "image"; a region\'s image, environment and secrets are now per service: services.<name>.regions.<region>.{image,environment,secrets}; allowed here: name, vpcCidr, availabilityZones, acceleratorWeight, trafficDialPercentage, webAclArn',
+      '  regions[1].image: unknown setting "image"; a region\'s image, environment and secrets are now per service: services.<name>.regions.<region>.{image,environment,secrets}; allowed here: name, vpcCidr, existingNetwork, availabilityZones, acceleratorWeight, trafficDialPercentage, webAclArn',
     ]);
   });
 
   it('refuses an unknown key in a platform region, listing what a platform region takes', () => {
     expect(errorFor({ ...valid, regions: withEu({ dial: 50 }) })).toContain(
-      'regions[1].dial: unknown setting "dial"; allowed here: name, vpcCidr, availabilityZones, acceleratorWeight, trafficDialPercentage, webAclArn',
+      'regions[1].dial: unknown setting "dial"; allowed here: name, vpcCidr, existingNetwork, availabilityZones, acceleratorWeight, trafficDialPercentage, webAclArn',
     );
   });
 

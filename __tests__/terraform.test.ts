@@ -24,6 +24,11 @@ import { Settings } from '../settings/schema';
 import { providerAlias } from '../settings/regions';
 import { stackNames } from '../stacks/app';
 import { fileSystemReplicationEnabled } from '../stacks/data-protection';
+import {
+  execSessionsUsed,
+  interfaceEndpointServices,
+  vpcEndpointsEnabled,
+} from '../settings/network-settings';
 
 const environments = ['dev', 'prod'] as const;
 const synthesized: Record<string, SynthesizedEnvironment> = {};
@@ -119,6 +124,10 @@ describe.each(environments)('the %s environment', (environment) => {
       expect(count('aws_route')).toBe(1 + zones);
       expect(count('aws_flow_log')).toBe(1);
       expect(count('aws_default_security_group')).toBe(1);
+      // issue 19: the interface endpoints and the S3 gateway, where the settings turn them on
+      expect(count('aws_vpc_endpoint')).toBe(
+        vpcEndpointsEnabled(settings) ? interfaceEndpointServices(execSessionsUsed(settings)).length + 1 : 0,
+      );
     }
     const aliases = new Set([...settings.regions.map((r) => aliasOf(r.name)), 'aws.us_west_2']);
     expect(changes.filter((change) => !aliases.has(change.providerKey ?? ''))).toEqual([]);
@@ -158,8 +167,8 @@ describe.each(environments)('the %s environment', (environment) => {
         loadBalancer: 1,
         targetGroup: serviceCount,
         listenerRules: serviceCount,
-        // the load balancer's, the file system's and one per service
-        securityGroups: 2 + serviceCount,
+        // the load balancer's, the file system's and one per service (and the VPC endpoints')
+        securityGroups: 2 + serviceCount + (vpcEndpointsEnabled(settings) ? 1 : 0),
         scalableTarget: serviceCount,
         // CPU and memory for each, request count where asked
         scalingPolicies:

@@ -32,6 +32,7 @@ const OFF: Record<string, (s: Loose) => void> = {
   'edge.connectionLogs': (s) => (s.edge.connectionLogs = false),
   'edge.waf': (s) => (s.edge.waf = false),
   'accelerator.flowLogs': (s) => (s.accelerator.flowLogs = false),
+  'vpcEndpoints.enabled': (s) => (s.vpcEndpoints = { enabled: false }),
 };
 
 describe('tierDefaults', () => {
@@ -42,6 +43,7 @@ describe('tierDefaults', () => {
       s.accelerator = { ...s.accelerator, flowLogs: undefined, flowLogsBucket: undefined };
       s.efs = { ...s.efs, replication: undefined };
       s.replication = { ...s.replication, bidirectional: undefined };
+      s.vpcEndpoints = {};
     });
     const resolved = tierDefaults(settings);
     expect(Object.entries(resolved).filter(([, on]) => !on)).toEqual([]);
@@ -57,6 +59,7 @@ describe('tierDefaults', () => {
       s.accelerator = { ...s.accelerator, flowLogs: undefined, flowLogsBucket: undefined };
       s.efs = { ...s.efs, replication: undefined };
       s.replication = { ...s.replication, bidirectional: undefined };
+      s.vpcEndpoints = {};
     });
     const resolved = tierDefaults(settings);
     expect(Object.entries(resolved).filter(([, on]) => on)).toEqual([]);

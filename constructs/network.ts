@@ -17,6 +17,7 @@ import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { nthSlash24, parseCidr } from '../settings/cidr';
 import { requiredSlash24Count } from '../settings/schema';
+import { PlatformNetwork } from './platform-network';
 import { ValidationError } from './validation-error';
 
 export type NatGatewayMode = 'perAz' | 'single';
@@ -63,7 +64,8 @@ export interface NetworkProps {
  * subnets (tasks) routed through NAT gateways, flow logs to CloudWatch, and the default security
  * group managed with no rules.
  */
-export class Network extends Construct {
+export class Network extends Construct implements PlatformNetwork {
+  public readonly created = true;
   public readonly vpc: Vpc;
   public readonly internetGateway: InternetGateway;
   public readonly publicSubnets: Subnet[];
@@ -74,6 +76,8 @@ export class Network extends Construct {
    * associations. Tasks that start before these exist cannot reach ECR or AWS APIs.
    */
   public readonly privateRouting: ITerraformDependable[] = [];
+  /** The private subnets' route tables, one per AZ (where a gateway endpoint adds its routes). */
+  public readonly privateRouteTables: RouteTable[] = [];
   public readonly flowLogGroup: CloudwatchLogGroup;
   public readonly flowLog: FlowLog;
 
@@ -185,6 +189,7 @@ export class Network extends Construct {
         routeTableId: routeTable.id,
       });
       this.privateRouting.push(routeTable, route, association);
+      this.privateRouteTables.push(routeTable);
       return subnet;
     });
 
@@ -245,6 +250,35 @@ export class Network extends Construct {
       maxAggregationInterval: 60,
       tags: { Name: `${namePrefix}-flow-log` },
     });
+  }
+
+  public get vpcId(): string {
+    return this.vpc.id;
+  }
+
+  public get vpcArn(): string {
+    return this.vpc.arn;
+  }
+
+  /** The VPC's IPv4 CIDR. */
+  public get vpcCidr(): string {
+    return this.vpc.cidrBlock;
+  }
+
+  public get privateSubnetIds(): string[] {
+    return this.privateSubnets.map((subnet) => subnet.id);
+  }
+
+  public get privateSubnetArns(): string[] {
+    return this.privateSubnets.map((subnet) => subnet.arn);
+  }
+
+  public get publicSubnetIds(): string[] {
+    return this.publicSubnets.map((subnet) => subnet.id);
+  }
+
+  public get egressRouting(): ITerraformDependable[] {
+    return this.privateRouting;
   }
 }
 

@@ -13,7 +13,7 @@ import { FileSystem } from './efs-file-system';
 import { FargateService } from './fargate-service';
 import { FileSystemAccess } from './file-system-access';
 import { LoadBalancer } from './load-balancer';
-import { Network } from './network';
+import { PlatformNetwork } from './platform-network';
 import { DataBucket } from './s3-bucket';
 import { ServiceAlarms } from './service-alarms';
 import { ServiceDashboard } from './service-dashboard';
@@ -64,7 +64,7 @@ export interface PlatformServiceProps {
   /** The cluster's capacity providers, which a service with a strategy waits for. */
   readonly clusterCapacityProviders?: EcsClusterCapacityProviders;
   /** The region's network: the tasks run in its private subnets. */
-  readonly network: Network;
+  readonly network: PlatformNetwork;
   /** The region's shared load balancer. */
   readonly loadBalancer: LoadBalancer;
   /** The region's file system; the service mounts it through its own access point. */
@@ -125,7 +125,7 @@ export class PlatformService extends Construct {
     super(scope, id);
     const { provider, names, service: settings, region } = props;
     const { task, service, routing } = settings;
-    const vpcId = props.network.vpc.id;
+    const vpcId = props.network.vpcId;
 
     this.securityGroup = new SecurityGroup(this, 'TaskSecurityGroup', {
       provider,
@@ -237,11 +237,11 @@ export class PlatformService extends Construct {
       settingsPath: `services.${props.name}`,
       cluster: props.cluster,
       securityGroup: this.securityGroup,
-      subnetIds: props.network.privateSubnets.map((subnet) => subnet.id),
+      subnetIds: props.network.privateSubnetIds,
       loadBalancerSecurityGroupId: this.routing ? props.loadBalancer.securityGroup.id : undefined,
       targetGroupArn: this.routing?.targetGroup.arn,
       standalone: settings.kind === 'scheduled',
-      egressRouting: props.network.privateRouting,
+      egressRouting: props.network.egressRouting,
       execSessions: service.enableExecuteCommand ? props.execSessions : undefined,
       listeners: this.routing ? [this.routing.rule] : undefined,
       image: props.image,
@@ -376,7 +376,7 @@ export class PlatformService extends Construct {
       taskFamily: this.service.taskDefinition.family,
       executionRole: this.service.executionRole,
       taskRole: this.service.taskRole,
-      subnetIds: props.network.privateSubnets.map((subnet) => subnet.id),
+      subnetIds: props.network.privateSubnetIds,
       securityGroupId: this.securityGroup.id,
       scheduleExpression: schedule.expression,
       timezone: schedule.timezone,

@@ -18,6 +18,10 @@ import { LoadBalancer } from './load-balancer';
 import { LoadBalancerAlarms } from './load-balancer-alarms';
 import { LogEncryptionKey } from './log-encryption-key';
 import { Network } from './network';
+import { ExistingNetwork } from './existing-network';
+import { PlatformNetwork } from './platform-network';
+import { VpcEndpoints } from './vpc-endpoints';
+import { execSessionsUsed, vpcEndpointsEnabled } from '../settings/network-settings';
 import { DataBucket } from './s3-bucket';
 
 export interface RegionalPlatformProps {
@@ -60,7 +64,10 @@ export interface RegionalPlatformProps {
  */
 export class RegionalPlatform extends Construct {
   public readonly logKey: LogEncryptionKey;
-  public readonly network: Network;
+  /** The region's network: created (`Network`), or existing and named by ID (`ExistingNetwork`). */
+  public readonly network: PlatformNetwork;
+  /** The VPC endpoints, when on and the network is created here. */
+  public readonly vpcEndpoints?: VpcEndpoints;
   public readonly cluster: EcsCluster;
   public readonly fileSystem: FileSystem;
   public readonly dataBucket: DataBucket;
@@ -95,19 +102,43 @@ export class RegionalPlatform extends Construct {
       alias: `${namePrefix}/logs`,
     });
 
-    this.network = new Network(this, 'Network', {
-      provider,
-      namePrefix,
-      vpcCidr: region.vpcCidr,
-      availabilityZones: region.availabilityZones,
-      natGateways: settings.natGateways,
-      ipv6: settings.accelerator.ipAddressType === 'DUAL_STACK',
-      flowLogRetentionDays: settings.logRetentionDays,
-      logKmsKeyArn: this.logKey.arn,
-      accountId: props.accountId,
-    });
-    const vpcId = this.network.vpc.id;
-    const privateSubnetIds = this.network.privateSubnets.map((subnet) => subnet.id);
+    if (region.existingNetwork) {
+      // Issue 19: a VPC owned elsewhere; nothing of the network is created (settings/network-settings.ts).
+      this.network = new ExistingNetwork(this, 'ExistingNetwork', {
+        region: region.name,
+        accountId: props.accountId,
+        availabilityZones: region.availabilityZones,
+        ...region.existingNetwork,
+      });
+    } else {
+      const network = new Network(this, 'Network', {
+        provider,
+        namePrefix,
+        vpcCidr: region.vpcCidr ?? '',
+        availabilityZones: region.availabilityZones,
+        natGateways: settings.natGateways,
+        ipv6: settings.accelerator.ipAddressType === 'DUAL_STACK',
+        flowLogRetentionDays: settings.logRetentionDays,
+        logKmsKeyArn: this.logKey.arn,
+        accountId: props.accountId,
+      });
+      this.network = network;
+      if (vpcEndpointsEnabled(settings)) {
+        this.vpcEndpoints = new VpcEndpoints(this, 'VpcEndpoints', {
+          provider,
+          region: region.name,
+          accountId: props.accountId,
+          namePrefix,
+          vpcId: network.vpcId,
+          vpcCidr: network.vpcCidr,
+          subnetIds: network.privateSubnetIds,
+          routeTableIds: network.privateRouteTables.map((table) => table.id),
+          execSessions: execSessionsUsed(settings),
+        });
+      }
+    }
+    const vpcId = this.network.vpcId;
+    const privateSubnetIds = this.network.privateSubnetIds;
 
     // With ECS Exec, every session is logged to its own encrypted log group, and its data channel
     // is encrypted with the log key on top of TLS.
@@ -193,7 +224,7 @@ export class RegionalPlatform extends Construct {
       provider,
       namePrefix,
       vpcId,
-      subnetIds: this.network.publicSubnets.map((subnet) => subnet.id),
+      subnetIds: this.network.publicSubnetIds,
       deletionProtection: defaults.loadBalancerDeletionProtection,
       dualStack: settings.accelerator.ipAddressType === 'DUAL_STACK',
       logBucket: accessLogs || connectionLogs ? this.logBucket : undefined,
@@ -268,8 +299,8 @@ export class RegionalPlatform extends Construct {
         namePrefix,
         clusterName: this.cluster.name,
         clusterArn: this.cluster.arn,
-        vpcArn: this.network.vpc.arn,
-        subnetArns: this.network.privateSubnets.map((subnet) => subnet.arn),
+        vpcArn: this.network.vpcArn,
+        subnetArns: this.network.privateSubnetArns,
         stopConditionAlarmArns: this.loadBalancerAlarms.clientImpactAlarms.map((alarm) => alarm.arn),
         blackholeMinutes: settings.failoverDrills.blackholeMinutes,
         logRetentionDays: settings.logRetentionDays,

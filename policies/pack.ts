@@ -46,6 +46,7 @@ import { snsEncrypted } from './rules/sns-encrypted';
 import { sqsEncrypted } from './rules/sqs-encrypted';
 import { vpcDefaultSecurityGroupClosed } from './rules/vpc-default-security-group-closed';
 import { vpcFlowLogs } from './rules/vpc-flow-logs';
+import { vpcEndpointPolicyScoped } from './rules/vpc-endpoint-policy-scoped';
 import { vpcNoWorldIngress } from './rules/vpc-no-world-ingress';
 import { vpcNoWorldEgress } from './rules/vpc-no-world-egress';
 import { wafLogging } from './rules/waf-logging';
@@ -329,6 +330,14 @@ export const POLICY_PACK: readonly PolicyRule[] = [
     'VPCs should have flow logs',
     'add an aws_flow_log for the VPC',
     vpcFlowLogs,
+  ),
+  rule(
+    'vpc-endpoint-policy-scoped',
+    'NIST AC-4',
+    'medium',
+    "VPC endpoints should admit only the account's principals (a data perimeter)",
+    'give the endpoint an inline policy whose Allow statements test aws:PrincipalAccount, or name actions and resources',
+    vpcEndpointPolicyScoped,
   ),
   rule(
     'vpc-default-security-group-closed',

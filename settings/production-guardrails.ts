@@ -19,7 +19,8 @@ export interface GuardedSettings {
   readonly failoverDrills: { readonly enabled?: boolean };
   readonly edge: { readonly accessLogs?: boolean; readonly connectionLogs?: boolean; readonly waf?: boolean };
   readonly accelerator: { readonly flowLogs?: boolean };
-  readonly regions: ReadonlyArray<{ readonly webAclArn?: string }>;
+  readonly regions: ReadonlyArray<{ readonly webAclArn?: string; readonly existingNetwork?: unknown }>;
+  readonly vpcEndpoints?: { readonly enabled?: boolean };
   readonly productionExceptions: Readonly<Record<string, string>>;
 }
 
@@ -112,6 +113,15 @@ export const GUARDRAILS: readonly Guardrail[] = [
     path: ['accelerator', 'flowLogs'],
     protects: 'flow logs of the accelerator, the record of who reached the application',
     isOff: (s) => s.accelerator.flowLogs === false,
+  },
+  {
+    setting: 'vpcEndpoints.enabled',
+    resolvedAs: 'vpcEndpoints',
+    path: ['vpcEndpoints', 'enabled'],
+    protects:
+      "VPC endpoints in every region whose network the platform creates: image pulls, logs, secrets and AWS API calls stay on AWS's network, under policies admitting this account only, instead of crossing the NAT gateways",
+    isOff: (s) =>
+      s.vpcEndpoints?.enabled === false && s.regions.some((region) => region.existingNetwork === undefined),
   },
 ];
 

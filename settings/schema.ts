@@ -12,6 +12,7 @@ import { guardrailProblems, productionExceptionsSchema } from './production-guar
 import { countProblem } from './aws-limits';
 import * as networking from './service-networking';
 import { checkServiceKind, kindedServices, serviceKindFields } from './service-kinds';
+import { existingNetworkSchema, networkProblems, vpcEndpointsSchema } from './network-settings';
 
 /** Retention periods CloudWatch Logs accepts (days). */
 export const LOG_RETENTION_DAYS = [
@@ -267,7 +268,7 @@ const regionSchema = settingsObject(
   {
     /** AWS region code, e.g. `us-east-1`. */
     name: z.enum(AWS_REGIONS),
-    /** The VPC's IPv4 CIDR, /16 to /21; must not overlap another region's. */
+    /** The VPC's IPv4 CIDR, /16 to /21; must not overlap another region's. Not with existingNetwork. */
     vpcCidr: z
       .cidrv4({ error: 'expected an IPv4 CIDR block such as 10.0.0.0/16' })
       .refine((cidr) => parseCidr(cidr).prefixLength >= 16, {
@@ -275,7 +276,10 @@ const regionSchema = settingsObject(
       })
       .refine((cidr) => !hasHostBits(parseCidr(cidr)), {
         error: 'the address has host bits set below its prefix; use the network address',
-      }),
+      })
+      .optional(),
+    /** An existing VPC and its subnets, used instead of creating a VPC here (settings/network-settings.ts). */
+    existingNetwork: existingNetworkSchema.optional(),
     /** Availability zone names of this region (at least 2), e.g. `us-east-1a`. */
     availabilityZones: z
       .array(z.string({ error: 'expected an availability zone name such as us-east-1a' }))
@@ -797,6 +801,8 @@ export const settingsSchema = settingsObject(
       ]),
     /** `perAz`: one NAT gateway per AZ (no cross-AZ dependency); `single`: one shared NAT (dev only). */
     natGateways: z.enum(['perAz', 'single']).default('perAz'),
+    /** VPC endpoints in the networks the platform creates (settings/network-settings.ts). */
+    vpcEndpoints: vpcEndpointsSchema.prefault({}),
     /** Retention of every CloudWatch log group, in days (one of CloudWatch's allowed values). */
     logRetentionDays: z
       .number()
@@ -934,7 +940,7 @@ export const settingsSchema = settingsObject(
 
     // A CIDR already refused above (host bits set, prefix too short) is not compared further: its
     // size and overlaps would be reported for a block the user did not mean.
-    if (!validVpcCidr(region.vpcCidr)) return;
+    if (region.vpcCidr === undefined || !validVpcCidr(region.vpcCidr)) return;
     const cidr = parseCidr(region.vpcCidr);
     const needed = requiredSlash24Count(region.availabilityZones.length);
     const available = 2 ** (24 - cidr.prefixLength);
@@ -949,7 +955,11 @@ export const settingsSchema = settingsObject(
     }
 
     settings.regions.slice(0, index).forEach((other, otherIndex) => {
-      if (validVpcCidr(other.vpcCidr) && overlaps(parseCidr(other.vpcCidr), cidr)) {
+      if (
+        other.vpcCidr !== undefined &&
+        validVpcCidr(other.vpcCidr) &&
+        overlaps(parseCidr(other.vpcCidr), cidr)
+      ) {
         problem(
           ctx,
           ['regions', index, 'vpcCidr'],
@@ -1083,6 +1093,7 @@ export const settingsSchema = settingsObject(
   networking.checkServiceNetworking(settings, (path, value, message) => problem(ctx, path, value, message));
   // Production protections turned off need their own reason (settings/production-guardrails.ts).
   for (const p of guardrailProblems(settings)) problem(ctx, [...p.path], p.value, p.message);
+  for (const p of networkProblems(settings)) problem(ctx, [...p.path], p.value, p.message);
   if (settings.tier === 'production' && settings.examples.simpleFargate) {
     problem(
       ctx,

@@ -9,7 +9,15 @@ import { Settings } from './schema';
 /** The parts of the validated settings a tier default reads. */
 export type TierDefaultInputs = Pick<
   Settings,
-  'tier' | 'preventDestroy' | 'edge' | 'accelerator' | 'failoverDrills' | 'efs' | 'replication' | 'regions'
+  | 'tier'
+  | 'preventDestroy'
+  | 'edge'
+  | 'accelerator'
+  | 'failoverDrills'
+  | 'efs'
+  | 'replication'
+  | 'regions'
+  | 'vpcEndpoints'
 >;
 
 /** Every protection and behaviour the tier decides when its setting is absent, resolved. */
@@ -35,6 +43,8 @@ export interface TierDefaults {
   readonly efsReplication: boolean;
   /** `replication.bidirectional`: every region's data bucket replicates to the others. Production: on. */
   readonly replicationBidirectional: boolean;
+  /** `vpcEndpoints.enabled`: VPC endpoints in every created network. Production: on. */
+  readonly vpcEndpoints: boolean;
 }
 
 /** The settings' tier-dependent behaviour, each absent setting resolved from the tier. */
@@ -52,5 +62,14 @@ export function tierDefaults(settings: TierDefaultInputs): TierDefaults {
     failoverDrills: settings.failoverDrills.enabled ?? production,
     efsReplication: settings.regions.length > 1 && (settings.efs.replication ?? production),
     replicationBidirectional: settings.replication.bidirectional ?? production,
+    vpcEndpoints: vpcEndpointsDefault(settings),
   };
+}
+
+/** `vpcEndpoints.enabled`, else on in production (for readers holding only these two settings). */
+export function vpcEndpointsDefault(settings: {
+  readonly tier: string;
+  readonly vpcEndpoints: { readonly enabled?: boolean };
+}): boolean {
+  return settings.vpcEndpoints.enabled ?? settings.tier === 'production';
 }

@@ -14,6 +14,7 @@ import { EMPTY_TRAFFIC_RECORD, TrafficRecord, loadTrafficRecord } from '../setti
 import { tierDefaults } from '../settings/tier-defaults';
 import { applyEvacuations } from './evacuations';
 import { PlatformStack } from './platform-stack';
+import { networkSynthLines } from './network-summary';
 import { SimpleFargateStack } from './simple-fargate-stack';
 
 /** Stack names of an environment: `<app>-<env>` (every region) and `<app>-<env>-simple` (seed 8.8, when asked). */
@@ -39,6 +40,7 @@ export function buildStacks(
   for (const stated of statedReasons(settings)) write(statedReasonLine(settings.environment, stated));
   const placeholders = placeholderWarning(settings, `the settings of ${settings.environment}`);
   if (placeholders) write(placeholders);
+  for (const line of networkSynthLines(settings)) write(line);
   const policies = new PolicyPack({
     context: { environment: settings.environment, tier: settings.tier },
     report,

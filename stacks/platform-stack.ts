@@ -20,6 +20,7 @@ import { stateBackend } from './backend';
 import { REGIONAL_MOVES, REPOSITORY_MOVES, moveFromSingleService } from './single-service-moves';
 import { alertOnFailedBackupJobs, replicateFileSystems } from './data-protection';
 import { recoveryObjectivesOutput } from './recovery-objectives';
+import { networkSummaryOutput } from './network-summary';
 import { globalDashboardsInEveryRegion } from './regional-views';
 import { connectServices } from './service-connect';
 
@@ -165,6 +166,7 @@ export class PlatformStack extends TerraformStack {
     replicateFileSystems(settings, platforms, providerOf);
     alertOnFailedBackupJobs(settings, platforms, providerOf);
     recoveryObjectivesOutput(this, settings);
+    networkSummaryOutput(this, settings); // issue 19: only with an existing network in some region
     this.regions = platforms;
 
     // Every service in every region, on that region's foundation: Services/<service>/<region>.
@@ -400,14 +402,14 @@ export class PlatformStack extends TerraformStack {
   private regionOutputs(region: string, platform: RegionalPlatform): void {
     const alias = providerAlias(region);
     const outputs: Record<string, { description: string; value: string | string[] }> = {
-      vpc_id: { description: 'VPC ID', value: platform.network.vpc.id },
+      vpc_id: { description: 'VPC ID', value: platform.network.vpcId },
       public_subnet_ids: {
         description: 'Public (load balancer) subnet IDs',
-        value: platform.network.publicSubnets.map((subnet) => subnet.id),
+        value: platform.network.publicSubnetIds,
       },
       private_subnet_ids: {
         description: 'Private (task) subnet IDs',
-        value: platform.network.privateSubnets.map((subnet) => subnet.id),
+        value: platform.network.privateSubnetIds,
       },
       alb_dns_name: {
         description: 'DNS name of the load balancer',

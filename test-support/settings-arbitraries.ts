@@ -38,6 +38,7 @@ export const FULL_SETTINGS: JsonObject = {
     },
   ],
   natGateways: 'perAz',
+  vpcEndpoints: { enabled: true },
   logRetentionDays: 90,
   services: {
     // The single application kept under its old names, every request the other rule leaves

@@ -1,7 +1,7 @@
 /**
  * A third environment, "stage", that turns on what dev and prod leave off: a domain with TLS, a
  * third region (one of them on standby), a dual-stack accelerator with flow logs, full-mesh
- * replication with RTC, alarm emails, an S3 backend, ECS Exec, two services with new names (one
+ * replication with RTC, alarm emails, an S3 backend, ECS Exec, VPC endpoints, two services with new names (one
  * by host, one by host and path) and the seed's 8.8 example (`fargate-stage-simple`). Planned by
  * terraform.test.ts and applied against the emulator by emulator-apply.test.ts.
  */
@@ -38,6 +38,8 @@ export const STAGE = {
     },
   },
   examples: { simpleFargate: true },
+  // VPC endpoints (on in production only): planned here and applied on the emulator, ssmmessages with ECS Exec
+  vpcEndpoints: { enabled: true },
   domain: { zoneName: 'example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ', recordName: 'shop' },
   accelerator: { flowLogsBucket: 'acme-accelerator-logs', ipAddressType: 'DUAL_STACK' },
   replication: { bidirectional: true, replicationTimeControl: true },

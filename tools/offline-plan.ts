@@ -264,6 +264,11 @@ async function main(argv: string[]): Promise<number> {
         console.log('  recovery objectives when a region is lost (from the settings):');
         for (const line of objectives.value as string[]) console.log(`    ${line}`);
       }
+      const network = plannedOutputs(r.result.plan).find((o) => o.name === 'network');
+      if (network?.known && Array.isArray(network.value)) {
+        console.log('  network (from the settings):');
+        for (const line of network.value as string[]) console.log(`    ${line}`);
+      }
       console.log(`  saved plan: ${path.relative(root, r.result.planFile)}`);
       console.log(`  show it in full: ${showCommand(root, r.result)}`);
     }
