@@ -21,7 +21,7 @@ import { Network } from './network';
 import { ExistingNetwork } from './existing-network';
 import { PlatformNetwork } from './platform-network';
 import { VpcEndpoints } from './vpc-endpoints';
-import { execSessionsUsed, vpcEndpointsEnabled } from '../settings/network-settings';
+import { execSessionsUsed } from '../settings/network-settings';
 import { DataBucket } from './s3-bucket';
 
 export interface RegionalPlatformProps {
@@ -123,7 +123,7 @@ export class RegionalPlatform extends Construct {
         accountId: props.accountId,
       });
       this.network = network;
-      if (vpcEndpointsEnabled(settings)) {
+      if (defaults.vpcEndpoints) {
         this.vpcEndpoints = new VpcEndpoints(this, 'VpcEndpoints', {
           provider,
           region: region.name,
