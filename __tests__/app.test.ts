@@ -146,7 +146,9 @@ describe('the app', () => {
       const lines = result.stdout.trimEnd().split('\n');
       expect(lines.length).toBeGreaterThan(0);
       for (const line of lines)
-        expect(line).toMatch(/^policy: suppressed \S+ \[[A-Z0-9.()-]+\] at fargate-dev-simple\/\S+: .{20,}/);
+        expect(line).toMatch(
+          /^policy: suppressed \S+ \[(NIST )?[A-Z0-9.()-]+\] at fargate-dev-simple\/\S+: .{20,}/,
+        );
     } finally {
       rmSync(withExample, { recursive: true, force: true });
     }

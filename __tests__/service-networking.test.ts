@@ -132,6 +132,25 @@ describe('settings: Service Connect', () => {
   });
 });
 
+describe('settings: Cloud Map names', () => {
+  it('refuses two offers whose Cloud Map services (<service>-<port name>) would share a name', () => {
+    // GIVEN service web offering port api-http, and service web-api offering port http
+    const offering = (portName: string, dnsName: string, priority: number) => ({
+      image: { tag: '1.0.0' },
+      routing: { paths: [`/${dnsName}/*`], priority },
+      serviceConnect: { offers: [{ portName, dnsName }] },
+    });
+    // WHEN parsed THEN the second is refused: both would be web-api-http
+    expect(() =>
+      testSettings({
+        services: { web: offering('api-http', 'one', 1), 'web-api': offering('http', 'two', 2) },
+      }),
+    ).toThrow(
+      'services.web-api.serviceConnect.offers[0].portName: got "http"; its Cloud Map service would be "web-api-http" (<service>-<port name>) like that of services.web.serviceConnect.offers[0]; Cloud Map names are unique in the namespace, so choose another port name',
+    );
+  });
+});
+
 describe('settings: named egress rules and existing security groups', () => {
   it('accepts a database CIDR, regional prefix lists and security groups, and existing groups', () => {
     // GIVEN orders with rules to a CIDR, a prefix list and a security group, and an existing group

@@ -117,6 +117,9 @@ function issuePaths(lines: string[]): string[] {
  * `[]`; `<service>` is the broken setting's service; `*` is any one name; `x.*` is any setting below
  * x). E.g. a valid but different task.cpu makes task.memoryMiB wrong.
  */
+/** A service's egress destinations and existing security groups per region name (settings/service-networking.ts). */
+const REGIONAL_NETWORKING = ['services.*.egress.*.regions.*', 'services.*.existingSecurityGroups.*'];
+
 const REPORTED_WITH: Record<string, readonly string[]> = {
   // a longer name can make a service's target group name too long, reported under the service
   app: ['services.*'],
@@ -141,8 +144,19 @@ const REPORTED_WITH: Record<string, readonly string[]> = {
   'backend.type': ['backend.*'],
   'backend.locking': ['backend.dynamodbTable'],
   // a service's values in a region name it: renamed or removed, the region is unknown there
-  'regions[]': ['services.*.regions.*', 'services.*.service.maxCapacity'],
-  'regions[].name': ['regions[].name', 'regions[].availabilityZones[]', 'services.*.regions.*'],
+  'regions[]': ['services.*.regions.*', 'services.*.service.maxCapacity', ...REGIONAL_NETWORKING],
+  'regions[].name': [
+    'regions[].name',
+    'regions[].availabilityZones[]',
+    'services.*.regions.*',
+    ...REGIONAL_NETWORKING,
+  ],
+  // Service Connect offers the container port: another port is reported under the offer, or under
+  // the offer whose name and port it now repeats
+  'services.<service>.task.containerPort': [
+    'services.<service>.serviceConnect.offers[].containerPort',
+    'services.*.serviceConnect.offers[].dnsName',
+  ],
   'regions[].vpcCidr': ['regions[].vpcCidr'],
   'regions[].availabilityZones': ['regions[].vpcCidr'],
   'regions[].availabilityZones[]': ['regions[].vpcCidr'],

@@ -248,6 +248,8 @@ export function checkServiceNetworking(settings: NetworkedSettings, problem: Pro
   const regionNames = settings.regions.map((region) => region.name);
   // Each (name, port) callers dial, with the service and port that took it first: unique in a namespace.
   const aliases = new Map<string, string>();
+  // Each Cloud Map service `<service>-<port name>`, with the offer that took it first: unique in a namespace.
+  const discoveryNames = new Map<string, string>();
   const ingressCount = new Map<string, number>();
   const egressCount = new Map<string, number>();
   for (const [name, service] of Object.entries(settings.services)) {
@@ -279,6 +281,15 @@ export function checkServiceNetworking(settings: NetworkedSettings, problem: Pro
         );
       }
       names.add(offer.portName);
+      const sameDiscovery = discoveryNames.get(resolved.discoveryName);
+      if (sameDiscovery !== undefined && PORT_NAME.test(offer.portName)) {
+        problem(
+          at('serviceConnect', 'offers', index, 'portName'),
+          offer.portName,
+          `its Cloud Map service would be "${resolved.discoveryName}" (<service>-<port name>) like that of ${sameDiscovery}; Cloud Map names are unique in the namespace, so choose another port name`,
+        );
+      }
+      discoveryNames.set(resolved.discoveryName, `services.${name}.serviceConnect.offers[${index}]`);
       if (!ports.includes(resolved.containerPort)) {
         problem(
           at('serviceConnect', 'offers', index, 'containerPort'),
