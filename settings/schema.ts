@@ -10,6 +10,12 @@ import { credentialInValue, looksSecret } from '../policies/rules/ecs-no-plainte
 import { checkedPath, httpPathProblem, mountPathProblem } from './path-settings';
 import { guardrailProblems, productionExceptionsSchema } from './production-guardrails';
 import { countProblem } from './aws-limits';
+import {
+  checkContainers,
+  regionRegistryCredentialsSchema,
+  registryCredentialsSchema,
+  sidecarsSchema,
+} from './containers';
 
 /** Retention periods CloudWatch Logs accepts (days). */
 export const LOG_RETENTION_DAYS = [
@@ -323,6 +329,8 @@ const imageSchema = settingsObject({
   digest: imageDigestSchema.optional(),
   /** Images the ECR lifecycle policy keeps. */
   keepImageCount: z.number().int().min(1).max(10000).default(30),
+  /** A private registry's pull credentials: a Secrets Manager secret (settings/containers.ts). */
+  credentials: registryCredentialsSchema.optional(),
 });
 
 const taskSchema = settingsObject({
@@ -472,6 +480,8 @@ const serviceRegionSchema = settingsObject({
   environment: z.array(variableSchema).default([]),
   /** This region's ARN or key of task.secrets entries (a secret that is not a replica, a single-region key). */
   secrets: z.array(secretOverrideSchema).default([]),
+  /** This region's secret or key for image.credentials (settings/containers.ts). */
+  imageCredentials: regionRegistryCredentialsSchema.optional(),
 });
 
 /** Host names a listener rule matches: lower-case DNS names, `*` as the first label allowed. */
@@ -527,6 +537,8 @@ const appServiceSchema = settingsObject({
   routing: routingSchema,
   /** This service's values per region, keyed by region name (release waves, variables, secrets). */
   regions: z.record(z.string(), serviceRegionSchema).default({}),
+  /** Containers beside the application: sidecars, a FireLens log router, an OpenTelemetry collector (settings/containers.ts). */
+  sidecars: sidecarsSchema.prefault({}),
   /**
    * Keep the names the single-service platform gave its one application (`<app>-<env>-service`,
    * log group `/ecs/<app>-<env>`, target group `<app>-<env>-tg-<port>`, access point at `/ecs`,
@@ -1376,6 +1388,7 @@ function checkService(
     },
     ctx,
   );
+  checkContainers(settings, service, ctx);
 }
 
 /** Settings as written in `config/<environment>.json`. */
