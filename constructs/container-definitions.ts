@@ -18,8 +18,12 @@ import {
   FLUENT_BIT_IMAGE,
   LOG_ROUTER_CONTAINER,
   RESERVED_CONTAINER_NAMES,
+  SidecarsSettings,
   dependencyCycle,
+  resolveRegistryCredentials,
+  resolveSidecarSecrets,
 } from '../settings/containers';
+import type { ServiceSettings } from '../settings/schema';
 import { ValidationError } from './validation-error';
 
 /**
@@ -739,4 +743,100 @@ function checkSize(
     `${definitions.length} containers`,
     `${problem} (unresolved attributes counted at ${TOKEN_BOUND_BYTES} bytes each, the limit is ${AWS_LIMITS.taskDefinitionBytes.max} bytes). Move large values out of the task definition (secrets, a file the image reads), or drop containers from ${names.sidecars}`,
   );
+}
+
+/** What FargateService takes of a service's validated `image.credentials` and `sidecars` in one region. */
+export interface ServiceContainerProps {
+  readonly repositoryCredentials?: RegistryCredentials;
+  readonly sidecars: SidecarContainer[];
+  readonly appDependsOn: ContainerDependency[];
+  readonly logRouter?: LogRouterOptions;
+  readonly collector?: CollectorOptions;
+}
+
+/** The props of a service's containers in `region`, from its validated settings (settings/containers.ts). */
+export function serviceContainerProps(
+  service: ServiceSettings,
+  region: string,
+  accountId: string,
+  namePrefix: string,
+): ServiceContainerProps {
+  const { sidecars } = service;
+  const baseline = (c: SidecarsSettings['logRouter'] & object) => ({
+    user: c.user,
+    readonlyRootFilesystem: c.readonlyRootFilesystem,
+    writablePaths: c.writablePaths,
+  });
+  return {
+    repositoryCredentials: resolveRegistryCredentials(service, region, accountId),
+    sidecars: Object.entries(sidecars.containers).map(([name, s]) => ({
+      name,
+      image: s.image,
+      essential: s.essential,
+      cpu: s.cpu,
+      memoryMiB: s.memoryMiB,
+      memoryReservationMiB: s.memoryReservationMiB,
+      command: s.command,
+      entryPoint: s.entryPoint,
+      environment: s.environment,
+      secrets: resolveSidecarSecrets(s, region, accountId),
+      portMappings: s.portMappings,
+      healthCheck: s.healthCheck
+        ? {
+            command: s.healthCheck.command,
+            interval: s.healthCheck.intervalSeconds,
+            timeout: s.healthCheck.timeoutSeconds,
+            retries: s.healthCheck.retries,
+            startPeriod: s.healthCheck.startPeriodSeconds,
+          }
+        : undefined,
+      dependsOn: s.dependsOn,
+      user: s.user,
+      readonlyRootFilesystem: s.readonlyRootFilesystem,
+      writablePaths: s.writablePaths,
+    })),
+    appDependsOn: sidecars.appDependsOn,
+    logRouter: sidecars.logRouter && {
+      image: sidecars.logRouter.image,
+      cpu: sidecars.logRouter.cpu,
+      memoryReservationMiB: sidecars.logRouter.memoryReservationMiB,
+      ...baseline(sidecars.logRouter),
+    },
+    collector: sidecars.collector && {
+      image: sidecars.collector.image,
+      cpu: sidecars.collector.cpu,
+      memoryReservationMiB: sidecars.collector.memoryReservationMiB,
+      metricsNamespace: sidecars.collector.metricsNamespace ?? namePrefix,
+      ...baseline(sidecars.collector),
+    },
+  };
+}
+
+/**
+ * The stated reasons of a service's containers beside the application, for the policy pack: each
+ * root user and writable root filesystem accepted with its setting's reason.
+ */
+export function sidecarReasons(
+  service: ServiceSettings,
+  settingsPath: string,
+): Array<{ ruleId: 'ecs-non-root-user' | 'ecs-readonly-root-filesystem'; reason: string }> {
+  const { sidecars } = service;
+  const containers: Array<[string, SidecarsSettings['logRouter'] & object]> = [
+    ...Object.entries(sidecars.containers).map(([name, c]) => [`containers.${name}`, c] as [string, typeof c]),
+    ...(sidecars.logRouter ? [['logRouter', sidecars.logRouter] as [string, typeof sidecars.logRouter]] : []),
+    ...(sidecars.collector ? [['collector', sidecars.collector] as [string, typeof sidecars.collector]] : []),
+  ];
+  return containers.flatMap(([at, c]) => [
+    ...(c.rootUserReason
+      ? [{ ruleId: 'ecs-non-root-user' as const, reason: `${settingsPath}.sidecars.${at}.rootUserReason: ${c.rootUserReason}` }]
+      : []),
+    ...(c.writableRootFilesystemReason
+      ? [
+          {
+            ruleId: 'ecs-readonly-root-filesystem' as const,
+            reason: `${settingsPath}.sidecars.${at}.writableRootFilesystemReason: ${c.writableRootFilesystemReason}`,
+          },
+        ]
+      : []),
+  ]);
 }
