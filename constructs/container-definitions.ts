@@ -8,7 +8,7 @@ import {
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { AWS_LIMITS, countProblem, taskDefinitionSizeProblem } from '../settings/aws-limits';
+import { countProblem, taskDefinitionSizeProblem } from '../settings/aws-limits';
 import {
   ADOT_COLLECTOR_IMAGE,
   COLLECTOR_CONTAINER,
@@ -741,7 +741,7 @@ function checkSize(
     `FargateService ${props.namePrefix}`,
     'containers',
     `${definitions.length} containers`,
-    `${problem} (unresolved attributes counted at ${TOKEN_BOUND_BYTES} bytes each, the limit is ${AWS_LIMITS.taskDefinitionBytes.max} bytes). Move large values out of the task definition (secrets, a file the image reads), or drop containers from ${names.sidecars}`,
+    `${problem} (attributes known only at apply counted at ${TOKEN_BOUND_BYTES} bytes each). Move large values out of the task definition (secrets, a file the image reads), or drop containers from ${names.sidecars}`,
   );
 }
 
@@ -822,13 +822,20 @@ export function sidecarReasons(
 ): Array<{ ruleId: 'ecs-non-root-user' | 'ecs-readonly-root-filesystem'; reason: string }> {
   const { sidecars } = service;
   const containers: Array<[string, SidecarsSettings['logRouter'] & object]> = [
-    ...Object.entries(sidecars.containers).map(([name, c]) => [`containers.${name}`, c] as [string, typeof c]),
+    ...Object.entries(sidecars.containers).map(
+      ([name, c]) => [`containers.${name}`, c] as [string, typeof c],
+    ),
     ...(sidecars.logRouter ? [['logRouter', sidecars.logRouter] as [string, typeof sidecars.logRouter]] : []),
     ...(sidecars.collector ? [['collector', sidecars.collector] as [string, typeof sidecars.collector]] : []),
   ];
   return containers.flatMap(([at, c]) => [
     ...(c.rootUserReason
-      ? [{ ruleId: 'ecs-non-root-user' as const, reason: `${settingsPath}.sidecars.${at}.rootUserReason: ${c.rootUserReason}` }]
+      ? [
+          {
+            ruleId: 'ecs-non-root-user' as const,
+            reason: `${settingsPath}.sidecars.${at}.rootUserReason: ${c.rootUserReason}`,
+          },
+        ]
       : []),
     ...(c.writableRootFilesystemReason
       ? [
