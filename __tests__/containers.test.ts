@@ -350,9 +350,36 @@ describe('settings sidecars', () => {
       'services.api.sidecars.containers.envoy.environment[0].name: got "DB_PASSWORD"; looks like a secret, and plaintext variables are visible to anyone who can read the task definition; move it to sidecars.containers.envoy.secrets',
       'services.api.sidecars.containers.envoy.secrets[0].jsonKey: got "token"; only Secrets Manager secrets have JSON keys and versions; valueFrom names an SSM parameter',
       `services.api.sidecars.containers.envoy.secrets[1].kmsKeyArn: got "${SINGLE_KEY}"; the key is in us-east-1, and a single-region key cannot decrypt in eu-west-1; a sidecar's secrets have no per-region override: use a multi-Region key (mrk-...)`,
-      "services.api.sidecars.containers.envoy.portMappings[0].containerPort: got 8080; 8080/tcp is already taken in this task (the application's port or another mapping); containers of a task share one network namespace",
-      "services.api.sidecars.containers.envoy.portMappings[2].containerPort: got 9901; 9901/tcp is already taken in this task (the application's port or another mapping); containers of a task share one network namespace",
+      "services.api.sidecars.containers.envoy.portMappings[0].containerPort: got 8080; 8080/tcp is already taken in this task (the application's port); containers of a task share one network namespace",
+      'services.api.sidecars.containers.envoy.portMappings[2].containerPort: got 9901; 9901/tcp is already taken in this task (portMappings[1] of envoy); containers of a task share one network namespace',
     ]);
+  });
+
+  it('refuses ports the log router or collector listen on, and more containers than ECS allows', () => {
+    const lines = refusal({
+      task: { containerPort: 24224 },
+      sidecars: {
+        logRouter: {},
+        collector: {},
+        containers: {
+          envoy: sidecar({
+            portMappings: [{ containerPort: 4318 }, { containerPort: 2000, protocol: 'udp' }],
+          }),
+        },
+      },
+    });
+    expect(lines).toEqual([
+      'services.api.sidecars.containers.envoy.portMappings[0].containerPort: got 4318; 4318/tcp is already taken in this task (the collector (OTLP HTTP)); containers of a task share one network namespace',
+      'services.api.sidecars.containers.envoy.portMappings[1].containerPort: got 2000; 2000/udp is already taken in this task (the collector (X-Ray)); containers of a task share one network namespace',
+      'services.api.task.containerPort: got 24224; 24224/tcp is taken in this task by the log router (FireLens forward input); choose another port for the application',
+    ]);
+    const containers = Object.fromEntries(
+      Array.from({ length: 8 }, (_, i) => [`side-${i}`, sidecar({ memoryReservationMiB: 6 })]),
+    );
+    const [count] = refusal({ sidecars: { containers, logRouter: {}, collector: {} } });
+    expect(count).toMatch(
+      /^services\.api\.sidecars\.containers: got \[.*\]; the task definition would have 11 containers; AWS allows at most 10 containers: containers per task definition; see https:\/\/docs\.aws\.amazon\.com\/general\/latest\/gr\/ecs-service\.html \(the application, the sidecars, the log router and the collector\)$/,
+    );
   });
 
   it('requires a health check on essential sidecars in tier production', () => {

@@ -19,6 +19,7 @@ import {
   secretSource,
 } from './secrets';
 import { credentialInValue, looksSecret } from '../policies/rules/ecs-no-plaintext-secrets';
+import { countProblem } from './aws-limits';
 
 /** The application container's name (constructs/fargate-service.ts `CONTAINER_NAME`). */
 export const APP_CONTAINER = 'app';
@@ -545,20 +546,46 @@ export function checkContainers(
         'tier "production" requires a health check on every essential container: without one ECS cannot tell a hung sidecar from a working one (or set essential to false)',
       );
     }
-    const ports = new Set<string>([`${service.task.containerPort}/tcp`]);
+    const ports = new Map<string, string>([
+      [`${service.task.containerPort}/tcp`, "the application's port"],
+      ...platformPorts(sidecars),
+    ]);
     sidecar.portMappings.forEach((mapping, index) => {
       const key = `${mapping.containerPort}/${mapping.protocol}`;
-      if (ports.has(key)) {
+      const owner = ports.get(key);
+      if (owner !== undefined) {
         problem(
           ctx,
           [...path, 'portMappings', index, 'containerPort'],
           mapping.containerPort,
-          `${key} is already taken in this task (the application's port or another mapping); containers of a task share one network namespace`,
+          `${key} is already taken in this task (${owner}); containers of a task share one network namespace`,
         );
       }
-      ports.add(key);
+      ports.set(key, `portMappings[${index}] of ${name}`);
     });
   }
+  const appPortOwner = new Map(platformPorts(sidecars)).get(`${service.task.containerPort}/tcp`);
+  if (appPortOwner !== undefined) {
+    problem(
+      ctx,
+      ['task', 'containerPort'],
+      service.task.containerPort,
+      `${service.task.containerPort}/tcp is taken in this task by ${appPortOwner}; choose another port for the application`,
+    );
+  }
+  const containerCount = 1 + names.length + (sidecars.logRouter ? 1 : 0) + (sidecars.collector ? 1 : 0);
+  const tooMany = countProblem(
+    'containersPerTaskDefinition',
+    containerCount,
+    'the task definition would have',
+  );
+  if (tooMany)
+    problem(
+      ctx,
+      ['sidecars', 'containers'],
+      names,
+      `${tooMany} (the application, the sidecars, the log router and the collector)`,
+    );
   const reservedVariables = [...(sidecars.collector ? COLLECTOR_VARIABLES : [])] as readonly string[];
   service.task.environment.forEach((variable, index) => {
     if (reservedVariables.includes(variable.name)) {
@@ -570,6 +597,28 @@ export function checkContainers(
       );
     }
   });
+}
+
+/** Ports the platform's own containers listen on inside the task, with who listens. */
+function platformPorts(sidecars: SidecarsSettings): Array<[string, string]> {
+  return [
+    // FireLens: the Fluent Bit forward input the log driver writes to, and its monitoring server.
+    ...(sidecars.logRouter
+      ? ([
+          ['24224/tcp', 'the log router (FireLens forward input)'],
+          ['2020/tcp', "the log router's health endpoint"],
+        ] as Array<[string, string]>)
+      : []),
+    ...(sidecars.collector
+      ? ([
+          ['4317/tcp', 'the collector (OTLP gRPC)'],
+          ['4318/tcp', 'the collector (OTLP HTTP)'],
+          ['2000/udp', 'the collector (X-Ray)'],
+          ['2000/tcp', "the collector (X-Ray's sampling proxy)"],
+          ['13133/tcp', "the collector's health check"],
+        ] as Array<[string, string]>)
+      : []),
+  ];
 }
 
 /** A sidecar's variables and secrets, by the application's rules. */
