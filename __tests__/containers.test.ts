@@ -2,7 +2,10 @@
  * settings/containers.ts: registry credentials and sidecars as settings — every refusal names the
  * setting, echoes the value and says what is allowed; and the resolution per region.
  */
-import { SettingsError, parseSettings } from '../settings/load';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { SettingsError, loadSettingsFile, parseSettings } from '../settings/load';
 import { dependencyCycle, resolveRegistryCredentials, resolveSidecarSecrets } from '../settings/containers';
 import { Settings } from '../settings/schema';
 
@@ -202,6 +205,22 @@ describe('settings sidecars', () => {
       'services.api.sidecars.containers.app: got "app"; is the name of the application container; choose another name',
       'services.api.sidecars.containers.log-router: got "log-router"; is the name of the platform\'s own log-router (sidecars.logRouter); choose another name',
     ]);
+  });
+
+  it('refuses a sidecar name given twice in the settings file', () => {
+    // GIVEN a settings file naming the sidecar envoy twice (JSON would keep the last silently)
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'containers-'));
+    try {
+      const file = path.join(dir, 'dev.json');
+      const text = JSON.stringify(settingsWith({ sidecars: { containers: { envoy: sidecar() } } }), null, 2);
+      writeFileSync(file, text.replace('"envoy": {', '"envoy": { "image": "x/y:1" },\n        "envoy": {'));
+      // WHEN loaded THEN refused, naming the key
+      expect(() => loadSettingsFile(file, 'config/dev.json')).toThrow(
+        /services\.api\.sidecars\.containers\.envoy: set twice, at line \d+ and at line \d+;/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses an image without a tag or digest, and an unknown setting with the allowed ones', () => {
