@@ -18,8 +18,17 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import { taskDefinitionSizeProblem } from '../settings/aws-limits';
 import { fargateSizeProblem } from '../settings/fargate';
+import {
+  CollectorOptions,
+  ContainerDefinitions,
+  ContainerDependency,
+  ContainerPortMapping,
+  LogRouterOptions,
+  RegistryCredentials,
+  SidecarContainer,
+  SizeSettingNames,
+} from './container-definitions';
 import { ValidationError } from './validation-error';
 
 /** Name of the application container and of the task's EFS volume. */
@@ -349,6 +358,37 @@ export interface FargateServiceProps {
    */
   readonly deploymentAlarmNames?: string[];
   /**
+   * More of the application's port mapping, e.g. Service Connect's `name` and `appProtocol`.
+   * @default - `{ containerPort, protocol: 'tcp' }` only
+   */
+  readonly appPortMapping?: Partial<Omit<ContainerPortMapping, 'containerPort'>>;
+  /**
+   * A private registry's credentials for the application image (Secrets Manager); the execution
+   * role may read exactly that secret and decrypt with exactly its key through Secrets Manager.
+   * @default - the image is pulled without credentials
+   */
+  readonly repositoryCredentials?: RegistryCredentials;
+  /**
+   * Containers beside the application (constructs/container-definitions.ts).
+   * @default - none
+   */
+  readonly sidecars?: readonly SidecarContainer[];
+  /**
+   * Containers the application waits for; the log router and collector are added at START.
+   * @default - none
+   */
+  readonly appDependsOn?: readonly ContainerDependency[];
+  /**
+   * A FireLens log router (AWS for Fluent Bit) sending the application's logs to its log group.
+   * @default - the application logs with awslogs
+   */
+  readonly logRouter?: LogRouterOptions;
+  /**
+   * An OpenTelemetry collector (ADOT): traces to X-Ray, metrics as EMF to `/ecs/<namePrefix>/metrics`.
+   * @default - no collector
+   */
+  readonly collector?: CollectorOptions;
+  /**
    * Service Connect: the namespace and the ports the service offers in it (each a name on the
    * container port's mapping and a Cloud Map service); with no port, the service only calls others.
    * The proxy's logs go to the service's log group under the prefix `service-connect`.
@@ -409,6 +449,8 @@ export class FargateService extends Construct {
   public readonly scheduledActions: AppautoscalingScheduledAction[] = [];
   /** The execution role's policy reading the secrets, with secrets only. */
   public readonly secretsPolicy?: IamRolePolicy;
+  /** The container definitions: the application's, sidecars, log router, collector. */
+  public readonly containers: ContainerDefinitions;
 
   constructor(scope: Construct, id: string, props: FargateServiceProps) {
     super(scope, id);
@@ -609,74 +651,77 @@ export class FargateService extends Construct {
         containerPath,
       }),
     );
-    const container: Record<string, unknown> = {
-      name: CONTAINER_NAME,
-      image: props.image,
-      essential: true,
-      privileged: false,
-      readonlyRootFilesystem: props.readonlyRootFilesystem ?? true,
-      user,
-      ...(props.command ? { command: props.command } : {}),
-      ...(props.entryPoint ? { entryPoint: props.entryPoint } : {}),
-      // Without a load balancer nothing connects to the task through its port, unless Service Connect
-      // offers it.
-      ...(props.targetGroupArn === undefined && !props.serviceConnect?.ports.length
-        ? {}
-        : {
-            portMappings: [
-              {
-                containerPort,
-                protocol: 'tcp',
-                ...serviceConnectPortMapping(props.serviceConnect, containerPort),
-              },
-            ],
-          }),
-      mountPoints: [
-        { sourceVolume: EFS_VOLUME_NAME, containerPath: EFS_CONTAINER_PATH, readOnly: false },
-        ...scratchVolumes.map((v) => ({
-          sourceVolume: v.name,
-          containerPath: v.containerPath,
-          readOnly: false,
-        })),
-      ],
-      environment: [
-        { name: 'S3_BUCKET', value: props.dataBucket.bucketName },
-        ...(props.dataBucket.prefix === undefined
-          ? []
-          : [{ name: 'S3_PREFIX', value: props.dataBucket.prefix }]),
-        { name: 'AWS_REGION', value: props.region },
-        ...(props.environment ?? []),
-      ],
-      ...(secrets.length ? { secrets: secrets.map((x) => ({ name: x.name, valueFrom: x.valueFrom })) } : {}),
-      linuxParameters: { initProcessEnabled: true },
-      logConfiguration: {
-        logDriver: 'awslogs',
-        options: {
-          'awslogs-group': this.logGroup.name,
-          'awslogs-region': props.region,
-          'awslogs-stream-prefix': 'ecs',
-        },
-      },
-    };
-    if (props.healthCheckCommand) {
-      container.healthCheck = {
-        command: props.healthCheckCommand,
-        interval: props.healthCheckIntervalSeconds ?? 30,
-        timeout: props.healthCheckTimeoutSeconds ?? 5,
-        retries: props.healthCheckRetries ?? 3,
-        startPeriod: props.healthCheckStartPeriodSeconds ?? 60,
-      };
-    }
-
-    const containerDefinitions = JSON.stringify([container]);
-    checkTaskDefinitionSize(
-      containerDefinitions,
-      container,
+    const healthCheck = props.healthCheckCommand
+      ? {
+          command: props.healthCheckCommand,
+          interval: props.healthCheckIntervalSeconds ?? 30,
+          timeout: props.healthCheckTimeoutSeconds ?? 5,
+          retries: props.healthCheckRetries ?? 3,
+          startPeriod: props.healthCheckStartPeriodSeconds ?? 60,
+        }
+      : undefined;
+    // The container definitions, sidecars and their permissions: constructs/container-definitions.ts.
+    this.containers = new ContainerDefinitions(this, 'Containers', {
+      provider,
+      region: props.region,
       namePrefix,
-      scratchVolumes.length,
-      props.environment?.length ?? 0,
-      sizeSettingNames(props.settingsPath, props.region),
-    );
+      app: {
+        name: CONTAINER_NAME,
+        image: props.image,
+        user,
+        readonlyRootFilesystem: props.readonlyRootFilesystem ?? true,
+        command: props.command,
+        entryPoint: props.entryPoint,
+        // Without a load balancer nothing connects to the task through its port, unless Service
+        // Connect offers it.
+        portMappings:
+          props.targetGroupArn === undefined && !props.serviceConnect?.ports.length
+            ? []
+            : [
+                {
+                  containerPort,
+                  protocol: 'tcp',
+                  ...serviceConnectPortMapping(props.serviceConnect, containerPort),
+                  ...props.appPortMapping,
+                },
+              ],
+        mountPoints: [
+          { sourceVolume: EFS_VOLUME_NAME, containerPath: EFS_CONTAINER_PATH, readOnly: false },
+          ...scratchVolumes.map((v) => ({
+            sourceVolume: v.name,
+            containerPath: v.containerPath,
+            readOnly: false,
+          })),
+        ],
+        environment: [
+          { name: 'S3_BUCKET', value: props.dataBucket.bucketName },
+          ...(props.dataBucket.prefix === undefined
+            ? []
+            : [{ name: 'S3_PREFIX', value: props.dataBucket.prefix }]),
+          { name: 'AWS_REGION', value: props.region },
+          ...(props.environment ?? []),
+        ],
+        secrets: secrets.map((x) => ({ name: x.name, valueFrom: x.valueFrom })),
+        healthCheck,
+      },
+      logGroup: this.logGroup,
+      logRetentionDays: props.logRetentionDays,
+      logKmsKeyArn: props.logKmsKeyArn,
+      executionRole: this.executionRole,
+      taskRole: this.taskRole,
+      taskCpu: cpu,
+      taskMemoryMiB: memoryMiB,
+      // The request's other fields (family, sizes, role ARNs, volumes): a generous 2 KiB plus 64
+      // bytes per volume of the application.
+      otherRequestBytes: 2048 + 64 * (scratchVolumes.length + 1),
+      sizeSettingNames: sizeSettingNames(props.settingsPath, props.region),
+      variableCount: props.environment?.length ?? 0,
+      repositoryCredentials: props.repositoryCredentials,
+      sidecars: props.sidecars,
+      appDependsOn: props.appDependsOn,
+      logRouter: props.logRouter,
+      collector: props.collector,
+    });
 
     this.taskDefinition = new EcsTaskDefinition(this, 'TaskDefinition', {
       provider,
@@ -699,8 +744,9 @@ export class FargateService extends Construct {
           },
         },
         ...scratchVolumes.map((v) => ({ name: v.name })),
+        ...this.containers.volumes.map((v) => ({ name: v.name })),
       ],
-      containerDefinitions,
+      containerDefinitions: this.containers.json,
     });
 
     if (props.standalone) return;
@@ -781,6 +827,7 @@ export class FargateService extends Construct {
         ...(props.egressRouting ?? []),
         ...(this.secretsPolicy ? [this.secretsPolicy] : []),
         ...(props.clusterCapacityProviders ? [props.clusterCapacityProviders] : []),
+        ...this.containers.policies,
       ],
     });
 
@@ -861,7 +908,7 @@ export class FargateService extends Construct {
 function serviceConnectPortMapping(
   connect: FargateServiceConnect | undefined,
   containerPort: number,
-): { name: string; appProtocol: string } | Record<string, never> {
+): { name: string; appProtocol: ServiceConnectPort['appProtocol'] } | Record<string, never> {
   const port = connect?.ports.find((p) => p.containerPort === containerPort);
   return port ? { name: port.portName, appProtocol: port.appProtocol } : {};
 }
@@ -1089,14 +1136,6 @@ function validate(props: FargateServiceProps, v: Resolved): void {
   }
 }
 
-/** What the task definition size message calls the settings (or props) that take its space. */
-interface SizeSettingNames {
-  readonly environment: string;
-  readonly secrets: string;
-  readonly command: string;
-  readonly healthCheck: string;
-}
-
 /** The settings under `settingsPath` for the service in `region`, or without it the props. */
 function sizeSettingNames(settingsPath: string | undefined, region: string): SizeSettingNames {
   if (settingsPath === undefined) {
@@ -1105,6 +1144,7 @@ function sizeSettingNames(settingsPath: string | undefined, region: string): Siz
       secrets: 'secrets',
       command: 'command, entryPoint',
       healthCheck: 'healthCheckCommand',
+      sidecars: 'sidecars, logRouter, collector',
     };
   }
   const task = `${settingsPath}.task`;
@@ -1113,36 +1153,6 @@ function sizeSettingNames(settingsPath: string | undefined, region: string): Siz
     secrets: `${task}.secrets`,
     command: `${task}.command, ${task}.entryPoint`,
     healthCheck: `${task}.healthCheckCommand`,
+    sidecars: `${settingsPath}.sidecars`,
   };
-}
-
-/**
- * ECS refuses a task definition above 64 KiB when Terraform applies it (settings/aws-limits.ts):
- * refuse it here, saying which settings take the space. The request's other fields (family, sizes,
- * role ARNs, volumes) are counted at a generous 2 KiB plus 64 bytes per volume.
- */
-function checkTaskDefinitionSize(
-  containerDefinitions: string,
-  container: Record<string, unknown>,
-  namePrefix: string,
-  scratchVolumes: number,
-  variables: number,
-  names: SizeSettingNames,
-): void {
-  const size = (value: unknown) =>
-    value === undefined ? 0 : Buffer.byteLength(JSON.stringify(value), 'utf8');
-  const problem = taskDefinitionSizeProblem(containerDefinitions, 2048 + 64 * (scratchVolumes + 1), {
-    [`environment variables (${names.environment})`]: size(container.environment),
-    [`secrets (${names.secrets})`]: size(container.secrets),
-    [`command and entry point (${names.command})`]: size(container.command) + size(container.entryPoint),
-    [`health check command (${names.healthCheck})`]: size(container.healthCheck),
-  });
-  if (problem) {
-    throw new ValidationError(
-      `FargateService ${namePrefix}`,
-      'environment',
-      `${variables} variables`,
-      `${problem}. Move large or many values out of the task definition: into ${names.secrets} (Secrets Manager or SSM, read at start), or a file the image reads`,
-    );
-  }
 }

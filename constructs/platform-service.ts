@@ -10,6 +10,7 @@ import { ResolvedSecret } from '../settings/secrets';
 import { ServiceSettings, Settings, isRootUser } from '../settings/schema';
 import { AlarmTopic } from './alarm-topic';
 import { FileSystem } from './efs-file-system';
+import { serviceContainerProps, sidecarReasons } from './container-definitions';
 import { FargateService } from './fargate-service';
 import { FileSystemAccess } from './file-system-access';
 import { LoadBalancer } from './load-balancer';
@@ -309,7 +310,12 @@ export class PlatformService extends Construct {
           : undefined,
       additionalSecurityGroupIds: settings.existingSecurityGroups?.[region],
       egressRules: this.egress?.rules,
+      // Registry credentials and the containers beside the application (issue 19).
+      ...serviceContainerProps(settings, region, props.accountId, names.prefix),
     });
+    for (const { ruleId, reason } of sidecarReasons(settings, `services.${props.name}`)) {
+      suppressPolicy(this.service.taskDefinition, ruleId, reason);
+    }
     if (!task.readonlyRootFilesystem && task.writableRootFilesystemReason !== undefined) {
       // The settings require the reason with a writable root; the finding is accepted, visibly.
       suppressPolicy(

@@ -13,6 +13,12 @@ import { countProblem } from './aws-limits';
 import * as networking from './service-networking';
 import { checkServiceKind, kindedServices, serviceKindFields } from './service-kinds';
 import { existingNetworkSchema, networkProblems, vpcEndpointsSchema } from './network-settings';
+import {
+  checkContainers,
+  regionRegistryCredentialsSchema,
+  registryCredentialsSchema,
+  sidecarsSchema,
+} from './containers';
 
 /** Retention periods CloudWatch Logs accepts (days). */
 export const LOG_RETENTION_DAYS = [
@@ -329,6 +335,8 @@ const imageSchema = settingsObject({
   digest: imageDigestSchema.optional(),
   /** Images the ECR lifecycle policy keeps. */
   keepImageCount: z.number().int().min(1).max(10000).default(30),
+  /** A private registry's pull credentials: a Secrets Manager secret (settings/containers.ts). */
+  credentials: registryCredentialsSchema.optional(),
 });
 
 const taskSchema = settingsObject({
@@ -478,6 +486,8 @@ const serviceRegionSchema = settingsObject({
   environment: z.array(variableSchema).default([]),
   /** This region's ARN or key of task.secrets entries (a secret that is not a replica, a single-region key). */
   secrets: z.array(secretOverrideSchema).default([]),
+  /** This region's secret or key for image.credentials (settings/containers.ts). */
+  imageCredentials: regionRegistryCredentialsSchema.optional(),
 });
 
 /** Host names a listener rule matches: lower-case DNS names, `*` as the first label allowed. */
@@ -535,6 +545,8 @@ const appServiceSchema = settingsObject({
   ...serviceKindFields,
   /** This service's values per region, keyed by region name (release waves, variables, secrets). */
   regions: z.record(z.string(), serviceRegionSchema).default({}),
+  /** Containers beside the application: sidecars, a FireLens log router, an OpenTelemetry collector (settings/containers.ts). */
+  sidecars: sidecarsSchema.prefault({}),
   /**
    * Keep the names the single-service platform gave its one application (`<app>-<env>-service`,
    * log group `/ecs/<app>-<env>`, target group `<app>-<env>-tg-<port>`, access point at `/ecs`,
@@ -1401,6 +1413,7 @@ function checkService(
     },
     ctx,
   );
+  checkContainers(settings, service, ctx);
 }
 
 /** Settings as written in `config/<environment>.json`. */
