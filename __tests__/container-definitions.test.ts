@@ -3,6 +3,7 @@
  * and the OpenTelemetry collector with exactly their permissions, ECS's limits at synth; and the
  * same through a synthesized PlatformStack, per region.
  */
+import * as path from 'node:path';
 import { Testing, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
@@ -19,14 +20,18 @@ import {
   measureBytes,
 } from '../constructs/container-definitions';
 import { ADOT_COLLECTOR_IMAGE, FLUENT_BIT_IMAGE } from '../settings/containers';
+import { loadEnvironmentSettings } from '../settings/load';
 import { buildStacks } from '../stacks/app';
+import { PlatformStack } from '../stacks/platform-stack';
 import { synthPlatformOnce } from '../test-support/platform';
 import {
   SynthesizedJson,
+  allBlocks,
   dataAt,
   ref,
   resourceAt,
   resources,
+  synthJson,
   synthScopeJson,
   testSettings,
 } from '../test-support/synth';
@@ -632,4 +637,25 @@ describe('ContainerDefinitions under the policy pack', () => {
       /^FargateService fargate-test-api: containers "2 containers" is not allowed; the task definition would be \d+\.\d KiB \(\d+ bytes\), of which container envoy \(services\.api\.sidecars\) \d+\.\d KiB(, [^;]+)?; AWS allows at most 65536 bytes \(64 KiB\).*\(attributes known only at apply counted at 2048 bytes each\)/,
     );
   });
+});
+
+describe('ContainerDefinitions with the shipped settings', () => {
+  it.each(['dev', 'prod'])(
+    '%s: adds nothing (no resource under Containers, one container per task definition, as before)',
+    (environment) => {
+      // GIVEN the shipped settings, which name no credentials or sidecars
+      const settings = loadEnvironmentSettings({ PLATFORM_ENV: environment }, path.resolve(__dirname, '..'));
+      // WHEN the platform is synthesized
+      const json = synthJson(new PlatformStack(Testing.app(), `fargate-${environment}`, { settings }));
+      // THEN nothing new exists, and every task definition holds the application alone
+      expect(allBlocks(json).filter((block) => block.path.includes('/Containers/'))).toEqual([]);
+      for (const task of resources(json, 'aws_ecs_task_definition')) {
+        const containers = JSON.parse(String(task.container_definitions)) as Array<Record<string, unknown>>;
+        expect(containers.map((c) => c.name)).toEqual(['app']);
+        expect(containers[0].dependsOn).toBeUndefined();
+        expect(containers[0].repositoryCredentials).toBeUndefined();
+        expect((containers[0].logConfiguration as { logDriver: string }).logDriver).toBe('awslogs');
+      }
+    },
+  );
 });
