@@ -3,6 +3,8 @@
  * and the OpenTelemetry collector with exactly their permissions, ECS's limits at synth; and the
  * same through a synthesized PlatformStack, per region.
  */
+import { existsSync, rmSync } from 'node:fs';
+import * as path from 'node:path';
 import { Testing, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
@@ -20,9 +22,11 @@ import {
 } from '../constructs/container-definitions';
 import { ADOT_COLLECTOR_IMAGE, FLUENT_BIT_IMAGE } from '../settings/containers';
 import { buildStacks } from '../stacks/app';
+import { synthEnvironment } from '../test-support/environment';
 import { synthPlatformOnce } from '../test-support/platform';
 import {
   SynthesizedJson,
+  allBlocks,
   dataAt,
   ref,
   resourceAt,
@@ -632,4 +636,32 @@ describe('ContainerDefinitions under the policy pack', () => {
       /^FargateService fargate-test-api: containers "2 containers" is not allowed; the task definition would be \d+\.\d KiB \(\d+ bytes\), of which container envoy \(services\.api\.sidecars\) \d+\.\d KiB(, [^;]+)?; AWS allows at most 65536 bytes \(64 KiB\).*\(attributes known only at apply counted at 2048 bytes each\)/,
     );
   });
+});
+
+describe('ContainerDefinitions with the shipped settings', () => {
+  // Building legacy names (the shipped `app`) creates cdktf.out/stacks in the working folder
+  // (stacks/single-service-moves.ts's `new App()`): remove it when this test created it.
+  const leftover = path.resolve('cdktf.out');
+  const existed = existsSync(leftover);
+  afterAll(() => {
+    if (!existed) rmSync(leftover, { recursive: true, force: true });
+  });
+
+  it.each(['dev', 'prod'])(
+    '%s: adds nothing (no resource under Containers, one container per task definition, as before)',
+    (environment) => {
+      // GIVEN the shipped settings, which name no credentials or sidecars
+      // WHEN the environment is synthesized through the app (into a scratch folder)
+      const json = Object.values(synthEnvironment(environment).stacks)[0];
+      // THEN nothing new exists, and every task definition holds the application alone
+      expect(allBlocks(json).filter((block) => block.path.includes('/Containers/'))).toEqual([]);
+      for (const task of resources(json, 'aws_ecs_task_definition')) {
+        const containers = JSON.parse(String(task.container_definitions)) as Array<Record<string, unknown>>;
+        expect(containers.map((c) => c.name)).toEqual(['app']);
+        expect(containers[0].dependsOn).toBeUndefined();
+        expect(containers[0].repositoryCredentials).toBeUndefined();
+        expect((containers[0].logConfiguration as { logDriver: string }).logDriver).toBe('awslogs');
+      }
+    },
+  );
 });

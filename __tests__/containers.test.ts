@@ -401,11 +401,14 @@ describe('settings sidecars', () => {
     );
   });
 
-  it('requires a health check on essential sidecars in tier production', () => {
+  it('requires a health check on essential sidecars, and no latest image, in tier production', () => {
     const lines = refusal(
       {
         task: { healthCheckCommand: HEALTH.command },
-        sidecars: { containers: { envoy: sidecar(), jobs: sidecar({ essential: false }) } },
+        sidecars: {
+          containers: { envoy: sidecar(), jobs: sidecar({ essential: false }) },
+          collector: { image: 'public.ecr.aws/aws-observability/aws-otel-collector:latest' },
+        },
       },
       {
         tier: 'production',
@@ -418,6 +421,9 @@ describe('settings sidecars', () => {
       'services.api.sidecars.containers.envoy.healthCheck: got nothing; tier "production" requires a health check on every essential container: without one ECS cannot tell a hung sidecar from a working one (or set essential to false)',
     );
     expect(lines.join('\n')).not.toMatch(/containers\.jobs/);
+    expect(lines).toContain(
+      'services.api.sidecars.collector.image: got "public.ecr.aws/aws-observability/aws-otel-collector:latest"; tier "production" refuses "latest": deployments must be reproducible; pin a version tag or a digest',
+    );
   });
 
   it("refuses the application's own OTEL endpoint variables when the collector sets them", () => {

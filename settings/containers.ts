@@ -516,6 +516,25 @@ export function checkContainers(
       }
     });
   };
+  if (settings.tier === 'production') {
+    const images: Array<[PropertyKey[], string | undefined]> = [
+      [['sidecars', 'logRouter', 'image'], sidecars.logRouter?.image],
+      [['sidecars', 'collector', 'image'], sidecars.collector?.image],
+      ...Object.entries(sidecars.containers).map(
+        ([name, c]) => [['sidecars', 'containers', name, 'image'], c.image] as [PropertyKey[], string],
+      ),
+    ];
+    for (const [path, image] of images) {
+      if (image?.endsWith(':latest')) {
+        problem(
+          ctx,
+          path,
+          image,
+          'tier "production" refuses "latest": deployments must be reproducible; pin a version tag or a digest',
+        );
+      }
+    }
+  }
   if (sidecars.logRouter) baseline(['sidecars', 'logRouter'], sidecars.logRouter);
   if (sidecars.collector) baseline(['sidecars', 'collector'], sidecars.collector);
   for (const [name, sidecar] of Object.entries(sidecars.containers)) {
