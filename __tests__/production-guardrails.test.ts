@@ -179,7 +179,7 @@ describe('production protections', () => {
       ),
     );
     expect(message).toContain(
-      '  productionExceptions["services.web.service.deploymentAlarms"]: got "web releases are rolled back by hand, runbook R-12"; names no service of services (app, api, admin); remove it',
+      '  productionExceptions["services.web.service.deploymentAlarms"]: got "web releases are rolled back by hand, runbook R-12"; names no service of services (app, api, admin, mailer, nightly); remove it',
     );
     expect(
       refusal(

@@ -125,7 +125,7 @@ describe('settings of service kinds', () => {
       },
     });
     expect(message).toContain(
-      'services.nightly.kind: got "scheduled"; these settings mean nothing for kind "scheduled": services.nightly.routing (got {"paths":["/*"],"priority":1}), services.nightly.legacyNames (got false), services.nightly.queue (got {"name":"q","messagesPerTask":1}), services.nightly.service.desiredCount (got 1), services.nightly.service.minCapacity (got 1), services.nightly.service.maxCapacity (got 2), services.nightly.service.scheduledScaling (got []), services.nightly.service.deploymentAlarms (got true); remove them. a scheduled job takes image, task (without containerPort), schedule, regions and service.capacityProviders, service.enableExecuteCommand and service.paused',
+      'services.nightly.kind: got "scheduled"; these settings mean nothing for kind "scheduled": services.nightly.routing (got {"paths":["/*"],"priority":1}), services.nightly.legacyNames (got false), services.nightly.queue (got {"name":"q","messagesPerTask":1}), services.nightly.service.desiredCount (got 1), services.nightly.service.minCapacity (got 1), services.nightly.service.maxCapacity (got 2), services.nightly.service.scheduledScaling (got []), services.nightly.service.deploymentAlarms (got true); remove them. a scheduled job takes image, task (without containerPort), schedule, regions, sidecars, egress, existingSecurityGroups and service.capacityProviders, service.enableExecuteCommand and service.paused',
     );
     expect(message).not.toContain('capacityProviders (got');
   });
@@ -136,7 +136,7 @@ describe('settings of service kinds', () => {
         app: { ...WEB, queue: { name: 'q', messagesPerTask: 1 }, schedule: { expression: 'rate(1 day)' } },
       }),
     ).toContain(
-      'services.app.kind: got "web"; these settings mean nothing for kind "web": services.app.queue (got {"name":"q","messagesPerTask":1}), services.app.schedule (got {"expression":"rate(1 day)"}); remove them. a web service takes image, task, service, routing, regions and legacyNames',
+      'services.app.kind: got "web"; these settings mean nothing for kind "web": services.app.queue (got {"name":"q","messagesPerTask":1}), services.app.schedule (got {"expression":"rate(1 day)"}); remove them. a web service takes image, task, service, routing, regions, legacyNames, sidecars, serviceConnect, egress and existingSecurityGroups; queue is for kind "worker", schedule for kind "scheduled"',
     );
   });
 
@@ -608,13 +608,13 @@ describe('existing settings are web services, built exactly as before kinds', ()
   );
 
   it.each(environments)(
-    'config/%s.json synthesizes the same with "kind": "web" written on every service',
+    'config/%s.json synthesizes the same with "kind": "web" written on every service that leaves it out',
     (environment) => {
       const file = JSON.parse(
         readFileSync(path.join(__dirname, '..', 'config', `${environment}.json`), 'utf8'),
       );
       for (const service of Object.values(file.services as Record<string, Record<string, unknown>>)) {
-        service.kind = 'web';
+        service.kind ??= 'web';
       }
       const dir = mkdtempSync(path.join(os.tmpdir(), 'kinds-web-'));
       try {

@@ -49,7 +49,7 @@ describe('settings files', () => {
     // THEN the file's regions are there in its order, primary first, and its services by name
     const file = JSON.parse(readFileSync(path.join(root, 'config', `${environment}.json`), 'utf8')) as {
       regions?: Array<{ name: string; vpcCidr: string }>;
-      services: Record<string, { routing: { priority: number } }>;
+      services: Record<string, { routing?: { priority: number } }>;
     };
     expect(settings.environment).toBe(environment);
     expect(settings.regions.map((r) => [r.name, r.vpcCidr])).toEqual(
@@ -57,7 +57,7 @@ describe('settings files', () => {
     );
     expect(Object.keys(settings.services)).toEqual(Object.keys(file.services));
     expect(Object.values(settings.services).map((s) => s.routing?.priority)).toEqual(
-      Object.values(file.services).map((s) => s.routing.priority),
+      Object.values(file.services).map((s) => s.routing?.priority),
     );
   });
 
@@ -72,11 +72,26 @@ describe('settings files', () => {
     expect(services.api.routing).toEqual({ hosts: [], paths: ['/api/*'], priority: 100 });
   });
 
-  it('ships prod with three services routed by host name, admin by host and path first', () => {
+  it('ships prod with three web services routed by host name (admin by host and path first), a worker and a nightly job', () => {
     // GIVEN config/prod.json WHEN loaded
     const { services } = loadEnvironmentSettings({ PLATFORM_ENV: 'prod' }, root);
     // THEN
-    expect(Object.keys(services)).toEqual(['app', 'api', 'admin']);
+    expect(Object.keys(services)).toEqual(['app', 'api', 'admin', 'mailer', 'nightly']);
+    expect(Object.values(services).map((s) => s.kind)).toEqual(['web', 'web', 'web', 'worker', 'scheduled']);
+    expect([services.mailer.routing, services.nightly.routing]).toEqual([undefined, undefined]);
+    expect(services.nightly.schedule).toMatchObject({
+      expression: 'cron(30 2 * * ? *)',
+      timezone: 'Europe/Dublin',
+    });
+    // The front end and the worker call the API by name inside their region; the API reaches its database.
+    expect(services.app.serviceConnect?.calls).toEqual(['api']);
+    expect(services.mailer.serviceConnect?.calls).toEqual(['api']);
+    expect(services.api.serviceConnect?.offers).toHaveLength(1);
+    expect(services.api.egress?.['orders-db']).toMatchObject({
+      protocol: 'tcp',
+      port: 5432,
+      cidrs: ['10.100.0.0/16'],
+    });
     expect(services.app.legacyNames).toBe(true);
     expect(services.app.routing).toEqual({ hosts: ['app.example.com'], paths: [], priority: 300 });
     expect(services.api.routing).toEqual({ hosts: ['api.example.com'], paths: [], priority: 100 });
@@ -1239,7 +1254,7 @@ describe('services and their routing', () => {
 
   it('refuses an unknown key in a service, listing the keys a service takes', () => {
     expect(errorFor(withApp({ imgae: { tag: '1.0.0' } }))).toContain(
-      'services.app.imgae: unknown setting "imgae"; allowed here: image, task, service, routing, kind, queue, schedule, regions, legacyNames',
+      'services.app.imgae: unknown setting "imgae"; allowed here: image, task, service, routing, kind, queue, schedule, regions, sidecars, legacyNames, serviceConnect, egress, existingSecurityGroups',
     );
   });
 
@@ -1539,7 +1554,10 @@ describe('the capacity left when a region is lost', () => {
     // minimum alone carries the service's peak (N+1), so the survivor does not wait for scaling.
     const settings = loadEnvironmentSettings({ PLATFORM_ENV: 'prod' }, root);
     const survivors = settings.regions.length - 1;
-    for (const [name, service] of Object.entries(settings.services)) {
+    // The rule holds for the services behind the load balancer; a worker's backlog waits for scaling
+    const web = Object.entries(settings.services).filter(([, service]) => service.kind === 'web');
+    expect(web.length).toBeGreaterThan(0);
+    for (const [name, service] of web) {
       const peak = service.service.peakTasks ?? service.service.desiredCount * settings.regions.length;
       expect(`${name}: ${survivors * service.service.minCapacity >= peak}`).toBe(`${name}: true`);
     }

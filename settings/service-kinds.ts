@@ -104,7 +104,7 @@ const REFUSED: Record<ServiceKind, { refused: string[]; allowed: string }> = {
   web: {
     refused: ['queue', 'schedule'],
     allowed:
-      'a web service takes image, task, service, routing, regions and legacyNames; queue is for kind "worker", schedule for kind "scheduled"',
+      'a web service takes image, task, service, routing, regions, legacyNames, sidecars, serviceConnect, egress and existingSecurityGroups; queue is for kind "worker", schedule for kind "scheduled"',
   },
   worker: {
     refused: [
@@ -116,7 +116,7 @@ const REFUSED: Record<ServiceKind, { refused: string[]; allowed: string }> = {
       'service.peakTasks',
     ],
     allowed:
-      'a worker takes image, task (without containerPort: it receives no connections), service (desiredCount, minCapacity, maxCapacity, cpuTargetPercent, memoryTargetPercent, scaleInCooldownSeconds, scaleOutCooldownSeconds, enableExecuteCommand, paused, scheduledScaling, capacityProviders, deploymentAlarms), queue and regions; its health is task.healthCheckCommand (with task.healthCheckStartPeriodSeconds as its grace period)',
+      'a worker takes image, task (without containerPort: it receives no connections), service (desiredCount, minCapacity, maxCapacity, cpuTargetPercent, memoryTargetPercent, scaleInCooldownSeconds, scaleOutCooldownSeconds, enableExecuteCommand, paused, scheduledScaling, capacityProviders, deploymentAlarms), queue, regions, sidecars, serviceConnect (calls only: it offers no port), egress and existingSecurityGroups; its health is task.healthCheckCommand (with task.healthCheckStartPeriodSeconds as its grace period)',
   },
   scheduled: {
     refused: [
@@ -138,7 +138,7 @@ const REFUSED: Record<ServiceKind, { refused: string[]; allowed: string }> = {
       'serviceConnect',
     ],
     allowed:
-      'a scheduled job (no ECS service, so no Service Connect) takes image, task (without containerPort), schedule, regions and service.capacityProviders, service.enableExecuteCommand and service.paused (the schedule disabled); it has no ECS service, so no count, scaling or load balancer settings',
+      'a scheduled job takes image, task (without containerPort), schedule, regions, sidecars, egress, existingSecurityGroups and service.capacityProviders, service.enableExecuteCommand and service.paused (the schedule disabled); it has no ECS service, so no count, scaling, load balancer or Service Connect settings',
   },
 };
 
