@@ -137,6 +137,9 @@ describe.each(environments)('the %s environment', (environment) => {
     const changes = managed(results[stack].plan);
     const services = Object.values(settings.services);
     const serviceCount = services.length;
+    // issue 19: web services sit behind the load balancer, workers and web services run an ECS service
+    const web = services.filter((s) => s.kind === 'web');
+    const running = services.filter((s) => s.kind !== 'scheduled');
     for (const region of settings.regions) {
       const alias = aliasOf(region.name);
       const count = (type: string) =>
@@ -157,7 +160,7 @@ describe.each(environments)('the %s environment', (environment) => {
         securityGroups: count('aws_security_group'),
       }).toEqual({
         cluster: 1,
-        service: serviceCount,
+        service: running.length,
         taskDefinition: serviceCount,
         fileSystem: 1,
         mountTargets: region.availabilityZones.length,
@@ -165,14 +168,16 @@ describe.each(environments)('the %s environment', (environment) => {
         // prod: the data bucket and the log bucket
         bucket: environment === 'prod' ? 2 : 1,
         loadBalancer: 1,
-        targetGroup: serviceCount,
-        listenerRules: serviceCount,
+        targetGroup: web.length,
+        listenerRules: web.length,
         // the load balancer's, the file system's and one per service (and the VPC endpoints')
         securityGroups: 2 + serviceCount + (vpcEndpointsEnabled(settings) ? 1 : 0),
-        scalableTarget: serviceCount,
-        // CPU and memory for each, request count where asked
+        scalableTarget: running.length,
+        // CPU and memory for each, request count and queue backlog where asked
         scalingPolicies:
-          2 * serviceCount + services.filter((s) => s.service.requestCountPerTarget !== undefined).length,
+          2 * running.length +
+          web.filter((s) => s.service.requestCountPerTarget !== undefined).length +
+          running.filter((s) => s.queue !== undefined).length,
       });
     }
     const [primary, ...others] = settings.regions.map((r) => aliasOf(r.name));
@@ -269,9 +274,11 @@ describe.each(['dev', 'prod', 'stage'])('the global layer and observability of %
     const bidirectional = settings.replication.bidirectional ?? settings.tier === 'production';
     const s3Rules = bidirectional ? regionCount * (regionCount - 1) : regionCount - 1;
     const efsLag = fileSystemReplicationEnabled(settings) ? regionCount : 0;
-    expect(alarms.length).toBe(
-      (6 * Object.keys(settings.services).length + 2) * regionCount + efsLag + 2 * s3Rules,
-    );
+    // per region: a web service's 6, a worker's 3 (CPU, memory, running tasks), a scheduled job's 2
+    // (failed invocations, dead letters), the load balancer's 2
+    const perKind = { web: 6, worker: 3, scheduled: 2 };
+    const serviceAlarms = Object.values(settings.services).reduce((sum, s) => sum + perKind[s.kind], 0);
+    expect(alarms.length).toBe((serviceAlarms + 2) * regionCount + efsLag + 2 * s3Rules);
     for (const alarm of alarms) {
       for (const actions of ['alarm_actions', 'ok_actions']) {
         const topics = references(plan, alarm.address, actions);
@@ -285,13 +292,15 @@ describe.each(['dev', 'prod', 'stage'])('the global layer and observability of %
   it('renders every dashboard to valid JSON whose dimensions name its own region’s resources', () => {
     const json = synthesized[environment].stacks[stack];
     const dashboards = resources(json, 'aws_cloudwatch_dashboard');
-    // one per service and region, and the global one in every region
-    expect(dashboards.length).toBe(regionCount * Object.keys(settings.services).length + regionCount);
+    // one per service (but scheduled jobs) and region, and the global one in every region
+    const withDashboard = Object.values(settings.services).filter((s) => s.kind !== 'scheduled').length;
+    expect(dashboards.length).toBe(regionCount * withDashboard + regionCount);
     for (const dashboard of dashboards) {
       const body = JSON.parse(renderWithTerraform(String(dashboard.dashboard_body), CLI_CONFIG_FILE)) as {
         widgets: Array<{ properties: { region?: string; metrics?: unknown[][] } }>;
       };
-      expect(body.widgets.length).toBeGreaterThan(4);
+      // a worker's: CPU, memory, tasks and its alarms; a web service's and the global ones more
+      expect(body.widgets.length).toBeGreaterThanOrEqual(4);
       for (const widget of body.widgets) {
         const region = widget.properties.region as string;
         if (!region) {

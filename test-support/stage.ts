@@ -1,8 +1,9 @@
 /**
  * A third environment, "stage", that turns on what dev and prod leave off: a domain with TLS, a
  * third region (one of them on standby), a dual-stack accelerator with flow logs, full-mesh
- * replication with RTC, alarm emails, an S3 backend, ECS Exec, VPC endpoints, two services with new names (one
- * by host, one by host and path) and the seed's 8.8 example (`fargate-stage-simple`). Planned by
+ * replication with RTC, alarm emails, an S3 backend, ECS Exec, VPC endpoints, two web services with new names (one
+ * by host, one by host and path, the second offering Service Connect to the first, with a database egress rule
+ * and a FireLens log router), a queue worker, a scheduled job and the seed's 8.8 example (`fargate-stage-simple`). Planned by
  * terraform.test.ts and applied against the emulator by emulator-apply.test.ts.
  */
 export const STAGE = {
@@ -30,11 +31,29 @@ export const STAGE = {
       image: { tag: '2.3.4' },
       service: { enableExecuteCommand: true },
       routing: { hosts: ['shop.example.com'], priority: 200 },
+      serviceConnect: { calls: ['cart'] },
     },
     cart: {
       image: { tag: '1.4.0' },
       service: { desiredCount: 1, minCapacity: 1, maxCapacity: 2, healthCheckPath: '/cart/health' },
       routing: { hosts: ['shop.example.com'], paths: ['/cart/*'], priority: 100 },
+      // Called by shop and picker by name; reaches its database by a named egress rule; logs through FireLens
+      serviceConnect: { offers: [{ portName: 'http' }] },
+      egress: { 'cart-db': { protocol: 'tcp', port: 5432, cidrs: ['10.100.0.0/16'] } },
+      sidecars: { logRouter: {} },
+    },
+    picker: {
+      kind: 'worker',
+      image: { tag: '0.9.0' },
+      task: { healthCheckCommand: ['CMD-SHELL', 'test -f /tmp/alive || exit 1'] },
+      service: { desiredCount: 1, minCapacity: 1, maxCapacity: 3 },
+      queue: { name: 'fargate-stage-picks', messagesPerTask: 20 },
+      serviceConnect: { calls: ['cart'] },
+    },
+    report: {
+      kind: 'scheduled',
+      image: { tag: '0.9.0' },
+      schedule: { expression: 'cron(0 4 * * ? *)', timezone: 'Australia/Sydney' },
     },
   },
   examples: { simpleFargate: true },
