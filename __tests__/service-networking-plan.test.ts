@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { Testing } from 'cdktf';
 import { PlatformStack } from '../stacks/platform-stack';
 import { buildStacks, run } from '../stacks/app';
+import { loadEnvironmentSettings } from '../settings/load';
 import { securityGroupFlows } from '../test-support/security-group-flows';
 import {
   Block,
@@ -341,5 +342,66 @@ describe('the app over a settings file', () => {
     const { code, lines } = runDev(SFTP_REASON);
     expect(code).toBe(0);
     expect(lines.filter((line) => line.startsWith('policy: suppressed vpc-no-world-egress'))).toHaveLength(2);
+  });
+});
+
+describe('the shipped prod, per region, from its synthesized security groups', () => {
+  // GIVEN config/prod.json: app and the worker mailer call api through Service Connect, api reaches
+  // its database on 5432, nightly is a scheduled job
+  const settings = loadEnvironmentSettings({ PLATFORM_ENV: 'prod' }, path.resolve(__dirname, '..'));
+  const json = synthJson(new PlatformStack(Testing.app(), 'prod', { settings }));
+
+  it.each(REGIONS)('in %s: who may talk to whom is exactly what the settings ask for', (region) => {
+    // WHEN the plan's security groups of the region are read
+    const flows = securityGroupFlows(json, region).filter(
+      // every task's HTTPS and file system egress, and the load balancer's own listeners, are the baseline
+      (flow) =>
+        !(flow.to === '0.0.0.0/0' && flow.ports === '443') &&
+        !(flow.to === 'fargate-prod-efs' || flow.from === '0.0.0.0/0' || flow.from === '::/0') &&
+        !flow.from.startsWith('fargate-prod-endpoints') &&
+        !flow.to.startsWith('fargate-prod-endpoints'),
+    );
+    // THEN exactly: the load balancer to the web services, app and mailer to api, api to its database
+    expect(flows).toEqual(
+      expect.arrayContaining([
+        { from: 'fargate-prod-alb', to: 'fargate-prod-tasks', protocol: 'tcp', ports: '8080', sides: 'both' },
+        {
+          from: 'fargate-prod-alb',
+          to: 'fargate-prod-api-tasks',
+          protocol: 'tcp',
+          ports: '8080',
+          sides: 'both',
+        },
+        {
+          from: 'fargate-prod-alb',
+          to: 'fargate-prod-admin-tasks',
+          protocol: 'tcp',
+          ports: '8080',
+          sides: 'both',
+        },
+        {
+          from: 'fargate-prod-tasks',
+          to: 'fargate-prod-api-tasks',
+          protocol: 'tcp',
+          ports: '8080',
+          sides: 'both',
+        },
+        {
+          from: 'fargate-prod-mailer-tasks',
+          to: 'fargate-prod-api-tasks',
+          protocol: 'tcp',
+          ports: '8080',
+          sides: 'both',
+        },
+        {
+          from: 'fargate-prod-api-tasks',
+          to: '10.100.0.0/16',
+          protocol: 'tcp',
+          ports: '5432',
+          sides: 'egress',
+        },
+      ]),
+    );
+    expect(flows).toHaveLength(6);
   });
 });
