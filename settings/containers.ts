@@ -12,7 +12,6 @@ import {
   KMS_KEY_ARN,
   SECRETS_MANAGER_ARN,
   SecretSetting,
-  VARIABLE_NAME,
   arnRegion,
   keyRegionProblem,
   resolveSecrets,
@@ -20,6 +19,7 @@ import {
 } from './secrets';
 import { credentialInValue, looksSecret } from '../policies/rules/ecs-no-plaintext-secrets';
 import { countProblem } from './aws-limits';
+import { kmsKeyArn, secretFields, variableName } from './secret-fields';
 
 /** The application container's name (constructs/fargate-service.ts `CONTAINER_NAME`). */
 export const APP_CONTAINER = 'app';
@@ -67,11 +67,6 @@ function strictObject<T extends z.ZodRawShape>(shape: T) {
   });
 }
 
-const kmsKeyArn = z.string().regex(KMS_KEY_ARN, {
-  error:
-    'expected a KMS key ARN such as arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
-});
-
 const credentialsSecret = z
   .string()
   .refine(
@@ -96,30 +91,7 @@ export const regionRegistryCredentialsSchema = strictObject({
   kmsKeyArn: kmsKeyArn.optional(),
 });
 
-const variableName = z.string().regex(VARIABLE_NAME, {
-  error: 'expected an environment variable name: letters, digits and _, not starting with a digit',
-});
-
-const sidecarSecretSchema = strictObject({
-  name: variableName,
-  valueFrom: z.string().refine((value) => secretSource(value) !== undefined, {
-    error:
-      'expected a Secrets Manager secret ARN with its 6-character suffix, an SSM parameter ARN or an SSM parameter name such as /app/db-password',
-  }),
-  jsonKey: z
-    .string()
-    .regex(/^[^:]{1,256}$/, { error: 'expected a JSON key without ":"' })
-    .optional(),
-  versionStage: z
-    .string()
-    .regex(/^[^:]{1,256}$/, { error: 'expected a version stage without ":"' })
-    .optional(),
-  versionId: z
-    .string()
-    .regex(/^[0-9a-f-]{32,64}$/, { error: 'expected a Secrets Manager version ID' })
-    .optional(),
-  kmsKeyArn: kmsKeyArn.optional(),
-});
+const sidecarSecretSchema = strictObject(secretFields);
 
 const dependencySchema = strictObject({
   /** The container waited for: a sidecar, `log-router`, `otel-collector` or (for a sidecar) `app`. */

@@ -5,11 +5,12 @@ import { hasHostBits, overlaps, parseCidr } from './cidr';
 import { SEED_BACKUP_RULES, cronProblem } from './backup-rules';
 import { fargateSizeProblem } from './fargate';
 import { shorten } from './quote';
-import { KMS_KEY_ARN, VARIABLE_NAME, arnRegion, keyRegionProblem, secretSource } from './secrets';
+import { arnRegion, keyRegionProblem, secretSource } from './secrets';
 import { credentialInValue, looksSecret } from '../policies/rules/ecs-no-plaintext-secrets';
 import { checkedPath, httpPathProblem, mountPathProblem } from './path-settings';
 import { guardrailProblems, productionExceptionsSchema } from './production-guardrails';
 import { countProblem } from './aws-limits';
+import { kmsKeyArn, secretFields, secretValueFrom, variableName } from './secret-fields';
 import * as networking from './service-networking';
 import { checkServiceKind, kindedServices, serviceKindFields } from './service-kinds';
 import { existingNetworkSchema, networkProblems, vpcEndpointsSchema } from './network-settings';
@@ -164,50 +165,14 @@ export function requiredSlash24Count(azCount: number): number {
 /** Variables the platform sets itself in every container. */
 export const PLATFORM_VARIABLES = ['S3_BUCKET', 'S3_PREFIX', 'AWS_REGION'] as const;
 
-const variableName = z.string().regex(VARIABLE_NAME, {
-  error: 'expected an environment variable name: letters, digits and _, not starting with a digit',
-});
-
 /** One plain environment variable: `{ "name": "LOG_LEVEL", "value": "info" }`. */
 const variableSchema = settingsObject({
   name: variableName,
   value: z.string().max(32768),
 });
 
-const kmsKeyArn = z.string().regex(KMS_KEY_ARN, {
-  error:
-    'expected a KMS key ARN such as arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
-});
-
-const secretValueFrom = z.string().refine((value) => secretSource(value) !== undefined, {
-  error:
-    'expected a Secrets Manager secret ARN with its 6-character suffix (arn:aws:secretsmanager:<region>:<account>:secret:<name>-AbCdEf), an SSM parameter ARN or an SSM parameter name such as /app/db-password; a Secrets Manager name alone is not enough: its ARN suffix is only known to AWS and ECS needs the full ARN',
-});
-
-/** One secret the container receives as a variable, read by ECS at task start with the execution role. */
-const secretSchema = settingsObject({
-  /** The variable the container sees. */
-  name: variableName,
-  /** Secrets Manager secret ARN (replicas: the same ARN in each region), or SSM parameter ARN or name. */
-  valueFrom: secretValueFrom,
-  /** Secrets Manager only: one key of a JSON secret. */
-  jsonKey: z
-    .string()
-    .regex(/^[^:]{1,256}$/, { error: 'expected a JSON key without ":"' })
-    .optional(),
-  /** Secrets Manager only: a version stage such as AWSCURRENT or AWSPREVIOUS. */
-  versionStage: z
-    .string()
-    .regex(/^[^:]{1,256}$/, { error: 'expected a version stage without ":"' })
-    .optional(),
-  /** Secrets Manager only: a version ID (32 hex digits with hyphens). */
-  versionId: z
-    .string()
-    .regex(/^[0-9a-f-]{32,64}$/, { error: 'expected a Secrets Manager version ID' })
-    .optional(),
-  /** Customer-managed key encrypting the secret; omitted: AWS's managed key, which needs no kms:Decrypt grant. */
-  kmsKeyArn: kmsKeyArn.optional(),
-});
+/** One secret the container receives as a variable (settings/secret-fields.ts). */
+const secretSchema = settingsObject(secretFields);
 
 /** One region's own ARN or key for a secret of task.secrets. */
 const secretOverrideSchema = settingsObject({
