@@ -111,6 +111,14 @@ export class AlarmTopic extends Construct {
       kmsMasterKeyId: this.key.arn,
     });
 
+    const publishFrom = (sid: string, service: string, sourceArn: string) => ({
+      sid,
+      effect: 'Allow',
+      principals: [{ type: 'Service', identifiers: [`${service}.amazonaws.com`] }],
+      actions: ['sns:Publish'],
+      resources: [this.topic.arn],
+      condition: [sourceAccount, { test: 'ArnLike', variable: 'aws:SourceArn', values: [sourceArn] }],
+    });
     const topicPolicy = new DataAwsIamPolicyDocument(this, 'TopicPolicyDocument', {
       provider,
       statement: [
@@ -121,36 +129,13 @@ export class AlarmTopic extends Construct {
           actions: [...TOPIC_OWNER_ACTIONS],
           resources: [this.topic.arn],
         },
-        {
-          sid: 'CloudWatchAlarmsPublish',
-          effect: 'Allow',
-          principals: [{ type: 'Service', identifiers: ['cloudwatch.amazonaws.com'] }],
-          actions: ['sns:Publish'],
-          resources: [this.topic.arn],
-          condition: [
-            sourceAccount,
-            {
-              test: 'ArnLike',
-              variable: 'aws:SourceArn',
-              values: [`arn:aws:cloudwatch:${region}:${accountId}:alarm:*`],
-            },
-          ],
-        },
-        {
-          sid: 'EventBridgeRulesPublish',
-          effect: 'Allow',
-          principals: [{ type: 'Service', identifiers: ['events.amazonaws.com'] }],
-          actions: ['sns:Publish'],
-          resources: [this.topic.arn],
-          condition: [
-            sourceAccount,
-            {
-              test: 'ArnLike',
-              variable: 'aws:SourceArn',
-              values: [`arn:aws:events:${region}:${accountId}:rule/*`],
-            },
-          ],
-        },
+        // CloudWatch alarms and EventBridge rules of this region and account may publish.
+        publishFrom(
+          'CloudWatchAlarmsPublish',
+          'cloudwatch',
+          `arn:aws:cloudwatch:${region}:${accountId}:alarm:*`,
+        ),
+        publishFrom('EventBridgeRulesPublish', 'events', `arn:aws:events:${region}:${accountId}:rule/*`),
         {
           sid: 'DenyInsecureTransport',
           effect: 'Deny',

@@ -8,7 +8,7 @@
  * Credentials: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN). Endpoint:
  * AWS_ENDPOINT_URL_ECR or AWS_ENDPOINT_URL, else ECR's own in each region.
  */
-import * as path from 'node:path';
+import { runWithProcess } from './command';
 import { ENVIRONMENT_VARIABLE, SettingsError, loadEnvironmentSettings } from '../settings/load';
 import { RegionImage, regionImage } from '../settings/image';
 import { Settings } from '../settings/schema';
@@ -174,18 +174,4 @@ export async function releaseCheck(options: ReleaseCheckOptions): Promise<number
   return 0;
 }
 
-if (require.main === module) {
-  releaseCheck({
-    argv: process.argv.slice(2),
-    env: process.env,
-    projectRoot: path.resolve(process.cwd()),
-    stdout: (line) => console.log(line),
-    stderr: (line) => console.error(line),
-  }).then(
-    (code) => (process.exitCode = code),
-    (error: unknown) => {
-      console.error(`error: ${(error as Error).message}`);
-      process.exitCode = 2;
-    },
-  );
-}
+if (require.main === module) runWithProcess(releaseCheck, 2);

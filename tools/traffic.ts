@@ -18,8 +18,8 @@
  * AWS_ENDPOINT_URL_GLOBAL_ACCELERATOR, else AWS_ENDPOINT_URL, else Global Accelerator's own.
  * Exit 0: done; 1: the accelerator was not (entirely) changed; 2: the command could not start.
  */
+import { runWithProcess } from './command';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import { ENVIRONMENT_VARIABLE, SettingsError, loadEnvironmentSettings } from '../settings/load';
 import { Settings } from '../settings/schema';
 import {
@@ -382,18 +382,4 @@ export async function traffic(options: TrafficOptions): Promise<number> {
   return 0;
 }
 
-if (require.main === module) {
-  traffic({
-    argv: process.argv.slice(2),
-    env: process.env,
-    projectRoot: path.resolve(process.cwd()),
-    stdout: (line) => console.log(line),
-    stderr: (line) => console.error(line),
-  }).then(
-    (code) => (process.exitCode = code),
-    (error: unknown) => {
-      console.error(`error: ${(error as Error).message}`);
-      process.exitCode = 2;
-    },
-  );
-}
+if (require.main === module) runWithProcess(traffic, 2);
