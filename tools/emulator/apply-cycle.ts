@@ -234,6 +234,12 @@ export interface CycleResult {
    * @default - none: the first run counts
    */
   readonly retriedAfter?: string[];
+  /**
+   * The errors of a first destroy that were all emulator faults (a delete answered "not found"),
+   * after which the destroy ran once more on the same emulator.
+   * @default - none: one destroy
+   */
+  readonly destroyRetried?: string[];
 }
 
 export interface CycleOptions {
@@ -261,6 +267,9 @@ export function summarizeCycle(result: CycleResult): string {
     `diffs after apply: ${result.diffs.length - unexpected} known, ${unexpected} unexpected; ` +
     `destroyed ${result.destroyed}, ${result.remaining.length} left in state; ` +
     `${result.failures.length ? `${result.failures.length} failures` : 'passed'} in ${total.toFixed(0)} s` +
+    (result.destroyRetried
+      ? `; destroyed again after an emulator fault: ${result.destroyRetried.join('; ')}`
+      : '') +
     (result.retriedAfter
       ? `; run again on a new emulator after an emulator fault: ${result.retriedAfter.join('; ')}`
       : '')
@@ -499,21 +508,37 @@ export async function applyCycle(options: CycleOptions): Promise<CycleResult> {
   }
 
   // 4. Destroy everything; the state must be empty afterwards.
-  const destroy = await tf('destroy', [
-    'destroy',
-    '-auto-approve',
-    '-input=false',
-    '-no-color',
-    '-json',
-    '-lock=false',
-  ]);
-  for (const error of errorsOf(destroy)) {
-    failures.push(`destroy: ${error.address ?? '(no address)'}: ${diagnosticText(error)}`);
+  const destroyArgs = ['destroy', '-auto-approve', '-input=false', '-no-color', '-json', '-lock=false'];
+  const destroyErrors = (run: TerraformResult) =>
+    errorsOf(run).map((error) => `destroy: ${error.address ?? '(no address)'}: ${diagnosticText(error)}`);
+  const first = await tf('destroy', destroyArgs);
+  let destroyed = countApplied(first);
+  let destroyFailures = destroyErrors(first);
+  let destroyRetried: string[] | undefined;
+  const answeredGone = (line: string) =>
+    EMULATOR_FAULTS.some((fault) => fault.step === 'destroy' && fault.codes.test(line));
+  if (destroyFailures.length > 0 && destroyFailures.every(answeredGone)) {
+    // The emulator answered a delete as if the object were already gone (EMULATOR_FAULTS): a second
+    // destroy on the same emulator refreshes it out of the state and deletes what it held up.
+    log(`${stack}: destroy met an emulator fault, destroying again: ${destroyFailures.join('; ')}`);
+    destroyRetried = destroyFailures;
+    const again = await tf('destroy', destroyArgs);
+    destroyed += countApplied(again);
+    destroyFailures = destroyErrors(again);
   }
-  const destroyed = countApplied(destroy);
+  failures.push(...destroyFailures);
   const statePath = path.join(workDir, 'emulator.tfstate');
   const list = existsSync(statePath) ? await terraformAsync(['state', 'list'], workDir, env) : undefined;
   const remaining = (list?.stdout ?? '').split('\n').filter(Boolean);
   if (remaining.length) failures.push(`left in state after destroy: ${remaining.join(', ')}`);
-  return result({ planned, applied, leftOut: served.leftOut, diffs, probes, destroyed, remaining });
+  return result({
+    planned,
+    applied,
+    leftOut: served.leftOut,
+    diffs,
+    probes,
+    destroyed,
+    remaining,
+    destroyRetried,
+  });
 }
