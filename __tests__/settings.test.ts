@@ -1219,7 +1219,7 @@ describe('services and their routing', () => {
     });
     // THEN one line names the three keys and where they go now
     expect(message.split('\n').slice(1)).toEqual([
-      '  image, task, service: unknown setting "image", "task", "service"; an environment now holds services: put image, task and service under services.<name> (an environment deployed before services: services.app with "legacyNames": true, README "Upgrading to services"); allowed here: app, environment, tier, accountId, regions, natGateways, vpcEndpoints, logRetentionDays, services, efs, domain, accelerator, edge, backup, replication, alarms, failoverDrills, preventDestroy, productionExceptions, backend, examples, tags',
+      '  image, task, service: unknown setting "image", "task", "service"; an environment now holds services: put image, task and service under services.<name> (an environment deployed before services: services.app with "legacyNames": true, README "Upgrading to services"); allowed here: app, environment, tier, accountId, regions, natGateways, vpcEndpoints, logRetentionDays, services, efs, domain, accelerator, edge, backup, replication, alarms, failoverDrills, preventDestroy, productionExceptions, backend, stackLayout, examples, tags',
     ]);
   });
 
@@ -1230,7 +1230,7 @@ describe('services and their routing', () => {
       const settings = { ...valid, ...(JSON.parse(`{"${key}": 1}`) as object) };
       // THEN it is unknown, with the keys allowed there
       expect(errorFor(settings).split('\n').slice(1)).toEqual([
-        `  ${key}: unknown setting "${key}"; allowed here: app, environment, tier, accountId, regions, natGateways, vpcEndpoints, logRetentionDays, services, efs, domain, accelerator, edge, backup, replication, alarms, failoverDrills, preventDestroy, productionExceptions, backend, examples, tags`,
+        `  ${key}: unknown setting "${key}"; allowed here: app, environment, tier, accountId, regions, natGateways, vpcEndpoints, logRetentionDays, services, efs, domain, accelerator, edge, backup, replication, alarms, failoverDrills, preventDestroy, productionExceptions, backend, stackLayout, examples, tags`,
       ]);
     },
   );

@@ -30,6 +30,7 @@ import {
   SizeSettingNames,
 } from './container-definitions';
 import { ValidationError } from './validation-error';
+import { inOwnStack } from './same-stack';
 
 /** Name of the application container and of the task's EFS volume. */
 export const CONTAINER_NAME = 'app';
@@ -816,7 +817,7 @@ export class FargateService extends Construct {
       lifecycle: { ignoreChanges: ['desired_count'] },
       // The first tasks need the roles' permissions, the listeners and the mount targets in place.
       // Its tasks also need their way out: routes to the NAT gateways and the security group's egress.
-      dependsOn: [
+      dependsOn: inOwnStack(this, [
         ...(props.listeners ?? []),
         ...props.fileSystem.mountTargets,
         executionPolicy,
@@ -828,7 +829,7 @@ export class FargateService extends Construct {
         ...(this.secretsPolicy ? [this.secretsPolicy] : []),
         ...(props.clusterCapacityProviders ? [props.clusterCapacityProviders] : []),
         ...this.containers.policies,
-      ],
+      ]),
     });
 
     // No role_arn: Application Auto Scaling uses its ECS service-linked role.

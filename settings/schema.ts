@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { stackLayoutProblems, stackLayoutSchema } from './stack-layout';
 import { AWS_REGIONS } from './regions';
 import { availabilityZonesOf } from './availability-zones';
 import { hasHostBits, overlaps, parseCidr } from './cidr';
@@ -834,6 +835,8 @@ export const settingsSchema = settingsObject(
     productionExceptions: productionExceptionsSchema,
     /** Where Terraform keeps the state of each stack. */
     backend: backendSchema,
+    /** Where the configurations are cut: `one-stack` or `stack-per-service` (settings/stack-layout.ts). */
+    stackLayout: stackLayoutSchema,
     /**
      * Examples built beside the environment, only when asked: `simpleFargate` is the seed's "Simple
      * ECS Fargate Cluster Example" (8.8) as stack `<app>-<env>-simple` (public IPs, fixed names: never
@@ -1071,6 +1074,7 @@ export const settingsSchema = settingsObject(
   // Production protections turned off need their own reason (settings/production-guardrails.ts).
   for (const p of guardrailProblems(settings)) problem(ctx, [...p.path], p.value, p.message);
   for (const p of networkProblems(settings)) problem(ctx, [...p.path], p.value, p.message);
+  for (const p of stackLayoutProblems(settings)) problem(ctx, [...p.path], p.value, p.message);
   if (settings.tier === 'production' && settings.examples.simpleFargate) {
     problem(
       ctx,

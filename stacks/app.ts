@@ -16,11 +16,22 @@ import { applyEvacuations } from './evacuations';
 import { PlatformStack } from './platform-stack';
 import { networkSynthLines } from './network-summary';
 import { SimpleFargateStack } from './simple-fargate-stack';
+import { ServiceStack } from './service-stack';
+import { connectServices } from './service-connect';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 
-/** Stack names of an environment: `<app>-<env>` (every region) and `<app>-<env>-simple` (seed 8.8, when asked). */
-export function stackNames(settings: Settings): { platform: string; simple: string } {
+/**
+ * Stack names of an environment: `<app>-<env>` (every region; the foundation with a stack per
+ * service), `<app>-<env>-svc-<service>` (a service, with stackLayout `stack-per-service`) and
+ * `<app>-<env>-simple` (seed 8.8, when asked).
+ */
+export function stackNames(settings: Settings): {
+  platform: string;
+  simple: string;
+  service: (name: string) => string;
+} {
   const base = `${settings.app}-${settings.environment}`;
-  return { platform: base, simple: `${base}-simple` };
+  return { platform: base, simple: `${base}-simple`, service: (name) => `${base}-svc-${name}` };
 }
 
 /**
@@ -45,8 +56,26 @@ export function buildStacks(
     context: { environment: settings.environment, tier: settings.tier },
     report,
   });
-  const stacks: TerraformStack[] = [new PlatformStack(app, names.platform, { settings })];
-  applyEvacuations((stacks[0] as PlatformStack).accelerator, traffic, report ?? (() => undefined));
+  const perService = settings.stackLayout === 'stack-per-service';
+  const platform = new PlatformStack(app, names.platform, { settings, withServices: !perService });
+  const stacks: TerraformStack[] = [platform];
+  applyEvacuations(platform.accelerator, traffic, report ?? (() => undefined));
+  if (perService) {
+    // Each service in a stack of its own, on the foundation's values (settings/stack-layout.ts).
+    const serviceStacks = new Map(
+      Object.keys(settings.services).map((name) => [
+        name,
+        new ServiceStack(app, names.service(name), { settings, foundation: platform, service: name }),
+      ]),
+    );
+    stacks.push(...serviceStacks.values());
+    connectServices(
+      settings,
+      new Map([...serviceStacks].map(([name, stack]) => [name, stack.regions])),
+      (caller, region) => serviceStacks.get(caller)?.providers.get(region) as AwsProvider,
+    );
+  }
+  const platformStacks = [...stacks];
   const primary = settings.regions[0];
   // The seed's 8.8 example is an example, not part of an environment: built only when asked.
   if (settings.examples.simpleFargate) {
@@ -64,7 +93,9 @@ export function buildStacks(
   // A production exception accepts the policy findings its protection's absence raises, visibly.
   for (const accepted of acceptedExceptions(settings)) {
     for (const ruleId of accepted.policyRules) {
-      suppressPolicy(stacks[0], ruleId, `productionExceptions["${accepted.setting}"]: ${accepted.reason}`);
+      for (const stack of platformStacks) {
+        suppressPolicy(stack, ruleId, `productionExceptions["${accepted.setting}"]: ${accepted.reason}`);
+      }
     }
   }
   for (const stack of stacks) {

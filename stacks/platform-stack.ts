@@ -10,14 +10,14 @@ import { HEALTHY_THRESHOLD_COUNT, HEALTH_CHECK_TIMEOUT_SECONDS } from '../constr
 import { RegionalPlatform } from '../constructs/regional-platform';
 import { BucketReplication } from '../constructs/s3-replication';
 import { PlatformService } from '../constructs/platform-service';
-import { imageReference, regionImage } from '../settings/image';
 import { providerAlias } from '../settings/regions';
 import { Settings } from '../settings/schema';
-import { resolveEnvironment, resolveSecrets } from '../settings/secrets';
 import { serviceNames } from '../settings/service-names';
 import { tierDefaults } from '../settings/tier-defaults';
 import { stateBackend } from './backend';
-import { REGIONAL_MOVES, REPOSITORY_MOVES, moveFromSingleService } from './single-service-moves';
+import { awsProviders } from './aws-providers';
+import { REPOSITORY_MOVES, moveFromSingleService } from './single-service-moves';
+import { ServiceFoundation, buildServices } from './platform-services';
 import { alertOnFailedBackupJobs, replicateFileSystems } from './data-protection';
 import { recoveryObjectivesOutput } from './recovery-objectives';
 import { networkSummaryOutput } from './network-summary';
@@ -30,6 +30,11 @@ export const GLOBAL_SERVICES_REGION = 'us-west-2';
 export interface PlatformStackProps {
   /** Validated settings of one environment. */
   readonly settings: Settings;
+  /**
+   * Build the services here too (stackLayout `one-stack`); false leaves them to their own stacks.
+   * @default true
+   */
+  readonly withServices?: boolean;
 }
 
 /**
@@ -37,7 +42,12 @@ export interface PlatformStackProps {
  * provider per region (`aws.us_east_1`, `aws.eu_west_1`, ...), each region's platform built with
  * that region's provider, and the image repository in the primary region replicated to the others.
  */
-export class PlatformStack extends TerraformStack {
+export class PlatformStack extends TerraformStack implements ServiceFoundation {
+  public readonly settings: Settings;
+  /** The account (from the settings, or looked up when they omit it). */
+  public readonly accountId: string;
+  /** Each service's names, keyed by service name. */
+  public readonly names: ReadonlyMap<string, ReturnType<typeof serviceNames>>;
   /** Providers keyed by region name; the first region of the settings is the primary. */
   public readonly providers: ReadonlyMap<string, AwsProvider>;
   /** Each region's platform, keyed by region name. */
@@ -58,33 +68,15 @@ export class PlatformStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id);
     const { settings } = props;
+    this.settings = settings;
     const namePrefix = `${settings.app}-${settings.environment}`;
     stateBackend(this, id, settings.backend);
 
     // One provider per deployment region, plus us-west-2, where AWS serves Global Accelerator's API
     // and metrics (reused when it is also a deployment region).
-    const providers = new Map<string, AwsProvider>();
-    for (const regionName of new Set([...settings.regions.map((r) => r.name), GLOBAL_SERVICES_REGION])) {
-      const alias = providerAlias(regionName);
-      providers.set(
-        regionName,
-        new AwsProvider(this, `aws_${alias}`, {
-          alias,
-          region: regionName,
-          allowedAccountIds: settings.accountId ? [settings.accountId] : undefined,
-          defaultTags: [
-            {
-              tags: {
-                ...settings.tags,
-                app: settings.app,
-                environment: settings.environment,
-                'managed-by': 'cdktf',
-              },
-            },
-          ],
-        }),
-      );
-    }
+    const providers = awsProviders(this, settings, [
+      ...new Set([...settings.regions.map((r) => r.name), GLOBAL_SERVICES_REGION]),
+    ]);
     this.providers = providers;
     const [primary, ...replicas] = settings.regions;
     const providerOf = (region: string) => providers.get(region) as AwsProvider;
@@ -127,12 +119,6 @@ export class PlatformStack extends TerraformStack {
         })),
       });
     }
-    const repositoryUrlFor = (service: string, region: string): string =>
-      settings.services[service].image.repositoryUri ??
-      (this.repository as ContainerRepository).repositoryUrlFor(
-        names.get(service)?.repository as string,
-        region,
-      );
 
     // Each region copies its backups to the next region of the list (the last to the first), so a
     // region's backups survive the loss of that region. The next region is built later, hence Lazy.
@@ -169,44 +155,15 @@ export class PlatformStack extends TerraformStack {
     networkSummaryOutput(this, settings); // issue 19: only with an existing network in some region
     this.regions = platforms;
 
-    // Every service in every region, on that region's foundation: Services/<service>/<region>.
-    const servicesScope = new Construct(this, 'Services');
-    const services = new Map<string, Map<string, PlatformService>>();
-    let moved = 0;
-    for (const [name, service] of Object.entries(settings.services)) {
-      const serviceScope = new Construct(servicesScope, name);
-      const byRegion = new Map<string, PlatformService>();
-      for (const region of settings.regions) {
-        const platform = platforms.get(region.name) as RegionalPlatform;
-        const overrides = service.regions[region.name];
-        const built = new PlatformService(serviceScope, region.name, {
-          provider: providerOf(region.name),
-          region: region.name,
-          accountId,
-          name,
-          names: names.get(name) as ReturnType<typeof serviceNames>,
-          service,
-          image: imageReference(repositoryUrlFor(name, region.name), regionImage(service, region.name)),
-          environment: resolveEnvironment(service.task.environment, overrides?.environment ?? []),
-          secrets: resolveSecrets(service.task.secrets, overrides?.secrets ?? [], region.name, accountId),
-          cluster: platform.cluster,
-          clusterCapacityProviders: platform.capacityProviders,
-          network: platform.network,
-          loadBalancer: platform.loadBalancer,
-          fileSystem: platform.fileSystem,
-          dataBucket: platform.dataBucket,
-          alarmTopic: platform.alarmTopic,
-          additionalTopicArns: settings.alarms.topicArns.filter((arn) => arn.split(':')[3] === region.name),
-          alarms: settings.alarms,
-          logKmsKeyArn: platform.logKey.arn,
-          logRetentionDays: settings.logRetentionDays,
-          execSessions: platform.execSessions,
-          serviceConnectNamespace: platform.serviceConnectNamespace,
-        });
-        byRegion.set(region.name, built);
-        if (service.legacyNames) moved += moveFromSingleService(built, [region.name], REGIONAL_MOVES);
-        this.serviceOutputs(region.name, name, built, repositoryUrlFor(name, region.name));
-      }
+    this.accountId = accountId;
+    this.names = names;
+    // Every service in every region, on that region's foundation: Services/<service>/<region>; with
+    // a stack per service, each in its own stack (stacks/service-stack.ts) and none here.
+    const ownServices = props.withServices === false ? [] : Object.keys(settings.services);
+    const { services, moved: servicesMoved } = buildServices(this, this, ownServices, providerOf);
+    let moved = servicesMoved;
+    for (const name of ownServices) {
+      const service = settings.services[name];
       if (service.legacyNames && this.repository && !service.image.repositoryUri) {
         moved += moveFromSingleService(
           this.repository.node.findChild(names.get(name)?.repository.split('/').pop() as string),
@@ -214,10 +171,11 @@ export class PlatformStack extends TerraformStack {
           REPOSITORY_MOVES,
         );
       }
-      services.set(name, byRegion);
     }
     this.services = services;
-    connectServices(settings, services, providerOf); // issue 19: Service Connect between services
+    // Issue 19: Service Connect between services (with a stack per service, stacks/app.ts connects them).
+    if (props.withServices !== false)
+      connectServices(settings, services, (_caller, region) => providerOf(region));
     this.movedFromSingleService = moved;
     // Primary bucket -> every other region; with bidirectional, every region -> every other region.
     const replication = new Construct(this, 'DataReplication');
@@ -366,37 +324,15 @@ export class PlatformStack extends TerraformStack {
     );
   }
 
-  private serviceOutputs(
-    region: string,
-    name: string,
-    service: PlatformService,
-    repositoryUrl: string,
-  ): void {
-    const prefix = `${providerAlias(region)}_${name.replace(/-/g, '_')}`;
-    const outputs: Record<string, { description: string; value: string }> = {
-      ...(service.service.service
-        ? { service_name: { description: `ECS service of ${name}`, value: service.service.service.name } }
-        : {}),
-      repository_url: { description: `Image repository ${name}'s tasks pull from`, value: repositoryUrl },
-      ...(service.routing
-        ? {
-            target_group_arn: {
-              description: `Target group of ${name}`,
-              value: service.routing.targetGroup.arn,
-            },
-          }
-        : {}),
-      ...(service.job
-        ? { schedule_name: { description: `Schedule that starts ${name}`, value: service.job.schedule.name } }
-        : {}),
-    };
-    for (const [key, output] of Object.entries(outputs)) {
-      new TerraformOutput(this, `${prefix}_${key}`, {
-        staticId: true,
-        description: `${output.description} in ${region}`,
-        value: output.value,
-      });
-    }
+  /** The repository (tag or digest left off) a service's tasks pull from in a region. */
+  public repositoryUrlFor(service: string, region: string): string {
+    return (
+      this.settings.services[service].image.repositoryUri ??
+      (this.repository as ContainerRepository).repositoryUrlFor(
+        this.names.get(service)?.repository as string,
+        region,
+      )
+    );
   }
 
   private regionOutputs(region: string, platform: RegionalPlatform): void {

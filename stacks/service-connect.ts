@@ -1,4 +1,4 @@
-import { dependable } from 'cdktf';
+import { TerraformStack, dependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { PlatformService } from '../constructs/platform-service';
@@ -11,12 +11,14 @@ import { Settings } from '../settings/schema';
  * service it calls, `ServiceConnectAccess` at `Services/<caller>/<region>/Calls/<callee>` (the
  * callee's offered ports, exactly, between the two security groups). A caller's ECS service is
  * created after its callees' (its tasks learn the endpoints that exist when they start), except
- * where the callee calls back, directly or not: a cycle cannot be ordered.
+ * where the callee calls back, directly or not: a cycle cannot be ordered. With a stack per service
+ * the access is in the caller's stack, which reads the callee's security group from the callee's
+ * state (settings/stack-layout.ts refuses cycles there).
  */
 export function connectServices(
   settings: Settings,
   services: ReadonlyMap<string, ReadonlyMap<string, PlatformService>>,
-  providerOf: (region: string) => AwsProvider,
+  providerOf: (caller: string, region: string) => AwsProvider,
 ): void {
   const callsOf = (name: string) => settings.services[name]?.serviceConnect?.calls ?? [];
   const reaches = (from: string, to: string, seen = new Set<string>()): boolean =>
@@ -30,7 +32,7 @@ export function connectServices(
         const to = services.get(callee)?.get(region.name) as PlatformService;
         const calls = from.node.tryFindChild('Calls') ?? new Construct(from, 'Calls');
         const access = new ServiceConnectAccess(calls, callee, {
-          provider: providerOf(region.name),
+          provider: providerOf(caller, region.name),
           caller,
           callerSecurityGroupId: from.securityGroup.id,
           callee,
@@ -43,9 +45,16 @@ export function connectServices(
         ecsService.dependsOn = [
           ...(ecsService.dependsOn ?? []),
           ...access.egress.map((rule) => dependable(rule)),
-          ...(reaches(callee, caller) || !to.service.service ? [] : [dependable(to.service.service)]),
+          // Across stacks (a stack per service) the callee's stack is applied first instead.
+          ...(reaches(callee, caller) || !to.service.service || !inOneStack(from, to)
+            ? []
+            : [dependable(to.service.service)]),
         ];
       }
     }
   }
+}
+
+function inOneStack(a: Construct, b: Construct): boolean {
+  return TerraformStack.of(a) === TerraformStack.of(b);
 }
