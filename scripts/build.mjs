@@ -16,6 +16,7 @@ const entryPoints = {
   'release-check': 'tools/release-check.ts',
   'deploy-check': 'tools/deploy-check.ts',
   traffic: 'tools/traffic.ts',
+  'state-split': 'tools/state-split.ts',
 };
 const SOURCE_DIRS = ['stacks', 'constructs', 'settings', 'policies', 'aspects', 'tools'];
 
