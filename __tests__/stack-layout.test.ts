@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { STATEFUL_RESOURCE_TYPES } from '../aspects/prevent-destroy';
 import { parseSettings } from '../settings/load';
+import { dependentsOf } from '../tools/teardown';
 import { SynthesizedEnvironment, synthEnvironment } from '../test-support/environment';
 import { SynthesizedJson } from '../test-support/synth';
 
@@ -176,6 +177,18 @@ describe('prod with a stack per service: Service Connect across stacks', () => {
     ]);
     expect(manifest.stacks['fargate-prod-svc-api'].dependencies).toEqual(['fargate-prod']);
     expect(manifest.stacks['fargate-prod'].dependencies).toEqual([]);
+    // A teardown of the foundation destroys every service stack first, callers before their callees.
+    const order = dependentsOf('fargate-prod', manifest.stacks);
+    expect([...order].sort()).toEqual(
+      ['admin', 'api', 'app', 'mailer', 'nightly'].map((name) => `fargate-prod-svc-${name}`),
+    );
+    for (const caller of ['app', 'mailer']) {
+      expect(order.indexOf(`fargate-prod-svc-${caller}`)).toBeLessThan(order.indexOf('fargate-prod-svc-api'));
+    }
+    expect(dependentsOf('fargate-prod-svc-api', manifest.stacks).sort()).toEqual([
+      'fargate-prod-svc-app',
+      'fargate-prod-svc-mailer',
+    ]);
   });
 
   it('protects the stateful resources of every stack in production (prevent_destroy)', () => {

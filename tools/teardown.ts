@@ -4,7 +4,8 @@
  * backup vaults recovery points and the ECR repository images (nothing here force-deletes them),
  * and the replica repositories that ECR replication creates in the other regions are not
  * Terraform's at all. This empties each of them, deletes the replica repositories, then runs
- * `npm run destroy` (cdktf destroy) on the stack.
+ * `npm run destroy` (cdktf destroy) on the stack, after the stacks that read from it (with a stack
+ * per service, the services' stacks read the foundation's).
  *
  *   --dry-run       list what would be deleted, delete nothing
  *   --keep-stack    empty and delete what Terraform cannot, but do not run the destroy
@@ -407,15 +408,21 @@ async function main(argv: string[]): Promise<number> {
   mkdirSync(path.join(root, '.work'), { recursive: true });
   const scratch = mkdtempSync(path.join(root, '.work', 'teardown-'));
   let leftovers: Leftovers;
+  // The stacks that read from this one (a stack per service reads the foundation): destroyed first.
+  let dependents: string[] = [];
   try {
     const code = run({ env: process.env, projectRoot: root, outdir: scratch, stderr: () => undefined });
     if (code !== 0) return code;
     const manifest = JSON.parse(readFileSync(path.join(scratch, 'manifest.json'), 'utf8')) as {
-      stacks: Record<string, { workingDirectory: string }>;
+      stacks: Record<string, { workingDirectory: string; dependencies?: string[] }>;
     };
     if (!(stack in manifest.stacks)) {
       console.error(`error: unknown stack ${stack}; stacks: ${Object.keys(manifest.stacks).join(', ')}`);
       return 1;
+    }
+    dependents = dependentsOf(stack, manifest.stacks);
+    if (dependents.length) {
+      console.log(`${stack} is read by ${dependents.join(', ')}: they are destroyed first`);
     }
     leftovers = leftoversOf(
       JSON.parse(
@@ -453,14 +460,41 @@ async function main(argv: string[]): Promise<number> {
       return 1;
     }
   }
-  const destroy = override
-    ? spawnSync(
-        'npm',
-        ['run', '--silent', 'emulator', '--', 'destroy', stack, ...(workDir ? ['--work-dir', workDir] : [])],
-        { cwd: root, stdio: 'inherit' },
-      )
-    : spawnSync('npm', ['run', 'destroy', '--', stack, '--auto-approve'], { cwd: root, stdio: 'inherit' });
-  return destroy.status ?? 1;
+  if (!override) {
+    // cdktf destroys the stacks named in the reverse order of their dependencies.
+    const destroy = spawnSync('npm', ['run', 'destroy', '--', ...dependents, stack, '--auto-approve'], {
+      cwd: root,
+      stdio: 'inherit',
+    });
+    return destroy.status ?? 1;
+  }
+  for (const each of [...dependents, stack]) {
+    const destroy = spawnSync(
+      'npm',
+      ['run', '--silent', 'emulator', '--', 'destroy', each, ...(workDir ? ['--work-dir', workDir] : [])],
+      { cwd: root, stdio: 'inherit' },
+    );
+    if (destroy.status !== 0) return destroy.status ?? 1;
+  }
+  return 0;
+}
+
+/**
+ * The stacks that depend on `stack`, directly or not, in the order they can be destroyed: a stack
+ * before anything it depends on.
+ */
+export function dependentsOf(stack: string, stacks: Record<string, { dependencies?: string[] }>): string[] {
+  const order: string[] = [];
+  const visit = (name: string) => {
+    for (const [other, { dependencies }] of Object.entries(stacks)) {
+      if (dependencies?.includes(name) && !order.includes(other)) {
+        visit(other);
+        if (!order.includes(other)) order.push(other);
+      }
+    }
+  };
+  visit(stack);
+  return order;
 }
 
 if (require.main === module) {
