@@ -221,7 +221,7 @@ export function synthTwoStackApp(options: TwoStackOptions = {}): TwoStackApp {
     evaluationPeriods: 1,
     threshold: 0,
     comparisonOperator: 'GreaterThanThreshold',
-    dimensions: { LoadBalancer: lb.arnSuffix, TargetGroup: targetGroup.arnSuffix },
+    dimensions: { LoadBalancer: lb.arnSuffix },
   });
 
   app.synth();
