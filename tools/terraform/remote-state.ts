@@ -156,10 +156,11 @@ export function offlineRemoteStateOverride(
 }
 
 /**
- * The synthesized JSON of every stack a consumer (synthesized into `<outdir>/stacks/<consumer>`)
- * reads, from the same `cdktf.out` (its manifest.json names each stack's file), by stack name.
+ * The synthesized file (`cdk.tf.json`) of every stack a consumer (synthesized into
+ * `<outdir>/stacks/<consumer>`) reads, from the same `cdktf.out` (its manifest.json names each
+ * stack's file), by stack name.
  */
-export function loadProducers(stackDir: string, consumer: ConsumerJson): Record<string, ProducerJson> {
+export function producerFiles(stackDir: string, consumer: ConsumerJson): Record<string, string> {
   const names = producersOf(consumer, path.basename(stackDir));
   if (!names.length) return {};
   const outdir = path.resolve(stackDir, '..', '..');
@@ -180,8 +181,17 @@ export function loadProducers(stackDir: string, consumer: ConsumerJson): Record<
           `${path.basename(stackDir)} reads stack ${name}, which ${manifestFile} does not list (stacks: ${Object.keys(manifest.stacks).join(', ')})`,
         );
       }
-      const file = path.join(outdir, entry.synthesizedStackPath);
-      return [name, JSON.parse(readFileSync(file, 'utf8')) as ProducerJson];
+      return [name, path.join(outdir, entry.synthesizedStackPath)];
     }),
+  );
+}
+
+/** The synthesized JSON of every stack a consumer reads (see producerFiles), by stack name. */
+export function loadProducers(stackDir: string, consumer: ConsumerJson): Record<string, ProducerJson> {
+  return Object.fromEntries(
+    Object.entries(producerFiles(stackDir, consumer)).map(([name, file]) => [
+      name,
+      JSON.parse(readFileSync(file, 'utf8')) as ProducerJson,
+    ]),
   );
 }
