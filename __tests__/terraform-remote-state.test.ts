@@ -165,20 +165,10 @@ describe('the emulator override of the same service', () => {
     );
     const env = terraformEnv(CLI_CONFIG_FILE);
     expect((await terraformAsync(['init', '-input=false', '-no-color'], work, env)).code).toBe(0);
-    const planned = await terraformAsync(
-      ['plan', '-input=false', '-no-color', '-lock=false', '-out=p.tfplan'],
-      work,
-      env,
-    );
+    const planned = await terraformAsync(['plan', '-input=false', '-no-color', '-lock=false'], work, env);
+    // THEN the service is built on the state's values (the plan's text is enough: no `show`)
     expect(planned.stderr).toBe('');
-    const shown = JSON.parse(
-      (await terraformAsync(['show', '-json', 'p.tfplan'], work, env)).stdout,
-    ) as PlanOutput;
-    // THEN the service is built on the state's values
-    expect(after(shown, 'aws_security_group.ServiceSecurityGroup').vpc_id).toBe('vpc-0123456789abcdef0');
-    expect(remoteStateRead(shown)).toMatchObject({
-      backend: 'local',
-      config: { path: stateFile },
-    });
+    expect(planned.stdout).toMatch(/^ +\+ vpc_id += "vpc-0123456789abcdef0"$/m);
+    expect(planned.stdout).toMatch(/^Plan: 11 to add, 0 to change, 0 to destroy\.$/m);
   });
 });
