@@ -60,7 +60,10 @@ export interface PlaceholderContext {
   readonly account: string;
   /** The resource's literal arguments in the producer (values holding `${…}` left out). */
   readonly literals: Readonly<Record<string, unknown>>;
-  /** A DNS-safe name: the literal `name` (or `bucket`) when there is one, else from the address. */
+  /**
+   * The producer's literal `name` (or `bucket`, `family`) when it has one, else a DNS-safe name
+   * made from the resource's address.
+   */
   readonly resourceName: string;
   /** `count` hex digits, a hash of the stack, the address and `salt`. */
   hex(count: number, salt?: string): string;
@@ -99,7 +102,10 @@ interface TypeRule {
   /** The ARN's resource part. */
   readonly resource: (c: PlaceholderContext) => string;
   readonly scope?: ArnScope;
-  /** What `id` is: a prefixed id, the ARN, the name, or a function. @default - the name */
+  /**
+   * What `id` is: an id with this prefix (`vpc` → `vpc-<17 hex>`), `arn`, `name`, or a function.
+   * @default - the name
+   */
   readonly id?: string | 'arn' | 'name' | ((c: PlaceholderContext) => string);
   /** `arn_suffix` (ELB's CloudWatch dimension). */
   readonly arnSuffix?: (c: PlaceholderContext) => string;
