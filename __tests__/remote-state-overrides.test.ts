@@ -17,6 +17,7 @@ import {
   OFFLINE_REMOTE_STATE_FILE,
   placeholderOutputs,
   remoteStateReads,
+  remoteStateSummary,
 } from '../tools/terraform/remote-state';
 import { FOUNDATION, SERVICE, TwoStackApp, synthTwoStackApp } from '../test-support/two-stack-app';
 
@@ -68,6 +69,13 @@ describe('what cdktf synthesizes for a cross-stack reference', () => {
       config: { path: `../../../terraform.tfstate.d/${FOUNDATION}.tfstate` },
       workspace: '${terraform.workspace}',
     });
+  });
+
+  it('is what the offline plan says of the consumer, and nothing of the producer', () => {
+    expect(remoteStateSummary(SERVICE, consumer)).toBe(
+      `${SERVICE} reads ${FOUNDATION}: 10 outputs as placeholders derived from their synthesized outputs, no state read`,
+    );
+    expect(remoteStateSummary(FOUNDATION, producer)).toBeUndefined();
   });
 
   it('keeps hyphens of the resource name in the output name (no further sanitizing)', () => {

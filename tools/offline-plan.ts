@@ -27,7 +27,7 @@ import {
   summarizePlan,
 } from './terraform/offline';
 import { runCommand } from './command';
-import { ConsumerJson, remoteStateReads } from './terraform/remote-state';
+import { ConsumerJson, remoteStateSummary } from './terraform/remote-state';
 
 interface Options {
   readonly json: boolean;
@@ -285,7 +285,7 @@ async function main(argv: string[]): Promise<number> {
 
 /**
  * A line for each stack that reads other stacks' state (cdktf cross-stack references): offline it
- * reads placeholders derived from their outputs (tools/terraform/placeholders.ts) instead.
+ * reads placeholders derived from their outputs instead.
  */
 function remoteStateLines(
   outdir: string,
@@ -294,17 +294,12 @@ function remoteStateLines(
 ): string[] {
   return names.flatMap((name) => {
     const file = path.join(outdir, stacks[name].workingDirectory, 'cdk.tf.json');
-    let reads: ReturnType<typeof remoteStateReads>;
     try {
-      reads = remoteStateReads(JSON.parse(readFileSync(file, 'utf8')) as ConsumerJson, name);
+      const line = remoteStateSummary(name, JSON.parse(readFileSync(file, 'utf8')) as ConsumerJson);
+      return line ? [`reads       ${line}`] : [];
     } catch {
       return []; // the stack's own plan reports it
     }
-    if (!reads.length) return [];
-    const outputs = reads.reduce((n, read) => n + read.outputs.length, 0);
-    return [
-      `reads       ${name} reads ${reads.map((read) => read.producer).join(', ')}: ${plural(outputs, 'output')} as placeholders derived from their synthesized outputs, no state read`,
-    ];
   });
 }
 

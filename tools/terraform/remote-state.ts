@@ -65,6 +65,17 @@ export function remoteStateReads(consumer: ConsumerJson, consumerName = 'the sta
   });
 }
 
+/**
+ * What the offline plan says of a stack that reads other stacks, or undefined for one that reads
+ * none: `<stack> reads <producers>: <n> outputs as placeholders …`.
+ */
+export function remoteStateSummary(name: string, consumer: ConsumerJson): string | undefined {
+  const reads = remoteStateReads(consumer, name);
+  if (!reads.length) return undefined;
+  const outputs = reads.reduce((n, read) => n + read.outputs.length, 0);
+  return `${name} reads ${reads.map((read) => read.producer).join(', ')}: ${outputs} output${outputs === 1 ? '' : 's'} as placeholders derived from their synthesized outputs, no state read`;
+}
+
 /** The stacks a consumer reads from, sorted. */
 export function producersOf(consumer: ConsumerJson, consumerName?: string): string[] {
   return [...new Set(remoteStateReads(consumer, consumerName).map((read) => read.producer))].sort();
