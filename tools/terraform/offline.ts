@@ -183,11 +183,12 @@ export function prepareOfflineCopy(stackDir: string, workDir: string): void {
 }
 
 /**
- * Writes the offline override into a scratch copy of `stackDir` (and, for a stack that reads other
- * stacks, the empty state its remote states read, with the producers taken from the same
- * cdktf.out), and returns the stack's JSON and the override.
+ * Writes the offline override into `workDir`, a scratch copy of `stackDir` (`stackDir` itself
+ * when the copy is the synthesized folder of a throw-away clone), and, for a stack that reads
+ * other stacks, the empty state its remote states read, with the producers taken from the same
+ * cdktf.out as `stackDir`. Returns the stack's JSON and the override.
  */
-function writeOfflineOverride(
+export function writeOfflineOverride(
   stackDir: string,
   workDir: string,
 ): { stackJson: SynthesizedStack; override: object } {
