@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { run } from '../stacks/app';
 import { OfflineResult, validateAndPlan } from '../tools/terraform/offline';
+import { ConsumerJson, producerFiles } from '../tools/terraform/remote-state';
 import { SynthesizedJson } from './synth';
 import { RUN_SCRATCH_VARIABLE } from './scratch';
 
@@ -70,11 +71,13 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * while the others wait for its result.
  */
 export async function planStack(stackDir: string): Promise<OfflineResult> {
-  const hash = createHash('sha256')
-    .update(readFileSync(path.join(stackDir, 'cdk.tf.json')))
-    .digest('hex')
-    .slice(0, 24);
-  const entry = path.join(planCacheDir(), hash);
+  const stackText = readFileSync(path.join(stackDir, 'cdk.tf.json'));
+  const hash = createHash('sha256').update(stackText);
+  // A stack reading other stacks plans on placeholders derived from them: they are inputs too.
+  const producers = producerFiles(stackDir, JSON.parse(stackText.toString('utf8')) as ConsumerJson);
+  for (const file of Object.values(producers)) hash.update(readFileSync(file));
+  const key = hash.digest('hex').slice(0, 24);
+  const entry = path.join(planCacheDir(), key);
   const resultFile = path.join(entry, 'result.json');
   mkdirSync(planCacheDir(), { recursive: true });
   let owner = false;

@@ -27,6 +27,7 @@ import {
   summarizePlan,
 } from './terraform/offline';
 import { runCommand } from './command';
+import { ConsumerJson, remoteStateSummary } from './terraform/remote-state';
 
 interface Options {
   readonly json: boolean;
@@ -191,6 +192,7 @@ async function main(argv: string[]): Promise<number> {
   say(
     `backend     the configured ${backendLabel(settings)} is replaced by a throw-away local state in .work/offline/<stack>/, with mock credentials: your real state is never read or written`,
   );
+  for (const line of remoteStateLines(outdir, manifest.stacks, names)) say(line);
 
   const onStep = (step: PlanStep) =>
     say(
@@ -279,6 +281,26 @@ async function main(argv: string[]): Promise<number> {
     );
   }
   return failed.length ? 1 : 0;
+}
+
+/**
+ * A line for each stack that reads other stacks' state (cdktf cross-stack references): offline it
+ * reads placeholders derived from their outputs instead.
+ */
+function remoteStateLines(
+  outdir: string,
+  stacks: Record<string, { workingDirectory: string }>,
+  names: readonly string[],
+): string[] {
+  return names.flatMap((name) => {
+    const file = path.join(outdir, stacks[name].workingDirectory, 'cdk.tf.json');
+    try {
+      const line = remoteStateSummary(name, JSON.parse(readFileSync(file, 'utf8')) as ConsumerJson);
+      return line ? [`reads       ${line}`] : [];
+    } catch {
+      return []; // the stack's own plan reports it
+    }
+  });
 }
 
 /** The project the running app was built from (dist/..): its sources decide what synth writes. */

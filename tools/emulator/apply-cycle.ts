@@ -17,7 +17,7 @@ import {
   Unsupported,
 } from './gaps';
 import { Moto } from './moto';
-import { emulatorOverride, unmappedTypes } from './override';
+import { emulatorOverride, emulatorRemoteStateOverride, unmappedTypes } from './override';
 
 export const EMULATOR_OVERRIDE_FILE = 'zz_emulator_override.tf.json';
 
@@ -254,6 +254,12 @@ export interface CycleOptions {
   readonly log?: (line: string) => void;
   readonly unsupported?: readonly Unsupported[];
   readonly knownDiffs?: readonly KnownDiff[];
+  /**
+   * For a stack that reads other stacks (cdktf cross-stack references): the state file of each
+   * producer stack, applied to the same emulator before, by stack name.
+   * @default - none: a stack that reads another stack's state fails before init
+   */
+  readonly remoteStates?: Readonly<Record<string, string>>;
 }
 
 /** The summary line of a cycle. */
@@ -380,12 +386,26 @@ export async function applyCycle(options: CycleOptions): Promise<CycleResult> {
     );
     return result();
   }
+  let remoteStates: object;
+  try {
+    remoteStates = emulatorRemoteStateOverride(full, options.remoteStates ?? {}, stack);
+  } catch (error) {
+    failures.push((error as Error).message);
+    return result();
+  }
   const served = leaveOut(full, unsupported);
   const planned = Object.values(full.resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
   writeFileSync(path.join(workDir, 'cdk.tf.json'), JSON.stringify(served.stack, null, 2));
   writeFileSync(
     path.join(workDir, EMULATOR_OVERRIDE_FILE),
-    JSON.stringify(emulatorOverride(full, moto.endpoint, path.join(workDir, 'emulator.tfstate')), null, 2),
+    JSON.stringify(
+      {
+        ...emulatorOverride(full, moto.endpoint, path.join(workDir, 'emulator.tfstate')),
+        ...remoteStates,
+      },
+      null,
+      2,
+    ),
   );
 
   const init = await tf('init', ['init', '-input=false', '-no-color']);

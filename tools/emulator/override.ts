@@ -3,6 +3,7 @@
  * copy (for Terraform) or environment variables (for the cdktf CLI). The synthesized
  * configuration itself never holds an endpoint or a credential.
  */
+import { ConsumerJson, remoteStateReads } from '../terraform/remote-state';
 
 /** Provider `endpoints` keys, by the resource-type prefixes that call them (longest prefix wins). */
 const SERVICE_BY_PREFIX: ReadonlyArray<readonly [string, string]> = [
@@ -44,8 +45,17 @@ const SERVICE_BY_PREFIX: ReadonlyArray<readonly [string, string]> = [
   ['aws_wafv2_', 'wafv2'],
 ];
 
-/** Data sources computed by Terraform itself, with no API call. */
-const LOCAL_DATA_SOURCES = new Set(['aws_iam_policy_document', 'aws_partition', 'aws_region']);
+/**
+ * Data sources computed by Terraform itself, with no API call. `terraform_remote_state` reads
+ * another stack's state: the cycle points it at that stack's emulator state
+ * (emulatorRemoteStateOverride) or refuses to apply.
+ */
+const LOCAL_DATA_SOURCES = new Set([
+  'aws_iam_policy_document',
+  'aws_partition',
+  'aws_region',
+  'terraform_remote_state',
+]);
 
 /** Every service the override points at the emulator (STS for the account check). */
 export const EMULATED_SERVICES = [
@@ -101,6 +111,39 @@ export function emulatorOverride(stack: StackJson, endpoint: string, statePath: 
         max_retries: 2,
         endpoints: [endpoints],
       })),
+    },
+  };
+}
+
+/**
+ * Terraform override that points each `terraform_remote_state` of a consumer stack (cdktf's
+ * cross-stack references) at the local state file of the producer stack it reads, as applied to
+ * the same emulator before: `statePaths` maps producer stack name → state file. No defaults: an
+ * output the producer does not have fails the plan, as it would for real. Empty for a stack that
+ * reads no other stack. Throws naming the producers missing from `statePaths`, so a consumer never
+ * reads its real backend.
+ */
+export function emulatorRemoteStateOverride(
+  stack: ConsumerJson,
+  statePaths: Readonly<Record<string, string>>,
+  stackName = 'the stack',
+): { data?: { terraform_remote_state: Record<string, object> } } {
+  const reads = remoteStateReads(stack, stackName);
+  if (!reads.length) return {};
+  const missing = [...new Set(reads.map((read) => read.producer))].filter((name) => !statePaths[name]);
+  if (missing.length) {
+    throw new Error(
+      `${stackName} reads the state of stack${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, whose emulator state file was not given (given: ${Object.keys(statePaths).join(', ') || 'none'}); apply the producer first and pass its state path`,
+    );
+  }
+  return {
+    data: {
+      terraform_remote_state: Object.fromEntries(
+        reads.map((read) => [
+          read.dataName,
+          { backend: 'local', config: { path: statePaths[read.producer] }, workspace: 'default' },
+        ]),
+      ),
     },
   };
 }

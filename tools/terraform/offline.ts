@@ -21,6 +21,14 @@ import {
 } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { ProducerJson } from './placeholders';
+import {
+  ConsumerJson,
+  EMPTY_STATE,
+  OFFLINE_REMOTE_STATE_FILE,
+  loadProducers,
+  offlineRemoteStateOverride,
+} from './remote-state';
 
 /** The Terraform provider that @cdktf/provider-aws wraps, read from its package.json. */
 export function awsProviderRequirement(): { source: string; version: string } {
@@ -111,14 +119,40 @@ export function prepareTerraform(projectRoot: string): { cliConfigFile: string; 
   return { cliConfigFile, mirror };
 }
 
-interface SynthesizedStack {
+interface SynthesizedStack extends ConsumerJson {
   provider?: { aws?: Array<{ alias?: string; region?: string }> };
+  terraform?: unknown;
 }
 
-/** Mock credentials for every AWS provider block of a synthesized stack, plus a local backend. */
-export function offlineOverride(stackJson: SynthesizedStack, statePath: string): object {
+/** What a consumer stack's remote states read offline (see tools/terraform/remote-state.ts). */
+export interface OfflineRemoteStates {
+  /** The synthesized JSON of each stack the consumer reads, by stack name. */
+  readonly producers: Readonly<Record<string, ProducerJson>>;
+  /** An empty state file (EMPTY_STATE) in the scratch copy, which every remote state reads. */
+  readonly emptyStatePath: string;
+  /** The consumer's name, for messages. */
+  readonly stack?: string;
+}
+
+/**
+ * Mock credentials for every AWS provider block of a synthesized stack, plus a local backend; for
+ * a stack that reads other stacks (`terraform_remote_state`), each remote state reads an empty local
+ * state with a placeholder default for every output read, so no real state is ever read. Throws for
+ * such a stack when `remoteStates` does not hold every producer it reads.
+ */
+export function offlineOverride(
+  stackJson: SynthesizedStack,
+  statePath: string,
+  remoteStates?: OfflineRemoteStates,
+): object {
   const providers = stackJson.provider?.aws ?? [];
   return {
+    ...offlineRemoteStateOverride(
+      stackJson,
+      remoteStates?.producers ?? {},
+      remoteStates?.emptyStatePath ?? '',
+      remoteStates?.stack,
+    ),
     terraform: { backend: { local: { path: statePath } } },
     provider: {
       aws: providers.map((provider) => ({
@@ -145,11 +179,30 @@ export function prepareOfflineCopy(stackDir: string, workDir: string): void {
   rmSync(workDir, { recursive: true, force: true });
   mkdirSync(workDir, { recursive: true });
   cpSync(stackDir, workDir, { recursive: true, filter: (src) => !src.includes(`${path.sep}.terraform`) });
+  writeOfflineOverride(stackDir, workDir);
+}
+
+/**
+ * Writes the offline override into `workDir`, a scratch copy of `stackDir` (`stackDir` itself
+ * when the copy is the synthesized folder of a throw-away clone), and, for a stack that reads
+ * other stacks, the empty state its remote states read, with the producers taken from the same
+ * cdktf.out as `stackDir`. Returns the stack's JSON and the override.
+ */
+export function writeOfflineOverride(
+  stackDir: string,
+  workDir: string,
+): { stackJson: SynthesizedStack; override: object } {
   const stackJson = JSON.parse(readFileSync(path.join(workDir, 'cdk.tf.json'), 'utf8')) as SynthesizedStack;
-  writeFileSync(
-    path.join(workDir, OVERRIDE_FILE),
-    JSON.stringify(offlineOverride(stackJson, path.join(workDir, 'offline.tfstate')), null, 2),
-  );
+  const producers = loadProducers(stackDir, stackJson);
+  const emptyStatePath = path.join(workDir, OFFLINE_REMOTE_STATE_FILE);
+  if (Object.keys(producers).length) writeFileSync(emptyStatePath, EMPTY_STATE);
+  const override = offlineOverride(stackJson, path.join(workDir, 'offline.tfstate'), {
+    producers,
+    emptyStatePath,
+    stack: path.basename(stackDir),
+  });
+  writeFileSync(path.join(workDir, OVERRIDE_FILE), JSON.stringify(override, null, 2));
+  return { stackJson, override };
 }
 
 export interface TerraformResult {
@@ -348,7 +401,7 @@ function planInputsHash(workDir: string): string {
  * The inputs of `terraform init` for a stack: its `terraform` block (required providers, backend)
  * with the offline override's, and the CLI configuration (where providers come from).
  */
-function initInputsHash(stackJson: Record<string, unknown>, override: object, cliConfigFile: string): string {
+function initInputsHash(stackJson: SynthesizedStack, override: object, cliConfigFile: string): string {
   return createHash('sha256')
     .update(JSON.stringify(stackJson.terraform ?? {}))
     .update(JSON.stringify((override as { terraform?: unknown }).terraform ?? {}))
@@ -378,12 +431,9 @@ export function refreshOfflineCopy(stackDir: string, workDir: string, cliConfigF
     recursive: true,
     filter: (src) => !src.includes(`${path.sep}.terraform`),
   });
-  const stackJson = JSON.parse(readFileSync(path.join(workDir, 'cdk.tf.json'), 'utf8')) as Record<
-    string,
-    unknown
-  >;
-  const override = offlineOverride(stackJson as SynthesizedStack, path.join(workDir, 'offline.tfstate'));
-  writeFileSync(path.join(workDir, OVERRIDE_FILE), JSON.stringify(override, null, 2));
+  // The override (placeholders from the producers' outputs included) is a file of the scratch
+  // copy, so a producer's changed outputs change the consumer's plan inputs.
+  const { stackJson, override } = writeOfflineOverride(stackDir, workDir);
   const hash = initInputsHash(stackJson, override, cliConfigFile);
   const hashFile = path.join(workDir, INIT_HASH_FILE);
   const reusable =
