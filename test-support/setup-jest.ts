@@ -14,7 +14,8 @@ process.env.CHECKPOINT_DISABLE = '1';
 const mappedStackTrace = Error.prepareStackTrace;
 if (mappedStackTrace) {
   Error.prepareStackTrace = (error: Error, frames: NodeJS.CallSite[]) =>
-    error instanceof Error
+    // (an Error's brand, which errors of Node's own realm carry too, unlike `instanceof Error` here)
+    Object.prototype.toString.call(error) === '[object Error]'
       ? mappedStackTrace(error, frames)
       : `${String(error)}${frames.map((frame) => `\n    at ${frame.toString()}`).join('')}`;
 }
