@@ -3,9 +3,13 @@
  * changes after an apply are the emulator's known wrong answers, and when a cycle runs again
  * because the emulator itself failed.
  */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import {
   CycleOptions,
   CycleResult,
+  applyCycle,
   applyCycleTolerant,
   diagnosticText,
   diffsAfterApply,
@@ -14,7 +18,7 @@ import {
   summarizeCycle,
 } from '../tools/emulator/apply-cycle';
 import { Moto } from '../tools/emulator/moto';
-import { PlanOutput } from '../tools/terraform/offline';
+import { PlanOutput, TerraformResult } from '../tools/terraform/offline';
 
 const GAP = {
   resourceType: 'aws_backup_selection',
@@ -307,5 +311,167 @@ describe('summarizeCycle', () => {
     expect(summarizeCycle(result)).toBe(
       'fargate-dev: applied 8 of 10 resources; left out 2 (1 the emulator cannot serve, 1 referencing them); diffs after apply: 1 known, 0 unexpected; destroyed 8, 0 left in state; passed in 100 s',
     );
+  });
+});
+
+/** One line of Terraform's `-json` output. */
+const jsonLine = (message: object) => JSON.stringify(message);
+const deleted = (addr: string) =>
+  jsonLine({
+    type: 'apply_complete',
+    hook: { resource: { addr, resource_type: addr.split('.')[0] }, action: 'delete' },
+  });
+const created = (addr: string) =>
+  jsonLine({
+    type: 'apply_complete',
+    hook: { resource: { addr, resource_type: addr.split('.')[0] }, action: 'create' },
+  });
+const destroyError = (summary: string) =>
+  jsonLine({ type: 'diagnostic', diagnostic: { severity: 'error', summary } });
+
+const LISTENER_GONE =
+  'deleting ELBv2 Listener (arn:aws:elasticloadbalancing:us-east-1:111111111111:listener/app/a/1/2): ListenerNotFound: The specified listener does not exist.';
+const VPC_BLOCKED = 'deleting EC2 VPC (vpc-1): DependencyViolation: the VPC has dependencies';
+/** What a destroy error about each resource of the stack below names. */
+const ERROR_SUBJECT: Record<string, string> = {
+  'aws_lb_listener.Listener': 'ELBv2 Listener',
+  'aws_vpc.Vpc': 'EC2 VPC',
+};
+
+/**
+ * applyCycle with a stand-in for Terraform and no emulator: a two-resource stack whose apply,
+ * re-plan and state reads pass, and whose destroys answer in turn what `destroys` scripts (an
+ * error summary each, or nothing for a clean destroy). Records every Terraform command.
+ */
+async function cycleWithDestroys(destroys: Array<string[]>) {
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'apply-cycle-'));
+  try {
+    const stackDir = path.join(scratch, 'stack');
+    mkdirSync(stackDir);
+    writeFileSync(
+      path.join(stackDir, 'cdk.tf.json'),
+      JSON.stringify({
+        provider: { aws: [{ alias: 'us_east_1', region: 'us-east-1' }] },
+        resource: {
+          aws_vpc: { Vpc: { provider: 'aws.us_east_1', cidr_block: '10.0.0.0/16' } },
+          aws_lb_listener: { Listener: { provider: 'aws.us_east_1', port: 80 } },
+        },
+      }),
+    );
+    const workDir = path.join(scratch, 'work');
+    const commands: string[] = [];
+    let destroyRun = 0;
+    let state = ['aws_lb_listener.Listener', 'aws_vpc.Vpc'];
+    const terraform = async (args: string[], cwd: string): Promise<TerraformResult> => {
+      expect(cwd).toBe(workDir);
+      commands.push(args[0]);
+      const ok = (stdout = '') => ({ code: 0, stdout, stderr: '' });
+      switch (args[0]) {
+        case 'init':
+        case 'plan':
+          return ok();
+        case 'apply':
+          writeFileSync(path.join(workDir, 'emulator.tfstate'), '{}');
+          return ok(state.map(created).join('\n'));
+        case 'show':
+          return ok(JSON.stringify({ resource_changes: [] }));
+        case 'state':
+          return ok(state.join('\n'));
+        case 'destroy': {
+          // Deletes every resource in the state that none of this destroy's errors is about.
+          const errors = destroys[destroyRun++] ?? [];
+          const failedOn = (addr: string) => errors.some((error) => error.includes(ERROR_SUBJECT[addr]));
+          const lines = [
+            ...state.filter((addr) => !failedOn(addr)).map(deleted),
+            ...errors.map(destroyError),
+          ];
+          state = state.filter(failedOn);
+          return { code: errors.length ? 1 : 0, stdout: lines.join('\n'), stderr: '' };
+        }
+        default:
+          throw new Error(`unexpected terraform ${args.join(' ')}`);
+      }
+    };
+    const logged: string[] = [];
+    const result = await applyCycle({
+      stack: 'fargate-dev',
+      stackDir,
+      workDir,
+      cliConfigFile: path.join(scratch, 'terraformrc'),
+      moto: {
+        endpoint: 'http://127.0.0.1:1',
+        port: 1,
+        accountId: '111111111111',
+        pid: 1,
+        stop: async () => {},
+      },
+      unsupported: [],
+      knownDiffs: [],
+      terraform,
+      log: (line) => logged.push(line),
+    });
+    const destroyLog = existsSync(path.join(workDir, 'destroy.log'))
+      ? readFileSync(path.join(workDir, 'destroy.log'), 'utf8')
+      : '';
+    return { result, commands, logged, destroyLog };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+describe('applyCycle, its destroy', () => {
+  it('destroys once more on the same emulator when every destroy error is the emulator answering "not found", and says so', async () => {
+    // GIVEN a first destroy that fails only with ListenerNotFound, and a second one that succeeds
+    const { result, commands, logged, destroyLog } = await cycleWithDestroys([[LISTENER_GONE], []]);
+    // THEN the cycle passes, having destroyed twice on the one emulator it was given
+    expect(commands).toEqual(['init', 'apply', 'plan', 'show', 'destroy', 'destroy', 'state']);
+    expect(result.failures).toEqual([]);
+    expect(result.destroyRetried).toEqual([`destroy: (no address): ${LISTENER_GONE}`]);
+    // (what both destroys deleted counts: the VPC the first time, the listener the second)
+    expect(result.destroyed).toBe(2);
+    expect(result.remaining).toEqual([]);
+    expect(logged).toContain(
+      `fargate-dev: destroy met an emulator fault, destroying again: destroy: (no address): ${LISTENER_GONE}`,
+    );
+    // both destroys' output is kept for reading
+    expect(destroyLog.match(/"type":"apply_complete"/g)).toHaveLength(2);
+    expect(summarizeCycle(result)).toContain(
+      `passed in 0 s; destroyed again after an emulator fault: destroy: (no address): ${LISTENER_GONE}`,
+    );
+  });
+
+  it('fails with the second destroy’s errors when destroying again does not help', async () => {
+    // GIVEN two destroys that both meet the fault
+    const { result, commands } = await cycleWithDestroys([[LISTENER_GONE], [LISTENER_GONE]]);
+    // THEN no third destroy: the cycle fails with the second's error and what is left in the state
+    expect(commands.filter((command) => command === 'destroy')).toHaveLength(2);
+    expect(result.destroyRetried).toEqual([`destroy: (no address): ${LISTENER_GONE}`]);
+    expect(result.failures).toEqual([
+      `destroy: (no address): ${LISTENER_GONE}`,
+      'left in state after destroy: aws_lb_listener.Listener',
+    ]);
+    expect(result.remaining).toEqual(['aws_lb_listener.Listener']);
+  });
+
+  it('does not destroy again when any destroy error is not the emulator answering "not found"', async () => {
+    // GIVEN a destroy that meets the fault and a real dependency problem beside it
+    const { result, commands } = await cycleWithDestroys([[LISTENER_GONE, VPC_BLOCKED], []]);
+    // THEN one destroy, both errors are failures, and nothing says it was retried
+    expect(commands.filter((command) => command === 'destroy')).toHaveLength(1);
+    expect(result.destroyRetried).toBeUndefined();
+    expect(result.failures).toEqual([
+      `destroy: (no address): ${LISTENER_GONE}`,
+      `destroy: (no address): ${VPC_BLOCKED}`,
+      'left in state after destroy: aws_lb_listener.Listener, aws_vpc.Vpc',
+    ]);
+    expect(summarizeCycle(result)).not.toContain('destroyed again');
+  });
+
+  it('destroys once when the destroy succeeds', async () => {
+    const { result, commands } = await cycleWithDestroys([[]]);
+    expect(commands.filter((command) => command === 'destroy')).toHaveLength(1);
+    expect(result.destroyRetried).toBeUndefined();
+    expect(result.failures).toEqual([]);
+    expect(result.destroyed).toBe(2);
   });
 });

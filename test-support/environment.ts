@@ -1,13 +1,25 @@
 /** Synthesizes a whole environment once and runs Terraform over each of its stacks, offline. */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { run } from '../stacks/app';
 import { OfflineResult, validateAndPlan } from '../tools/terraform/offline';
 import { ConsumerJson, producerFiles } from '../tools/terraform/remote-state';
 import { SynthesizedJson } from './synth';
-import { RUN_SCRATCH_VARIABLE } from './scratch';
+import { cacheKey, sharedOnce } from './run-cache';
+import { planCacheDir } from './scratch';
+
+export { planCacheDir };
 
 const projectRoot = path.resolve(__dirname, '..');
 
@@ -21,20 +33,25 @@ export interface SynthesizedEnvironment {
 
 /**
  * Synthesizes `<configDir>/<environment>.json` (default: the project's config/) through the app's
- * own entry logic.
+ * own entry logic, into a fresh output folder of the caller's (which it may change or remove). The
+ * project's own settings are synthesized once per test run and copied for each caller (run-cache.ts):
+ * the same settings files give the same output folder.
  */
 export function synthEnvironment(environment: string, configDir?: string): SynthesizedEnvironment {
   const outdir = path.join(mkdtempSync(path.join(os.tmpdir(), `synth-${environment}-`)), 'cdktf.out');
-  const errors: string[] = [];
-  const code = run({
-    env: configDir
-      ? { PLATFORM_ENV: environment, PLATFORM_CONFIG_DIR: configDir }
-      : { PLATFORM_ENV: environment },
-    projectRoot,
-    outdir,
-    stderr: (l) => errors.push(l),
-  });
-  if (code !== 0) throw new Error(errors.join('\n'));
+  if (configDir) synthesizeInto(outdir, environment, configDir);
+  else {
+    const shippedConfig = path.join(projectRoot, 'config');
+    const files = readdirSync(shippedConfig).sort();
+    const key = cacheKey(
+      'synthEnvironment',
+      environment,
+      ...files.flatMap((file) => [file, readFileSync(path.join(shippedConfig, file), 'utf8')]),
+    );
+    const shared = sharedOnce(key, (dir) => synthesizeInto(path.join(dir, 'cdktf.out'), environment));
+    if (shared) cpSync(path.join(shared, 'cdktf.out'), outdir, { recursive: true });
+    else synthesizeInto(outdir, environment);
+  }
   const manifest = JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8')) as {
     stacks: Record<string, { workingDirectory: string }>;
   };
@@ -49,17 +66,18 @@ export function synthEnvironment(environment: string, configDir?: string): Synth
   return { outdir, stacks, stackDirs };
 }
 
-/**
- * Where one test run shares its Terraform results: a folder per run (named after the run's scratch
- * folder), so runs side by side never clear or read each other's; the global teardown removes it.
- */
-export function planCacheDir(): string {
-  return path.join(
+/** The app's run() for one environment into `outdir`; throws with what it printed if it fails. */
+function synthesizeInto(outdir: string, environment: string, configDir?: string): void {
+  const errors: string[] = [];
+  const code = run({
+    env: configDir
+      ? { PLATFORM_ENV: environment, PLATFORM_CONFIG_DIR: configDir }
+      : { PLATFORM_ENV: environment },
     projectRoot,
-    '.work',
-    'plan-cache',
-    path.basename(process.env[RUN_SCRATCH_VARIABLE] ?? 'default'),
-  );
+    outdir,
+    stderr: (l) => errors.push(l),
+  });
+  if (code !== 0) throw new Error(errors.join('\n'));
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

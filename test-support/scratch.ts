@@ -16,3 +16,16 @@ export const RUN_SCRATCH_PREFIX = 'fargate-platform-test-';
 export const RUN_SCRATCH_VARIABLE = 'FARGATE_TEST_RUN_TMPDIR';
 /** Environment variable holding the TMPDIR the run started with (restored by the global teardown). */
 export const ORIGINAL_TMPDIR_VARIABLE = 'FARGATE_TEST_ORIGINAL_TMPDIR';
+
+/**
+ * Where one test run shares its Terraform results: a folder per run (named after the run's scratch
+ * folder), so runs side by side never clear or read each other's; the global teardown removes it.
+ */
+export function planCacheDir(): string {
+  return path.join(
+    PROJECT_ROOT,
+    '.work',
+    'plan-cache',
+    path.basename(process.env[RUN_SCRATCH_VARIABLE] ?? 'default'),
+  );
+}

@@ -260,6 +260,11 @@ export interface CycleOptions {
    * @default - none: a stack that reads another stack's state fails before init
    */
   readonly remoteStates?: Readonly<Record<string, string>>;
+  /**
+   * Runs Terraform in a folder (a stand-in in the unit tests, which have no emulator).
+   * @default terraformAsync
+   */
+  readonly terraform?: (args: string[], cwd: string, env: NodeJS.ProcessEnv) => Promise<TerraformResult>;
 }
 
 /** The summary line of a cycle. */
@@ -341,6 +346,7 @@ export async function applyCycleTolerant(options: RetriedCycleOptions): Promise<
 
 /** Runs the whole cycle for one stack. Never throws for a Terraform failure: it is in `failures`. */
 export async function applyCycle(options: CycleOptions): Promise<CycleResult> {
+  const terraform = options.terraform ?? terraformAsync;
   const { stack, workDir, moto } = options;
   const log = options.log ?? (() => undefined);
   const unsupported = options.unsupported ?? UNSUPPORTED;
@@ -349,7 +355,7 @@ export async function applyCycle(options: CycleOptions): Promise<CycleResult> {
   const env = terraformEnv(options.cliConfigFile);
   const tf = async (step: string, args: string[]) => {
     const started = Date.now();
-    const result = await terraformAsync(args, workDir, env);
+    const result = await terraform(args, workDir, env);
     // Kept for reading a failure: <workDir>/<step>.log, Terraform's JSON lines.
     writeFileSync(path.join(workDir, `${step}.log`), `${result.stdout}\n${result.stderr}`, { flag: 'a' });
     seconds[step] = (seconds[step] ?? 0) + (Date.now() - started) / 1000;
@@ -441,7 +447,7 @@ export async function applyCycle(options: CycleOptions): Promise<CycleResult> {
     if (replan.code !== 0) {
       failures.push(`plan after apply: ${replan.stderr || replan.stdout}`);
     } else {
-      const show = await terraformAsync(['show', '-json', 'replan.tfplan'], workDir, env);
+      const show = await terraform(['show', '-json', 'replan.tfplan'], workDir, env);
       diffs = diffsAfterApply(JSON.parse(show.stdout) as PlanOutput, options.knownDiffs ?? KNOWN_DIFFS);
       for (const diff of diffs.filter((d) => !d.known)) {
         failures.push(
@@ -460,7 +466,7 @@ export async function applyCycle(options: CycleOptions): Promise<CycleResult> {
   const gapFor = (address: string) =>
     unsupported.find((gap) => address.startsWith(`${gap.resourceType}.`)) as Unsupported;
   const inState = async () =>
-    new Set((await terraformAsync(['state', 'list'], workDir, env)).stdout.split('\n').filter(Boolean));
+    new Set((await terraform(['state', 'list'], workDir, env)).stdout.split('\n').filter(Boolean));
   if (apply.code === 0 && gapAddresses.length) {
     writeFileSync(path.join(workDir, 'cdk.tf.json'), JSON.stringify(full, null, 2));
     const json = ['-auto-approve', '-input=false', '-no-color', '-json', '-lock=false'];
@@ -474,11 +480,11 @@ export async function applyCycle(options: CycleOptions): Promise<CycleResult> {
     // destroys below; what it cannot delete is then destroyed alone, which must fail.
     let state = await inState();
     const unreadable = gapAddresses.filter((a) => state.has(a) && gapFor(a).phase === 'read');
-    if (unreadable.length) await terraformAsync(['state', 'rm', ...unreadable], workDir, env);
+    if (unreadable.length) await terraform(['state', 'rm', ...unreadable], workDir, env);
     const undeletable = gapAddresses.filter((a) => state.has(a) && gapFor(a).phase === 'destroy');
     if (undeletable.length) {
       // Terraform's destroy errors carry no address, only the resource's ID in the message.
-      const shown = JSON.parse((await terraformAsync(['show', '-json'], workDir, env)).stdout) as {
+      const shown = JSON.parse((await terraform(['show', '-json'], workDir, env)).stdout) as {
         values?: { root_module?: { resources?: Array<{ address: string; values: { id?: string } }> } };
       };
       const ids = new Map(
@@ -524,7 +530,7 @@ export async function applyCycle(options: CycleOptions): Promise<CycleResult> {
       failures.push(`probe: ${error.address}: ${diagnosticText(error)}`);
     }
     const stuck = [...state].filter((address) => gapAddresses.includes(address));
-    if (stuck.length) await terraformAsync(['state', 'rm', ...stuck], workDir, env);
+    if (stuck.length) await terraform(['state', 'rm', ...stuck], workDir, env);
   }
 
   // 4. Destroy everything; the state must be empty afterwards.
@@ -548,7 +554,7 @@ export async function applyCycle(options: CycleOptions): Promise<CycleResult> {
   }
   failures.push(...destroyFailures);
   const statePath = path.join(workDir, 'emulator.tfstate');
-  const list = existsSync(statePath) ? await terraformAsync(['state', 'list'], workDir, env) : undefined;
+  const list = existsSync(statePath) ? await terraform(['state', 'list'], workDir, env) : undefined;
   const remaining = (list?.stdout ?? '').split('\n').filter(Boolean);
   if (remaining.length) failures.push(`left in state after destroy: ${remaining.join(', ')}`);
   return result({
