@@ -460,7 +460,16 @@ describe('ContainerDefinitions in a PlatformStack, per region', () => {
     },
   };
   const json = () => synthPlatformOnce(settings);
-  const at = (region: string, suffix: string) => `Services/api/${region}/Service/${suffix}`;
+  /** Where FargateService keeps them: its roles in Roles/, the task and its containers in Task/. */
+  const PART: Record<string, string> = {
+    ExecutionRole: 'Roles/',
+    TaskRole: 'Roles/',
+    LogGroup: 'Task/',
+    Containers: 'Task/',
+    TaskDefinition: 'Task/',
+  };
+  const at = (region: string, suffix: string) =>
+    `Services/api/${region}/Service/${PART[suffix.split('/')[0]] ?? ''}${suffix}`;
   const containersIn = (region: string) =>
     JSON.parse(
       String(

@@ -165,8 +165,12 @@ async function planNewCode(appliedDir: string): Promise<void> {
     const inState = new Set(applied?.state ?? []);
     planned = {
       changes: json.resource_changes.filter((change) => change.mode === 'managed'),
-      // The moves that apply here: from an address in the applied state to one the emulator serves.
-      moved: (served.moved ?? []).filter((move) => inState.has(move.from) && inConfig.has(move.to)),
+      // The moves that apply here: from an address in the applied state to one the emulator serves,
+      // a chain of moves (A to B, B to C) followed to its end as Terraform follows it.
+      moved: (served.moved ?? [])
+        .filter((move) => inState.has(move.from))
+        .map((move) => ({ from: move.from, to: endOfMoves(move.from, served.moved ?? []) }))
+        .filter((move) => inConfig.has(move.to)),
     };
   } finally {
     rmSync(path.dirname(dev.outdir), { recursive: true, force: true });
@@ -185,6 +189,16 @@ async function destroyAll(dir: string): Promise<void> {
     if (!remaining.length || !onlyEmulatorFaults(errors)) break;
   }
   failures.push(...errors);
+}
+
+/** Where the moves take `from`: the `to` of its move, followed while that address moves on. */
+function endOfMoves(from: string, moves: ReadonlyArray<{ from: string; to: string }>): string {
+  const next = new Map(moves.map((move) => [move.from, move.to]));
+  let address = from;
+  for (let links = 0; next.has(address) && links <= moves.length; links += 1) {
+    address = next.get(address) as string;
+  }
+  return address;
 }
 
 const isReplace = (actions: string[]) => actions.includes('delete') && actions.includes('create');

@@ -1,3 +1,4 @@
+import { TerraformResource, TerraformStack, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { EcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster';
 import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
@@ -81,6 +82,81 @@ function container(json: SynthesizedJson): Record<string, any> {
 
 const policyDocument = (json: SynthesizedJson, suffix: string): Record<string, any> =>
   dataAt(json, 'aws_iam_policy_document', suffix);
+
+describe('FargateService parts', () => {
+  it('builds each concern in its own part and exposes the parts’ resources as its fields', () => {
+    // GIVEN a service with secrets, a request-count policy and a schedule
+    const stack = new TerraformStack(Testing.app(), 'test');
+    const provider = new AwsProvider(stack, 'aws', { region: 'eu-west-1', alias: 'eu_west_1' });
+    const service = new FargateService(stack, 'Service', {
+      ...baseProps(stack, provider),
+      secrets: [
+        {
+          name: 'TOKEN',
+          valueFrom: 'arn:aws:ssm:eu-west-1:1:parameter/token',
+          resourceArn: 'arn:aws:ssm:eu-west-1:1:parameter/token',
+          source: 'ssm',
+        },
+      ],
+      requestCountPerTarget: 100,
+      requestCountResourceLabel: 'app/lb/1/targetgroup/tg/2',
+      scheduledScaling: [
+        { name: 'day', schedule: 'rate(1 day)', timezone: 'UTC', minCapacity: 2, maxCapacity: 4 },
+      ],
+    });
+    // THEN every resource sits in the part of its concern; only the ECS service is the service's own
+    const where = stack.node
+      .findAll()
+      .filter(
+        (c): c is TerraformResource =>
+          c instanceof TerraformResource && c.node.path.startsWith('test/Service/'),
+      )
+      .map((c) => `${c.node.path.split('/')[2]} ${c.terraformResourceType}`);
+    expect([...new Set(where)].sort()).toEqual([
+      'Roles aws_iam_role',
+      'Roles aws_iam_role_policy',
+      'Roles aws_iam_role_policy_attachment',
+      'Scaling aws_appautoscaling_policy',
+      'Scaling aws_appautoscaling_scheduled_action',
+      'Scaling aws_appautoscaling_target',
+      'SecurityGroupRules aws_vpc_security_group_egress_rule',
+      'SecurityGroupRules aws_vpc_security_group_ingress_rule',
+      'Service aws_ecs_service',
+      'Task aws_cloudwatch_log_group',
+      'Task aws_ecs_task_definition',
+    ]);
+    // and the fields other constructs use are the parts' own resources
+    expect(service.executionRole).toBe(service.roles.executionRole);
+    expect(service.taskRole).toBe(service.roles.taskRole);
+    expect(service.secretsPolicy).toBe(service.roles.secretsPolicy);
+    expect(service.secretsPolicy).toBeDefined();
+    expect(service.logGroup).toBe(service.task.logGroup);
+    expect(service.containers).toBe(service.task.containers);
+    expect(service.taskDefinition).toBe(service.task.taskDefinition);
+    expect(service.scalableTarget).toBe(service.scaling?.scalableTarget);
+    expect(service.cpuScalingPolicy).toBe(service.scaling?.cpuScalingPolicy);
+    expect(service.memoryScalingPolicy).toBe(service.scaling?.memoryScalingPolicy);
+    expect(service.requestCountScalingPolicy).toBe(service.scaling?.requestCountScalingPolicy);
+    expect(service.requestCountScalingPolicy).toBeDefined();
+    expect(service.scheduledActions).toEqual(service.scaling?.scheduledActions);
+    expect(service.scheduledActions).toHaveLength(1);
+  });
+
+  it('standalone: no ECS service and no scaling part', () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    const provider = new AwsProvider(stack, 'aws', { region: 'eu-west-1', alias: 'eu_west_1' });
+    const service = new FargateService(stack, 'Service', {
+      ...baseProps(stack, provider),
+      targetGroupArn: undefined,
+      loadBalancerSecurityGroupId: undefined,
+      standalone: true,
+    });
+    expect(service.service).toBeUndefined();
+    expect(service.scaling).toBeUndefined();
+    expect(service.node.tryFindChild('Scaling')).toBeUndefined();
+    expect(service.scheduledActions).toEqual([]);
+  });
+});
 
 describe('FargateService', () => {
   it("defines the seed's task: family <prefix>-task, 1024 CPU / 2048 MiB, awsvpc, Fargate, two roles", () => {

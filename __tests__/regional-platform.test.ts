@@ -249,8 +249,8 @@ describe('RegionalPlatform (through PlatformStack)', () => {
       }
       // the service's own egress, NFS ingress and the rule that attaches its target group
       for (const [type, suffix] of [
-        ['aws_vpc_security_group_egress_rule', 'Service/EgressHttps'],
-        ['aws_vpc_security_group_egress_rule', 'Service/EgressNfs'],
+        ['aws_vpc_security_group_egress_rule', 'Service/SecurityGroupRules/EgressHttps'],
+        ['aws_vpc_security_group_egress_rule', 'Service/SecurityGroupRules/EgressNfs'],
         ['aws_vpc_security_group_ingress_rule', 'Files/NfsFromClients'],
         ['aws_lb_listener_rule', 'Routing/ListenerRule'],
       ]) {

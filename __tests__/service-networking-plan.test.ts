@@ -108,7 +108,7 @@ describe('Service Connect and egress, per region, from the synthesized security 
       const logs = (service: string) => ({
         log_driver: 'awslogs',
         options: {
-          'awslogs-group': `\${${address(json, 'aws_cloudwatch_log_group', at(json, 'aws_cloudwatch_log_group', `Services/${service}/${region}/Service/LogGroup`))}.name}`,
+          'awslogs-group': `\${${address(json, 'aws_cloudwatch_log_group', at(json, 'aws_cloudwatch_log_group', `Services/${service}/${region}/Service/Task/LogGroup`))}.name}`,
           'awslogs-region': region,
           'awslogs-stream-prefix': 'service-connect',
         },
@@ -142,7 +142,7 @@ describe('Service Connect and egress, per region, from the synthesized security 
         (
           JSON.parse(
             String(
-              at(json, 'aws_ecs_task_definition', `Services/${service}/${region}/Service/TaskDefinition`)
+              at(json, 'aws_ecs_task_definition', `Services/${service}/${region}/Service/Task/TaskDefinition`)
                 .container_definitions,
             ),
           ) as Array<{ portMappings: unknown }>

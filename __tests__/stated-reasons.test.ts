@@ -61,7 +61,7 @@ const CASES: Record<string, ReasonCase> = {
       s.services.app.task.rootUserReason = 'the vendor image binds port 80 as root, then drops to www-data';
     },
     refusal: '  services.app.task.user: got "root"; runs the container as root (Security Hub ECS.20)',
-    line: /^policy: suppressed ecs-non-root-user \[ECS\.20\] at fargate-prod\/Services\/app\/us-east-1\/Service\/TaskDefinition: services\.app\.task\.rootUserReason: the vendor image binds port 80 as root, then drops to www-data$/m,
+    line: /^policy: suppressed ecs-non-root-user \[ECS\.20\] at fargate-prod\/Services\/app\/us-east-1\/Service\/Task\/TaskDefinition: services\.app\.task\.rootUserReason: the vendor image binds port 80 as root, then drops to www-data$/m,
     finding: { rule: 'ecs-non-root-user', service: 'app' },
   },
   'services.api.task.writableRootFilesystemReason': {
@@ -72,7 +72,7 @@ const CASES: Record<string, ReasonCase> = {
         'the vendor image writes its cache under /var/lib/app';
     },
     refusal: '  services.api.task.writableRootFilesystemReason: got nothing;',
-    line: /^policy: suppressed ecs-readonly-root-filesystem \[ECS\.5\] at fargate-prod\/Services\/api\/eu-west-1\/Service\/TaskDefinition: services\.api\.task\.writableRootFilesystemReason: the vendor image writes its cache under \/var\/lib\/app$/m,
+    line: /^policy: suppressed ecs-readonly-root-filesystem \[ECS\.5\] at fargate-prod\/Services\/api\/eu-west-1\/Service\/Task\/TaskDefinition: services\.api\.task\.writableRootFilesystemReason: the vendor image writes its cache under \/var\/lib\/app$/m,
     finding: { rule: 'ecs-readonly-root-filesystem', service: 'api' },
   },
   'edge.plainHttpReason': {
@@ -119,7 +119,8 @@ describe('reason settings, through the app’s entry point', () => {
         expect(lines.map((line) => line.split(' ')[5])).toEqual(
           expect.arrayContaining(
             ['us-east-1', 'eu-west-1'].map(
-              (region) => `fargate-prod/Services/${c.finding?.service}/${region}/Service/TaskDefinition:`,
+              (region) =>
+                `fargate-prod/Services/${c.finding?.service}/${region}/Service/Task/TaskDefinition:`,
             ),
           ),
         );

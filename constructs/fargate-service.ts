@@ -3,21 +3,15 @@ import { Construct } from 'constructs';
 import { AppautoscalingPolicy } from '@cdktf/provider-aws/lib/appautoscaling-policy';
 import { AppautoscalingTarget } from '@cdktf/provider-aws/lib/appautoscaling-target';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import {
-  DataAwsIamPolicyDocument,
-  DataAwsIamPolicyDocumentStatement,
-} from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { AppautoscalingScheduledAction } from '@cdktf/provider-aws/lib/appautoscaling-scheduled-action';
 import { EcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster';
 import { EcsService } from '@cdktf/provider-aws/lib/ecs-service';
 import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
-import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
-import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { fargateSizeProblem } from '../settings/fargate';
 import {
   CollectorOptions,
@@ -29,35 +23,20 @@ import {
   SidecarContainer,
   SizeSettingNames,
 } from './container-definitions';
+import { FargateScalingSchedule, ServiceScaling } from './service-scaling';
+import { CONTAINER_NAME, EFS_CONTAINER_PATH, TaskDefinition } from './task-definition';
+import { FargateServiceSecret, TaskRoles } from './task-roles';
+import { TaskSecurityGroupRules } from './task-security-group-rules';
 import { ValidationError } from './validation-error';
 import { inOwnStack } from './same-stack';
 
-/** Name of the application container and of the task's EFS volume. */
-export const CONTAINER_NAME = 'app';
-export const EFS_VOLUME_NAME = 'efs-storage';
+export { CONTAINER_NAME, EFS_CONTAINER_PATH, EFS_VOLUME_NAME } from './task-definition';
+export type { FargateServiceSecret } from './task-roles';
+export type { FargateScalingSchedule } from './service-scaling';
 /** Paths the SSM agent behind ECS Exec writes to. */
 export const ECS_EXEC_WRITABLE_PATHS = ['/var/lib/amazon', '/var/log/amazon'];
-/** Where the EFS volume is mounted in the container (seed 8.3). */
-export const EFS_CONTAINER_PATH = '/mnt/efs';
 /** Variables the service sets itself; the application's may not reuse them. */
 export const SERVICE_VARIABLES = ['S3_BUCKET', 'S3_PREFIX', 'AWS_REGION'];
-
-/** A secret the container receives as a variable, read by ECS with the execution role at task start. */
-export interface FargateServiceSecret {
-  /** The variable's name in the container. */
-  readonly name: string;
-  /** ECS `valueFrom`: the ARN, with `:json-key:version-stage:version-id` for part of a Secrets Manager secret. */
-  readonly valueFrom: string;
-  /** The secret's or parameter's ARN, exactly what the execution role may read (no wildcard). */
-  readonly resourceArn: string;
-  /** `secretsmanager` or `ssm`. */
-  readonly source: 'secretsmanager' | 'ssm';
-  /**
-   * The customer-managed key encrypting it; the execution role may decrypt with exactly this key.
-   * @default - AWS's managed key, used through the service's own grant
-   */
-  readonly kmsKeyArn?: string;
-}
 
 /** A capacity provider of the service's strategy. */
 export interface FargateCapacityProvider {
@@ -66,18 +45,6 @@ export interface FargateCapacityProvider {
   readonly base: number;
   /** Share of the tasks beyond the bases. */
   readonly weight: number;
-}
-
-/** A scheduled change of the autoscaling range. */
-export interface FargateScalingSchedule {
-  /** Unique name, part of the scheduled action's name. */
-  readonly name: string;
-  /** `cron(...)`, `rate(...)` or `at(...)`. */
-  readonly schedule: string;
-  /** IANA time zone of the schedule. */
-  readonly timezone: string;
-  readonly minCapacity: number;
-  readonly maxCapacity: number;
 }
 
 /** The ECS service's name, `<namePrefix>-service`; known before synthesis so alarms can name it. */
@@ -430,17 +397,26 @@ export interface FargateServiceConnect {
 }
 
 /**
- * The application on Fargate (seed 8.3 and 8.5): a task definition with separate execution and task
- * roles, the EFS volume and the region's bucket, a service behind the load balancer in private
- * subnets with a rollback circuit breaker, and target-tracking autoscaling on CPU and memory.
+ * The application on Fargate (seed 8.3 and 8.5), composed as aws-cdk composes it: the tasks'
+ * security group rules (TaskSecurityGroupRules), the execution and task roles (TaskRoles), the task
+ * definition with its log group and containers (TaskDefinition), the ECS service behind the load
+ * balancer in private subnets with a rollback circuit breaker, and its autoscaling (ServiceScaling).
+ * The props are validated here, once, before any part is built.
  */
 export class FargateService extends Construct {
+  /** In from the load balancer, out to HTTPS and NFS. */
+  public readonly securityGroupRules: TaskSecurityGroupRules;
+  /** The execution and task roles and their policies. */
+  public readonly roles: TaskRoles;
+  /** Log group, containers and task definition. */
+  public readonly task: TaskDefinition;
   public readonly logGroup: CloudwatchLogGroup;
   public readonly executionRole: IamRole;
   public readonly taskRole: IamRole;
   public readonly taskDefinition: EcsTaskDefinition;
   /** The ECS service and its scaling; none with `standalone`. */
   public readonly service?: EcsService;
+  public readonly scaling?: ServiceScaling;
   public readonly scalableTarget?: AppautoscalingTarget;
   public readonly cpuScalingPolicy?: AppautoscalingPolicy;
   public readonly memoryScalingPolicy?: AppautoscalingPolicy;
@@ -471,203 +447,52 @@ export class FargateService extends Construct {
     const { provider, namePrefix } = props;
 
     // Network: the ALB is the only way in; out: HTTPS (ECR, S3, CloudWatch, SSM through NAT) and NFS to EFS.
-    if (props.loadBalancerSecurityGroupId !== undefined) {
-      new VpcSecurityGroupIngressRule(this, 'IngressFromLoadBalancer', {
-        provider,
-        securityGroupId: props.securityGroup.id,
-        description: 'Container port from the load balancer only',
-        referencedSecurityGroupId: props.loadBalancerSecurityGroupId,
-        ipProtocol: 'tcp',
-        fromPort: containerPort,
-        toPort: containerPort,
-      });
-    }
-    const egressHttps = new VpcSecurityGroupEgressRule(this, 'EgressHttps', {
+    this.securityGroupRules = new TaskSecurityGroupRules(this, 'SecurityGroupRules', {
       provider,
-      securityGroupId: props.securityGroup.id,
-      description: 'HTTPS to AWS APIs and the image registry',
-      cidrIpv4: '0.0.0.0/0',
-      ipProtocol: 'tcp',
-      fromPort: 443,
-      toPort: 443,
-    });
-    const egressNfs = new VpcSecurityGroupEgressRule(this, 'EgressNfs', {
-      provider,
-      securityGroupId: props.securityGroup.id,
-      description: 'NFS to the EFS mount targets',
-      referencedSecurityGroupId: props.fileSystem.securityGroupId,
-      ipProtocol: 'tcp',
-      fromPort: 2049,
-      toPort: 2049,
+      securityGroup: props.securityGroup,
+      containerPort,
+      loadBalancerSecurityGroupId: props.loadBalancerSecurityGroupId,
+      fileSystemSecurityGroupId: props.fileSystem.securityGroupId,
     });
 
-    this.logGroup = new CloudwatchLogGroup(this, 'LogGroup', {
+    this.roles = new TaskRoles(this, 'Roles', {
       provider,
-      name: `/ecs/${namePrefix}`,
-      retentionInDays: props.logRetentionDays ?? 90,
-      kmsKeyId: props.logKmsKeyArn,
-    });
-
-    // Both roles trust ECS tasks of this account; the task role also only from this region's ECS
-    // (AWS documents aws:SourceArn for task roles, not for execution roles).
-    const trustPolicy = (id: string, sourceArn: boolean) =>
-      new DataAwsIamPolicyDocument(this, id, {
-        provider,
-        statement: [
-          {
-            effect: 'Allow',
-            actions: ['sts:AssumeRole'],
-            principals: [{ type: 'Service', identifiers: ['ecs-tasks.amazonaws.com'] }],
-            condition: props.accountId
-              ? [
-                  { test: 'StringEquals', variable: 'aws:SourceAccount', values: [props.accountId] },
-                  ...(sourceArn
-                    ? [
-                        {
-                          test: 'ArnLike',
-                          variable: 'aws:SourceArn',
-                          values: [`arn:aws:ecs:${props.region}:${props.accountId}:*`],
-                        },
-                      ]
-                    : []),
-                ]
-              : undefined,
-          },
-        ],
-      });
-
-    this.executionRole = new IamRole(this, 'ExecutionRole', {
-      provider,
-      namePrefix: `${namePrefix}-exec-`.slice(0, 38),
-      description: `Pulls the image and writes logs for ${namePrefix} tasks`,
-      assumeRolePolicy: trustPolicy('ExecutionTrust', false).json,
-    });
-    const executionPolicy = new IamRolePolicyAttachment(this, 'ExecutionRolePolicy', {
-      provider,
-      role: this.executionRole.name,
-      policyArn: 'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy',
-    });
-
-    // Exactly the secrets' ARNs and their keys: no wildcard, nothing the task does not receive.
-    const arnsOf = (source: string) => secrets.filter((x) => x.source === source).map((x) => x.resourceArn);
-    const keys = [...new Set(secrets.flatMap((x) => (x.kmsKeyArn ? [x.kmsKeyArn] : [])))];
-    if (secrets.length > 0) {
-      const secretsDocument = new DataAwsIamPolicyDocument(this, 'ExecutionSecrets', {
-        provider,
-        statement: [
-          ...(arnsOf('secretsmanager').length
-            ? [
-                {
-                  sid: 'ReadSecrets',
-                  effect: 'Allow',
-                  actions: ['secretsmanager:GetSecretValue'],
-                  resources: arnsOf('secretsmanager'),
-                },
-              ]
-            : []),
-          ...(arnsOf('ssm').length
-            ? [
-                {
-                  sid: 'ReadParameters',
-                  effect: 'Allow',
-                  actions: ['ssm:GetParameters'],
-                  resources: arnsOf('ssm'),
-                },
-              ]
-            : []),
-          ...(keys.length
-            ? [{ sid: 'DecryptSecrets', effect: 'Allow', actions: ['kms:Decrypt'], resources: keys }]
-            : []),
-        ],
-      });
-      this.secretsPolicy = new IamRolePolicy(this, 'ExecutionSecretsPolicy', {
-        provider,
-        role: this.executionRole.id,
-        name: 'secrets',
-        policy: secretsDocument.json,
-      });
-    }
-
-    this.taskRole = new IamRole(this, 'TaskRole', {
-      provider,
-      namePrefix: `${namePrefix}-task-`.slice(0, 38),
-      description: `Application permissions of ${namePrefix} tasks`,
-      assumeRolePolicy: trustPolicy('TaskTrust', true).json,
-    });
-    const taskPermissions = new DataAwsIamPolicyDocument(this, 'TaskPermissions', {
-      provider,
-      statement: [
+      region: props.region,
+      namePrefix,
+      accountId: props.accountId,
+      secrets,
+      taskPolicyStatements: [
         ...props.dataBucket.readWriteStatements,
         ...props.fileSystem.clientPolicyStatements,
-        ...(enableExecuteCommand
-          ? [
-              {
-                sid: 'EcsExecChannels',
-                effect: 'Allow',
-                actions: [
-                  'ssmmessages:CreateControlChannel',
-                  'ssmmessages:CreateDataChannel',
-                  'ssmmessages:OpenControlChannel',
-                  'ssmmessages:OpenDataChannel',
-                ],
-                // Session channels have no resource ARN; AWS documents "*" for these actions.
-                resources: ['*'],
-              },
-              {
-                sid: 'EcsExecFindLogGroup',
-                effect: 'Allow',
-                // The agent checks the log group's encryption first; DescribeLogGroups takes no resource ARN.
-                actions: ['logs:DescribeLogGroups'],
-                resources: ['*'],
-              },
-              {
-                sid: 'EcsExecSessionLogs',
-                effect: 'Allow',
-                actions: ['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'],
-                resources: [`${(props.execSessions as { logGroupArn: string }).logGroupArn}:*`],
-              },
-              {
-                sid: 'EcsExecSessionKey',
-                effect: 'Allow',
-                actions: ['kms:Decrypt'],
-                resources: [(props.execSessions as { kmsKeyArn: string }).kmsKeyArn],
-              },
-            ]
-          : []),
       ],
+      // validate() requires execSessions with ECS Exec.
+      execSessions: enableExecuteCommand ? props.execSessions : undefined,
     });
-    const taskPolicy = new IamRolePolicy(this, 'TaskPolicy', {
-      provider,
-      role: this.taskRole.id,
-      name: 'application',
-      policy: taskPermissions.json,
-    });
+    this.executionRole = this.roles.executionRole;
+    this.taskRole = this.roles.taskRole;
+    this.secretsPolicy = this.roles.secretsPolicy;
 
     // ECS Exec's SSM agent writes its state and logs here; a read-only root needs them writable.
     const execPaths =
       enableExecuteCommand && (props.readonlyRootFilesystem ?? true) ? ECS_EXEC_WRITABLE_PATHS : [];
-    const scratchVolumes = [...writablePaths, ...execPaths.filter((p) => !writablePaths.includes(p))].map(
-      (containerPath, index) => ({
-        name: `scratch-${index + 1}`,
-        containerPath,
-      }),
-    );
-    const healthCheck = props.healthCheckCommand
-      ? {
-          command: props.healthCheckCommand,
-          interval: props.healthCheckIntervalSeconds ?? 30,
-          timeout: props.healthCheckTimeoutSeconds ?? 5,
-          retries: props.healthCheckRetries ?? 3,
-          startPeriod: props.healthCheckStartPeriodSeconds ?? 60,
-        }
-      : undefined;
-    // The container definitions, sidecars and their permissions: constructs/container-definitions.ts.
-    this.containers = new ContainerDefinitions(this, 'Containers', {
+    this.task = new TaskDefinition(this, 'Task', {
       provider,
       region: props.region,
       namePrefix,
+      executionRole: this.executionRole,
+      taskRole: this.taskRole,
+      cpu,
+      memoryMiB,
+      cpuArchitecture: props.cpuArchitecture,
+      ephemeralStorageGiB: props.ephemeralStorageGiB,
+      logRetentionDays: props.logRetentionDays,
+      logKmsKeyArn: props.logKmsKeyArn,
+      fileSystem: {
+        fileSystemId: props.fileSystem.fileSystemId,
+        accessPointId: props.fileSystem.accessPointId,
+      },
+      writablePaths: [...writablePaths, ...execPaths.filter((p) => !writablePaths.includes(p))],
       app: {
-        name: CONTAINER_NAME,
         image: props.image,
         user,
         readonlyRootFilesystem: props.readonlyRootFilesystem ?? true,
@@ -686,14 +511,6 @@ export class FargateService extends Construct {
                   ...props.appPortMapping,
                 },
               ],
-        mountPoints: [
-          { sourceVolume: EFS_VOLUME_NAME, containerPath: EFS_CONTAINER_PATH, readOnly: false },
-          ...scratchVolumes.map((v) => ({
-            sourceVolume: v.name,
-            containerPath: v.containerPath,
-            readOnly: false,
-          })),
-        ],
         environment: [
           { name: 'S3_BUCKET', value: props.dataBucket.bucketName },
           ...(props.dataBucket.prefix === undefined
@@ -703,18 +520,16 @@ export class FargateService extends Construct {
           ...(props.environment ?? []),
         ],
         secrets: secrets.map((x) => ({ name: x.name, valueFrom: x.valueFrom })),
-        healthCheck,
+        healthCheck: props.healthCheckCommand
+          ? {
+              command: props.healthCheckCommand,
+              interval: props.healthCheckIntervalSeconds ?? 30,
+              timeout: props.healthCheckTimeoutSeconds ?? 5,
+              retries: props.healthCheckRetries ?? 3,
+              startPeriod: props.healthCheckStartPeriodSeconds ?? 60,
+            }
+          : undefined,
       },
-      logGroup: this.logGroup,
-      logRetentionDays: props.logRetentionDays,
-      logKmsKeyArn: props.logKmsKeyArn,
-      executionRole: this.executionRole,
-      taskRole: this.taskRole,
-      taskCpu: cpu,
-      taskMemoryMiB: memoryMiB,
-      // The request's other fields (family, sizes, role ARNs, volumes): a generous 2 KiB plus 64
-      // bytes per volume of the application.
-      otherRequestBytes: 2048 + 64 * (scratchVolumes.length + 1),
       sizeSettingNames: sizeSettingNames(props.settingsPath, props.region),
       variableCount: props.environment?.length ?? 0,
       repositoryCredentials: props.repositoryCredentials,
@@ -723,32 +538,9 @@ export class FargateService extends Construct {
       logRouter: props.logRouter,
       collector: props.collector,
     });
-
-    this.taskDefinition = new EcsTaskDefinition(this, 'TaskDefinition', {
-      provider,
-      family: `${namePrefix}-task`,
-      cpu: String(cpu),
-      memory: String(memoryMiB),
-      networkMode: 'awsvpc',
-      requiresCompatibilities: ['FARGATE'],
-      runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: props.cpuArchitecture ?? 'X86_64' },
-      ephemeralStorage: props.ephemeralStorageGiB ? { sizeInGib: props.ephemeralStorageGiB } : undefined,
-      executionRoleArn: this.executionRole.arn,
-      taskRoleArn: this.taskRole.arn,
-      volume: [
-        {
-          name: EFS_VOLUME_NAME,
-          efsVolumeConfiguration: {
-            fileSystemId: props.fileSystem.fileSystemId,
-            transitEncryption: 'ENABLED',
-            authorizationConfig: { accessPointId: props.fileSystem.accessPointId, iam: 'ENABLED' },
-          },
-        },
-        ...scratchVolumes.map((v) => ({ name: v.name })),
-        ...this.containers.volumes.map((v) => ({ name: v.name })),
-      ],
-      containerDefinitions: this.containers.json,
-    });
+    this.logGroup = this.task.logGroup;
+    this.containers = this.task.containers;
+    this.taskDefinition = this.task.taskDefinition;
 
     if (props.standalone) return;
     this.service = new EcsService(this, 'Service', {
@@ -820,10 +612,10 @@ export class FargateService extends Construct {
       dependsOn: inOwnStack(this, [
         ...(props.listeners ?? []),
         ...props.fileSystem.mountTargets,
-        executionPolicy,
-        taskPolicy,
-        egressHttps,
-        egressNfs,
+        this.roles.executionRolePolicy,
+        this.roles.taskPolicy,
+        this.securityGroupRules.egressHttps,
+        this.securityGroupRules.egressNfs,
         ...(props.egressRules ?? []),
         ...(props.egressRouting ?? []),
         ...(this.secretsPolicy ? [this.secretsPolicy] : []),
@@ -832,76 +624,27 @@ export class FargateService extends Construct {
       ]),
     });
 
-    // No role_arn: Application Auto Scaling uses its ECS service-linked role.
-    const scalableTarget = new AppautoscalingTarget(this, 'ScalableTarget', {
+    this.scaling = new ServiceScaling(this, 'Scaling', {
       provider,
-      serviceNamespace: 'ecs',
-      scalableDimension: 'ecs:service:DesiredCount',
-      resourceId: `service/${props.cluster.name}/${this.service.name}`,
-      minCapacity: props.paused ? 0 : minCapacity,
-      maxCapacity: props.paused ? 0 : maxCapacity,
+      namePrefix,
+      cluster: props.cluster,
+      service: this.service,
+      minCapacity,
+      maxCapacity,
+      paused: props.paused,
+      cpuTargetPercent: props.cpuTargetPercent,
+      memoryTargetPercent: props.memoryTargetPercent,
+      scaleInCooldownSeconds: props.scaleInCooldownSeconds,
+      scaleOutCooldownSeconds: props.scaleOutCooldownSeconds,
+      requestCountPerTarget: props.requestCountPerTarget,
+      requestCountResourceLabel: props.requestCountResourceLabel,
+      scheduledScaling: props.scheduledScaling,
     });
-    this.scalableTarget = scalableTarget;
-    const trackingPolicy = (
-      id: string,
-      name: string,
-      metric: string,
-      target: number,
-      resourceLabel?: string,
-    ) =>
-      new AppautoscalingPolicy(this, id, {
-        provider,
-        name: `${namePrefix}-${name}`,
-        policyType: 'TargetTrackingScaling',
-        serviceNamespace: scalableTarget.serviceNamespace,
-        scalableDimension: scalableTarget.scalableDimension,
-        resourceId: scalableTarget.resourceId,
-        targetTrackingScalingPolicyConfiguration: {
-          predefinedMetricSpecification: { predefinedMetricType: metric, resourceLabel },
-          targetValue: target,
-          scaleInCooldown: props.scaleInCooldownSeconds ?? 60,
-          scaleOutCooldown: props.scaleOutCooldownSeconds ?? 60,
-        },
-      });
-    this.cpuScalingPolicy = trackingPolicy(
-      'CpuScaling',
-      'cpu-scaling',
-      'ECSServiceAverageCPUUtilization',
-      props.cpuTargetPercent ?? 70,
-    );
-    this.memoryScalingPolicy = trackingPolicy(
-      'MemoryScaling',
-      'memory-scaling',
-      'ECSServiceAverageMemoryUtilization',
-      props.memoryTargetPercent ?? 75,
-    );
-    if (props.requestCountPerTarget !== undefined) {
-      this.requestCountScalingPolicy = trackingPolicy(
-        'RequestCountScaling',
-        'request-count-scaling',
-        'ALBRequestCountPerTarget',
-        props.requestCountPerTarget,
-        props.requestCountResourceLabel,
-      );
-    }
-    const schedules = new Construct(this, 'Schedules');
-    // Paused, nothing may raise the range above 0 to 0: the schedules wait until it is turned off.
-    this.scheduledActions = (props.paused ? [] : (props.scheduledScaling ?? [])).map(
-      (schedule) =>
-        new AppautoscalingScheduledAction(schedules, schedule.name, {
-          provider,
-          name: `${namePrefix}-${schedule.name}`,
-          serviceNamespace: scalableTarget.serviceNamespace,
-          scalableDimension: scalableTarget.scalableDimension,
-          resourceId: scalableTarget.resourceId,
-          schedule: schedule.schedule,
-          timezone: schedule.timezone,
-          scalableTargetAction: {
-            minCapacity: String(schedule.minCapacity),
-            maxCapacity: String(schedule.maxCapacity),
-          },
-        }),
-    );
+    this.scalableTarget = this.scaling.scalableTarget;
+    this.cpuScalingPolicy = this.scaling.cpuScalingPolicy;
+    this.memoryScalingPolicy = this.scaling.memoryScalingPolicy;
+    this.requestCountScalingPolicy = this.scaling.requestCountScalingPolicy;
+    this.scheduledActions = this.scaling.scheduledActions;
   }
 }
 

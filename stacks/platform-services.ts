@@ -9,6 +9,7 @@ import { Settings } from '../settings/schema';
 import { resolveEnvironment, resolveSecrets } from '../settings/secrets';
 import { serviceNames } from '../settings/service-names';
 import { REGIONAL_MOVES, moveFromSingleService } from './single-service-moves';
+import { moveFromBeforeSplit } from './fargate-service-moves';
 
 /** What every service is built on: the environment's foundation, whichever stack holds it. */
 export interface ServiceFoundation {
@@ -81,8 +82,10 @@ export function buildServices(
         serviceConnectNamespace: platform.serviceConnectNamespace,
       });
       byRegion.set(region.name, built);
+      // Addresses from before the FargateService split (stacks/fargate-service-moves.ts), in either layout.
+      const beforeSplit = moveFromBeforeSplit(built.service);
       if (service.legacyNames && sameStack)
-        moved += moveFromSingleService(built, [region.name], REGIONAL_MOVES);
+        moved += moveFromSingleService(built, [region.name], REGIONAL_MOVES, beforeSplit);
       serviceOutputs(stack, region.name, name, built, repositoryUrl);
     }
     services.set(name, byRegion);

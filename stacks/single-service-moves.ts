@@ -1,5 +1,6 @@
 import { App, TerraformResource, TerraformStack } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
+import { MovedBlock } from './moved-block';
 
 /**
  * Where the single-service platform kept its application's resources, relative to the scope they
@@ -23,7 +24,7 @@ export const REPOSITORY_MOVES: ReadonlyArray<readonly [string, string]> = [
 ];
 
 /** The logical ID cdktf gives a resource at `path` (construct IDs below the stack), by its public API. */
-function logicalIdAt(path: string[]): string {
+export function logicalIdAt(path: string[]): string {
   const stack = new TerraformStack(new App({ skipValidation: true }), 'moves');
   let scope: Construct = stack;
   for (const id of path) scope = new Construct(scope, id);
@@ -34,18 +35,22 @@ function logicalIdAt(path: string[]): string {
  * Adds a Terraform `moved` block to every resource under `scope` whose path (relative to `scope`)
  * matches a `now` prefix of `moves`, from the address the single-service platform gave it: the same
  * path with that prefix replaced by `then`, under `oldScope` (construct IDs below the stack).
- * Returns the number of moves.
+ * A resource that a later change moved again (`formerPaths`: its path before that change, as
+ * `node.path` splits) already has its `moved` block from there: this move becomes the first link
+ * of the chain, from the single-service address to that former one. Returns the number of moves.
  */
 export function moveFromSingleService(
   scope: IConstruct,
   oldScope: string[],
   moves: ReadonlyArray<readonly [string, string]>,
+  formerPaths: ReadonlyMap<TerraformResource, string[]> = new Map(),
 ): number {
   let count = 0;
   const base = scope.node.path.split('/').length;
   for (const child of scope.node.findAll()) {
     if (!(child instanceof TerraformResource)) continue;
-    const relative = child.node.path.split('/').slice(base);
+    const former = formerPaths.get(child);
+    const relative = (former ?? child.node.path.split('/')).slice(base);
     const match = [...moves]
       .filter(([now]) => {
         const prefix = now.split('/');
@@ -54,7 +59,19 @@ export function moveFromSingleService(
       .sort((a, b) => b[0].length - a[0].length)[0];
     if (!match) continue;
     const then = [...oldScope, ...match[1].split('/'), ...relative.slice(match[0].split('/').length)];
-    child.moveFromId(`${child.terraformResourceType}.${logicalIdAt(then)}`);
+    const from = `${child.terraformResourceType}.${logicalIdAt(then)}`;
+    if (former) {
+      const stackDepth = TerraformStack.of(child).node.path.split('/').length;
+      const links =
+        (scope.node.tryFindChild('MovedFromSingleService') as Construct | undefined) ??
+        new Construct(scope, 'MovedFromSingleService');
+      new MovedBlock(links, relative.join('-'), {
+        from,
+        to: `${child.terraformResourceType}.${logicalIdAt(former.slice(stackDepth))}`,
+      });
+    } else {
+      child.moveFromId(from);
+    }
     count += 1;
   }
   return count;

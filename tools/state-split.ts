@@ -8,8 +8,9 @@
  * 2. `terraform init` each stack with its real backend, and `terraform state pull` each state, kept
  *    in `.work/state-split/<time>/` (the backups: push them back to undo);
  * 3. for each service stack, `terraform state mv -state=<foundation copy> -state-out=<service copy>`
- *    of every address its configuration holds (resources and data sources) that the foundation's
- *    state has; an address already in the service's state stops everything (nothing is overwritten);
+ *    of every address its configuration holds (resources and data sources) or its `moved` blocks
+ *    move from, that the foundation's state has; an address already in the service's state stops
+ *    everything (nothing is overwritten);
  * 4. push each service's state, then the foundation's.
  *
  * Run it with the credentials of the backend (S3 or Terraform Cloud), with no apply running on the
@@ -154,10 +155,15 @@ export async function splitState(options: SplitStateOptions): Promise<SplitState
   return { moved, backupDir };
 }
 
-/** `type.name` and `data.type.name` of every block of a synthesized stack. */
+/**
+ * `type.name` and `data.type.name` of every block of a synthesized stack, and the `from` of each of
+ * its `moved` blocks: a state from before a move holds the resource at that address, and it must
+ * reach the stack whose moved block then renames it.
+ */
 export function stackAddresses(stackJson: {
   resource?: Record<string, Record<string, unknown>>;
   data?: Record<string, Record<string, unknown>>;
+  moved?: ReadonlyArray<{ readonly from: string; readonly to: string }>;
 }): string[] {
   return [
     ...Object.entries(stackJson.resource ?? {}).flatMap(([type, byName]) =>
@@ -166,6 +172,7 @@ export function stackAddresses(stackJson: {
     ...Object.entries(stackJson.data ?? {})
       .filter(([type]) => type !== 'terraform_remote_state')
       .flatMap(([type, byName]) => Object.keys(byName).map((name) => `data.${type}.${name}`)),
+    ...(stackJson.moved ?? []).map((move) => move.from),
   ];
 }
 
