@@ -19,7 +19,7 @@ import {
   onlyEmulatorFaults,
 } from '../tools/emulator/apply-cycle';
 import { Moto, startMoto } from '../tools/emulator/moto';
-import { emulatorOverride } from '../tools/emulator/override';
+import { emulatorOverride, emulatorRemoteStateOverride } from '../tools/emulator/override';
 import { splitState, stackAddresses } from '../tools/state-split';
 import { PlanOutput, TerraformResult, terraformAsync, terraformEnv } from '../tools/terraform/offline';
 import { CLI_CONFIG_FILE, SynthesizedEnvironment, synthEnvironment } from '../test-support/environment';
@@ -70,22 +70,17 @@ function emulatorCopy(stackDir: string, workDir: string, stateOf: (stack: string
   const { stack } = leaveOut(full);
   writeFileSync(path.join(workDir, 'cdk.tf.json'), JSON.stringify(stack, null, 2));
   const override = emulatorOverride(full, (moto as Moto).endpoint, stateOf(path.basename(workDir))) as {
-    data?: Record<string, Record<string, Block>>;
+    data?: Record<string, unknown>;
   };
-  const remote = Object.keys(full.data?.terraform_remote_state ?? {});
-  if (remote.length) {
-    override.data = {
-      ...override.data,
-      terraform_remote_state: Object.fromEntries(
-        remote.map((name) => [
-          name,
-          {
-            backend: 'local',
-            config: { path: stateOf(name.replace(/^cross-stack-reference-input-/, '')) },
-          },
-        ]),
-      ),
-    };
+  const producers = Object.keys(full.data?.terraform_remote_state ?? {}).map((name) =>
+    name.replace(/^cross-stack-reference-input-/, ''),
+  );
+  if (producers.length) {
+    const remote = emulatorRemoteStateOverride(
+      full,
+      Object.fromEntries(producers.map((stack) => [stack, stateOf(stack)])),
+    ) as { data?: Record<string, unknown> };
+    override.data = { ...override.data, ...remote.data };
   }
   writeFileSync(path.join(workDir, EMULATOR_OVERRIDE_FILE), JSON.stringify(override, null, 2));
   return stack;

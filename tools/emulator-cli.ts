@@ -27,7 +27,12 @@ import { leaveOut, EMULATOR_OVERRIDE_FILE } from './emulator/apply-cycle';
 import { UNSUPPORTED_CALLS } from './emulator/gaps';
 import { diffLabeller } from './emulator/label-diffs';
 import { motoAnswers, startMoto, stopMotoProcess } from './emulator/moto';
-import { emulatorEnv, emulatorOverride, unmappedTypes } from './emulator/override';
+import {
+  emulatorEnv,
+  emulatorOverride,
+  emulatorRemoteStateOverride,
+  unmappedTypes,
+} from './emulator/override';
 import { prepareTerraform, terraformEnv } from './terraform/offline';
 import { StackJson, emptyLeftovers, leftoversOf } from './teardown';
 import { runCommand } from './command';
@@ -202,10 +207,18 @@ function synthesizeFor(stack: string, root: string, workDir: string, outdir: str
     writeFileSync(stackFile, JSON.stringify(served, null, 2));
     const statePath = path.join(workDir, 'state', `${stack}.tfstate`);
     mkdirSync(path.dirname(statePath), { recursive: true });
-    writeFileSync(
-      path.join(stackDir, EMULATOR_OVERRIDE_FILE),
-      JSON.stringify(emulatorOverride(synthesized, server.endpoint, statePath), null, 2),
+    // A stack that reads another (a stack per service reads the foundation) reads its emulator state.
+    const producers = Object.keys(
+      (synthesized as { data?: { terraform_remote_state?: object } }).data?.terraform_remote_state ?? {},
+    ).map((name) => name.replace(/^cross-stack-reference-input-/, ''));
+    const override = emulatorOverride(synthesized, server.endpoint, statePath) as { data?: object };
+    const remote = emulatorRemoteStateOverride(
+      synthesized,
+      Object.fromEntries(producers.map((name) => [name, path.join(workDir, 'state', `${name}.tfstate`)])),
+      stack,
     );
+    if (remote.data) override.data = { ...override.data, ...remote.data };
+    writeFileSync(path.join(stackDir, EMULATOR_OVERRIDE_FILE), JSON.stringify(override, null, 2));
     if (leftOut.length) {
       console.log(`left out ${leftOut.length} blocks the emulator cannot serve (tools/emulator/gaps.ts):`);
       for (const entry of leftOut) console.log(`  ${entry.address}: ${entry.because}`);
