@@ -146,6 +146,7 @@ export const FULL_SETTINGS: JsonObject = {
     dynamodbTable: 'tf-locks',
     kmsKeyId: 'alias/terraform',
   },
+  stackLayout: 'one-stack',
   examples: { simpleFargate: true },
   tags: { owner: 'platform-team', 'cost-center': '1234' },
 };
