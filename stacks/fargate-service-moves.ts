@@ -1,5 +1,6 @@
 import { TerraformResource, TerraformStack } from 'cdktf';
 import { FargateService } from '../constructs/fargate-service';
+import { MovedBlock } from './moved-block';
 import { logicalIdAt } from './single-service-moves';
 
 /**
@@ -33,7 +34,7 @@ export function moveFromBeforeSplit(service: FargateService): Map<TerraformResou
     const path = child.node.path.split('/');
     if (!FARGATE_SERVICE_PARTS.includes(path[base.length])) continue;
     const before = [...base, ...path.slice(base.length + 1)];
-    child.moveFromId(`${child.terraformResourceType}.${logicalIdAt(before.slice(stackDepth))}`);
+    MovedBlock.toResource(child, `${child.terraformResourceType}.${logicalIdAt(before.slice(stackDepth))}`);
     former.set(child, before);
   }
   return former;

@@ -70,7 +70,7 @@ export function moveFromSingleService(
         to: `${child.terraformResourceType}.${logicalIdAt(former.slice(stackDepth))}`,
       });
     } else {
-      child.moveFromId(from);
+      MovedBlock.toResource(child, from);
     }
     count += 1;
   }
