@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -12,25 +11,6 @@ function runApp(env: NodeJS.ProcessEnv) {
   const errors: string[] = [];
   const code = run({ env, projectRoot: root, outdir, stderr: (line) => errors.push(line) });
   return { code, errors: errors.join('\n'), outdir };
-}
-
-/**
- * The real entry point for an environment, into a fresh outdir: the app command of cdktf.json, run as
- * the cdktf CLI runs it (through a shell); `env` adds variables (PLATFORM_CONFIG_DIR). It disables
- * one named Node.js warning, DEP0044: cdktf 0.21's `TerraformOutput` calls `util.isArray`, which
- * Node.js 22 and later report on stderr, where the CLI would label it an error (cdktf is archived;
- * its fork, cdktn, calls `Array.isArray`).
- */
-function runEntryPoint(environment: string, env: NodeJS.ProcessEnv = {}, outdirOverride?: string) {
-  const { app } = JSON.parse(readFileSync(path.join(root, 'cdktf.json'), 'utf8')) as { app: string };
-  const outdir = outdirOverride ?? path.join(mkdtempSync(path.join(os.tmpdir(), 'app-')), 'out');
-  const result = spawnSync(app, {
-    cwd: root,
-    shell: true,
-    encoding: 'utf8',
-    env: { ...process.env, ...env, PLATFORM_ENV: environment, CDKTF_OUTDIR: outdir },
-  });
-  return { ...result, outdir };
 }
 
 describe('the app', () => {
@@ -72,36 +52,6 @@ describe('the app', () => {
     }
   });
 
-  it('lets the cdktf CLI synthesize another environment over a dev synthesis at the first try', () => {
-    // GIVEN an output folder holding dev's stacks, synthesized by the app itself (npm run synth)
-    const outdir = path.join(mkdtempSync(path.join(os.tmpdir(), 'app-')), 'cdktf.out');
-    expect(run({ env: { PLATFORM_ENV: 'dev' }, projectRoot: root, outdir, stderr: () => undefined })).toBe(0);
-    // WHEN the cdktf CLI synthesizes prod into it (as `PLATFORM_ENV=prod npm run diff` does first)
-    // through the project's resolver: cdktf, or cdktn where the fork's dependency set is installed
-    const result = spawnSync('node', ['scripts/cdktf-cli.mjs', 'synth', '--output', outdir], {
-      cwd: root,
-      encoding: 'utf8',
-      env: { ...process.env, PLATFORM_ENV: 'prod', CHECKPOINT_DISABLE: '1', CI: '1' },
-    });
-    // (cdktf-cli 0.21's terminal module ships binaries up to Node.js 22 only: on a newer Node.js the
-    // CLI itself cannot start, README "Node.js versions"; that, and nothing else, is what it says)
-    const cliVersion = (
-      JSON.parse(readFileSync(path.join(root, 'node_modules', 'cdktf-cli', 'package.json'), 'utf8')) as {
-        version: string;
-      }
-    ).version;
-    if (Number(process.versions.node.split('.')[0]) >= 24 && cliVersion.startsWith('0.21.')) {
-      expect(result.status).not.toBe(0);
-      expect(`${result.stdout}${result.stderr}`).toContain('pty.node');
-      return;
-    }
-    // THEN it succeeds (the CLI removes dev's folders itself; the app removing them first made the
-    // CLI's own removal fail with ENOENT) and only prod's stacks are left
-    expect(`${result.stdout}${result.stderr}`).not.toContain('ENOENT');
-    expect(result.status).toBe(0);
-    expect(readdirSync(path.join(outdir, 'stacks')).sort()).toEqual(['fargate-prod']);
-  });
-
   it('refuses an output folder whose parent does not exist, with one line naming CDKTF_OUTDIR', () => {
     // GIVEN a CDKTF_OUTDIR under a folder that does not exist
     const missing = path.join(mkdtempSync(path.join(os.tmpdir(), 'app-')), 'no-such-folder');
@@ -131,36 +81,6 @@ describe('the app', () => {
       `error: output folder: got ${JSON.stringify(file)}; that is a file, not a folder: choose a folder`,
     );
     expect(readFileSync(file, 'utf8')).toBe('not a folder');
-  });
-
-  it('prints accepted policy findings on stdout, where the cdktf CLI does not label them as errors', () => {
-    // GIVEN the app command of cdktf.json and dev settings that ask for the seed's 8.8 example, whose
-    // findings are accepted, on any Node.js
-    const withExample = configWithExample('dev');
-    try {
-      // WHEN it synthesizes dev as the cdktf CLI runs it
-      const result = runEntryPoint('dev', { PLATFORM_CONFIG_DIR: withExample });
-      // THEN every suppression line is on stdout, and stderr (errors only) is empty
-      expect(result.status).toBe(0);
-      expect(result.stderr).toBe('');
-      const lines = result.stdout.trimEnd().split('\n');
-      expect(lines.length).toBeGreaterThan(0);
-      for (const line of lines)
-        expect(line).toMatch(
-          /^policy: suppressed \S+ \[(NIST )?[A-Z0-9.()-]+\] at fargate-dev-simple\/\S+: .{20,}/,
-        );
-    } finally {
-      rmSync(withExample, { recursive: true, force: true });
-    }
-  });
-
-  it('prints nothing for the shipped dev settings: the platform stack accepts no policy finding', () => {
-    // GIVEN the built app WHEN it synthesizes the shipped dev settings
-    const result = runEntryPoint('dev');
-    // THEN
-    expect(result.status).toBe(0);
-    expect(result.stdout).toBe('');
-    expect(result.stderr).toBe('');
   });
 
   it('synthesizes only the environment stack for dev: the seed’s 8.8 example is not asked for', () => {
@@ -263,27 +183,6 @@ describe('the app', () => {
     expect(errors).toBe('');
     expect(code).toBe(0);
   });
-
-  it('prints no stack trace from the real entry point for a CDKTF_OUTDIR whose parent is missing', () => {
-    const missing = path.join(mkdtempSync(path.join(os.tmpdir(), 'app-')), 'missing');
-    const result = runEntryPoint('dev', {}, path.join(missing, 'out'));
-    expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(
-      /^error: CDKTF_OUTDIR: got ".*"; its parent .* does not exist: .*\nNothing was synthesized\.\n$/,
-    );
-    expect(result.stderr).not.toMatch(/\bat \S+ \(/);
-  });
-
-  it('prints no stack trace from the real entry point', () => {
-    // GIVEN the app command of cdktf.json WHEN run for an environment with no settings file
-    const result = runEntryPoint('nosuchenv');
-    // THEN
-    expect(result.status).toBe(1);
-    expect(result.stderr).toBe(
-      `error: config/nosuchenv.json: no settings file for environment "nosuchenv" (from PLATFORM_ENV); environments in config/: ${shippedEnvironments().join(', ')}; set PLATFORM_ENV to one of them, or create config/nosuchenv.json (copy one of the others and change "environment")\nNothing was synthesized.\n`,
-    );
-    expect(existsSync(result.outdir)).toBe(false);
-  });
 });
 
 /** The output folder holds exactly `stacks`, none with credentials or a path of this machine. */
@@ -296,12 +195,4 @@ function expectNoCredentialsOrMachinePaths(outdir: string, stacks: string[]): vo
     expect(text).not.toContain(outdir);
     expect(text).not.toMatch(/"\/(home|root|tmp|work|Users)\//);
   }
-}
-
-/** The environments config/ holds, as the app lists them. */
-function shippedEnvironments(): string[] {
-  return readdirSync(path.join(root, 'config'))
-    .filter((file) => file.endsWith('.json'))
-    .map((file) => file.slice(0, -'.json'.length))
-    .sort();
 }

@@ -25,8 +25,9 @@ const TARGETS = {
   loopSeconds: 15,
   noopSynthSeconds: 0.2,
 };
-// Test files that run Terraform (or shell out to it): everything else is a unit test.
-const UNIT_IGNORE = ['terraform', 'hcl-export', 'atlantis', 'emulator'];
+// Test files that run Terraform, the emulator or the app as a process (cli-*): everything else,
+// in-process, is a unit test.
+const UNIT_IGNORE = ['terraform', 'hcl-export', 'atlantis', 'emulator', 'cli'];
 const TSNODE_PREFIX = path.join(os.tmpdir(), 'bench-tsnode');
 
 // ---------------------------------------------------------------- arguments
@@ -557,12 +558,12 @@ async function main() {
     for (const [label] of fast) rows[label] = summarize(label, describe[label], runs[label]);
   }
 
-  const unitArgs = ['jest', '--testPathIgnorePatterns', ...UNIT_IGNORE];
+  const unitArgs = ['jest', '--testPathIgnorePatterns', `/__tests__/(${UNIT_IGNORE.join('|')})`];
   if (!opts.skip.has('unit')) {
     progress(`unit tests: npx ${unitArgs.join(' ')}`);
     rows.unit = summarize(
       'unit tests',
-      `jest, no Terraform (ignores ${UNIT_IGNORE.join(', ')})`,
+      `jest, in-process: no Terraform, emulator or app process (ignores ${UNIT_IGNORE.join(', ')})`,
       await jestMeasure('unit', opts.slow, 'npx', unitArgs),
     );
   }
