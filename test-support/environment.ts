@@ -1,22 +1,13 @@
 /** Synthesizes a whole environment once and runs Terraform over each of its stacks, offline. */
 import { createHash } from 'node:crypto';
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  renameSync,
-  writeFileSync,
-} from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { run } from '../stacks/app';
 import { OfflineResult, validateAndPlan } from '../tools/terraform/offline';
 import { ConsumerJson, producerFiles } from '../tools/terraform/remote-state';
 import { SynthesizedJson } from './synth';
-import { cacheKey, sharedOnce } from './run-cache';
+import { FirstWriter, cacheKey, sharedOnce } from './run-cache';
 import { planCacheDir } from './scratch';
 
 export { planCacheDir };
@@ -80,13 +71,11 @@ function synthesizeInto(outdir: string, environment: string, configDir?: string)
   if (code !== 0) throw new Error(errors.join('\n'));
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * `terraform init`, `validate` and `plan` of one synthesized stack in a scratch folder, once per
  * test run and configuration: test files that synthesize the same configuration (the same
  * cdk.tf.json, by hash) share one init and one plan, whichever file asks first doing the work
- * while the others wait for its result.
+ * while the others wait for its result (run-cache.ts's FirstWriter).
  */
 export async function planStack(stackDir: string): Promise<OfflineResult> {
   const stackText = readFileSync(path.join(stackDir, 'cdk.tf.json'));
@@ -94,36 +83,23 @@ export async function planStack(stackDir: string): Promise<OfflineResult> {
   // A stack reading other stacks plans on placeholders derived from them: they are inputs too.
   const producers = producerFiles(stackDir, JSON.parse(stackText.toString('utf8')) as ConsumerJson);
   for (const file of Object.values(producers)) hash.update(readFileSync(file));
-  const key = hash.digest('hex').slice(0, 24);
-  const entry = path.join(planCacheDir(), key);
-  const resultFile = path.join(entry, 'result.json');
-  mkdirSync(planCacheDir(), { recursive: true });
-  let owner = false;
-  try {
-    mkdirSync(entry); // atomic: the first asker owns the work
-    owner = true;
-  } catch {
-    // another test file is planning the same configuration
-  }
-  if (owner) {
+  const entry = new FirstWriter(path.join(planCacheDir(), hash.digest('hex').slice(0, 24)), 300_000);
+  const resultFile = path.join(entry.dir, 'result.json');
+  if (entry.claim()) {
     try {
-      const result = await validateAndPlan(stackDir, path.join(entry, 'work'), CLI_CONFIG_FILE);
-      writeFileSync(`${resultFile}.tmp`, JSON.stringify(result));
-      renameSync(`${resultFile}.tmp`, resultFile);
+      const result = await validateAndPlan(stackDir, path.join(entry.dir, 'work'), CLI_CONFIG_FILE);
+      writeFileSync(resultFile, JSON.stringify(result));
+      entry.done();
       return result;
     } catch (error) {
-      writeFileSync(path.join(entry, 'error.txt'), String((error as Error).message));
+      entry.failed(error);
       throw error;
     }
   }
-  for (let waited = 0; waited < 300_000; waited += 250) {
-    if (existsSync(resultFile)) return JSON.parse(readFileSync(resultFile, 'utf8')) as OfflineResult;
-    if (existsSync(path.join(entry, 'error.txt'))) {
-      throw new Error(
-        `planning ${stackDir} failed in another test file:\n${readFileSync(path.join(entry, 'error.txt'), 'utf8')}`,
-      );
-    }
-    await sleep(250);
+  const outcome = await entry.wait();
+  if (outcome.state === 'done') return JSON.parse(readFileSync(resultFile, 'utf8')) as OfflineResult;
+  if (outcome.state === 'failed') {
+    throw new Error(`planning ${stackDir} failed in another test file:\n${outcome.message}`);
   }
   throw new Error(`timed out waiting for another test file to plan ${stackDir}`);
 }
