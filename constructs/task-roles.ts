@@ -7,6 +7,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Construct } from 'constructs';
+import { ECS_TASKS_SERVICE, assumeRolePolicy } from './assume-role-policy';
 
 /** A secret the container receives as a variable, read by ECS with the execution role at task start. */
 export interface FargateServiceSecret {
@@ -74,29 +75,12 @@ export class TaskRoles extends Construct {
     // Both roles trust ECS tasks of this account; the task role also only from this region's ECS
     // (AWS documents aws:SourceArn for task roles, not for execution roles).
     const trustPolicy = (trustId: string, sourceArn: boolean) =>
-      new DataAwsIamPolicyDocument(this, trustId, {
+      assumeRolePolicy(this, trustId, {
         provider,
-        statement: [
-          {
-            effect: 'Allow',
-            actions: ['sts:AssumeRole'],
-            principals: [{ type: 'Service', identifiers: ['ecs-tasks.amazonaws.com'] }],
-            condition: props.accountId
-              ? [
-                  { test: 'StringEquals', variable: 'aws:SourceAccount', values: [props.accountId] },
-                  ...(sourceArn
-                    ? [
-                        {
-                          test: 'ArnLike',
-                          variable: 'aws:SourceArn',
-                          values: [`arn:aws:ecs:${props.region}:${props.accountId}:*`],
-                        },
-                      ]
-                    : []),
-                ]
-              : undefined,
-          },
-        ],
+        service: ECS_TASKS_SERVICE,
+        sourceAccount: props.accountId,
+        sourceArn:
+          props.accountId && sourceArn ? `arn:aws:ecs:${props.region}:${props.accountId}:*` : undefined,
       });
 
     this.executionRole = new IamRole(this, 'ExecutionRole', {

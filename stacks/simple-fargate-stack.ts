@@ -2,7 +2,6 @@ import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
-import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
 import { EcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster';
 import { EcsService } from '@cdktf/provider-aws/lib/ecs-service';
@@ -23,6 +22,7 @@ import { LogEncryptionKey } from '../constructs/log-encryption-key';
 import { suppressPolicy } from '../policies/suppressions';
 import { providerAlias } from '../settings/regions';
 import { BackendSettings, stateBackend } from './backend';
+import { ECS_TASKS_SERVICE, assumeRolePolicy } from '../constructs/assume-role-policy';
 
 export interface SimpleFargateStackProps {
   /** Region to deploy the example into. */
@@ -158,18 +158,10 @@ export class SimpleFargateStack extends TerraformStack {
       kmsKeyId: logKey.arn,
     });
 
-    const trust = new DataAwsIamPolicyDocument(this, 'ExecutionRoleTrust', {
+    const trust = assumeRolePolicy(this, 'ExecutionRoleTrust', {
       provider,
-      statement: [
-        {
-          effect: 'Allow',
-          actions: ['sts:AssumeRole'],
-          principals: [{ type: 'Service', identifiers: ['ecs-tasks.amazonaws.com'] }],
-          condition: props.accountId
-            ? [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: [props.accountId] }]
-            : undefined,
-        },
-      ],
+      service: ECS_TASKS_SERVICE,
+      sourceAccount: props.accountId,
     });
     const executionRole = new IamRole(this, 'ExecutionRole', {
       provider,
