@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { run } from '../stacks/app';
 import { OfflineResult, validateAndPlan } from '../tools/terraform/offline';
 import { ConsumerJson, producerFiles } from '../tools/terraform/remote-state';
-import { SynthesizedJson } from './synth';
+import { SynthesizedApp, readSynthesizedApp } from './synth';
 import { FirstWriter, cacheKey, sharedOnce } from './run-cache';
 import { planCacheDir } from './scratch';
 
@@ -14,13 +14,8 @@ export { planCacheDir };
 
 const projectRoot = path.resolve(__dirname, '..');
 
-export interface SynthesizedEnvironment {
-  readonly outdir: string;
-  /** Synthesized JSON of each stack, by stack name. */
-  readonly stacks: Record<string, SynthesizedJson>;
-  /** Folder of each stack, by stack name. */
-  readonly stackDirs: Record<string, string>;
-}
+/** An environment's synthesized app: its output folder, each stack's folder and JSON. */
+export type SynthesizedEnvironment = SynthesizedApp;
 
 /**
  * Synthesizes `<configDir>/<environment>.json` (default: the project's config/) through the app's
@@ -43,18 +38,7 @@ export function synthEnvironment(environment: string, configDir?: string): Synth
     if (shared) cpSync(path.join(shared, 'cdktf.out'), outdir, { recursive: true });
     else synthesizeInto(outdir, environment);
   }
-  const manifest = JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8')) as {
-    stacks: Record<string, { workingDirectory: string }>;
-  };
-  const stacks: Record<string, SynthesizedJson> = {};
-  const stackDirs: Record<string, string> = {};
-  for (const [name, stack] of Object.entries(manifest.stacks)) {
-    stackDirs[name] = path.join(outdir, stack.workingDirectory);
-    stacks[name] = JSON.parse(
-      readFileSync(path.join(stackDirs[name], 'cdk.tf.json'), 'utf8'),
-    ) as SynthesizedJson;
-  }
-  return { outdir, stacks, stackDirs };
+  return readSynthesizedApp(outdir);
 }
 
 /** The app's run() for one environment into `outdir`; throws with what it printed if it fails. */
