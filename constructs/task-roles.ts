@@ -9,6 +9,10 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Construct } from 'constructs';
 import { ECS_TASKS_SERVICE, assumeRolePolicy } from './assume-role-policy';
 
+/** AWS's managed policy of an ECS task execution role: pull from ECR, write to CloudWatch Logs. */
+export const ECS_TASK_EXECUTION_POLICY_ARN =
+  'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy';
+
 /** A secret the container receives as a variable, read by ECS with the execution role at task start. */
 export interface FargateServiceSecret {
   /** The variable's name in the container. */
@@ -92,7 +96,7 @@ export class TaskRoles extends Construct {
     this.executionRolePolicy = new IamRolePolicyAttachment(this, 'ExecutionRolePolicy', {
       provider,
       role: this.executionRole.name,
-      policyArn: 'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy',
+      policyArn: ECS_TASK_EXECUTION_POLICY_ARN,
     });
 
     // Exactly the secrets' ARNs and their keys: no wildcard, nothing the task does not receive.

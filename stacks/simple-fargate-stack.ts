@@ -18,11 +18,12 @@ import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { ECS_TASKS_SERVICE, assumeRolePolicy } from '../constructs/assume-role-policy';
 import { LogEncryptionKey } from '../constructs/log-encryption-key';
+import { ECS_TASK_EXECUTION_POLICY_ARN } from '../constructs/task-roles';
 import { suppressPolicy } from '../policies/suppressions';
 import { providerAlias } from '../settings/regions';
 import { BackendSettings, stateBackend } from './backend';
-import { ECS_TASKS_SERVICE, assumeRolePolicy } from '../constructs/assume-role-policy';
 
 export interface SimpleFargateStackProps {
   /** Region to deploy the example into. */
@@ -171,7 +172,7 @@ export class SimpleFargateStack extends TerraformStack {
     const executionPolicy = new IamRolePolicyAttachment(this, 'ExecutionRolePolicy', {
       provider,
       role: executionRole.name,
-      policyArn: 'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy',
+      policyArn: ECS_TASK_EXECUTION_POLICY_ARN,
     });
 
     this.cluster = new EcsCluster(this, 'ECSCluster', {
