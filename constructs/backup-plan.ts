@@ -4,7 +4,6 @@ import { BackupPlan as BackupPlanResource } from '@cdktf/provider-aws/lib/backup
 import { BackupSelection } from '@cdktf/provider-aws/lib/backup-selection';
 import { BackupVault } from '@cdktf/provider-aws/lib/backup-vault';
 import { BackupVaultLockConfiguration } from '@cdktf/provider-aws/lib/backup-vault-lock-configuration';
-import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
@@ -12,6 +11,7 @@ import { AWS_REGIONS } from '../settings/regions';
 import { EncryptionKey } from './kms-key';
 import { ValidationError } from './validation-error';
 import { SEED_BACKUP_RULES, cronProblem } from '../settings/backup-rules';
+import { assumeRolePolicy } from './assume-role-policy';
 
 /** One scheduled backup of the plan. */
 export interface BackupRule {
@@ -179,16 +179,7 @@ export class BackupPlan extends Construct {
       }),
     });
 
-    const trust = new DataAwsIamPolicyDocument(this, 'RoleTrust', {
-      provider,
-      statement: [
-        {
-          effect: 'Allow',
-          actions: ['sts:AssumeRole'],
-          principals: [{ type: 'Service', identifiers: ['backup.amazonaws.com'] }],
-        },
-      ],
-    });
+    const trust = assumeRolePolicy(this, 'RoleTrust', { provider, service: 'backup.amazonaws.com' });
     this.role = new IamRole(this, 'Role', {
       provider,
       // IAM is global: a name prefix keeps every region's role distinct.

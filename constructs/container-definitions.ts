@@ -184,19 +184,34 @@ export interface ContainerDefinitionsProps {
   readonly taskMemoryMiB: number;
   /** Bytes of the RegisterTaskDefinition request besides the container definitions. */
   readonly otherRequestBytes: number;
-  /** How the size message names settings. */
+  /** How a task definition size message names the settings (or props) that take the space. */
   readonly sizeSettingNames: SizeSettingNames;
   /** Count of the application's own variables, for the size message. */
   readonly variableCount: number;
-  /** @default - the image is pulled without credentials (public, or ECR through the execution role) */
+  /**
+   * A private registry's credentials for the application image.
+   * @default - the image is pulled without credentials (public, or ECR through the execution role)
+   */
   readonly repositoryCredentials?: RegistryCredentials;
-  /** @default - none */
+  /**
+   * Containers beside the application.
+   * @default - none
+   */
   readonly sidecars?: readonly SidecarContainer[];
-  /** Containers the application waits for (the router and collector are added at START). @default - none */
+  /**
+   * Containers the application waits for; the log router and collector are added at START.
+   * @default - none
+   */
   readonly appDependsOn?: readonly ContainerDependency[];
-  /** @default - the application logs with awslogs */
+  /**
+   * A FireLens log router sending the application's logs to the log group.
+   * @default - the application logs with awslogs
+   */
   readonly logRouter?: LogRouterOptions;
-  /** @default - no collector */
+  /**
+   * An OpenTelemetry collector.
+   * @default - no collector
+   */
   readonly collector?: CollectorOptions;
 }
 

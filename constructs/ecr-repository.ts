@@ -10,6 +10,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { EncryptionKey } from './kms-key';
 import { ValidationError } from './validation-error';
+import { assumeRolePolicy } from './assume-role-policy';
 
 /** A region the repository is replicated to, with the provider of that region. */
 export interface ContainerRepositoryReplicaRegion {
@@ -253,16 +254,7 @@ export class ContainerRepository extends Construct {
     namespace: string,
     keys: EncryptionKey[],
   ): { role: IamRole; policy: IamRolePolicy } {
-    const trust = new DataAwsIamPolicyDocument(this, 'ReplicaCreationTrust', {
-      provider,
-      statement: [
-        {
-          effect: 'Allow',
-          actions: ['sts:AssumeRole'],
-          principals: [{ type: 'Service', identifiers: ['ecr.amazonaws.com'] }],
-        },
-      ],
-    });
+    const trust = assumeRolePolicy(this, 'ReplicaCreationTrust', { provider, service: 'ecr.amazonaws.com' });
     const role = new IamRole(this, 'ReplicaCreationRole', {
       provider,
       namePrefix: `ecr-replica-${namespace.replace(/\//g, '-')}-`.slice(0, 38),

@@ -7,6 +7,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { ValidationError } from './validation-error';
+import { assumeRolePolicy } from './assume-role-policy';
 
 /** The tag FIS puts on the network ACL it swaps in, and that its permissions require. */
 const FIS_MANAGED_TAG = 'aws:RequestTag/managedByFIS';
@@ -78,23 +79,11 @@ export class FisExperiments extends Construct {
       kmsKeyId: props.logKmsKeyArn,
     });
 
-    const trust = new DataAwsIamPolicyDocument(this, 'Trust', {
+    const trust = assumeRolePolicy(this, 'Trust', {
       provider,
-      statement: [
-        {
-          effect: 'Allow',
-          actions: ['sts:AssumeRole'],
-          principals: [{ type: 'Service', identifiers: ['fis.amazonaws.com'] }],
-          condition: [
-            { test: 'StringEquals', variable: 'aws:SourceAccount', values: [accountId] },
-            {
-              test: 'ArnLike',
-              variable: 'aws:SourceArn',
-              values: [`arn:aws:fis:${region}:${accountId}:experiment/*`],
-            },
-          ],
-        },
-      ],
+      service: 'fis.amazonaws.com',
+      sourceAccount: accountId,
+      sourceArn: `arn:aws:fis:${region}:${accountId}:experiment/*`,
     });
     this.role = new IamRole(this, 'Role', {
       provider,

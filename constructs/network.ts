@@ -19,6 +19,7 @@ import { nthSlash24, parseCidr } from '../settings/cidr';
 import { requiredSlash24Count } from '../settings/schema';
 import { PlatformNetwork } from './platform-network';
 import { ValidationError } from './validation-error';
+import { assumeRolePolicy } from './assume-role-policy';
 
 export type NatGatewayMode = 'perAz' | 'single';
 
@@ -200,18 +201,10 @@ export class Network extends Construct implements PlatformNetwork {
       kmsKeyId: props.logKmsKeyArn,
     });
 
-    const trust = new DataAwsIamPolicyDocument(this, 'FlowLogTrust', {
+    const trust = assumeRolePolicy(this, 'FlowLogTrust', {
       provider,
-      statement: [
-        {
-          effect: 'Allow',
-          actions: ['sts:AssumeRole'],
-          principals: [{ type: 'Service', identifiers: ['vpc-flow-logs.amazonaws.com'] }],
-          condition: props.accountId
-            ? [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: [props.accountId] }]
-            : undefined,
-        },
-      ],
+      service: 'vpc-flow-logs.amazonaws.com',
+      sourceAccount: props.accountId,
     });
     const role = new IamRole(this, 'FlowLogRole', {
       provider,

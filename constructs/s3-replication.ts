@@ -14,6 +14,7 @@ import {
 } from '@cdktf/provider-aws/lib/s3-bucket-replication-configuration';
 import { DataBucket } from './s3-bucket';
 import { ValidationError } from './validation-error';
+import { assumeRolePolicy } from './assume-role-policy';
 
 /** A bucket the source replicates to, with its region. */
 export interface BucketReplicationDestination {
@@ -97,16 +98,7 @@ export class BucketReplication extends Construct {
     const { provider, region, source, destinations } = props;
     const sourceArn = source.bucket.arn;
 
-    const trust = new DataAwsIamPolicyDocument(this, 'Trust', {
-      provider,
-      statement: [
-        {
-          effect: 'Allow',
-          actions: ['sts:AssumeRole'],
-          principals: [{ type: 'Service', identifiers: ['s3.amazonaws.com'] }],
-        },
-      ],
-    });
+    const trust = assumeRolePolicy(this, 'Trust', { provider, service: 's3.amazonaws.com' });
     this.role = new IamRole(this, 'Role', {
       provider,
       namePrefix: `${props.namePrefix}-s3repl-${region}-`.slice(0, 38),

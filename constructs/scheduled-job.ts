@@ -18,6 +18,7 @@ import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { scheduleExpressionProblem } from '../settings/service-kinds';
 import { FargateCapacityProvider } from './fargate-service';
 import { ValidationError } from './validation-error';
+import { ECS_TASKS_SERVICE, assumeRolePolicy } from './assume-role-policy';
 
 export interface ScheduledJobProps {
   /** The provider of the job's region. */
@@ -137,23 +138,11 @@ export class ScheduledJob extends Construct {
       messageRetentionSeconds: 1209600,
     });
 
-    const trust = new DataAwsIamPolicyDocument(this, 'SchedulerTrust', {
+    const trust = assumeRolePolicy(this, 'SchedulerTrust', {
       provider,
-      statement: [
-        {
-          effect: 'Allow',
-          actions: ['sts:AssumeRole'],
-          principals: [{ type: 'Service', identifiers: ['scheduler.amazonaws.com'] }],
-          condition: [
-            { test: 'StringEquals', variable: 'aws:SourceAccount', values: [accountId] },
-            {
-              test: 'ArnLike',
-              variable: 'aws:SourceArn',
-              values: [`arn:aws:scheduler:${region}:${accountId}:schedule/${namePrefix}/*`],
-            },
-          ],
-        },
-      ],
+      service: 'scheduler.amazonaws.com',
+      sourceAccount: accountId,
+      sourceArn: `arn:aws:scheduler:${region}:${accountId}:schedule/${namePrefix}/*`,
     });
     this.role = new IamRole(this, 'SchedulerRole', {
       provider,
@@ -176,9 +165,7 @@ export class ScheduledJob extends Construct {
           effect: 'Allow',
           actions: ['iam:PassRole'],
           resources: [props.executionRole.arn, props.taskRole.arn],
-          condition: [
-            { test: 'StringEquals', variable: 'iam:PassedToService', values: ['ecs-tasks.amazonaws.com'] },
-          ],
+          condition: [{ test: 'StringEquals', variable: 'iam:PassedToService', values: [ECS_TASKS_SERVICE] }],
         },
         {
           sid: 'DeadLetters',

@@ -1,18 +1,8 @@
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Construct } from 'constructs';
-import {
-  AppContainer,
-  CollectorOptions,
-  ContainerDefinitions,
-  ContainerDependency,
-  LogRouterOptions,
-  RegistryCredentials,
-  SidecarContainer,
-  SizeSettingNames,
-} from './container-definitions';
+import { AppContainer, ContainerDefinitions, ContainerDefinitionsProps } from './container-definitions';
 
 /** Name of the application container and of the task's EFS volume. */
 export const CONTAINER_NAME = 'app';
@@ -20,11 +10,24 @@ export const EFS_VOLUME_NAME = 'efs-storage';
 /** Where the EFS volume is mounted in the container (seed 8.3). */
 export const EFS_CONTAINER_PATH = '/mnt/efs';
 
-export interface TaskDefinitionProps {
-  /** The provider of the task's region. */
-  readonly provider: AwsProvider;
-  /** The task's region (awslogs options). */
-  readonly region: string;
+/**
+ * The task's props. Those it hands to its containers unchanged (provider, region, the size message's
+ * names, registry credentials, sidecars, the application's dependencies, log router, collector) are
+ * documented once, on ContainerDefinitionsProps.
+ */
+export interface TaskDefinitionProps
+  extends Pick<
+    ContainerDefinitionsProps,
+    | 'provider'
+    | 'region'
+    | 'sizeSettingNames'
+    | 'variableCount'
+    | 'repositoryCredentials'
+    | 'sidecars'
+    | 'appDependsOn'
+    | 'logRouter'
+    | 'collector'
+  > {
   /** Prefix of names: the family is `<namePrefix>-task`, the log group `/ecs/<namePrefix>`. */
   readonly namePrefix: string;
   /** The role ECS starts the task with (image, logs, secrets); the containers add their reads. */
@@ -46,12 +49,12 @@ export interface TaskDefinitionProps {
    */
   readonly ephemeralStorageGiB?: number;
   /**
-   * Retention of the task's log group, in days.
+   * Retention of the task's log group (and of the collector's metrics log group), in days.
    * @default 90
    */
   readonly logRetentionDays?: number;
   /**
-   * KMS key that encrypts the task's log group.
+   * KMS key that encrypts the task's log group (and the collector's metrics log group).
    * @default - CloudWatch Logs' own encryption
    */
   readonly logKmsKeyArn?: string;
@@ -61,35 +64,6 @@ export interface TaskDefinitionProps {
   readonly writablePaths: readonly string[];
   /** The application container but its name and mount points (the EFS volume and the scratch volumes). */
   readonly app: Omit<AppContainer, 'name' | 'mountPoints'>;
-  /** How a task definition size message names the settings (or props) that take the space. */
-  readonly sizeSettingNames: SizeSettingNames;
-  /** Count of the application's own variables, for the size message. */
-  readonly variableCount: number;
-  /**
-   * A private registry's credentials for the application image.
-   * @default - the image is pulled without credentials
-   */
-  readonly repositoryCredentials?: RegistryCredentials;
-  /**
-   * Containers beside the application.
-   * @default - none
-   */
-  readonly sidecars?: readonly SidecarContainer[];
-  /**
-   * Containers the application waits for; the log router and collector are added at START.
-   * @default - none
-   */
-  readonly appDependsOn?: readonly ContainerDependency[];
-  /**
-   * A FireLens log router sending the application's logs to the log group.
-   * @default - the application logs with awslogs
-   */
-  readonly logRouter?: LogRouterOptions;
-  /**
-   * An OpenTelemetry collector.
-   * @default - no collector
-   */
-  readonly collector?: CollectorOptions;
 }
 
 /**

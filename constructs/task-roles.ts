@@ -7,6 +7,11 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Construct } from 'constructs';
+import { ECS_TASKS_SERVICE, assumeRolePolicy } from './assume-role-policy';
+
+/** AWS's managed policy of an ECS task execution role: pull from ECR, write to CloudWatch Logs. */
+export const ECS_TASK_EXECUTION_POLICY_ARN =
+  'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy';
 
 /** A secret the container receives as a variable, read by ECS with the execution role at task start. */
 export interface FargateServiceSecret {
@@ -74,29 +79,12 @@ export class TaskRoles extends Construct {
     // Both roles trust ECS tasks of this account; the task role also only from this region's ECS
     // (AWS documents aws:SourceArn for task roles, not for execution roles).
     const trustPolicy = (trustId: string, sourceArn: boolean) =>
-      new DataAwsIamPolicyDocument(this, trustId, {
+      assumeRolePolicy(this, trustId, {
         provider,
-        statement: [
-          {
-            effect: 'Allow',
-            actions: ['sts:AssumeRole'],
-            principals: [{ type: 'Service', identifiers: ['ecs-tasks.amazonaws.com'] }],
-            condition: props.accountId
-              ? [
-                  { test: 'StringEquals', variable: 'aws:SourceAccount', values: [props.accountId] },
-                  ...(sourceArn
-                    ? [
-                        {
-                          test: 'ArnLike',
-                          variable: 'aws:SourceArn',
-                          values: [`arn:aws:ecs:${props.region}:${props.accountId}:*`],
-                        },
-                      ]
-                    : []),
-                ]
-              : undefined,
-          },
-        ],
+        service: ECS_TASKS_SERVICE,
+        sourceAccount: props.accountId,
+        sourceArn:
+          props.accountId && sourceArn ? `arn:aws:ecs:${props.region}:${props.accountId}:*` : undefined,
       });
 
     this.executionRole = new IamRole(this, 'ExecutionRole', {
@@ -108,7 +96,7 @@ export class TaskRoles extends Construct {
     this.executionRolePolicy = new IamRolePolicyAttachment(this, 'ExecutionRolePolicy', {
       provider,
       role: this.executionRole.name,
-      policyArn: 'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy',
+      policyArn: ECS_TASK_EXECUTION_POLICY_ARN,
     });
 
     // Exactly the secrets' ARNs and their keys: no wildcard, nothing the task does not receive.

@@ -2,7 +2,6 @@ import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
-import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
 import { EcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster';
 import { EcsService } from '@cdktf/provider-aws/lib/ecs-service';
@@ -19,7 +18,9 @@ import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { ECS_TASKS_SERVICE, assumeRolePolicy } from '../constructs/assume-role-policy';
 import { LogEncryptionKey } from '../constructs/log-encryption-key';
+import { ECS_TASK_EXECUTION_POLICY_ARN } from '../constructs/task-roles';
 import { suppressPolicy } from '../policies/suppressions';
 import { providerAlias } from '../settings/regions';
 import { BackendSettings, stateBackend } from './backend';
@@ -158,18 +159,10 @@ export class SimpleFargateStack extends TerraformStack {
       kmsKeyId: logKey.arn,
     });
 
-    const trust = new DataAwsIamPolicyDocument(this, 'ExecutionRoleTrust', {
+    const trust = assumeRolePolicy(this, 'ExecutionRoleTrust', {
       provider,
-      statement: [
-        {
-          effect: 'Allow',
-          actions: ['sts:AssumeRole'],
-          principals: [{ type: 'Service', identifiers: ['ecs-tasks.amazonaws.com'] }],
-          condition: props.accountId
-            ? [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: [props.accountId] }]
-            : undefined,
-        },
-      ],
+      service: ECS_TASKS_SERVICE,
+      sourceAccount: props.accountId,
     });
     const executionRole = new IamRole(this, 'ExecutionRole', {
       provider,
@@ -179,7 +172,7 @@ export class SimpleFargateStack extends TerraformStack {
     const executionPolicy = new IamRolePolicyAttachment(this, 'ExecutionRolePolicy', {
       provider,
       role: executionRole.name,
-      policyArn: 'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy',
+      policyArn: ECS_TASK_EXECUTION_POLICY_ARN,
     });
 
     this.cluster = new EcsCluster(this, 'ECSCluster', {

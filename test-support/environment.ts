@@ -1,35 +1,21 @@
 /** Synthesizes a whole environment once and runs Terraform over each of its stacks, offline. */
 import { createHash } from 'node:crypto';
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  renameSync,
-  writeFileSync,
-} from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { run } from '../stacks/app';
 import { OfflineResult, validateAndPlan } from '../tools/terraform/offline';
 import { ConsumerJson, producerFiles } from '../tools/terraform/remote-state';
-import { SynthesizedJson } from './synth';
-import { cacheKey, sharedOnce } from './run-cache';
+import { SynthesizedApp, readSynthesizedApp } from './synth';
+import { FirstWriter, cacheKey, sharedOnce } from './run-cache';
 import { planCacheDir } from './scratch';
 
 export { planCacheDir };
 
 const projectRoot = path.resolve(__dirname, '..');
 
-export interface SynthesizedEnvironment {
-  readonly outdir: string;
-  /** Synthesized JSON of each stack, by stack name. */
-  readonly stacks: Record<string, SynthesizedJson>;
-  /** Folder of each stack, by stack name. */
-  readonly stackDirs: Record<string, string>;
-}
+/** An environment's synthesized app: its output folder, each stack's folder and JSON. */
+export type SynthesizedEnvironment = SynthesizedApp;
 
 /**
  * Synthesizes `<configDir>/<environment>.json` (default: the project's config/) through the app's
@@ -52,18 +38,7 @@ export function synthEnvironment(environment: string, configDir?: string): Synth
     if (shared) cpSync(path.join(shared, 'cdktf.out'), outdir, { recursive: true });
     else synthesizeInto(outdir, environment);
   }
-  const manifest = JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8')) as {
-    stacks: Record<string, { workingDirectory: string }>;
-  };
-  const stacks: Record<string, SynthesizedJson> = {};
-  const stackDirs: Record<string, string> = {};
-  for (const [name, stack] of Object.entries(manifest.stacks)) {
-    stackDirs[name] = path.join(outdir, stack.workingDirectory);
-    stacks[name] = JSON.parse(
-      readFileSync(path.join(stackDirs[name], 'cdk.tf.json'), 'utf8'),
-    ) as SynthesizedJson;
-  }
-  return { outdir, stacks, stackDirs };
+  return readSynthesizedApp(outdir);
 }
 
 /** The app's run() for one environment into `outdir`; throws with what it printed if it fails. */
@@ -80,13 +55,11 @@ function synthesizeInto(outdir: string, environment: string, configDir?: string)
   if (code !== 0) throw new Error(errors.join('\n'));
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * `terraform init`, `validate` and `plan` of one synthesized stack in a scratch folder, once per
  * test run and configuration: test files that synthesize the same configuration (the same
  * cdk.tf.json, by hash) share one init and one plan, whichever file asks first doing the work
- * while the others wait for its result.
+ * while the others wait for its result (run-cache.ts's FirstWriter).
  */
 export async function planStack(stackDir: string): Promise<OfflineResult> {
   const stackText = readFileSync(path.join(stackDir, 'cdk.tf.json'));
@@ -94,36 +67,23 @@ export async function planStack(stackDir: string): Promise<OfflineResult> {
   // A stack reading other stacks plans on placeholders derived from them: they are inputs too.
   const producers = producerFiles(stackDir, JSON.parse(stackText.toString('utf8')) as ConsumerJson);
   for (const file of Object.values(producers)) hash.update(readFileSync(file));
-  const key = hash.digest('hex').slice(0, 24);
-  const entry = path.join(planCacheDir(), key);
-  const resultFile = path.join(entry, 'result.json');
-  mkdirSync(planCacheDir(), { recursive: true });
-  let owner = false;
-  try {
-    mkdirSync(entry); // atomic: the first asker owns the work
-    owner = true;
-  } catch {
-    // another test file is planning the same configuration
-  }
-  if (owner) {
+  const entry = new FirstWriter(path.join(planCacheDir(), hash.digest('hex').slice(0, 24)), 300_000);
+  const resultFile = path.join(entry.dir, 'result.json');
+  if (entry.claim()) {
     try {
-      const result = await validateAndPlan(stackDir, path.join(entry, 'work'), CLI_CONFIG_FILE);
-      writeFileSync(`${resultFile}.tmp`, JSON.stringify(result));
-      renameSync(`${resultFile}.tmp`, resultFile);
+      const result = await validateAndPlan(stackDir, path.join(entry.dir, 'work'), CLI_CONFIG_FILE);
+      writeFileSync(resultFile, JSON.stringify(result));
+      entry.done();
       return result;
     } catch (error) {
-      writeFileSync(path.join(entry, 'error.txt'), String((error as Error).message));
+      entry.failed(error);
       throw error;
     }
   }
-  for (let waited = 0; waited < 300_000; waited += 250) {
-    if (existsSync(resultFile)) return JSON.parse(readFileSync(resultFile, 'utf8')) as OfflineResult;
-    if (existsSync(path.join(entry, 'error.txt'))) {
-      throw new Error(
-        `planning ${stackDir} failed in another test file:\n${readFileSync(path.join(entry, 'error.txt'), 'utf8')}`,
-      );
-    }
-    await sleep(250);
+  const outcome = await entry.wait();
+  if (outcome.state === 'done') return JSON.parse(readFileSync(resultFile, 'utf8')) as OfflineResult;
+  if (outcome.state === 'failed') {
+    throw new Error(`planning ${stackDir} failed in another test file:\n${outcome.message}`);
   }
   throw new Error(`timed out waiting for another test file to plan ${stackDir}`);
 }

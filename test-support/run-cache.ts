@@ -7,17 +7,87 @@
  * syntheses were byte-identical in every file that made them).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { RUN_SCRATCH_VARIABLE, planCacheDir } from './scratch';
 
 /** How long a file waits for another one to produce an entry before doing the work itself. */
 const WAIT_MS = 120_000;
+/** How often a waiting file looks for the first writer's outcome. */
+const POLL_MS = 50;
 const DONE = 'done';
 const FAILED = 'failed.txt';
 
 function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** What the first writer of an entry left for the test files that waited for it. */
+export type FirstWriterOutcome =
+  | { readonly state: 'done' }
+  | { readonly state: 'failed'; readonly message: string }
+  | { readonly state: 'timedOut' };
+
+/**
+ * An entry (a folder) of this run's cache that the first test file to claim it produces while any
+ * other waits for its outcome: sharedOnce() below, and planStack() (environment.ts) for Terraform
+ * plans. The claim is an atomic mkdir; the owner writes what it produces into the entry, then calls
+ * done() or failed(); a waiter polls for that mark until `waitMs` have passed.
+ */
+export class FirstWriter {
+  constructor(
+    /** The entry's folder; its parent is created if missing. */
+    public readonly dir: string,
+    /** How long a waiter waits for the owner's outcome. */
+    private readonly waitMs: number,
+  ) {}
+
+  /** True for the one caller that creates the entry: it produces it, then calls done() or failed(). */
+  claim(): boolean {
+    mkdirSync(path.dirname(this.dir), { recursive: true });
+    try {
+      mkdirSync(this.dir);
+      return true;
+    } catch {
+      return false; // another test file is producing it, or has
+    }
+  }
+
+  /** The owner's mark: the entry is complete. */
+  done(): void {
+    writeFileSync(path.join(this.dir, DONE), '');
+  }
+
+  /** The owner's mark: producing the entry threw `error` (its message is kept for the waiters). */
+  failed(error: unknown): void {
+    writeFileSync(path.join(this.dir, FAILED), error instanceof Error ? error.message : String(error));
+  }
+
+  /** Waits for the owner's outcome blocking the thread, for a synchronous caller. */
+  waitSync(): FirstWriterOutcome {
+    const deadline = Date.now() + this.waitMs;
+    let outcome: FirstWriterOutcome | undefined;
+    while (!(outcome = this.outcome(deadline))) sleepSync(POLL_MS);
+    return outcome;
+  }
+
+  /** Waits for the owner's outcome on the event loop: the file's other work (its own plans) goes on. */
+  async wait(): Promise<FirstWriterOutcome> {
+    const deadline = Date.now() + this.waitMs;
+    let outcome: FirstWriterOutcome | undefined;
+    while (!(outcome = this.outcome(deadline))) await sleep(POLL_MS);
+    return outcome;
+  }
+
+  /** The owner's outcome, `timedOut` past the deadline, undefined while it is still at work. */
+  private outcome(deadline: number): FirstWriterOutcome | undefined {
+    if (existsSync(path.join(this.dir, DONE))) return { state: 'done' };
+    const failed = path.join(this.dir, FAILED);
+    if (existsSync(failed)) return { state: 'failed', message: readFileSync(failed, 'utf8') };
+    return Date.now() >= deadline ? { state: 'timedOut' } : undefined;
+  }
 }
 
 /** A short stable name for a key (any text). */
@@ -36,32 +106,18 @@ export function cacheKey(...parts: string[]): string {
  */
 export function sharedOnce(key: string, produce: (dir: string) => void): string | undefined {
   if (!process.env[RUN_SCRATCH_VARIABLE]) return undefined;
-  const root = path.join(planCacheDir(), 'shared');
-  const entry = path.join(root, key);
-  const content = path.join(entry, 'content');
-  mkdirSync(root, { recursive: true });
-  let owner = false;
-  try {
-    mkdirSync(entry); // atomic: the first asker owns the work
-    owner = true;
-  } catch {
-    // another test file is producing it, or has
-  }
-  if (owner) {
+  const entry = new FirstWriter(path.join(planCacheDir(), 'shared', key), WAIT_MS);
+  const content = path.join(entry.dir, 'content');
+  if (entry.claim()) {
     try {
       mkdirSync(content);
       produce(content);
-      writeFileSync(path.join(entry, DONE), '');
+      entry.done();
       return content;
     } catch (error) {
-      writeFileSync(path.join(entry, FAILED), error instanceof Error ? error.message : String(error));
+      entry.failed(error);
       throw error;
     }
   }
-  for (let waited = 0; waited < WAIT_MS; waited += 50) {
-    if (existsSync(path.join(entry, DONE))) return content;
-    if (existsSync(path.join(entry, FAILED))) return undefined;
-    sleepSync(50);
-  }
-  return undefined;
+  return entry.waitSync().state === 'done' ? content : undefined;
 }

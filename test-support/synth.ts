@@ -75,6 +75,31 @@ export function synthJson(stack: TerraformStack): SynthesizedJson {
   ) as SynthesizedJson;
 }
 
+/** A whole synthesized app, read back from its output folder. */
+export interface SynthesizedApp {
+  readonly outdir: string;
+  /** Folder of each stack, by stack name. */
+  readonly stackDirs: Record<string, string>;
+  /** Synthesized JSON of each stack, by stack name. */
+  readonly stacks: Record<string, SynthesizedJson>;
+}
+
+/** The stacks `<outdir>/manifest.json` lists: each one's folder and synthesized JSON. */
+export function readSynthesizedApp(outdir: string): SynthesizedApp {
+  const manifest = JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8')) as {
+    stacks: Record<string, { workingDirectory: string }>;
+  };
+  const stackDirs: Record<string, string> = {};
+  const stacks: Record<string, SynthesizedJson> = {};
+  for (const [name, stack] of Object.entries(manifest.stacks)) {
+    stackDirs[name] = path.join(outdir, stack.workingDirectory);
+    stacks[name] = JSON.parse(
+      readFileSync(path.join(stackDirs[name], 'cdk.tf.json'), 'utf8'),
+    ) as SynthesizedJson;
+  }
+  return { outdir, stackDirs, stacks };
+}
+
 /** Synthesizes whatever `build` adds to a fresh stack in a fresh app. */
 export function synthScopeJson(build: (scope: Construct) => void): SynthesizedJson {
   const stack = new TerraformStack(Testing.app(), 'test');

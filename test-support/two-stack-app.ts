@@ -6,7 +6,7 @@
  * group, listener rule, security group rules, log groups, an access point, a task definition, an ECS
  * service and an alarm on the load balancer's dimensions.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, TerraformStack } from 'cdktf';
@@ -29,16 +29,13 @@ import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { BackendSettings, stateBackend } from '../stacks/backend';
-import { SynthesizedJson } from './synth';
+import { SynthesizedApp, readSynthesizedApp } from './synth';
 
 export const FOUNDATION = 'tiny-dev';
 export const SERVICE = 'tiny-dev-svc-web';
 
-export interface TwoStackApp {
-  readonly outdir: string;
-  readonly stackDirs: Record<string, string>;
-  readonly stacks: Record<string, SynthesizedJson>;
-}
+/** The two stacks' output folder, each stack's folder and JSON. */
+export type TwoStackApp = SynthesizedApp;
 
 export interface TwoStackOptions {
   /** @default - the local backend, as the project's settings default to */
@@ -225,16 +222,5 @@ export function synthTwoStackApp(options: TwoStackOptions = {}): TwoStackApp {
   });
 
   app.synth();
-  const manifest = JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8')) as {
-    stacks: Record<string, { workingDirectory: string }>;
-  };
-  const stackDirs: Record<string, string> = {};
-  const stacks: Record<string, SynthesizedJson> = {};
-  for (const [name, entry] of Object.entries(manifest.stacks)) {
-    stackDirs[name] = path.join(outdir, entry.workingDirectory);
-    stacks[name] = JSON.parse(
-      readFileSync(path.join(stackDirs[name], 'cdk.tf.json'), 'utf8'),
-    ) as SynthesizedJson;
-  }
-  return { outdir, stackDirs, stacks };
+  return readSynthesizedApp(outdir);
 }
