@@ -20,7 +20,8 @@ if (mappedStackTrace) {
       : `${String(error)}${frames.map((frame) => `\n    at ${frame.toString()}`).join('')}`;
 }
 
-// A synthesis of a stack that moves resources (the platform stack's single-service moves) runs
+// A synthesis of a stack with a Terraform Cloud backend, or with a resource moved by cdktf's own
+// `moveFromId` (the platform writes its moves with stacks/moved-block.ts, which does not), runs
 // cdktf's validation that Terraform is 1.5 or later, which runs `terraform version` through a shell:
 // a few hundred milliseconds per synthesis, for an answer that cannot change during a test run. This
 // worker asks Terraform once and gives later syntheses the same output; the validation still reads
