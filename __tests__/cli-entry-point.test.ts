@@ -10,10 +10,9 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { SettingsError, parseSettings } from '../settings/load';
 import { run } from '../stacks/app';
 import { configWithExample } from '../test-support/example-config';
-import { brokenFile, settingsMutation } from '../test-support/settings-arbitraries';
+import { accepted, brokenFile, settingsMutation, settingsText } from '../test-support/settings-arbitraries';
 
 const root = path.resolve(__dirname, '..');
 let scratch: string;
@@ -31,21 +30,6 @@ const STACK_TRACE_LINE = /^\s*at\s|^[A-Z]\w*Error\b/;
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-function settingsText(settings: unknown): string {
-  return JSON.stringify(settings, null, 2);
-}
-
-/** Whether the settings validation accepts the file (the app then goes on to build the stacks). */
-function accepted(text: string): boolean {
-  try {
-    parseSettings(JSON.parse(text), 'dev.json');
-    return true;
-  } catch (error) {
-    if (error instanceof SettingsError) return false;
-    throw error;
-  }
 }
 
 /**

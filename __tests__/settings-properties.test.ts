@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { SettingsError, parseSettings } from '../settings/load';
+import { parseSettings } from '../settings/load';
 import { run } from '../stacks/app';
 import {
   BrokenFile,
@@ -16,9 +16,11 @@ import {
   Json,
   SettingPath,
   SettingsMutation,
+  accepted,
   brokenFile,
   formatSettingPath,
   settingsMutation,
+  settingsText,
   withSetting,
 } from '../test-support/settings-arbitraries';
 
@@ -64,21 +66,6 @@ function runOn(text: string): Outcome {
     code = error as Error;
   }
   return { code, stderr, file, outdir };
-}
-
-function settingsText(settings: unknown): string {
-  return JSON.stringify(settings, null, 2);
-}
-
-/** Whether the settings validation accepts the file (the app then goes on to build the stacks). */
-function accepted(text: string): boolean {
-  try {
-    parseSettings(JSON.parse(text), 'dev.json');
-    return true;
-  } catch (error) {
-    if (error instanceof SettingsError) return false;
-    throw error;
-  }
 }
 
 /** A line of a stack trace: `    at fn (file:line:col)`, or an `Error:`/`TypeError:` header. */

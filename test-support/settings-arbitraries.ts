@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
+import { SettingsError, parseSettings } from '../settings/load';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -529,3 +530,19 @@ export const brokenFile: fc.Arbitrary<BrokenFile> = fc.oneof(
     .filter((text) => !parsesAsObject(text))
     .map((text) => ({ description: 'random characters', text })),
 );
+
+/** A settings object as the app reads it from a file: JSON, two spaces. */
+export function settingsText(settings: unknown): string {
+  return JSON.stringify(settings, null, 2);
+}
+
+/** Whether the settings validation accepts the file (the app then goes on to build the stacks). */
+export function accepted(text: string): boolean {
+  try {
+    parseSettings(JSON.parse(text), 'dev.json');
+    return true;
+  } catch (error) {
+    if (error instanceof SettingsError) return false;
+    throw error;
+  }
+}
