@@ -341,7 +341,9 @@ const ERROR_SUBJECT: Record<string, string> = {
 /**
  * applyCycle with a stand-in for Terraform and no emulator: a two-resource stack whose apply,
  * re-plan and state reads pass, and whose destroys answer in turn what `destroys` scripts (an
- * error summary each, or nothing for a clean destroy). Records every Terraform command.
+ * error summary each, or nothing for a clean destroy). As on the emulator, an object whose delete
+ * was answered "not found" is gone: the next destroy's refresh drops it from the state without
+ * deleting it, unless that destroy meets the same error again. Records every Terraform command.
  */
 async function cycleWithDestroys(destroys: Array<string[]>) {
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'apply-cycle-'));
@@ -362,6 +364,8 @@ async function cycleWithDestroys(destroys: Array<string[]>) {
     const commands: string[] = [];
     let destroyRun = 0;
     let state = ['aws_lb_listener.Listener', 'aws_vpc.Vpc'];
+    /** Objects whose delete the emulator answered "not found". */
+    const gone = new Set<string>();
     const terraform = async (args: string[], cwd: string): Promise<TerraformResult> => {
       expect(cwd).toBe(workDir);
       commands.push(args[0]);
@@ -382,10 +386,12 @@ async function cycleWithDestroys(destroys: Array<string[]>) {
           const errors = destroys[destroyRun++] ?? [];
           const failedOn = (addr: string) => errors.some((error) => error.includes(ERROR_SUBJECT[addr]));
           const lines = [
-            ...state.filter((addr) => !failedOn(addr)).map(deleted),
+            ...state.filter((addr) => !failedOn(addr) && !gone.has(addr)).map(deleted),
             ...errors.map(destroyError),
+            jsonLine({ type: 'change_summary', changes: { operation: 'destroy' } }),
           ];
           state = state.filter(failedOn);
+          for (const addr of state) if (errors.some((error) => error.includes('NotFound'))) gone.add(addr);
           return { code: errors.length ? 1 : 0, stdout: lines.join('\n'), stderr: '' };
         }
         default:
@@ -424,19 +430,31 @@ describe('applyCycle, its destroy', () => {
     // GIVEN a first destroy that fails only with ListenerNotFound, and a second one that succeeds
     const { result, commands, logged, destroyLog } = await cycleWithDestroys([[LISTENER_GONE], []]);
     // THEN the cycle passes, having destroyed twice on the one emulator it was given
-    expect(commands).toEqual(['init', 'apply', 'plan', 'show', 'destroy', 'destroy', 'state']);
+    expect(commands).toEqual([
+      'init',
+      'apply',
+      'plan',
+      'show',
+      'destroy',
+      'state',
+      'destroy',
+      'state',
+      'state',
+    ]);
     expect(result.failures).toEqual([]);
     expect(result.destroyRetried).toEqual([`destroy: (no address): ${LISTENER_GONE}`]);
-    // (what both destroys deleted counts: the VPC the first time, the listener the second)
-    expect(result.destroyed).toBe(2);
+    // (the first destroy deleted the VPC; the listener was gone, and the second destroy's refresh
+    // dropped it: it counts as gone, and the two account for both applied)
+    expect(result.destroyed).toBe(1);
+    expect(result.goneBeforeDestroy).toBe(1);
     expect(result.remaining).toEqual([]);
     expect(logged).toContain(
       `fargate-dev: destroy met an emulator fault, destroying again: destroy: (no address): ${LISTENER_GONE}`,
     );
     // both destroys' output is kept for reading
-    expect(destroyLog.match(/"type":"apply_complete"/g)).toHaveLength(2);
+    expect(destroyLog.match(/"type":"change_summary"/g)).toHaveLength(2);
     expect(summarizeCycle(result)).toContain(
-      `passed in 0 s; destroyed again after an emulator fault: destroy: (no address): ${LISTENER_GONE}`,
+      `destroyed 1 (and 1 the emulator had already removed), 0 left in state; passed in 0 s; destroyed again after an emulator fault: destroy: (no address): ${LISTENER_GONE}`,
     );
   });
 
@@ -451,6 +469,7 @@ describe('applyCycle, its destroy', () => {
       'left in state after destroy: aws_lb_listener.Listener',
     ]);
     expect(result.remaining).toEqual(['aws_lb_listener.Listener']);
+    expect(result.goneBeforeDestroy).toBe(0);
   });
 
   it('does not destroy again when any destroy error is not the emulator answering "not found"', async () => {
@@ -473,5 +492,7 @@ describe('applyCycle, its destroy', () => {
     expect(result.destroyRetried).toBeUndefined();
     expect(result.failures).toEqual([]);
     expect(result.destroyed).toBe(2);
+    expect(result.goneBeforeDestroy).toBeUndefined();
+    expect(summarizeCycle(result)).toContain('destroyed 2, 0 left in state');
   });
 });

@@ -240,6 +240,13 @@ export interface CycleResult {
    * @default - none: one destroy
    */
   readonly destroyRetried?: string[];
+  /**
+   * Objects of the state that the emulator had already removed: a delete answered "not found"
+   * (`destroyRetried`), and the second destroy's refresh dropped them from the state instead of
+   * deleting them. With `destroyed`, they account for everything applied.
+   * @default - 0 when the destroy ran once
+   */
+  readonly goneBeforeDestroy?: number;
 }
 
 export interface CycleOptions {
@@ -276,7 +283,9 @@ export function summarizeCycle(result: CycleResult): string {
     `${result.stack}: applied ${result.applied} of ${result.planned} resources; ` +
     `left out ${result.leftOut.length} (${gaps} the emulator cannot serve, ${result.leftOut.length - gaps} referencing them); ` +
     `diffs after apply: ${result.diffs.length - unexpected} known, ${unexpected} unexpected; ` +
-    `destroyed ${result.destroyed}, ${result.remaining.length} left in state; ` +
+    `destroyed ${result.destroyed}` +
+    (result.goneBeforeDestroy ? ` (and ${result.goneBeforeDestroy} the emulator had already removed)` : '') +
+    `, ${result.remaining.length} left in state; ` +
     `${result.failures.length ? `${result.failures.length} failures` : 'passed'} in ${total.toFixed(0)} s` +
     (result.destroyRetried
       ? `; destroyed again after an emulator fault: ${result.destroyRetried.join('; ')}`
@@ -541,6 +550,12 @@ export async function applyCycle(options: CycleOptions): Promise<CycleResult> {
   let destroyed = countApplied(first);
   let destroyFailures = destroyErrors(first);
   let destroyRetried: string[] | undefined;
+  let goneBeforeDestroy: number | undefined;
+  const stateList = async () => {
+    const statePath = path.join(workDir, 'emulator.tfstate');
+    const list = existsSync(statePath) ? await terraform(['state', 'list'], workDir, env) : undefined;
+    return (list?.stdout ?? '').split('\n').filter(Boolean);
+  };
   const answeredGone = (line: string) =>
     EMULATOR_FAULTS.some((fault) => fault.step === 'destroy' && fault.codes.test(line));
   if (destroyFailures.length > 0 && destroyFailures.every(answeredGone)) {
@@ -548,14 +563,15 @@ export async function applyCycle(options: CycleOptions): Promise<CycleResult> {
     // destroy on the same emulator refreshes it out of the state and deletes what it held up.
     log(`${stack}: destroy met an emulator fault, destroying again: ${destroyFailures.join('; ')}`);
     destroyRetried = destroyFailures;
+    const held = (await stateList()).length;
     const again = await tf('destroy', destroyArgs);
     destroyed += countApplied(again);
     destroyFailures = destroyErrors(again);
+    // What the state held and this destroy neither deleted nor left: refreshed away as gone.
+    goneBeforeDestroy = held - countApplied(again) - (await stateList()).length;
   }
   failures.push(...destroyFailures);
-  const statePath = path.join(workDir, 'emulator.tfstate');
-  const list = existsSync(statePath) ? await terraform(['state', 'list'], workDir, env) : undefined;
-  const remaining = (list?.stdout ?? '').split('\n').filter(Boolean);
+  const remaining = await stateList();
   if (remaining.length) failures.push(`left in state after destroy: ${remaining.join(', ')}`);
   return result({
     planned,
@@ -566,5 +582,6 @@ export async function applyCycle(options: CycleOptions): Promise<CycleResult> {
     destroyed,
     remaining,
     destroyRetried,
+    goneBeforeDestroy,
   });
 }
