@@ -62,7 +62,7 @@ export const EMULATOR_FAULTS: readonly EmulatorFault[] = [
   {
     step: 'destroy',
     codes: /\b[\w.]*NotFound[\w.]*\b/,
-    seen: "ListenerNotFound (fargate-stage, once), InvalidPermission.NotFound (dev and stage with Terraform's -parallelism=4)",
+    seen: "ListenerNotFound (fargate-stage, once), InvalidPermission.NotFound (dev and stage with Terraform's -parallelism=4), TargetGroupNotFound (fargate-dev with two services, once, in a fresh-clone CI run)",
     reason:
       'the emulator answers a delete as if the object were already gone, right after deleting another object of the same parent',
   },
