@@ -241,11 +241,18 @@ describe('applyCycleTolerant', () => {
       'destroy: (no address): deleting ELBv2 Listener (arn): ListenerNotFound: The specified listener does not exist.',
       // a plugin-framework resource: the code is in the diagnostic's detail, which the line carries
       'destroy: aws_vpc_security_group_ingress_rule.N: deleting VPC Security Group Rule (sgr-0123): operation error EC2: RevokeSecurityGroupIngress, https response error StatusCode: 400, api error InvalidPermission.NotFound: The specified rule does not exist in this security group.',
+      'apply: aws_security_group.eu-west-1_TaskSecurityGroup_42A0BBAE: revoking default IPv4 egress rule for Security Group (sg-7279116fa121aa89c): operation error EC2: RevokeSecurityGroupEgress, https response error StatusCode: 400, RequestID: Z, api error InvalidPermission.NotFound: The specified rule does not exist in this security group',
     ]) {
       expect(onlyEmulatorFaults([seen])).toBe(true);
     }
     // a create that finds nothing, or a delete that finds a duplicate, is not the emulator's fault
     expect(onlyEmulatorFaults(['apply: aws_lb_listener.L: reading: ListenerNotFound'])).toBe(false);
+    // a rule the configuration itself revokes and AWS does not know is not either
+    expect(
+      onlyEmulatorFaults([
+        'apply: aws_vpc_security_group_egress_rule.E: revoking VPC Security Group Rule: api error InvalidPermission.NotFound',
+      ]),
+    ).toBe(false);
     expect(onlyEmulatorFaults(['destroy: aws_flow_log.F: FlowLogAlreadyExists'])).toBe(false);
     expect(onlyEmulatorFaults([OTHER])).toBe(false);
   });
