@@ -241,6 +241,7 @@ describe('applyCycleTolerant', () => {
       'destroy: (no address): deleting ELBv2 Listener (arn): ListenerNotFound: The specified listener does not exist.',
       // a plugin-framework resource: the code is in the diagnostic's detail, which the line carries
       'destroy: aws_vpc_security_group_ingress_rule.N: deleting VPC Security Group Rule (sgr-0123): operation error EC2: RevokeSecurityGroupIngress, https response error StatusCode: 400, api error InvalidPermission.NotFound: The specified rule does not exist in this security group.',
+      'apply: aws_kms_key.K: reading KMS Key (5c08): operation error KMS: DescribeKey, exceeded maximum number of attempts, 2, https response error StatusCode: 200, RequestID: V, decomposing response: read tcp 127.0.0.1:39748->127.0.0.1:37023: use of closed network connection',
       'apply: aws_security_group.eu-west-1_TaskSecurityGroup_42A0BBAE: revoking default IPv4 egress rule for Security Group (sg-7279116fa121aa89c): operation error EC2: RevokeSecurityGroupEgress, https response error StatusCode: 400, RequestID: Z, api error InvalidPermission.NotFound: The specified rule does not exist in this security group',
     ]) {
       expect(onlyEmulatorFaults([seen])).toBe(true);
