@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Aspects, Testing } from 'cdktf';
+import { App, Aspects, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { POLICY_PACK } from '../policies/pack';
@@ -57,9 +57,10 @@ describe('the policy pack', () => {
     });
     const region = stack.regions.get('us-east-1') as Construct;
     new SnsTopic(region, 'Plain', { provider: stack.providers.get('us-east-1'), name: 'plain' });
-    Aspects.of(stack).add(
-      new PolicyPack({ context: { environment: 'test', tier: 'development' }, report: () => undefined }),
-    );
+    new PolicyPack({
+      context: { environment: 'test', tier: 'development' },
+      report: () => undefined,
+    }).applyTo(stack);
     // WHEN synthesized THEN
     let error: unknown;
     try {
@@ -75,6 +76,63 @@ describe('the policy pack', () => {
     );
   });
 
+  it('removes the configuration that broke a rule from the output folder, so no plan picks it up', () => {
+    // GIVEN an output folder holding an earlier, compliant synthesis of the stack
+    const outdir = path.join(mkdtempSync(path.join(os.tmpdir(), 'policy-')), 'out');
+    const build = (withPlainTopic: boolean) => {
+      const app = new App({ outdir, skipValidation: false });
+      const stack = new PlatformStack(app, 'fargate-test', {
+        settings: testSettings({ accountId: '123456789012' }),
+      });
+      if (withPlainTopic) {
+        const region = stack.regions.get('us-east-1') as Construct;
+        new SnsTopic(region, 'Plain', { provider: stack.providers.get('us-east-1'), name: 'plain' });
+      }
+      new PolicyPack({
+        context: { environment: 'test', tier: 'development' },
+        report: () => undefined,
+      }).applyTo(stack);
+      return app;
+    };
+    const file = path.join(outdir, 'stacks', 'fargate-test', 'cdk.tf.json');
+    try {
+      build(false).synth();
+      expect(existsSync(file)).toBe(true);
+      // WHEN a synthesis with an unencrypted topic runs into the same folder
+      // THEN it fails, and the stack's configuration is gone rather than left half-checked
+      expect(() => build(true).synth()).toThrow(PolicyViolationError);
+      expect(existsSync(file)).toBe(false);
+    } finally {
+      rmSync(path.dirname(outdir), { recursive: true, force: true });
+    }
+  });
+
+  it('checks what every aspect wrote, including the aspects of a stack’s children', () => {
+    // GIVEN an encrypted topic, and an aspect on the topic itself that takes its key away (cdktf
+    // visits a stack's own aspects before its children's: a check made as one of the stack's
+    // aspects would still have seen the key)
+    const stack = new PlatformStack(Testing.app(), 'fargate-test', {
+      settings: testSettings({ accountId: '123456789012' }),
+    });
+    const region = stack.regions.get('us-east-1') as Construct;
+    const topic = new SnsTopic(region, 'Keyed', {
+      provider: stack.providers.get('us-east-1'),
+      name: 'keyed',
+      kmsMasterKeyId: 'alias/aws/sns',
+    });
+    Aspects.of(topic).add({
+      visit: (node) => {
+        if (node instanceof SnsTopic) node.resetKmsMasterKeyId();
+      },
+    });
+    new PolicyPack({
+      context: { environment: 'test', tier: 'development' },
+      report: () => undefined,
+    }).applyTo(stack);
+    // WHEN synthesized THEN the written configuration, without the key, is refused
+    expect(() => Testing.fullSynth(stack)).toThrow(/sns-encrypted at fargate-test\/us-east-1\/Keyed/);
+  });
+
   it('accepts a suppressed finding and reports it with its reason', () => {
     // GIVEN the same violation, suppressed on the region
     const stack = new PlatformStack(Testing.app(), 'fargate-test', {
@@ -84,12 +142,10 @@ describe('the policy pack', () => {
     new SnsTopic(region, 'Plain', { provider: stack.providers.get('us-east-1'), name: 'plain' });
     suppressPolicy(region, 'sns-encrypted', 'test fixture: a topic that never carries data');
     const lines: string[] = [];
-    Aspects.of(stack).add(
-      new PolicyPack({
-        context: { environment: 'test', tier: 'development' },
-        report: (line) => lines.push(line),
-      }),
-    );
+    new PolicyPack({
+      context: { environment: 'test', tier: 'development' },
+      report: (line) => lines.push(line),
+    }).applyTo(stack);
     // WHEN synthesized THEN no error, one line
     expect(() => Testing.fullSynth(stack)).not.toThrow();
     expect(lines).toEqual([

@@ -18,6 +18,7 @@ import { networkSynthLines } from './network-summary';
 import { SimpleFargateStack } from './simple-fargate-stack';
 import { ServiceStack } from './service-stack';
 import { connectServices } from './service-connect';
+import { skipTokenCreationTraces } from './token-creation-traces';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 
 /**
@@ -100,7 +101,7 @@ export function buildStacks(
   }
   for (const stack of stacks) {
     if (tierDefaults(settings).preventDestroy) Aspects.of(stack).add(new PreventDestroy());
-    Aspects.of(stack).add(policies);
+    policies.applyTo(stack);
   }
 }
 
@@ -131,9 +132,19 @@ export interface RunOptions {
 
 /**
  * Loads the settings, builds the stacks and synthesizes. Returns the process exit code: bad
- * settings print one clear message (no stack trace) and synthesize nothing.
+ * settings print one clear message (no stack trace) and synthesize nothing. cdktf's records of
+ * where each token was created are left out meanwhile (stacks/token-creation-traces.ts).
  */
 export function run(options: RunOptions): number {
+  const restoreTraces = skipTokenCreationTraces(options.env);
+  try {
+    return buildAndSynthesize(options);
+  } finally {
+    restoreTraces();
+  }
+}
+
+function buildAndSynthesize(options: RunOptions): number {
   const outdir = options.outdir ?? options.env.CDKTF_OUTDIR ?? 'cdktf.out';
   const outdirProblem = outputFolderProblem(outdir, options);
   if (outdirProblem) {

@@ -1,24 +1,14 @@
 import childProcess from 'node:child_process';
 import { Testing } from 'cdktf';
+import { skipTokenCreationTraces } from '../stacks/token-creation-traces';
 
 // Registers cdktf's matchers (toHaveResource, toHaveResourceWithProperties, ...).
 Testing.setupJest();
 process.env.CHECKPOINT_DISABLE = '1';
 
-// cdktf records where every token was created: each one captures a full stack trace on a plain
-// object ({ stack: '' }, never an Error) and reads it at once. Jest's source-map-support maps each of
-// those frames through the transpiled files' source maps, which made that the costliest part of a
-// synthesis. Those records only decorate cdktf's own messages about a token it cannot resolve, so
-// they get V8's plain frames; a real Error (a failing assertion, a thrown error) keeps the mapped
-// stack Jest reports.
-const mappedStackTrace = Error.prepareStackTrace;
-if (mappedStackTrace) {
-  Error.prepareStackTrace = (error: Error, frames: NodeJS.CallSite[]) =>
-    // (an Error's brand, which errors of Node's own realm carry too, unlike `instanceof Error` here)
-    Object.prototype.toString.call(error) === '[object Error]'
-      ? mappedStackTrace(error, frames)
-      : `${String(error)}${frames.map((frame) => `\n    at ${frame.toString()}`).join('')}`;
-}
+// cdktf's records of where each token was created are left out, as the app leaves them out
+// (stacks/token-creation-traces.ts); a real Error keeps the stack Jest maps through the source maps.
+skipTokenCreationTraces();
 
 // A synthesis of a stack with a Terraform Cloud backend, or with a resource moved by cdktf's own
 // `moveFromId` (the platform writes its moves with stacks/moved-block.ts, which does not), runs
