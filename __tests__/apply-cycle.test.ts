@@ -11,6 +11,7 @@ import {
   CycleResult,
   applyCycle,
   applyCycleTolerant,
+  RETRY_PARALLELISM,
   diagnosticText,
   diffsAfterApply,
   leaveOut,
@@ -210,8 +211,9 @@ describe('applyCycleTolerant', () => {
     expect(started).toEqual([1, 2]);
     expect(stopped).toEqual([1, 2]);
     expect(runs.map((run) => run.moto.endpoint)).toEqual(['http://127.0.0.1:1', 'http://127.0.0.1:2']);
-    // (in a folder of its own, so the first run's logs stay)
+    // (in a folder of its own, so the first run's logs stay, two objects at a time)
     expect(runs.map((run) => run.workDir)).toEqual(['/nowhere', '/nowhere.attempt-2']);
+    expect(runs.map((run) => run.parallelism)).toEqual([undefined, RETRY_PARALLELISM]);
     expect(summarizeCycle(result)).toContain(
       `passed in 1 s; run again on a new emulator after an emulator fault: ${FAULT}`,
     );
@@ -353,7 +355,7 @@ const ERROR_SUBJECT: Record<string, string> = {
  * was answered "not found" is gone: the next destroy's refresh drops it from the state without
  * deleting it, unless that destroy meets the same error again. Records every Terraform command.
  */
-async function cycleWithDestroys(destroys: Array<string[]>) {
+async function cycleWithDestroys(destroys: Array<string[]>, parallelism?: number) {
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'apply-cycle-'));
   try {
     const stackDir = path.join(scratch, 'stack');
@@ -370,6 +372,7 @@ async function cycleWithDestroys(destroys: Array<string[]>) {
     );
     const workDir = path.join(scratch, 'work');
     const commands: string[] = [];
+    const invocations: string[][] = [];
     let destroyRun = 0;
     let state = ['aws_lb_listener.Listener', 'aws_vpc.Vpc'];
     /** Objects whose delete the emulator answered "not found". */
@@ -377,6 +380,7 @@ async function cycleWithDestroys(destroys: Array<string[]>) {
     const terraform = async (args: string[], cwd: string): Promise<TerraformResult> => {
       expect(cwd).toBe(workDir);
       commands.push(args[0]);
+      invocations.push(args);
       const ok = (stdout = '') => ({ code: 0, stdout, stderr: '' });
       switch (args[0]) {
         case 'init':
@@ -423,11 +427,12 @@ async function cycleWithDestroys(destroys: Array<string[]>) {
       knownDiffs: [],
       terraform,
       log: (line) => logged.push(line),
+      parallelism,
     });
     const destroyLog = existsSync(path.join(workDir, 'destroy.log'))
       ? readFileSync(path.join(workDir, 'destroy.log'), 'utf8')
       : '';
-    return { result, commands, logged, destroyLog };
+    return { result, commands, invocations, logged, destroyLog };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -492,6 +497,19 @@ describe('applyCycle, its destroy', () => {
       'left in state after destroy: aws_lb_listener.Listener, aws_vpc.Vpc',
     ]);
     expect(summarizeCycle(result)).not.toContain('destroyed again');
+  });
+
+  it('asks Terraform for that many objects at once in the apply and every destroy, when given a parallelism', async () => {
+    // GIVEN a cycle run with parallelism 2 whose first destroy meets a "not found" fault
+    const { invocations } = await cycleWithDestroys([[LISTENER_GONE], []], 2);
+    // THEN the apply and both destroys carry -parallelism=2; the reads do not need it
+    const withFlag = invocations.filter((args) => args.includes('-parallelism=2')).map((args) => args[0]);
+    expect(withFlag).toEqual(['apply', 'destroy', 'destroy']);
+    // and without one, Terraform's own default holds
+    const plain = await cycleWithDestroys([[]]);
+    expect(plain.invocations.filter((args) => args.some((arg) => arg.startsWith('-parallelism')))).toEqual(
+      [],
+    );
   });
 
   it('destroys once when the destroy succeeds', async () => {

@@ -1,6 +1,9 @@
 import { Lazy, Tokenization } from 'cdktf';
 import { TOKEN_TRACES_VARIABLE, skipTokenCreationTraces } from '../stacks/token-creation-traces';
 
+/** No formatter: V8's own format (Node's types do not allow the value). */
+const V8_FORMAT = undefined as unknown as typeof Error.prepareStackTrace;
+
 /** The creation record cdktf keeps for a token made now. */
 function creationStackOfNewToken(): string[] {
   const token = Lazy.stringValue({ produce: () => 'value' });
@@ -24,7 +27,7 @@ describe('skipTokenCreationTraces', () => {
     // frames again
     expect(during.filter((line) => line !== '')).toEqual([]);
     const previous = Error.prepareStackTrace;
-    Error.prepareStackTrace = undefined;
+    Error.prepareStackTrace = V8_FORMAT;
     try {
       expect(creationStackOfNewToken().join('\n')).toContain('creationStackOfNewToken');
     } finally {
@@ -53,7 +56,7 @@ describe('skipTokenCreationTraces', () => {
 
   it('formats a real Error as V8 does when nothing formatted errors before', () => {
     const previous = Error.prepareStackTrace;
-    Error.prepareStackTrace = undefined;
+    Error.prepareStackTrace = V8_FORMAT;
     const restore = skipTokenCreationTraces({});
     try {
       const stack = new Error('boom').stack ?? '';

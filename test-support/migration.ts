@@ -24,6 +24,7 @@ import {
   diagnosticText,
   errorsOf,
   leaveOut,
+  RETRY_PARALLELISM,
   onlyEmulatorFaults,
 } from '../tools/emulator/apply-cycle';
 import { Moto, startMoto } from '../tools/emulator/moto';
@@ -133,7 +134,9 @@ export function describeMigration(release: ReleaseToUpgradeFrom): void {
       emulatorCopy(stackDir, dir, moto);
       const init = await tf(dir, 'init', ['init', '-input=false', '-no-color']);
       if (init.code !== 0) throw new Error(`terraform init of the previous release failed: ${init.stderr}`);
-      const apply = await tf(dir, 'apply', ['apply', ...JSON_RUN]);
+      // (after an emulator fault, two objects at a time: tools/emulator/apply-cycle.ts RETRY_PARALLELISM)
+      const slower = attempt > 1 ? [`-parallelism=${RETRY_PARALLELISM}`] : [];
+      const apply = await tf(dir, 'apply', ['apply', ...JSON_RUN, ...slower]);
       const errors = errorsOf(apply).map(
         (error) => `apply: ${error.address ?? '(no address)'}: ${diagnosticText(error)}`,
       );
@@ -191,7 +194,8 @@ export function describeMigration(release: ReleaseToUpgradeFrom): void {
   async function destroyAll(dir: string): Promise<void> {
     let errors: string[] = [];
     for (let attempt = 1; attempt <= 2; attempt += 1) {
-      const destroy = await tf(dir, 'destroy', ['destroy', ...JSON_RUN]);
+      const slower = attempt > 1 ? [`-parallelism=${RETRY_PARALLELISM}`] : [];
+      const destroy = await tf(dir, 'destroy', ['destroy', ...JSON_RUN, ...slower]);
       errors = errorsOf(destroy).map(
         (error) => `destroy: ${error.address ?? '(no address)'}: ${diagnosticText(error)}`,
       );

@@ -268,6 +268,12 @@ export interface CycleOptions {
    */
   readonly remoteStates?: Readonly<Record<string, string>>;
   /**
+   * How many objects Terraform creates or deletes at once (`-parallelism`) in the apply and the
+   * destroy.
+   * @default - Terraform's own (10)
+   */
+  readonly parallelism?: number;
+  /**
    * Runs Terraform in a folder (a stand-in in the unit tests, which have no emulator).
    * @default terraformAsync
    */
@@ -332,8 +338,17 @@ export interface RetriedCycleOptions extends Omit<CycleOptions, 'moto'> {
 }
 
 /**
- * The cycle on a new emulator, run once more on another new one when every failure of the first
- * run is an emulator fault; the result of that second run counts, and names what the first hit.
+ * Terraform's `-parallelism` for a cycle run again after an emulator fault. The faults are the
+ * emulator, one process, answering many calls at once on a loaded machine (a create seen twice, a
+ * connection dropped mid-answer): the second run asks two at a time, slower but with far fewer
+ * calls in flight.
+ */
+export const RETRY_PARALLELISM = 2;
+
+/**
+ * The cycle on a new emulator, run once more on another new one, with RETRY_PARALLELISM, when
+ * every failure of the first run is an emulator fault; the result of that second run counts, and
+ * names what the first hit.
  */
 export async function applyCycleTolerant(options: RetriedCycleOptions): Promise<CycleResult> {
   const { startEmulator, faults, runCycle = applyCycle, ...cycleOptions } = options;
@@ -342,7 +357,8 @@ export async function applyCycleTolerant(options: RetriedCycleOptions): Promise<
     try {
       // The second run in a folder of its own, so the first run's logs stay for reading.
       const workDir = n === 1 ? cycleOptions.workDir : `${cycleOptions.workDir}.attempt-${n}`;
-      return await runCycle({ ...cycleOptions, workDir, moto });
+      const parallelism = n === 1 ? cycleOptions.parallelism : RETRY_PARALLELISM;
+      return await runCycle({ ...cycleOptions, workDir, moto, parallelism });
     } finally {
       await moto.stop();
     }
@@ -430,6 +446,7 @@ export async function applyCycle(options: CycleOptions): Promise<CycleResult> {
   }
 
   // 1. Apply what the emulator serves: every error is a failure.
+  const parallelism = options.parallelism ? [`-parallelism=${options.parallelism}`] : [];
   const apply = await tf('apply', [
     'apply',
     '-auto-approve',
@@ -437,6 +454,7 @@ export async function applyCycle(options: CycleOptions): Promise<CycleResult> {
     '-no-color',
     '-json',
     '-lock=false',
+    ...parallelism,
   ]);
   const applied = countApplied(apply);
   for (const error of errorsOf(apply)) {
@@ -543,7 +561,15 @@ export async function applyCycle(options: CycleOptions): Promise<CycleResult> {
   }
 
   // 4. Destroy everything; the state must be empty afterwards.
-  const destroyArgs = ['destroy', '-auto-approve', '-input=false', '-no-color', '-json', '-lock=false'];
+  const destroyArgs = [
+    'destroy',
+    '-auto-approve',
+    '-input=false',
+    '-no-color',
+    '-json',
+    '-lock=false',
+    ...parallelism,
+  ];
   const destroyErrors = (run: TerraformResult) =>
     errorsOf(run).map((error) => `destroy: ${error.address ?? '(no address)'}: ${diagnosticText(error)}`);
   const first = await tf('destroy', destroyArgs);
