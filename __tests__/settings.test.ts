@@ -1135,6 +1135,19 @@ describe('the application contract and edge settings', () => {
     expect(message).not.toContain('services.app.task.healthCheckCommand');
   });
 
+  it('requires no health check of a scheduled job in production: ECS acts on none for a task no service runs', () => {
+    // GIVEN the production fixture with a nightly job that has no health check
+    const nightly = {
+      kind: 'scheduled',
+      image: { tag: '1.0.0' },
+      task: { command: ['node', 'nightly.js'] },
+      schedule: { expression: 'cron(0 2 * * ? *)' },
+    };
+    // WHEN validated THEN it is accepted (the web service beside it still needs one, above)
+    const settings = parseSettings({ ...prod, services: { ...prod.services, nightly } }, 'prod.json');
+    expect(settings.services.nightly.task.healthCheckCommand).toBeUndefined();
+  });
+
   it('accepts root with a reason, ARM64 on Fargate, and a regional override with its own key', () => {
     const settings = parseSettings(
       withApp({

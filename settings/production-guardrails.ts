@@ -133,7 +133,11 @@ export const NOT_SWITCHABLE: ReadonlyArray<{ setting: string; refused: string }>
     refused: 'settings/schema.ts: tier "production" requires a vault lock',
   },
   { setting: 'image.tag: "latest"', refused: 'settings/schema.ts: tier "production" refuses "latest"' },
-  { setting: 'task.healthCheckCommand (missing)', refused: 'settings/schema.ts: a container health check' },
+  {
+    setting: 'task.healthCheckCommand (missing)',
+    refused:
+      'settings/schema.ts: a container health check, of every service an ECS service runs (web, worker)',
+  },
   { setting: 'alarms (nobody reached)', refused: 'settings/schema.ts: an email or a topic in every region' },
   { setting: 'ALB deletion protection', refused: 'no setting: always on in tier production' },
   { setting: 'domain (missing)', refused: 'its own reason, edge.plainHttpReason' },

@@ -1379,6 +1379,7 @@ function checkService(
       })),
       task: service.task,
       service: service.service,
+      runByService: service.kind !== 'scheduled',
     },
     ctx,
   );
@@ -1398,6 +1399,11 @@ interface ApplicationSettings {
   /** How messages name the service's settings: `services.<name>.` */
   prefix: string;
   tier: 'production' | 'development';
+  /**
+   * Whether an ECS service runs the tasks (web, worker), which replaces a task whose container
+   * turns unhealthy; a scheduled job's task runs to its end, and ECS acts on no health check there.
+   */
+  runByService: boolean;
   regions: Array<{
     name: string;
     environment: Array<{ name: string; value: string }>;
@@ -1605,7 +1611,7 @@ function checkApplication(settings: ApplicationSettings, ctx: RefinementContext)
       `must be shorter than task.healthCheckIntervalSeconds (${task.healthCheckIntervalSeconds})`,
     );
   }
-  if (settings.tier === 'production' && !task.healthCheckCommand) {
+  if (settings.tier === 'production' && settings.runByService && !task.healthCheckCommand) {
     problem(
       ctx,
       ['task', 'healthCheckCommand'],

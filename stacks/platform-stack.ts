@@ -15,6 +15,7 @@ import { Settings } from '../settings/schema';
 import { serviceNames } from '../settings/service-names';
 import { tierDefaults } from '../settings/tier-defaults';
 import { stateBackend } from './backend';
+import { requireTerraformVersion } from './terraform-version';
 import { awsProviders } from './aws-providers';
 import { REPOSITORY_MOVES, moveFromSingleService } from './single-service-moves';
 import { ServiceFoundation, buildServices } from './platform-services';
@@ -71,6 +72,7 @@ export class PlatformStack extends TerraformStack implements ServiceFoundation {
     this.settings = settings;
     const namePrefix = `${settings.app}-${settings.environment}`;
     stateBackend(this, id, settings.backend);
+    requireTerraformVersion(this);
 
     // One provider per deployment region, plus us-west-2, where AWS serves Global Accelerator's API
     // and metrics (reused when it is also a deployment region).

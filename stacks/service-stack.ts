@@ -5,6 +5,7 @@ import { PlatformService } from '../constructs/platform-service';
 import { Settings } from '../settings/schema';
 import { awsProviders } from './aws-providers';
 import { stateBackend } from './backend';
+import { requireTerraformVersion } from './terraform-version';
 import { ServiceFoundation, buildServices } from './platform-services';
 
 export interface ServiceStackProps {
@@ -36,6 +37,7 @@ export class ServiceStack extends TerraformStack {
       throw new Error(`ServiceStack ${id}: no service ${JSON.stringify(props.service)} in the settings`);
     }
     stateBackend(this, id, settings.backend);
+    requireTerraformVersion(this);
     const providers = awsProviders(
       this,
       settings,

@@ -24,6 +24,7 @@ import { ECS_TASK_EXECUTION_POLICY_ARN } from '../constructs/task-roles';
 import { suppressPolicy } from '../policies/suppressions';
 import { providerAlias } from '../settings/regions';
 import { BackendSettings, stateBackend } from './backend';
+import { requireTerraformVersion } from './terraform-version';
 
 export interface SimpleFargateStackProps {
   /** Region to deploy the example into. */
@@ -65,6 +66,7 @@ export class SimpleFargateStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: SimpleFargateStackProps) {
     super(scope, id);
     stateBackend(this, id, props.backend ?? { type: 'local' });
+    requireTerraformVersion(this);
     const provider = new AwsProvider(this, 'aws', {
       alias: providerAlias(props.region),
       region: props.region,

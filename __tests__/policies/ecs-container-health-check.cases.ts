@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { EcsService } from '@cdktf/provider-aws/lib/ecs-service';
 import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition';
+import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule';
 import { ecsContainerHealthCheck } from '../../policies/rules/ecs-container-health-check';
 import { ruleResults } from '../../test-support/policy';
 
@@ -25,6 +27,22 @@ const tasks = (scope: Construct, provider: AwsProvider) => {
     container('app', { healthCheck: check }),
     container('proxy', { essential: true }),
   ]);
+  // Started by a schedule only (a scheduled job), and started by a schedule and run by a service
+  const schedule = (id: string, definition: EcsTaskDefinition) =>
+    new SchedulerSchedule(scope, `${id}Schedule`, {
+      provider,
+      scheduleExpression: 'rate(1 hour)',
+      flexibleTimeWindow: { mode: 'OFF' },
+      target: {
+        arn: 'arn:aws:ecs:us-east-1:123456789012:cluster/c',
+        roleArn: 'arn:aws:iam::123456789012:role/r',
+        ecsParameters: { taskDefinitionArn: definition.arnWithoutRevision },
+      },
+    });
+  schedule('ScheduledJob', task('ScheduledJob', [container('job')]));
+  const both = task('ScheduledAndServed', [container('app')]);
+  schedule('ScheduledAndServed', both);
+  new EcsService(scope, 'Service', { provider, name: 'svc', taskDefinition: both.arn });
 };
 
 describe('rule ecs-container-health-check', () => {
@@ -37,11 +55,15 @@ describe('rule ecs-container-health-check', () => {
       Unchecked: 'non-compliant',
       EmptyCommand: 'non-compliant',
       SidecarUnchecked: 'non-compliant',
+      // a task only a schedule starts runs to its end: no ECS service replaces it on its health
+      ScheduledJob: 'not-applicable',
+      // one a service runs too needs the check, whatever else starts it
+      ScheduledAndServed: 'non-compliant',
     });
   });
 
   it('does not apply outside prod', () => {
     const results = ruleResults(ecsContainerHealthCheck, tasks, { environment: 'dev', tier: 'development' });
-    expect(Object.values(results)).toEqual(Array(4).fill('not-applicable'));
+    expect(Object.values(results)).toEqual(Array(6).fill('not-applicable'));
   });
 });
