@@ -14,6 +14,24 @@ import { synthEnvironment } from '../test-support/environment';
 import { configWithExample } from '../test-support/example-config';
 import { testSettings } from '../test-support/synth';
 
+/**
+ * A platform stack checked by the pack (tier development), with an unencrypted topic in us-east-1
+ * unless `plainTopic` is false.
+ */
+function checkedPlatform(app: App, plainTopic = true): PlatformStack {
+  const stack = new PlatformStack(app, 'fargate-test', {
+    settings: testSettings({ accountId: '123456789012' }),
+  });
+  if (plainTopic) {
+    const region = stack.regions.get('us-east-1') as Construct;
+    new SnsTopic(region, 'Plain', { provider: stack.providers.get('us-east-1'), name: 'plain' });
+  }
+  new PolicyPack({ context: { environment: 'test', tier: 'development' }, report: () => undefined }).applyTo(
+    stack,
+  );
+  return stack;
+}
+
 describe('the policy pack', () => {
   it('maps every rule to a control, a severity, a title and a fix, with unique IDs', () => {
     expect(POLICY_PACK.length).toBeGreaterThanOrEqual(40);
@@ -52,15 +70,7 @@ describe('the policy pack', () => {
 
   it('fails synthesis on a violation, naming the construct path, the control and the fix', () => {
     // GIVEN a platform stack with an unencrypted topic added in a region
-    const stack = new PlatformStack(Testing.app(), 'fargate-test', {
-      settings: testSettings({ accountId: '123456789012' }),
-    });
-    const region = stack.regions.get('us-east-1') as Construct;
-    new SnsTopic(region, 'Plain', { provider: stack.providers.get('us-east-1'), name: 'plain' });
-    new PolicyPack({
-      context: { environment: 'test', tier: 'development' },
-      report: () => undefined,
-    }).applyTo(stack);
+    const stack = checkedPlatform(Testing.app());
     // WHEN synthesized THEN
     let error: unknown;
     try {
@@ -79,21 +89,7 @@ describe('the policy pack', () => {
   it('removes the configuration that broke a rule from the output folder, so no plan picks it up', () => {
     // GIVEN an output folder holding an earlier, compliant synthesis of the stack
     const outdir = path.join(mkdtempSync(path.join(os.tmpdir(), 'policy-')), 'out');
-    const build = (withPlainTopic: boolean) => {
-      const app = new App({ outdir, skipValidation: false });
-      const stack = new PlatformStack(app, 'fargate-test', {
-        settings: testSettings({ accountId: '123456789012' }),
-      });
-      if (withPlainTopic) {
-        const region = stack.regions.get('us-east-1') as Construct;
-        new SnsTopic(region, 'Plain', { provider: stack.providers.get('us-east-1'), name: 'plain' });
-      }
-      new PolicyPack({
-        context: { environment: 'test', tier: 'development' },
-        report: () => undefined,
-      }).applyTo(stack);
-      return app;
-    };
+    const build = (plainTopic: boolean) => checkedPlatform(new App({ outdir }), plainTopic).node.root as App;
     const file = path.join(outdir, 'stacks', 'fargate-test', 'cdk.tf.json');
     try {
       build(false).synth();

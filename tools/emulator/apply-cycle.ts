@@ -446,16 +446,16 @@ export async function applyCycle(options: CycleOptions): Promise<CycleResult> {
   }
 
   // 1. Apply what the emulator serves: every error is a failure.
-  const parallelism = options.parallelism ? [`-parallelism=${options.parallelism}`] : [];
-  const apply = await tf('apply', [
-    'apply',
+  // (the apply and the destroy change objects: both run with the cycle's parallelism)
+  const changing = [
     '-auto-approve',
     '-input=false',
     '-no-color',
     '-json',
     '-lock=false',
-    ...parallelism,
-  ]);
+    ...(options.parallelism ? [`-parallelism=${options.parallelism}`] : []),
+  ];
+  const apply = await tf('apply', ['apply', ...changing]);
   const applied = countApplied(apply);
   for (const error of errorsOf(apply)) {
     failures.push(`apply: ${error.address ?? '(no address)'}: ${diagnosticText(error)}`);
@@ -561,15 +561,7 @@ export async function applyCycle(options: CycleOptions): Promise<CycleResult> {
   }
 
   // 4. Destroy everything; the state must be empty afterwards.
-  const destroyArgs = [
-    'destroy',
-    '-auto-approve',
-    '-input=false',
-    '-no-color',
-    '-json',
-    '-lock=false',
-    ...parallelism,
-  ];
+  const destroyArgs = ['destroy', ...changing];
   const destroyErrors = (run: TerraformResult) =>
     errorsOf(run).map((error) => `destroy: ${error.address ?? '(no address)'}: ${diagnosticText(error)}`);
   const first = await tf('destroy', destroyArgs);
