@@ -172,16 +172,16 @@ describe('npm run traffic -- evacuate', () => {
   });
 
   it('ends within its deadline with a clear message when the endpoint accepts and never answers', async () => {
-    // GIVEN Global Accelerator's endpoint is the silent port, each call bounded at 10 s, the command at 1.5 s
+    // GIVEN Global Accelerator's endpoint is the silent port, each call bounded at 10 s, the command at 0.8 s
     const result = await run(['evacuate', 'eu-west-1'], {
       env: { AWS_ENDPOINT_URL_GLOBAL_ACCELERATOR: silent.endpoint },
-      deadlineMs: 1500,
+      deadlineMs: 800,
     });
     // THEN it stops at the command's bound, says so, and keeps the record for the next plan
     expect(result.code).toBe(1);
     expect(result.seconds).toBeLessThan(5);
     expect(result.err).toContain(
-      `Global Accelerator's API at ${silent.endpoint} did not answer ListAccelerators within 1.5 s`,
+      `Global Accelerator's API at ${silent.endpoint} did not answer ListAccelerators within 0.8 s`,
     );
     expect(result.err).toContain('eu-west-1 is NOT (entirely) evacuated');
     expect(existsSync(recordFile())).toBe(true);
@@ -273,7 +273,7 @@ describe('npm run traffic -- return', () => {
     await run(['evacuate', 'eu-west-1']);
     const result = await run(['return', 'eu-west-1'], {
       env: { AWS_ENDPOINT_URL_GLOBAL_ACCELERATOR: silent.endpoint },
-      deadlineMs: 1000,
+      deadlineMs: 800,
     });
     expect(result.code).toBe(1);
     expect(result.err).toContain('eu-west-1 is NOT returned');
