@@ -1267,7 +1267,35 @@ describe('services and their routing', () => {
 
   it('refuses an unknown key in a service, listing the keys a service takes', () => {
     expect(errorFor(withApp({ imgae: { tag: '1.0.0' } }))).toContain(
-      'services.app.imgae: unknown setting "imgae"; allowed here: image, task, service, routing, kind, queue, schedule, regions, sidecars, legacyNames, serviceConnect, egress, existingSecurityGroups',
+      'services.app.imgae: unknown setting "imgae"; allowed here: image, task, service, routing, kind, queue, schedule, regions, sidecars, legacyNames, serviceConnect, egress, existingSecurityGroups, tags, alarms',
+    );
+  });
+
+  it("takes a service's own tags and alarm topics, and defaults both to none", () => {
+    const topic = 'arn:aws:sns:us-east-1:123456789012:payments-oncall';
+    const settings = parseSettings(
+      withApp({ tags: { team: 'payments' }, alarms: { topicArns: [topic] } }),
+      'inline',
+    );
+    expect(settings.services.app.tags).toEqual({ team: 'payments' });
+    expect(settings.services.app.alarms.topicArns).toEqual([topic]);
+    const plain = parseSettings(valid, 'inline').services.app;
+    expect([plain.tags, plain.alarms]).toEqual([{}, { topicArns: [] }]);
+  });
+
+  it("checks a service's tags as the environment's, naming the service", () => {
+    expect(errorFor(withApp({ tags: { environment: 'x' } }))).toContain(
+      'services.app.tags.environment: got "environment"; tag key is reserved; the stack sets app, environment, managed-by itself',
+    );
+    expect(errorFor(withApp({ tags: { team: 7 } }))).toContain(
+      'services.app.tags.team: got 7; expected a string tag value',
+    );
+  });
+
+  it("refuses a service's alarm topic outside the environment's regions, naming the service", () => {
+    const topic = 'arn:aws:sns:ap-south-1:123456789012:payments-oncall';
+    expect(errorFor(withApp({ alarms: { topicArns: [topic] } }))).toContain(
+      `services.app.alarms.topicArns[0]: got "${topic}"; is in ap-south-1, which is not one of regions`,
     );
   });
 

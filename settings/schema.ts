@@ -34,6 +34,47 @@ const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 export const RESERVED_TAG_KEYS = ['app', 'environment', 'managed-by'] as const;
 
 /**
+ * Tags: an object of keys to string values in the characters AWS allows, no `aws:` prefix, none of
+ * the keys the stack sets itself. The environment's `tags` and a service's `tags` take the same.
+ */
+function tagMapSchema() {
+  return z
+    .unknown()
+    .superRefine((tags, ctx) => {
+      if (tags === undefined) return;
+      if (tags === null || typeof tags !== 'object' || Array.isArray(tags)) {
+        problem(ctx, [], tags, 'expected an object of tag keys to string values');
+        return;
+      }
+      // Checked by hand, over own keys only: a record schema trips over keys such as "constructor"
+      // and drops "__proto__" unchecked.
+      for (const [key, value] of Object.entries(tags)) {
+        const keyProblem =
+          key.length < 1 || key.length > 128
+            ? 'tag keys are 1 to 128 characters'
+            : !TAG_TEXT.test(key)
+              ? 'tag keys take letters, digits, spaces and _ . : / = + - @'
+              : key.toLowerCase().startsWith('aws:')
+                ? 'tag keys may not start with "aws:"'
+                : (RESERVED_TAG_KEYS as readonly string[]).includes(key)
+                  ? `tag key is reserved; the stack sets ${RESERVED_TAG_KEYS.join(', ')} itself`
+                  : undefined;
+        if (keyProblem) problem(ctx, [key], key, keyProblem);
+        else if (typeof value !== 'string') problem(ctx, [key], value, 'expected a string tag value');
+        else if (value.length > 256 || !TAG_TEXT.test(value)) {
+          problem(
+            ctx,
+            [key],
+            value,
+            'tag values are at most 256 letters, digits, spaces and _ . : / = + - @',
+          );
+        }
+      }
+    })
+    .transform((tags) => Object.fromEntries(Object.entries(tags ?? {})) as Record<string, string>);
+}
+
+/**
  * A strict object: an unknown key is an error that lists the keys allowed at that place, so a typo
  * (`vpcCird`) fails loudly instead of silently falling back to a default.
  */
@@ -497,6 +538,28 @@ const MAX_RULE_CONDITION_VALUES = 5;
 /** Service names: lower-case letters, digits and hyphens, DNS-safe; part of every name the service has. */
 export const SERVICE_NAME = /^[a-z][a-z0-9-]{0,18}[a-z0-9]$/;
 
+/** An SNS topic's ARN; its region is the fourth field. */
+const snsTopicArn = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-\d+:\d{12}:[A-Za-z0-9_-]{1,256}$/, {
+    error: 'expected an SNS topic ARN, arn:aws:sns:<region>:<account>:<name>',
+  });
+
+/** The region of an SNS topic ARN. */
+export function topicRegion(arn: string): string {
+  return arn.split(':')[3];
+}
+
+/** Where a service's own alarms go, beside the environment's alarm topic and `alarms.topicArns`. */
+const serviceAlarmsSchema = settingsObject({
+  /**
+   * Existing SNS topics of the team that runs the service (its on-call, its chat channel): every
+   * alarm of this service, and its recovery, notifies them in their region, beside the environment's
+   * topic. Each topic's region must be one of `regions`.
+   */
+  topicArns: z.array(snsTopicArn).default([]),
+});
+
 /** One service of the environment: its image, task, ECS service, routing and per-region values. */
 const appServiceSchema = settingsObject({
   /** The service's image. */
@@ -526,6 +589,14 @@ const appServiceSchema = settingsObject({
   egress: networking.egressSchema,
   /** Per region, existing security groups the service's tasks also join (settings/service-networking.ts). */
   existingSecurityGroups: networking.existingSecurityGroupsSchema,
+  /**
+   * Tags on every resource of this service and on its repository, beside the environment's `tags`
+   * (the provider's default tags); where both set a key, the service's value wins on its resources.
+   * For the team that owns it and its cost centre.
+   */
+  tags: tagMapSchema().default({}),
+  /** Where this service's alarms go, beside the environment's (its team's topics). */
+  alarms: serviceAlarmsSchema.prefault({}),
 });
 
 const efsSchema = settingsObject({
@@ -651,13 +722,7 @@ const alarmsSchema = settingsObject({
    * topic a chat integration (Amazon Q Developer in chat applications) or an incident tool watches.
    * Each topic's region must be one of `regions`; alarms notify only topics of their own region.
    */
-  topicArns: z
-    .array(
-      z.string().regex(/^arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-\d+:\d{12}:[A-Za-z0-9_-]{1,256}$/, {
-        error: 'expected an SNS topic ARN, arn:aws:sns:<region>:<account>:<name>',
-      }),
-    )
-    .default([]),
+  topicArns: z.array(snsTopicArn).default([]),
   /** ECS service CPU alarm threshold, percent (the seed's 85). */
   cpuHighPercent: z.number().min(1).max(100).default(85),
   /** ECS service memory alarm threshold, percent. */
@@ -847,40 +912,7 @@ export const settingsSchema = settingsObject(
       simpleFargate: z.boolean().default(false),
     }).prefault({}),
     /** Extra tags for every resource. */
-    tags: z
-      .unknown()
-      .superRefine((tags, ctx) => {
-        if (tags === undefined) return;
-        if (tags === null || typeof tags !== 'object' || Array.isArray(tags)) {
-          problem(ctx, [], tags, 'expected an object of tag keys to string values');
-          return;
-        }
-        // Checked by hand, over own keys only: a record schema trips over keys such as "constructor"
-        // and drops "__proto__" unchecked.
-        for (const [key, value] of Object.entries(tags)) {
-          const keyProblem =
-            key.length < 1 || key.length > 128
-              ? 'tag keys are 1 to 128 characters'
-              : !TAG_TEXT.test(key)
-                ? 'tag keys take letters, digits, spaces and _ . : / = + - @'
-                : key.toLowerCase().startsWith('aws:')
-                  ? 'tag keys may not start with "aws:"'
-                  : (RESERVED_TAG_KEYS as readonly string[]).includes(key)
-                    ? `tag key is reserved; the stack sets ${RESERVED_TAG_KEYS.join(', ')} itself`
-                    : undefined;
-          if (keyProblem) problem(ctx, [key], key, keyProblem);
-          else if (typeof value !== 'string') problem(ctx, [key], value, 'expected a string tag value');
-          else if (value.length > 256 || !TAG_TEXT.test(value)) {
-            problem(
-              ctx,
-              [key],
-              value,
-              'tag values are at most 256 letters, digits, spaces and _ . : / = + - @',
-            );
-          }
-        }
-      })
-      .transform((tags) => Object.fromEntries(Object.entries(tags ?? {})) as Record<string, string>),
+    tags: tagMapSchema(),
   },
   { image: SINGLE_SERVICE_MOVE, task: SINGLE_SERVICE_MOVE, service: SINGLE_SERVICE_MOVE },
 ).superRefine((settings, ctx) => {
@@ -1011,20 +1043,10 @@ export const settingsSchema = settingsObject(
     emails.set(email.toLowerCase(), index);
   });
   const regionNames: string[] = settings.regions.map((region) => region.name);
-  settings.alarms.topicArns.forEach((arn, index) => {
-    const region = arn.split(':')[3];
-    if (!regionNames.includes(region)) {
-      problem(
-        ctx,
-        ['alarms', 'topicArns', index],
-        arn,
-        `is in ${region}, which is not one of regions (${regionNames.join(', ')}); alarms can notify only topics of their own region`,
-      );
-    }
-  });
+  checkTopicRegions(settings.alarms.topicArns, regionNames, ctx);
   if (settings.tier === 'production' && settings.alarms.emails.length === 0) {
     const unreached = regionNames.filter(
-      (region) => !settings.alarms.topicArns.some((arn) => arn.split(':')[3] === region),
+      (region) => !settings.alarms.topicArns.some((arn) => topicRegion(arn) === region),
     );
     if (unreached.length) {
       problem(
@@ -1092,6 +1114,25 @@ export const settingsSchema = settingsObject(
     );
   }
 });
+
+/** Alarms notify only topics of their own region: each topic of `alarms.topicArns` is in one of `regions`. */
+function checkTopicRegions(
+  topicArns: readonly string[],
+  regionNames: readonly string[],
+  ctx: RefinementContext,
+): void {
+  topicArns.forEach((arn, index) => {
+    const region = topicRegion(arn);
+    if (!regionNames.includes(region)) {
+      problem(
+        ctx,
+        ['alarms', 'topicArns', index],
+        arn,
+        `is in ${region}, which is not one of regions (${regionNames.join(', ')}); alarms can notify only topics of their own region`,
+      );
+    }
+  });
+}
 
 /** Listener rules share one listener: priorities unique, host names in the domain, one legacy service. */
 function checkRouting(settings: Settings, ctx: RefinementContext): void {
@@ -1263,6 +1304,7 @@ function checkService(
   if (service.kind === 'web') checkSurvivorCapacity(settings.regions.length, service.service, ctx);
   checkServiceKind(service, ctx);
   const regionNames = settings.regions.map((region) => region.name);
+  checkTopicRegions(service.alarms.topicArns, regionNames, ctx);
   for (const regionName of Object.keys(service.regions)) {
     if (!regionNames.includes(regionName)) {
       problem(

@@ -1,11 +1,12 @@
-import { TerraformOutput, TerraformStack } from 'cdktf';
+import { Aspects, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { ResourceTags } from '../aspects/resource-tags';
 import { PlatformService } from '../constructs/platform-service';
 import { RegionalPlatform } from '../constructs/regional-platform';
 import { imageReference, regionImage } from '../settings/image';
 import { providerAlias } from '../settings/regions';
-import { Settings } from '../settings/schema';
+import { Settings, topicRegion } from '../settings/schema';
 import { resolveEnvironment, resolveSecrets } from '../settings/secrets';
 import { serviceNames } from '../settings/service-names';
 import { REGIONAL_MOVES, moveFromSingleService } from './single-service-moves';
@@ -52,6 +53,9 @@ export function buildServices(
   for (const name of serviceList) {
     const service = settings.services[name];
     const serviceScope = new Construct(servicesScope, name);
+    if (Object.keys(service.tags).length > 0) Aspects.of(serviceScope).add(new ResourceTags(service.tags));
+    // Its alarms go to the environment's topics and its team's, each in its own region.
+    const topicArns = [...new Set([...settings.alarms.topicArns, ...service.alarms.topicArns])];
     const byRegion = new Map<string, PlatformService>();
     for (const region of settings.regions) {
       const platform = foundation.regions.get(region.name) as RegionalPlatform;
@@ -74,7 +78,7 @@ export function buildServices(
         fileSystem: platform.fileSystem,
         dataBucket: platform.dataBucket,
         alarmTopic: platform.alarmTopic,
-        additionalTopicArns: settings.alarms.topicArns.filter((arn) => arn.split(':')[3] === region.name),
+        additionalTopicArns: topicArns.filter((arn) => topicRegion(arn) === region.name),
         alarms: settings.alarms,
         logKmsKeyArn: platform.logKey.arn,
         logRetentionDays: settings.logRetentionDays,

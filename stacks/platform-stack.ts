@@ -1,8 +1,9 @@
-import { Lazy, TerraformOutput, TerraformStack, dependable } from 'cdktf';
+import { Aspects, Lazy, TerraformOutput, TerraformStack, dependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone';
+import { ResourceTags } from '../aspects/resource-tags';
 import { ContainerRepository } from '../constructs/ecr-repository';
 import { GlobalAccelerator, expectedTrafficTimings } from '../constructs/global-accelerator';
 import { GlobalDashboard } from '../constructs/global-dashboard';
@@ -120,6 +121,13 @@ export class PlatformStack extends TerraformStack implements ServiceFoundation {
           provider: providerOf(region.name),
         })),
       });
+      // A service's tags reach its repository too (its replicas are ECR's, not Terraform's).
+      for (const [name, service] of ownImages) {
+        const repository = this.repository.repositories.get(names.get(name)?.repository as string);
+        if (repository && Object.keys(service.tags).length > 0) {
+          Aspects.of(repository).add(new ResourceTags(service.tags));
+        }
+      }
     }
 
     // Each region copies its backups to the next region of the list (the last to the first), so a
