@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { run } from '../stacks/app';
+import { readSynthesizedManifest } from '../stacks/synthesized-manifest';
 import { configWithExample } from '../test-support/example-config';
 
 const root = path.resolve(__dirname, '..');
@@ -23,9 +24,7 @@ describe('the app', () => {
     // WHEN dev is synthesized into it
     expect(synth({ PLATFORM_ENV: 'dev' })).toBe(0);
     // THEN stacks/ holds dev's stacks only, as the manifest says
-    const manifest = JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8')) as {
-      stacks: Record<string, { workingDirectory: string }>;
-    };
+    const manifest = readSynthesizedManifest(outdir);
     expect(readdirSync(path.join(outdir, 'stacks')).sort()).toEqual(
       Object.values(manifest.stacks)
         .map((stack) => path.basename(stack.workingDirectory))
@@ -86,7 +85,7 @@ describe('the app', () => {
   it('synthesizes only the environment stack for dev: the seed’s 8.8 example is not asked for', () => {
     const { code, outdir } = runApp({});
     expect(code).toBe(0);
-    const manifest = JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
+    const manifest = readSynthesizedManifest(outdir);
     expect(Object.keys(manifest.stacks)).toEqual(['fargate-dev']);
   });
 
@@ -95,7 +94,7 @@ describe('the app', () => {
     try {
       const { code, outdir } = runApp({ PLATFORM_CONFIG_DIR: withExample });
       expect(code).toBe(0);
-      const manifest = JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
+      const manifest = readSynthesizedManifest(outdir);
       expect(Object.keys(manifest.stacks).sort()).toEqual(['fargate-dev', 'fargate-dev-simple']);
     } finally {
       rmSync(withExample, { recursive: true, force: true });

@@ -3,8 +3,6 @@
  * and the OpenTelemetry collector with exactly their permissions, ECS's limits at synth; and the
  * same through a synthesized PlatformStack, per region.
  */
-import { existsSync, rmSync } from 'node:fs';
-import * as path from 'node:path';
 import { Testing, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
@@ -648,14 +646,6 @@ describe('ContainerDefinitions under the policy pack', () => {
 });
 
 describe('ContainerDefinitions with the shipped settings', () => {
-  // Building legacy names (the shipped `app`) creates cdktf.out/stacks in the working folder
-  // (stacks/single-service-moves.ts's `new App()`): remove it when this test created it.
-  const leftover = path.resolve('cdktf.out');
-  const existed = existsSync(leftover);
-  afterAll(() => {
-    if (!existed) rmSync(leftover, { recursive: true, force: true });
-  });
-
   it.each(['dev', 'prod'])(
     '%s: adds nothing (no resource under Containers, one container per task definition, as before)',
     (environment) => {

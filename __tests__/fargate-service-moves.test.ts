@@ -8,6 +8,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { TerraformStack, Testing } from 'cdktf';
+import { Construct } from 'constructs';
 import { logicalIdAt } from '../stacks/single-service-moves';
 import { SynthesizedEnvironment, synthEnvironment } from '../test-support/environment';
 import { STAGE } from '../test-support/stage';
@@ -173,4 +175,28 @@ describe('FargateService split: moved blocks', () => {
       expect(moved.every((address) => address.includes('_Service_'))).toBe(true);
     },
   );
+});
+
+describe('logicalIdAt', () => {
+  /** The ID a fresh stack gives a construct at `path`, as logicalIdAt computed it with a new App per call. */
+  function inFreshStack(path: string[]): string {
+    const stack = new TerraformStack(Testing.app(), 'reference');
+    let scope: Construct = stack;
+    for (const id of path) scope = new Construct(scope, id);
+    return stack.getLogicalId(scope.node);
+  }
+
+  it('gives on every call the ID a fresh stack gives, for the same path, a longer one and its prefix', () => {
+    // GIVEN paths that share their first construct IDs
+    const paths = [
+      ['us-east-1', 'Service', 'Roles', 'TaskRole'],
+      ['us-east-1', 'Service', 'Roles', 'TaskRole'],
+      ['us-east-1', 'Service', 'Roles', 'ExecutionRole'],
+      ['us-east-1', 'Service'],
+      ['ContainerRepository', 'Repository'],
+    ];
+    // WHEN each is asked for in turn THEN each gets the ID it had when every call built its own stack
+    for (const path of paths) expect(logicalIdAt(path)).toBe(inFreshStack(path));
+    expect(logicalIdAt(paths[0])).toBe(logicalIdAt(paths[1]));
+  });
 });

@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { STATEFUL_RESOURCE_TYPES } from '../aspects/prevent-destroy';
 import { parseSettings } from '../settings/load';
+import { readSynthesizedManifest } from '../stacks/synthesized-manifest';
 import { dependentsOf } from '../tools/teardown';
 import { SynthesizedEnvironment, synthEnvironment } from '../test-support/environment';
 import { SynthesizedJson } from '../test-support/synth';
@@ -168,9 +169,7 @@ describe('prod with a stack per service: Service Connect across stacks', () => {
       );
     }
     // The manifest orders the stacks: the foundation, then api, then its callers.
-    const manifest = JSON.parse(readFileSync(path.join(split.outdir, 'manifest.json'), 'utf8')) as {
-      stacks: Record<string, { dependencies: string[] }>;
-    };
+    const manifest = readSynthesizedManifest(split.outdir);
     expect(manifest.stacks['fargate-prod-svc-app'].dependencies.sort()).toEqual([
       'fargate-prod',
       'fargate-prod-svc-api',

@@ -23,7 +23,7 @@ function statefulAddresses(json: SynthesizedJson): string[] {
 /** Why `json` breaks the contract `addresses` of `stack`, or undefined when it keeps it. */
 function contractProblem(stack: string, addresses: string[], json: SynthesizedJson): string | undefined {
   const now = statefulAddresses(json);
-  // A resource moved with moveTo/moveFromId keeps its state: Terraform follows the moved block.
+  // A resource moved with a moved block (MovedBlock.toResource) keeps its state: Terraform follows it.
   const moves = (json as { moved?: Array<{ from: string; to: string }> }).moved ?? [];
   const movedTo = new Map(moves.map((move) => [move.from, move.to]));
   const gone = addresses.filter(
@@ -38,8 +38,8 @@ function contractProblem(stack: string, addresses: string[], json: SynthesizedJs
     gone.length ? `  No longer at: ${gone.join(', ')}` : '',
     added.length ? `  New: ${added.join(', ')}` : '',
     'A renamed or moved construct makes Terraform destroy the old resource and its data.',
-    'To move one safely, keep the old address: call resource.moveFromId("<type>.<old name>") on the',
-    'new resource (or moveTo/addMoveTarget), plan to see "has moved to", apply, then update',
+    'To move one safely, keep the old address: add MovedBlock.toResource(resource, "<type>.<old name>")',
+    '(stacks/moved-block.ts) for the new resource, plan to see "has moved to", apply, then update',
     `this contract with UPDATE_STATEFUL_CONTRACT=1 npm test (${path.relative(process.cwd(), CONTRACT)}).`,
     'A genuinely new stateful resource is added to the contract the same way.',
   ]
@@ -98,10 +98,10 @@ describe('stateful resources', () => {
     // WHEN checked without a moved block THEN it fails and says how to move it safely
     expect(contractProblem(platform('dev'), addresses, json)).toMatch(
       new RegExp(
-        `No longer at: aws_efs_file_system\\.${primary}_FileSystem_[0-9A-F]+\\n {2}New: aws_efs_file_system\\.${newName}\\n[\\s\\S]*moveFromId`,
+        `No longer at: aws_efs_file_system\\.${primary}_FileSystem_[0-9A-F]+\\n {2}New: aws_efs_file_system\\.${newName}\\n[\\s\\S]*MovedBlock\\.toResource\\(resource, "<type>\\.<old name>"\\)`,
       ),
     );
-    // WHEN the rename comes with the moved block cdktf's moveTo/moveFromId writes THEN it passes
+    // WHEN the rename comes with the moved block MovedBlock.toResource writes THEN it passes
     json.moved = [{ from: `aws_efs_file_system.${oldName}`, to: `aws_efs_file_system.${newName}` }];
     expect(contractProblem(platform('dev'), addresses, json)).toBeUndefined();
   });

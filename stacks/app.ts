@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { App, Aspects, TerraformStack } from 'cdktf';
 import { PreventDestroy } from '../aspects/prevent-destroy';
@@ -19,6 +19,7 @@ import { SimpleFargateStack } from './simple-fargate-stack';
 import { ServiceStack } from './service-stack';
 import { connectServices } from './service-connect';
 import { skipTokenCreationTraces } from './token-creation-traces';
+import { readSynthesizedManifest } from './synthesized-manifest';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 
 /**
@@ -240,9 +241,7 @@ function outputFolderProblem(outdir: string, options: RunOptions): string | unde
  * beside a manifest that no longer lists them. Keeps the output exactly what the manifest lists.
  */
 function removeUnlistedStacks(outdir: string): void {
-  const manifest = JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8')) as {
-    stacks: Record<string, { workingDirectory: string }>;
-  };
+  const manifest = readSynthesizedManifest(outdir);
   const listed = new Set(
     Object.values(manifest.stacks).map((stack) => path.resolve(outdir, stack.workingDirectory)),
   );

@@ -1,4 +1,4 @@
-import { App, TerraformResource, TerraformStack } from 'cdktf';
+import { TerraformResource, TerraformStack } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { MovedBlock } from './moved-block';
 
@@ -23,12 +23,22 @@ export const REPOSITORY_MOVES: ReadonlyArray<readonly [string, string]> = [
   ['LifecyclePolicy', 'LifecyclePolicy'],
 ];
 
-/** The logical ID cdktf gives a resource at `path` (construct IDs below the stack), by its public API. */
+/** Where logicalIdAt builds its paths; created on first use. */
+let scratch: TerraformStack | undefined;
+
+/**
+ * The logical ID cdktf gives a resource at `path` (construct IDs below the stack), by its public API:
+ * the stack's own ID for a construct at that path in one scratch stack per process, whose paths
+ * later calls reuse. The stack sits under a bare root construct, not an App (an App creates its
+ * output folder on disk), and is never synthesized.
+ */
 export function logicalIdAt(path: string[]): string {
-  const stack = new TerraformStack(new App({ skipValidation: true }), 'moves');
-  let scope: Construct = stack;
-  for (const id of path) scope = new Construct(scope, id);
-  return stack.getLogicalId(scope.node);
+  scratch ??= new TerraformStack(new Construct(undefined as unknown as Construct, ''), 'moves');
+  let scope: Construct = scratch;
+  for (const id of path) {
+    scope = (scope.node.tryFindChild(id) as Construct | undefined) ?? new Construct(scope, id);
+  }
+  return scratch.getLogicalId(scope.node);
 }
 
 /**

@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { PROJECT_ROOT } from './scratch';
+import { readSynthesizedManifest } from '../stacks/synthesized-manifest';
 
 export interface PreviousReleaseOptions {
   /** The release's commit (any revision git names). */
@@ -93,9 +94,7 @@ export function synthPreviousRelease(options: PreviousReleaseOptions): PreviousR
       },
     }),
   );
-  const manifest = JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8')) as {
-    stacks: Record<string, { workingDirectory: string }>;
-  };
+  const manifest = readSynthesizedManifest(outdir);
   const stackDirs = Object.fromEntries(
     Object.entries(manifest.stacks).map(([name, stack]) => [name, path.join(outdir, stack.workingDirectory)]),
   );

@@ -5,6 +5,7 @@ import { Testing, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { parseSettings } from '../settings/load';
 import { Settings, SettingsInput } from '../settings/schema';
+import { readSynthesizedManifest } from '../stacks/synthesized-manifest';
 
 /**
  * Settings overrides in the single-service shape the unit tests were written in: `image`, `task`,
@@ -86,15 +87,13 @@ export interface SynthesizedApp {
 
 /** The stacks `<outdir>/manifest.json` lists: each one's folder and synthesized JSON. */
 export function readSynthesizedApp(outdir: string): SynthesizedApp {
-  const manifest = JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8')) as {
-    stacks: Record<string, { workingDirectory: string }>;
-  };
+  const manifest = readSynthesizedManifest(outdir);
   const stackDirs: Record<string, string> = {};
   const stacks: Record<string, SynthesizedJson> = {};
   for (const [name, stack] of Object.entries(manifest.stacks)) {
     stackDirs[name] = path.join(outdir, stack.workingDirectory);
     stacks[name] = JSON.parse(
-      readFileSync(path.join(stackDirs[name], 'cdk.tf.json'), 'utf8'),
+      readFileSync(path.join(outdir, stack.synthesizedStackPath), 'utf8'),
     ) as SynthesizedJson;
   }
   return { outdir, stackDirs, stacks };

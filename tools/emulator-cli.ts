@@ -36,6 +36,7 @@ import {
 import { prepareTerraform, terraformEnv } from './terraform/offline';
 import { StackJson, emptyLeftovers, leftoversOf } from './teardown';
 import { runCommand } from './command';
+import { manifestFile, readSynthesizedManifest } from '../stacks/synthesized-manifest';
 import { DEPLOY_TARGET_VARIABLE } from '../settings/placeholders';
 
 interface Server {
@@ -142,17 +143,17 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'deploy') {
     const prepared = synthesizeFor(stack, root, workDir, outdir, server);
     if (prepared !== 0) return prepared;
-  } else if (!existsSync(path.join(outdir, 'manifest.json'))) {
+  } else if (!existsSync(manifestFile(outdir))) {
     console.error(
       `error: nothing was deployed to the emulator from ${outdir}; run npm run emulator -- deploy ${stack} first`,
     );
     return 1;
   }
   if (command === 'teardown') {
-    const manifest = readManifest(outdir);
+    const manifest = readSynthesizedManifest(outdir);
     const leftovers = leftoversOf(
       JSON.parse(
-        readFileSync(path.join(outdir, manifest.stacks[stack].workingDirectory, 'cdk.tf.json'), 'utf8'),
+        readFileSync(path.join(outdir, manifest.stacks[stack].synthesizedStackPath), 'utf8'),
       ) as StackJson,
     );
     await emptyLeftovers(leftovers, {
@@ -163,14 +164,6 @@ async function main(argv: string[]): Promise<number> {
     });
   }
   return cdktf(command === 'deploy' ? 'deploy' : 'destroy', stack, root, outdir);
-}
-
-interface Manifest {
-  stacks: Record<string, { workingDirectory: string }>;
-}
-
-function readManifest(outdir: string): Manifest {
-  return JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8')) as Manifest;
 }
 
 /**
@@ -190,7 +183,7 @@ function synthesizeFor(stack: string, root: string, workDir: string, outdir: str
       stderr: (line) => console.error(line),
     });
     if (code !== 0) return code;
-    const manifest = readManifest(scratch);
+    const manifest = readSynthesizedManifest(scratch);
     if (!(stack in manifest.stacks)) {
       console.error(`error: unknown stack ${stack}; stacks: ${Object.keys(manifest.stacks).join(', ')}`);
       return 1;

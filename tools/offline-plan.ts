@@ -27,6 +27,7 @@ import {
   summarizePlan,
 } from './terraform/offline';
 import { runCommand } from './command';
+import { readSynthesizedManifest } from '../stacks/synthesized-manifest';
 import { ConsumerJson, remoteStateSummary } from './terraform/remote-state';
 
 interface Options {
@@ -169,9 +170,7 @@ async function main(argv: string[]): Promise<number> {
     say(`synth       ${settings.environment} from ${settingsFile}   ${seconds(Date.now() - synthStarted)}`);
   }
 
-  const manifest = JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8')) as {
-    stacks: Record<string, { workingDirectory: string }>;
-  };
+  const manifest = readSynthesizedManifest(outdir);
   const unknown = options.stacks.filter((name) => !(name in manifest.stacks));
   if (unknown.length) {
     console.error(

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { manifestFile } from '../stacks/synthesized-manifest';
 
 /** Folders of the app's own sources (the tools are not part of the synthesized output). */
 export const SOURCE_DIRS = ['stacks', 'constructs', 'settings', 'policies', 'aspects'];
@@ -53,9 +54,7 @@ export function synthInputsHash(projectRoot: string, configDir: string, env: Nod
 export function synthIsCurrent(outdir: string, inputsHash: string): boolean {
   const file = path.join(outdir, SYNTH_HASH_FILE);
   return (
-    existsSync(path.join(outdir, 'manifest.json')) &&
-    existsSync(file) &&
-    readFileSync(file, 'utf8').trim() === inputsHash
+    existsSync(manifestFile(outdir)) && existsSync(file) && readFileSync(file, 'utf8').trim() === inputsHash
   );
 }
 

@@ -23,6 +23,7 @@ import { AwsError, awsRequest } from './aws/request';
 import { AwsCredentials, credentialsFromEnv } from './aws/sigv4';
 import { UNSUPPORTED_CALLS } from './emulator/gaps';
 import { runCommand } from './command';
+import { readSynthesizedManifest } from '../stacks/synthesized-manifest';
 
 /** What Terraform leaves behind in one stack, by region, read from its synthesized configuration. */
 export interface Leftovers {
@@ -413,9 +414,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     const code = run({ env: process.env, projectRoot: root, outdir: scratch, stderr: () => undefined });
     if (code !== 0) return code;
-    const manifest = JSON.parse(readFileSync(path.join(scratch, 'manifest.json'), 'utf8')) as {
-      stacks: Record<string, { workingDirectory: string; dependencies?: string[] }>;
-    };
+    const manifest = readSynthesizedManifest(scratch);
     if (!(stack in manifest.stacks)) {
       console.error(`error: unknown stack ${stack}; stacks: ${Object.keys(manifest.stacks).join(', ')}`);
       return 1;
@@ -426,7 +425,7 @@ async function main(argv: string[]): Promise<number> {
     }
     leftovers = leftoversOf(
       JSON.parse(
-        readFileSync(path.join(scratch, manifest.stacks[stack].workingDirectory, 'cdk.tf.json'), 'utf8'),
+        readFileSync(path.join(scratch, manifest.stacks[stack].synthesizedStackPath), 'utf8'),
       ) as StackJson,
     );
   } finally {

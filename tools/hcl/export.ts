@@ -1,10 +1,11 @@
 /** Writes stacks of a synthesized app as `<out>/<stack>/*.tf`, formatted with `terraform fmt`. */
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { terraform, terraformEnv } from '../terraform/offline';
 import { HclExportError, Json, JsonObject, isObject } from './types';
 import { SchemaOptions, loadProviderSchemas } from './schema';
 import { stackToHcl } from './blocks';
+import { readSynthesizedManifest } from '../../stacks/synthesized-manifest';
 
 // Export
 
@@ -47,12 +48,7 @@ function keepsake(name: string): boolean {
 
 /** Converts stacks of a synthesized app to `<out>/<stack>/*.tf` and formats them with `terraform fmt`. */
 export function exportStacks(options: ExportOptions): ExportedStack[] {
-  const manifestFile = path.join(options.synthDir, 'manifest.json');
-  if (!existsSync(manifestFile))
-    throw new HclExportError(`no synthesized app at ${options.synthDir} (manifest.json missing)`);
-  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as {
-    stacks: Record<string, { workingDirectory: string; synthesizedStackPath: string }>;
-  };
+  const manifest = readSynthesizedManifest(options.synthDir);
   const names = Object.keys(manifest.stacks);
   const unknown = (options.stacks ?? []).filter((name) => !names.includes(name));
   if (unknown.length)

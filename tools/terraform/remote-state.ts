@@ -16,6 +16,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ProducerJson, parseReference, placeholderFor } from './placeholders';
+import { manifestFile, readSynthesizedManifest } from '../../stacks/synthesized-manifest';
 
 /** The id cdktf gives the remote state of producer stack `<A>`: `cross-stack-reference-input-<A>`. */
 export const CROSS_STACK_INPUT_PREFIX = 'cross-stack-reference-input-';
@@ -175,21 +176,19 @@ export function producerFiles(stackDir: string, consumer: ConsumerJson): Record<
   const names = producersOf(consumer, path.basename(stackDir));
   if (!names.length) return {};
   const outdir = path.resolve(stackDir, '..', '..');
-  const manifestFile = path.join(outdir, 'manifest.json');
-  if (!existsSync(manifestFile)) {
+  const file = manifestFile(outdir);
+  if (!existsSync(file)) {
     throw new Error(
-      `${stackDir} reads stacks ${names.join(', ')} but ${manifestFile} does not exist; synthesize the whole app`,
+      `${stackDir} reads stacks ${names.join(', ')} but ${file} does not exist; synthesize the whole app`,
     );
   }
-  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as {
-    stacks: Record<string, { synthesizedStackPath: string }>;
-  };
+  const manifest = readSynthesizedManifest(outdir);
   return Object.fromEntries(
     names.map((name) => {
       const entry = manifest.stacks[name];
       if (!entry) {
         throw new Error(
-          `${path.basename(stackDir)} reads stack ${name}, which ${manifestFile} does not list (stacks: ${Object.keys(manifest.stacks).join(', ')})`,
+          `${path.basename(stackDir)} reads stack ${name}, which ${file} does not list (stacks: ${Object.keys(manifest.stacks).join(', ')})`,
         );
       }
       return [name, path.join(outdir, entry.synthesizedStackPath)];
