@@ -63,6 +63,8 @@ describe('ScheduledJob', () => {
         task_count: 1,
         launch_type: 'FARGATE',
         platform_version: 'LATEST',
+        // The tasks carry the task definition's tags (a service's team and cost centre).
+        propagate_tags: 'TASK_DEFINITION',
         enable_execute_command: false,
         network_configuration: {
           subnets: ['subnet-a', 'subnet-b'],
@@ -153,6 +155,15 @@ describe('ScheduledJob', () => {
         condition: [
           { test: 'StringEquals', variable: 'iam:PassedToService', values: ['ecs-tasks.amazonaws.com'] },
         ],
+      },
+      {
+        sid: 'TagTheTasks',
+        effect: 'Allow',
+        actions: ['ecs:TagResource'],
+        resources: [
+          `arn:aws:ecs:eu-west-1:123456789012:task/${ref(json, 'aws_ecs_cluster', 'Cluster', 'name')}/*`,
+        ],
+        condition: [{ test: 'StringEquals', variable: 'ecs:CreateAction', values: ['RunTask'] }],
       },
       {
         sid: 'DeadLetters',

@@ -407,6 +407,7 @@ describe('a worker and a scheduled job beside a web service, per region', () => 
         task_count: 1,
         launch_type: 'FARGATE',
         platform_version: 'LATEST',
+        propagate_tags: 'TASK_DEFINITION',
         enable_execute_command: false,
         network_configuration: {
           subnets: privateSubnets,
@@ -418,7 +419,7 @@ describe('a worker and a scheduled job beside a web service, per region', () => 
   );
 
   it.each(REGIONS)(
-    'in %s the scheduler role may run that family in that cluster and pass exactly its two roles',
+    'in %s the scheduler role may run that family in that cluster, tag the tasks it starts there and pass exactly its two roles',
     (region) => {
       const at = `/Services/nightly/${region}`;
       const account = '${data.aws_caller_identity.Account.account_id}';
@@ -450,6 +451,15 @@ describe('a worker and a scheduled job beside a web service, per region', () => 
           condition: [
             { test: 'StringEquals', variable: 'iam:PassedToService', values: ['ecs-tasks.amazonaws.com'] },
           ],
+        },
+        {
+          sid: 'TagTheTasks',
+          effect: 'Allow',
+          actions: ['ecs:TagResource'],
+          resources: [
+            `arn:aws:ecs:${region}:${account}:task/${ref(json, 'aws_ecs_cluster', `/${region}/Cluster`, 'name')}/*`,
+          ],
+          condition: [{ test: 'StringEquals', variable: 'ecs:CreateAction', values: ['RunTask'] }],
         },
         {
           sid: 'DeadLetters',

@@ -168,6 +168,15 @@ export class ScheduledJob extends Construct {
           condition: [{ test: 'StringEquals', variable: 'iam:PassedToService', values: [ECS_TASKS_SERVICE] }],
         },
         {
+          // The tasks it starts carry the task definition's tags (the service's team, its cost
+          // centre); the scheduler tags them as RunTask creates them.
+          sid: 'TagTheTasks',
+          effect: 'Allow',
+          actions: ['ecs:TagResource'],
+          resources: [`arn:aws:ecs:${region}:${accountId}:task/${props.cluster.name}/*`],
+          condition: [{ test: 'StringEquals', variable: 'ecs:CreateAction', values: ['RunTask'] }],
+        },
+        {
           sid: 'DeadLetters',
           effect: 'Allow',
           actions: ['sqs:SendMessage'],
@@ -209,6 +218,7 @@ export class ScheduledJob extends Construct {
             ? { capacityProviderStrategy: props.capacityProviders.map((p) => ({ ...p })) }
             : { launchType: 'FARGATE' }),
           platformVersion: 'LATEST',
+          propagateTags: 'TASK_DEFINITION',
           enableExecuteCommand: props.enableExecuteCommand ?? false,
           networkConfiguration: {
             subnets: props.subnetIds,
