@@ -1,6 +1,6 @@
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { FileSystem } from '../constructs/efs-file-system';
+import { FileSystem } from '../constructs/file-system';
 import { FileSystemAccess, FileSystemAccessProps } from '../constructs/file-system-access';
 import {
   SynthesizedJson,

@@ -1,5 +1,5 @@
 /** The project's layout and its README agree with the code. */
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { SEED_BACKUP_RULES } from '../settings/backup-rules';
 
@@ -30,8 +30,42 @@ describe('the layout', () => {
   });
 });
 
+describe('the construct files', () => {
+  const kebab = (name: string) => name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+
+  it.each(['constructs', 'aspects'])('in %s/ are named after the class each holds', (dir) => {
+    // GIVEN every file of the folder that exports a class
+    const files = sourceFiles(dir).flatMap((file) => {
+      const classes = [
+        ...readFileSync(path.join(root, file), 'utf8').matchAll(/^export (?:abstract )?class (\w+)/gm),
+      ];
+      return classes.length ? [{ file, classes: classes.map((match) => match[1]) }] : [];
+    });
+    expect(files.length).toBeGreaterThan(0);
+    // THEN each holds one class and its name is the class's, in kebab case
+    const misnamed = files.filter(
+      ({ file, classes }) => classes.length !== 1 || `${dir}/${kebab(classes[0])}.ts` !== file,
+    );
+    expect(misnamed).toEqual([]);
+  });
+});
+
 describe('the README', () => {
   const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+
+  it('names only source files that exist', () => {
+    const named = [
+      ...new Set(
+        [
+          ...readme.matchAll(
+            /`((?:constructs|stacks|aspects|settings|policies|tools|test-support)\/[\w./-]+\.ts)`/g,
+          ),
+        ].map((m) => m[1]),
+      ),
+    ];
+    expect(named.length).toBeGreaterThan(20);
+    expect(named.filter((file) => !existsSync(path.join(root, file)))).toEqual([]);
+  });
 
   it('states the number of policy rules there are in policies/rules', () => {
     const rules = readdirSync(path.join(root, 'policies', 'rules')).filter(

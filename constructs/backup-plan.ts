@@ -8,7 +8,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { AWS_REGIONS } from '../settings/regions';
-import { EncryptionKey } from './kms-key';
+import { EncryptionKey } from './encryption-key';
 import { ValidationError } from './validation-error';
 import { SEED_BACKUP_RULES, cronProblem } from '../settings/backup-rules';
 import { assumeRolePolicy } from './assume-role-policy';

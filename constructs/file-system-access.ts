@@ -4,7 +4,7 @@ import { DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-
 import { EfsAccessPoint } from '@cdktf/provider-aws/lib/efs-access-point';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import { FileSystem, NFS_PORT } from './efs-file-system';
+import { FileSystem, NFS_PORT } from './file-system';
 import { ValidationError } from './validation-error';
 
 const MAX_POSIX_ID = 4294967295;

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { EncryptionKey } from './kms-key';
+import { EncryptionKey } from './encryption-key';
 
 export interface LogEncryptionKeyProps {
   /** The provider of the region whose log groups the key encrypts. */

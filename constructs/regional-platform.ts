@@ -9,7 +9,7 @@ import { RegionSettings, Settings, topicRegion } from '../settings/schema';
 import { tierDefaults } from '../settings/tier-defaults';
 import { AccessLogBucket } from './access-log-bucket';
 import { WebAcl } from './web-acl';
-import { FileSystem } from './efs-file-system';
+import { FileSystem } from './file-system';
 import { FisExperiments } from './fis-experiments';
 import { suppressPolicy } from '../policies/suppressions';
 import { AlarmTopic } from './alarm-topic';
@@ -22,7 +22,7 @@ import { ExistingNetwork } from './existing-network';
 import { PlatformNetwork } from './platform-network';
 import { VpcEndpoints } from './vpc-endpoints';
 import { execSessionsUsed } from '../settings/network-settings';
-import { DataBucket } from './s3-bucket';
+import { DataBucket } from './data-bucket';
 
 export interface RegionalPlatformProps {
   /** The provider of this region. */

@@ -1,6 +1,6 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { BackupJobAlerts } from '../constructs/backup-job-alerts';
-import { FileSystemReplication } from '../constructs/efs-replication';
+import { FileSystemReplication } from '../constructs/file-system-replication';
 import { RegionalPlatform } from '../constructs/regional-platform';
 import { Settings } from '../settings/schema';
 import { tierDefaults } from '../settings/tier-defaults';

@@ -4,12 +4,12 @@ import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-i
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone';
 import { ResourceTags } from '../aspects/resource-tags';
-import { ContainerRepository } from '../constructs/ecr-repository';
+import { ContainerRepository } from '../constructs/container-repository';
 import { GlobalAccelerator, expectedTrafficTimings } from '../constructs/global-accelerator';
 import { GlobalDashboard } from '../constructs/global-dashboard';
 import { HEALTHY_THRESHOLD_COUNT, HEALTH_CHECK_TIMEOUT_SECONDS } from '../constructs/load-balancer';
 import { RegionalPlatform } from '../constructs/regional-platform';
-import { BucketReplication } from '../constructs/s3-replication';
+import { BucketReplication } from '../constructs/bucket-replication';
 import { PlatformService } from '../constructs/platform-service';
 import { providerAlias } from '../settings/regions';
 import { Settings } from '../settings/schema';

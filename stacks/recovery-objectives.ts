@@ -1,5 +1,5 @@
 import { TerraformOutput, TerraformStack } from 'cdktf';
-import { EFS_REPLICATION_RPO_SECONDS } from '../constructs/efs-replication';
+import { EFS_REPLICATION_RPO_SECONDS } from '../constructs/file-system-replication';
 import { Settings } from '../settings/schema';
 import { tierDefaults } from '../settings/tier-defaults';
 import { fileSystemReplicationEnabled } from './data-protection';

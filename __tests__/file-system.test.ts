@@ -1,5 +1,5 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { FileSystem, FileSystemProps } from '../constructs/efs-file-system';
+import { FileSystem, FileSystemProps } from '../constructs/file-system';
 import {
   SynthesizedJson,
   allBlocks,

@@ -12,7 +12,7 @@ import {
   S3BucketReplicationConfigurationA,
   S3BucketReplicationConfigurationRule,
 } from '@cdktf/provider-aws/lib/s3-bucket-replication-configuration';
-import { DataBucket } from './s3-bucket';
+import { DataBucket } from './data-bucket';
 import { ValidationError } from './validation-error';
 import { assumeRolePolicy } from './assume-role-policy';
 

@@ -8,7 +8,7 @@ import { EcrRepositoryCreationTemplate } from '@cdktf/provider-aws/lib/ecr-repos
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { EncryptionKey } from './kms-key';
+import { EncryptionKey } from './encryption-key';
 import { ValidationError } from './validation-error';
 import { assumeRolePolicy } from './assume-role-policy';
 

@@ -2,7 +2,7 @@ import { Fn, TerraformOutput, TerraformStack, TerraformVariable, Testing } from 
 import { EcrReplicationConfiguration } from '@cdktf/provider-aws/lib/ecr-replication-configuration';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { ContainerRepository, ContainerRepositoryProps } from '../constructs/ecr-repository';
+import { ContainerRepository, ContainerRepositoryProps } from '../constructs/container-repository';
 import {
   Block,
   SynthesizedJson,

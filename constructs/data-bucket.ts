@@ -12,7 +12,7 @@ import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
-import { EncryptionKey } from './kms-key';
+import { EncryptionKey } from './encryption-key';
 import { blockPublicAccess, denyInsecureTransport, enforceBucketOwner } from './s3-bucket-baseline';
 import { ValidationError } from './validation-error';
 

@@ -7,7 +7,7 @@ import { EfsFileSystemPolicy } from '@cdktf/provider-aws/lib/efs-file-system-pol
 import { EfsMountTarget } from '@cdktf/provider-aws/lib/efs-mount-target';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
-import { EncryptionKey } from './kms-key';
+import { EncryptionKey } from './encryption-key';
 import { ValidationError } from './validation-error';
 
 export type EfsThroughputMode = 'bursting' | 'elastic' | 'provisioned';

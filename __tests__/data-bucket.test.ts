@@ -8,8 +8,8 @@ import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
-import { EncryptionKey } from '../constructs/kms-key';
-import { DataBucket, DataBucketProps } from '../constructs/s3-bucket';
+import { EncryptionKey } from '../constructs/encryption-key';
+import { DataBucket, DataBucketProps } from '../constructs/data-bucket';
 import {
   Block,
   SynthesizedJson,

@@ -4,7 +4,7 @@
  */
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { EfsFileSystem } from '@cdktf/provider-aws/lib/efs-file-system';
-import { FileSystemReplication, FileSystemReplicationProps } from '../constructs/efs-replication';
+import { FileSystemReplication, FileSystemReplicationProps } from '../constructs/file-system-replication';
 import { synthPlatformOnce } from '../test-support/platform';
 import { SynthesizedJson, ref, resources, synthScopeJson } from '../test-support/synth';
 

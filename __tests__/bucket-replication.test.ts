@@ -2,8 +2,8 @@ import { TerraformStack, Testing } from 'cdktf';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { S3BucketReplicationConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-replication-configuration';
-import { BucketReplication, BucketReplicationProps } from '../constructs/s3-replication';
-import { DataBucket } from '../constructs/s3-bucket';
+import { BucketReplication, BucketReplicationProps } from '../constructs/bucket-replication';
+import { DataBucket } from '../constructs/data-bucket';
 import {
   Block,
   SynthesizedJson,
