@@ -88,6 +88,24 @@ describe.each(['dev', 'prod'])('%s with a stack per service', (env) => {
     expect(all.sort()).toEqual(oneStack);
   });
 
+  it("tags every resource as the one-stack layout does, a service's own tags included", () => {
+    const tagsByAddress = (stacks: SynthesizedJson[]) =>
+      Object.fromEntries(
+        stacks.flatMap((json) =>
+          Object.entries(json.resource ?? {}).flatMap(([type, blocks]) =>
+            Object.entries(blocks).map(([name, block]) => [`${type}.${name}`, block.tags]),
+          ),
+        ),
+      );
+    const splitTags = tagsByAddress(Object.values(split.stacks));
+    expect(splitTags).toEqual(tagsByAddress([one.stacks[foundation]]));
+    // The shipped environments give a service tags of its own (dev and prod: api is the orders team's).
+    const teamTagged = Object.entries(splitTags).filter(
+      ([, tags]) => (tags as Record<string, string> | undefined)?.team === 'orders',
+    );
+    expect(teamTagged.length).toBeGreaterThan(20);
+  });
+
   it('gives each service stack its service in every region, and the foundation none', () => {
     const regions = (shipped(env).regions as Array<{ name: string }>).map((region) => region.name);
     for (const name of serviceNames) {
