@@ -1292,6 +1292,24 @@ describe('services and their routing', () => {
     );
   });
 
+  it('refuses more tags than AWS takes on one resource, counting those the stack sets', () => {
+    const tags = (count: number, prefix: string) =>
+      Object.fromEntries(Array.from({ length: count }, (_, i) => [`${prefix}${i}`, 'v']));
+    // app, environment, managed-by, Name and a subnet's tier leave 45 for the environment
+    expect(() => parseSettings({ ...valid, tags: tags(45, 'env') }, 'inline')).not.toThrow();
+    expect(errorFor({ ...valid, tags: tags(46, 'env') })).toContain(
+      '; with the tags the stack sets, a resource would carry 51 tags; AWS allows at most 50 tags: tags per resource',
+    );
+    // and what the environment leaves for a service's own (a key both set counts once)
+    const shared = { ...withApp({ tags: { ...tags(5, 'svc'), env0: 'w' } }), tags: tags(40, 'env') };
+    expect(() => parseSettings(shared, 'inline')).not.toThrow();
+    const over = { ...withApp({ tags: tags(6, 'svc') }), tags: tags(40, 'env') };
+    expect(errorFor(over)).toContain(
+      "; with the environment's tags and those the stack sets, a resource of app would carry 51 tags",
+    );
+    expect(errorFor(over)).toMatch(/^\s*services\.app\.tags: got/m);
+  });
+
   it("refuses a service's alarm topic outside the environment's regions, naming the service", () => {
     const topic = 'arn:aws:sns:ap-south-1:123456789012:payments-oncall';
     expect(errorFor(withApp({ alarms: { topicArns: [topic] } }))).toContain(

@@ -1092,6 +1092,7 @@ export const settingsSchema = settingsObject(
     checkService(settings, name, service, scopedContext(ctx, name, settings.regions));
   }
   checkRouting(settings, ctx);
+  checkTagCounts(settings, ctx);
   networking.checkServiceNetworking(settings, (path, value, message) => problem(ctx, path, value, message));
   // Production protections turned off need their own reason (settings/production-guardrails.ts).
   for (const p of guardrailProblems(settings)) problem(ctx, [...p.path], p.value, p.message);
@@ -1114,6 +1115,35 @@ export const settingsSchema = settingsObject(
     );
   }
 });
+
+/**
+ * Tags the stack sets on some resource itself, beside the environment's and a service's: the
+ * default tags of every resource, a `Name`, and a subnet's `tier`.
+ */
+const STACK_SET_TAG_KEYS = [...RESERVED_TAG_KEYS, 'Name', 'tier'];
+
+/** No resource carries more tags than AWS takes: the environment's, or with a service's. */
+function checkTagCounts(settings: Settings, ctx: RefinementContext): void {
+  const count = (...maps: Array<Readonly<Record<string, string>>>) =>
+    new Set([...STACK_SET_TAG_KEYS, ...maps.flatMap((tags) => Object.keys(tags))]).size;
+  const tooMany = countProblem(
+    'tagsPerResource',
+    count(settings.tags),
+    'with the tags the stack sets, a resource would carry',
+  );
+  if (tooMany) {
+    problem(ctx, ['tags'], settings.tags, tooMany);
+    return;
+  }
+  for (const [name, service] of Object.entries(settings.services)) {
+    const serviceTooMany = countProblem(
+      'tagsPerResource',
+      count(settings.tags, service.tags),
+      `with the environment's tags and those the stack sets, a resource of ${name} would carry`,
+    );
+    if (serviceTooMany) problem(ctx, ['services', name, 'tags'], service.tags, serviceTooMany);
+  }
+}
 
 /** Alarms notify only topics of their own region: each topic of `alarms.topicArns` is in one of `regions`. */
 function checkTopicRegions(
