@@ -10,7 +10,6 @@ import {
   countProblem,
   elbNameProblem,
   loadBalancerProblems,
-  tagsProblems,
   taskDefinitionSizeProblem,
 } from '../settings/aws-limits';
 import { run } from '../stacks/app';
@@ -189,28 +188,5 @@ describe('names', () => {
     ['load balancer', 'a'],
   ] as const)('accepts the %s name %s', (kind, name) => {
     expect(elbNameProblem(kind, name)).toBeUndefined();
-  });
-});
-
-describe('tags per resource', () => {
-  const tags = (count: number) =>
-    Object.fromEntries(Array.from({ length: count }, (_, i) => [`tag${i}`, 'v']));
-
-  it('accepts 50 tags, and aws: tags beside them', () => {
-    expect(tagsProblems({ ...tags(50), 'aws:cloudformation:stack-name': 'x' }, 'each resource')).toEqual([]);
-  });
-
-  it('refuses 51 tags, a 129-character key and a 257-character value', () => {
-    expect(tagsProblems(tags(51), 'each resource')).toEqual([
-      expect.stringMatching(/^each resource would carry 51 tags; AWS allows at most 50 tags/),
-    ]);
-    expect(tagsProblems({ ['k'.repeat(129)]: 'v', owner: 'v'.repeat(257) }, 'the bucket')).toEqual([
-      expect.stringMatching(
-        /^the bucket: the tag key "k{40}"\.\.\. is 129 characters; AWS allows at most 128/,
-      ),
-      expect.stringMatching(
-        /^the bucket: the value of tag "owner" is 257 characters; AWS allows at most 256/,
-      ),
-    ]);
   });
 });

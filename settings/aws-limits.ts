@@ -124,8 +124,6 @@ export const AWS_LIMITS = {
     adjustable: false,
     source: TAGS,
   },
-  tagKeyLength: { max: 128, unit: 'characters', what: 'tag key', adjustable: false, source: TAGS },
-  tagValueLength: { max: 256, unit: 'characters', what: 'tag value', adjustable: false, source: TAGS },
 } as const satisfies Record<string, AwsLimit>;
 
 export type AwsLimitName = keyof typeof AWS_LIMITS;
@@ -230,28 +228,4 @@ export function loadBalancerProblems(lb: LoadBalancerShape): string[] {
     );
   }
   return problems.filter((p): p is string => p !== undefined);
-}
-
-/**
- * The tags one resource would carry against AWS's limits: `tags` as the provider's default tags
- * and the resource's own merge them (tags starting with `aws:` do not count).
- */
-export function tagsProblems(tags: Readonly<Record<string, string>>, subject: string): string[] {
-  const problems: string[] = [];
-  const counted = Object.keys(tags).filter((key) => !key.toLowerCase().startsWith('aws:'));
-  const tooMany = countProblem('tagsPerResource', counted.length, `${subject} would carry`);
-  if (tooMany) problems.push(tooMany);
-  for (const [key, value] of Object.entries(tags)) {
-    if ([...key].length > AWS_LIMITS.tagKeyLength.max) {
-      problems.push(
-        `${subject}: the tag key ${JSON.stringify(key.slice(0, 40))}... is ${[...key].length} characters; ${limitText('tagKeyLength')}`,
-      );
-    }
-    if ([...value].length > AWS_LIMITS.tagValueLength.max) {
-      problems.push(
-        `${subject}: the value of tag ${JSON.stringify(key)} is ${[...value].length} characters; ${limitText('tagValueLength')}`,
-      );
-    }
-  }
-  return problems;
 }
