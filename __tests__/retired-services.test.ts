@@ -124,6 +124,18 @@ describe('settings: services.<name>.retired', () => {
     );
   });
 
+  it('refuses leaving no live service with a repository of its own, whose KMS key the kept repository needs', () => {
+    const dev = shippedDev();
+    dev.services.app.image = {
+      repositoryUri: '111111111111.dkr.ecr.us-east-1.amazonaws.com/elsewhere/app',
+      tag: '0.1.0',
+    };
+    retireApi(dev);
+    expect(() => parseSettings(dev, 'dev')).toThrow(
+      /services\.api\.retired: got true; no live service would have a repository of its own, so the repositories' KMS key would be destroyed/,
+    );
+  });
+
   it('frees the retired service’s routing priority', () => {
     const dev = shippedDev();
     retireApi(dev);
@@ -223,5 +235,44 @@ describe('dev with api retired, a stack per service: api’s own stack', () => {
         .map((b) => b.from.split('.')[0])
         .sort(),
     ).toEqual(['aws_ecr_lifecycle_policy', 'aws_ecr_repository']);
+  });
+});
+
+describe.each([
+  // The collector's metrics log group is the service's too; `app` keeps the single-service names.
+  [
+    'api with an OpenTelemetry collector',
+    'api',
+    (s: Json) => void (s.services.api.sidecars = { collector: {} }),
+    6,
+  ],
+  ['app (legacyNames)', 'app', (s: Json) => void s, 4],
+])('dev with %s retired, one stack', (_title, service, change, count) => {
+  const live = synthDev(change);
+  const retired = synthDev((settings) => {
+    change(settings);
+    settings.services[service].retired = true;
+  });
+
+  it('forgets every repository, lifecycle policy and log group the live service had, at its address', () => {
+    const liveJson = live.stacks['fargate-dev'];
+    const expected = resourcesOf(liveJson)
+      .filter(
+        ({ address, path: at }) =>
+          /^aws_(ecr_repository|ecr_lifecycle_policy|cloudwatch_log_group)\./.test(address) &&
+          (at.startsWith(`Services/${service}/`) || at.startsWith(`ContainerRepository/${service}/`)),
+      )
+      .map(({ address }) => address)
+      .sort();
+    expect(expected).toHaveLength(count);
+    expect(
+      removedOf(retired.stacks['fargate-dev'])
+        .map((block) => block.from)
+        .sort(),
+    ).toEqual(expected);
+    const left = resourcesOf(retired.stacks['fargate-dev']).filter((r) =>
+      r.path.startsWith(`Services/${service}/`),
+    );
+    expect(left).toEqual([]);
   });
 });
