@@ -115,3 +115,25 @@ describe('npm run plan:offline, a stack per service', () => {
     ]);
   });
 });
+
+describe('npm run state:split, with a retired service', () => {
+  it('refuses before any work: the retirement is applied in one stack and the entry deleted first', () => {
+    // GIVEN dev with a stack per service and api retired WHEN the state split runs
+    expect(spawnSync('node', ['scripts/build.mjs'], { cwd: root, encoding: 'utf8' }).status).toBe(0);
+    const run = spawnSync('node', [path.join(root, 'dist', 'state-split.js'), '--dry-run'], {
+      cwd: mkdtempSync(path.join(os.tmpdir(), 'retired-state-split-')),
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        PLATFORM_ENV: 'dev',
+        PLATFORM_CONFIG_DIR: configDirs['stack-per-service'],
+        CHECKPOINT_DISABLE: '1',
+      },
+    });
+    // THEN it says why and what to do, and stops
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(
+      'state:split: config/dev.json has retired services (api): apply their retirement with stackLayout "one-stack" and delete their entries first',
+    );
+  });
+});
