@@ -14,7 +14,10 @@ export interface RemovedBlockProps {
  * `forget` in `terraform show -json`), the apply drops it from the state and leaves it in AWS.
  *
  * cdktf 0.21 has no construct for it; like stacks/moved-block.ts, the platform writes the block
- * itself. Terraform JSON takes the nested `lifecycle` block as a list of one object.
+ * itself. Terraform JSON takes the nested `lifecycle` block as a list of one object (checked with
+ * `terraform validate` and `plan` of Terraform 1.11). `npm run export:hcl` (tools/hcl) writes the
+ * block to `moved.tf`; cdktf 0.21's own HCL renderer (`cdktf synth --hcl`) knows `moved` blocks
+ * only and leaves `removed` blocks out, whatever `toHclTerraform` returns.
  */
 export class RemovedBlock extends TerraformElement {
   /** The address forgotten. */
