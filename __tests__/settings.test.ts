@@ -1267,7 +1267,7 @@ describe('services and their routing', () => {
 
   it('refuses an unknown key in a service, listing the keys a service takes', () => {
     expect(errorFor(withApp({ imgae: { tag: '1.0.0' } }))).toContain(
-      'services.app.imgae: unknown setting "imgae"; allowed here: image, task, service, routing, kind, queue, schedule, regions, sidecars, legacyNames, serviceConnect, egress, existingSecurityGroups, tags, alarms',
+      'services.app.imgae: unknown setting "imgae"; allowed here: image, task, service, routing, kind, queue, schedule, regions, sidecars, legacyNames, serviceConnect, egress, existingSecurityGroups, tags, alarms, retired',
     );
   });
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { stackLayoutProblems, stackLayoutSchema } from './stack-layout';
+import { retiredSchema, retiredServiceProblems, splitRetiredServices } from './retired-services';
 import { AWS_REGIONS } from './regions';
 import { availabilityZonesOf } from './availability-zones';
 import { hasHostBits, overlaps, parseCidr } from './cidr';
@@ -597,6 +598,8 @@ const appServiceSchema = settingsObject({
   tags: tagMapSchema().default({}),
   /** Where this service's alarms go, beside the environment's (its team's topics). */
   alarms: serviceAlarmsSchema.prefault({}),
+  /** Taken out of service: nothing of it is built, its repository and log groups are kept (settings/retired-services.ts). */
+  retired: retiredSchema.default(false),
 });
 
 const efsSchema = settingsObject({
@@ -810,7 +813,7 @@ const backendSchema = z
   )
   .prefault({ type: 'local' });
 
-export const settingsSchema = settingsObject(
+const checkedSettingsSchema = settingsObject(
   {
     /** Application name: lower-case letters, digits and hyphens; prefixes every resource name. */
     app: z.string().regex(APP_NAME, {
@@ -915,7 +918,10 @@ export const settingsSchema = settingsObject(
     tags: tagMapSchema(),
   },
   { image: SINGLE_SERVICE_MOVE, task: SINGLE_SERVICE_MOVE, service: SINGLE_SERVICE_MOVE },
-).superRefine((settings, ctx) => {
+).superRefine((all, ctx) => {
+  // Retired services: their own rules (settings/retired-services.ts); every other rule sees the live ones.
+  for (const p of retiredServiceProblems(all)) problem(ctx, [...p.path], p.value, p.message);
+  const settings = splitRetiredServices(all);
   const seen = new Map<string, number>();
   settings.regions.forEach((region, index) => {
     const first = seen.get(region.name);
@@ -1163,6 +1169,9 @@ function checkTopicRegions(
     }
   });
 }
+
+/** The settings: `services` the live ones, which everything built reads; `retiredServices` the retired ones. */
+export const settingsSchema = checkedSettingsSchema.transform(splitRetiredServices);
 
 /** Listener rules share one listener: priorities unique, host names in the domain, one legacy service. */
 function checkRouting(settings: Settings, ctx: RefinementContext): void {

@@ -17,6 +17,7 @@ import { PlatformStack } from './platform-stack';
 import { networkSynthLines } from './network-summary';
 import { SimpleFargateStack } from './simple-fargate-stack';
 import { ServiceStack } from './service-stack';
+import { RetiredServiceStack } from './retired-services';
 import { connectServices } from './service-connect';
 import { skipTokenCreationTraces } from './token-creation-traces';
 import { readSynthesizedManifest } from './synthesized-manifest';
@@ -71,6 +72,9 @@ export function buildStacks(
       ]),
     );
     stacks.push(...serviceStacks.values());
+    // A retired service keeps its stack (same name and state) until its entry is deleted.
+    for (const name of Object.keys(settings.retiredServices))
+      stacks.push(new RetiredServiceStack(app, names.service(name), { settings, service: name }));
     connectServices(
       settings,
       new Map([...serviceStacks].map(([name, stack]) => [name, stack.regions])),

@@ -25,6 +25,7 @@ import { recoveryObjectivesOutput } from './recovery-objectives';
 import { networkSummaryOutput } from './network-summary';
 import { globalDashboardsInEveryRegion } from './regional-views';
 import { connectServices } from './service-connect';
+import { forgetRetiredServices } from './retired-services';
 
 /** Global Accelerator's API and CloudWatch metrics are served from us-west-2. */
 export const GLOBAL_SERVICES_REGION = 'us-west-2';
@@ -183,6 +184,8 @@ export class PlatformStack extends TerraformStack implements ServiceFoundation {
       }
     }
     this.services = services;
+    // Retired services: their repositories (and, in one stack, log groups) forgotten, not destroyed.
+    forgetRetiredServices(this, settings, props.withServices !== false);
     // Issue 19: Service Connect between services (with a stack per service, stacks/app.ts connects them).
     if (props.withServices !== false)
       connectServices(settings, services, (_caller, region) => providerOf(region));

@@ -191,6 +191,14 @@ async function main(argv: string[]): Promise<number> {
     );
     return 2;
   }
+  const retired = Object.keys(settings.retiredServices);
+  if (retired.length) {
+    // Their entries would stay in the foundation's state, whose plan has no removed blocks for their log groups.
+    process.stderr.write(
+      `state:split: config/${settings.environment}.json has retired services (${retired.join(', ')}): apply their retirement with stackLayout "one-stack" and delete their entries first (README "Retiring a service"), then split\n`,
+    );
+    return 2;
+  }
   const outdir = path.join(projectRoot, '.work', 'state-split', 'cdktf.out');
   const code = run({ env: process.env, projectRoot, outdir, stderr: (l) => process.stderr.write(`${l}\n`) });
   if (code !== 0) return code;

@@ -274,6 +274,29 @@ export interface PlanOutput {
   readonly output_changes?: Record<string, unknown>;
 }
 
+/**
+ * A plan as `terraform show -json` prints it, with the lists Terraform leaves out when they are
+ * empty given as empty lists: a stack that holds no resource (a retired service's stack, which only
+ * destroys and forgets) has no `configuration.root_module.resources`, and a plan without changes
+ * no `resource_changes`.
+ */
+export function parsePlan(text: string): PlanOutput {
+  const plan = JSON.parse(text) as Partial<PlanOutput>;
+  return {
+    ...plan,
+    resource_changes: plan.resource_changes ?? [],
+    planned_values: { ...plan.planned_values, root_module: { ...plan.planned_values?.root_module } },
+    configuration: {
+      provider_config: {},
+      ...plan.configuration,
+      root_module: {
+        ...plan.configuration?.root_module,
+        resources: plan.configuration?.root_module?.resources ?? [],
+      },
+    },
+  };
+}
+
 export interface OfflineResult {
   readonly validate: ValidateOutput;
   readonly plan: PlanOutput;
@@ -329,9 +352,7 @@ export async function validateAndPlan(
     'plan',
     workDir,
   ).stdout;
-  const plan = JSON.parse(
-    check(await tf(['show', '-json', 'offline.tfplan']), 'show', workDir).stdout,
-  ) as PlanOutput;
+  const plan = parsePlan(check(await tf(['show', '-json', 'offline.tfplan']), 'show', workDir).stdout);
   return { validate, plan, planText };
 }
 
@@ -344,7 +365,7 @@ export function providerKeys(plan: PlanOutput): Map<string, string> {
 export function summarizePlan(stack: string, plan: PlanOutput): string {
   const keys = providerKeys(plan);
   const counts = new Map<string, Map<string, number>>();
-  const actions = { create: 0, update: 0, delete: 0 };
+  const actions = { create: 0, update: 0, delete: 0, forget: 0 };
   for (const change of plan.resource_changes) {
     for (const action of change.change.actions) {
       if (action in actions) actions[action as keyof typeof actions] += 1;
@@ -358,7 +379,7 @@ export function summarizePlan(stack: string, plan: PlanOutput): string {
     counts.set(label, byType);
   }
   const lines = [
-    `${stack}: ${actions.create} to add, ${actions.update} to change, ${actions.delete} to destroy`,
+    `${stack}: ${actions.create} to add, ${actions.update} to change, ${actions.delete} to destroy${actions.forget ? `, ${actions.forget} to forget` : ''}`,
   ];
   for (const [label, byType] of [...counts].sort()) {
     const total = [...byType.values()].reduce((a, b) => a + b, 0);
@@ -535,7 +556,7 @@ export async function planOffline(options: PlanOfflineOptions): Promise<OfflineP
   ) {
     // Nothing Terraform reads changed since the saved plan: it is this plan.
     onStep?.({ stack, step: 'plan', seconds: 0, reused: true });
-    return { plan: JSON.parse(readFileSync(planJson, 'utf8')) as PlanOutput, planFile, workDir };
+    return { plan: parsePlan(readFileSync(planJson, 'utf8')), planFile, workDir };
   }
   rmSync(planRecord, { force: true });
   await timed('plan', async () =>
@@ -548,7 +569,7 @@ export async function planOffline(options: PlanOfflineOptions): Promise<OfflineP
   const shown = await timed('show', async () =>
     check(await tf(['show', '-json', 'offline.tfplan']), 'show', workDir),
   );
-  const plan = JSON.parse(shown.stdout) as PlanOutput;
+  const plan = parsePlan(shown.stdout);
   writeFileSync(planJson, shown.stdout);
   writeFileSync(planRecord, planInputs);
   return { plan, planFile, workDir, validate };
@@ -576,13 +597,20 @@ export function plannedOutputs(plan: PlanOutput): PlannedOutput[] {
 }
 
 /** Actions counted the way Terraform's "Plan: n to add, n to change, n to destroy" line counts them. */
-export function planCounts(plan: PlanOutput): { add: number; change: number; destroy: number } {
-  const counts = { add: 0, change: 0, destroy: 0 };
+export function planCounts(plan: PlanOutput): {
+  add: number;
+  change: number;
+  destroy: number;
+  forget: number;
+} {
+  // `forget`: a removed block with destroy = false (Terraform prints "n to forget" when n > 0).
+  const counts = { add: 0, change: 0, destroy: 0, forget: 0 };
   for (const change of plan.resource_changes) {
     const actions = change.change.actions;
     if (actions.includes('create')) counts.add += 1;
     if (actions.includes('update')) counts.change += 1;
     if (actions.includes('delete')) counts.destroy += 1;
+    if (actions.includes('forget')) counts.forget += 1;
   }
   return counts;
 }
