@@ -17,7 +17,14 @@ import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { EMULATOR_OVERRIDE_FILE, errorsOf, diagnosticText, leaveOut } from '../tools/emulator/apply-cycle';
+import {
+  EMULATOR_OVERRIDE_FILE,
+  RETRY_PARALLELISM,
+  diagnosticText,
+  errorsOf,
+  leaveOut,
+  onlyEmulatorFaults,
+} from '../tools/emulator/apply-cycle';
 import { UNSUPPORTED_CALLS } from '../tools/emulator/gaps';
 import { Moto, startMoto } from '../tools/emulator/moto';
 import { emulatorOverride } from '../tools/emulator/override';
@@ -68,6 +75,8 @@ let recordAfterReturn = true;
 const synthLines: string[] = [];
 let plannedDials: Record<string, unknown> = {};
 let applyFailures: string[] = [];
+/** The failures of a first apply that met only emulator faults, run again on a new emulator. */
+let retriedAfter: string[] = [];
 let standInCallsOutsideUsWest2 = 0;
 let connectionsToFailedRegion = -1;
 let motoProbe: CommandRun | undefined;
@@ -135,7 +144,6 @@ beforeAll(async () => {
     ) as SynthesizedJson;
   };
   const full = synthesizeInto(path.join(scratch, 'before'), []);
-  moto = await startMoto({ accountId: '111111111111', logFile: path.join(workDir, 'moto.log') });
   const env = terraformEnv(CLI_CONFIG_FILE);
   const tf = async (step: string, args: string[]) => {
     const started = Date.now();
@@ -144,23 +152,45 @@ beforeAll(async () => {
     seconds[step] = (Date.now() - started) / 1000;
     return result;
   };
+  const stateFile = path.join(workDir, 'emulator.tfstate');
   writeFileSync(path.join(workDir, 'cdk.tf.json'), JSON.stringify(leaveOut(full as never).stack));
-  writeFileSync(
-    path.join(workDir, EMULATOR_OVERRIDE_FILE),
-    JSON.stringify(emulatorOverride(full as never, moto.endpoint, path.join(workDir, 'emulator.tfstate'))),
-  );
-  const init = await tf('init', ['init', '-input=false', '-no-color']);
-  if (init.code !== 0) throw new Error(`init: ${init.stderr}`);
-  const apply = await tf('apply', [
-    'apply',
-    '-auto-approve',
-    '-input=false',
-    '-no-color',
-    '-json',
-    '-lock=false',
-  ]);
-  applyFailures = errorsOf(apply).map((error) => `${error.address ?? ''}: ${diagnosticText(error)}`);
-  if (apply.code !== 0) return;
+  // Applied on a fresh emulator; once more on a new one (two objects at a time) after an emulator
+  // fault (tools/emulator/gaps.ts), as the apply cycles do.
+  for (let attempt = 1; ; attempt += 1) {
+    const log = attempt > 1 ? `moto.attempt-${attempt}.log` : 'moto.log';
+    moto = await startMoto({ accountId: '111111111111', logFile: path.join(workDir, log) });
+    writeFileSync(
+      path.join(workDir, EMULATOR_OVERRIDE_FILE),
+      JSON.stringify(emulatorOverride(full as never, moto.endpoint, stateFile)),
+    );
+    if (attempt === 1) {
+      const init = await tf('init', ['init', '-input=false', '-no-color']);
+      if (init.code !== 0) throw new Error(`init: ${init.stderr}`);
+    }
+    const slower = attempt > 1 ? [`-parallelism=${RETRY_PARALLELISM}`] : [];
+    const apply = await tf('apply', [
+      'apply',
+      '-auto-approve',
+      '-input=false',
+      '-no-color',
+      '-json',
+      '-lock=false',
+      ...slower,
+    ]);
+    applyFailures = errorsOf(apply).map((error) => `${error.address ?? ''}: ${diagnosticText(error)}`);
+    if (
+      applyFailures.length &&
+      attempt === 1 &&
+      onlyEmulatorFaults(applyFailures.map((line) => `apply: ${line}`))
+    ) {
+      retriedAfter = applyFailures;
+      await moto.stop();
+      rmSync(stateFile, { force: true });
+      continue;
+    }
+    if (apply.code !== 0) return;
+    break;
+  }
 
   // 2. The stand-in, seeded with the declared accelerator and the load balancers the emulator made.
   const shown = JSON.parse((await terraformAsync(['show', '-json'], workDir, env)).stdout) as {
@@ -246,7 +276,11 @@ beforeAll(async () => {
           : `DIAL CHANGE ${JSON.stringify(plannedDials)}`
       } (${FAILED} endpoint groups at 0); ` +
       `Global Accelerator hung: ended in ${results.hung.seconds.toFixed(1)} s, refused: ${results.refused.seconds.toFixed(1)} s; ` +
-      `apply ${seconds.apply.toFixed(0)} s, routine plan ${(seconds['routine-plan'] ?? 0).toFixed(0)} s\n`,
+      `apply ${seconds.apply.toFixed(0)} s, routine plan ${(seconds['routine-plan'] ?? 0).toFixed(0)} s` +
+      (retriedAfter.length
+        ? `; applied again on a new emulator after an emulator fault: ${retriedAfter.join('; ')}`
+        : '') +
+      '\n',
   );
 });
 

@@ -125,7 +125,9 @@ async function applyLive(live: SynthesizedEnvironment): Promise<void> {
       applied.set(stack, await stateList(dir));
       if (errors.length) break;
     }
-    if (errors.length && attempt === 1 && onlyEmulatorFaults(errors)) {
+    // Fault lines start with the step alone (`apply: …`): the stack's name is left out to match them.
+    const asCycleLines = errors.map((line) => line.replace(/^apply [^:]+: /, 'apply: '));
+    if (errors.length && attempt === 1 && onlyEmulatorFaults(asCycleLines)) {
       await moto.stop();
       retriedAfter = errors;
       continue;
@@ -143,7 +145,8 @@ async function destroy(dir: string, stack: string): Promise<void> {
       (e) => `destroy ${stack}: ${e.address ?? '(no address)'}: ${diagnosticText(e)}`,
     );
     remaining.set(stack, await stateList(dir));
-    if (!remaining.get(stack)?.length || !onlyEmulatorFaults(errors)) break;
+    const asCycleLines = errors.map((line) => line.replace(/^destroy [^:]+: /, 'destroy: '));
+    if (!remaining.get(stack)?.length || !onlyEmulatorFaults(asCycleLines)) break;
   }
   failures.push(...errors);
 }
