@@ -1130,8 +1130,10 @@ const STACK_SET_TAG_KEYS = [...RESERVED_TAG_KEYS, 'Name', 'tier'];
 
 /** No resource carries more tags than AWS takes: the environment's, or with a service's. */
 function checkTagCounts(settings: Settings, ctx: RefinementContext): void {
-  const count = (...maps: Array<Readonly<Record<string, string>>>) =>
-    new Set([...STACK_SET_TAG_KEYS, ...maps.flatMap((tags) => Object.keys(tags))]).size;
+  // A tags value that is not an object is reported where it is; it adds no tag to count here.
+  const keysOf = (tags: unknown) =>
+    tags !== null && typeof tags === 'object' && !Array.isArray(tags) ? Object.keys(tags) : [];
+  const count = (...maps: unknown[]) => new Set([...STACK_SET_TAG_KEYS, ...maps.flatMap(keysOf)]).size;
   const tooMany = countProblem(
     'tagsPerResource',
     count(settings.tags),
@@ -1158,6 +1160,7 @@ function checkTopicRegions(
   ctx: RefinementContext,
 ): void {
   topicArns.forEach((arn, index) => {
+    if (!snsTopicArn.safeParse(arn).success) return; // not an ARN: reported as such
     const region = topicRegion(arn);
     if (!regionNames.includes(region)) {
       problem(
