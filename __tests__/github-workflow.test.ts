@@ -80,8 +80,18 @@ describe('the GitHub Actions workflow', () => {
         .filter((line) => line.startsWith('export '))
         .map((line) => line.slice('export '.length).split('=') as [string, string]),
     );
-    expect(exported).toEqual({ CHECKPOINT_DISABLE: '1' });
-    expect(workflow.env).toMatchObject(exported);
+    expect(exported).toEqual({
+      CHECKPOINT_DISABLE: '1',
+      NODE_COMPILE_CACHE: '"$PWD/.work/node-compile-cache"',
+    });
+    // The same values, with the checkout written as each sees it: $PWD there, the workspace here.
+    const asInWorkflow = Object.fromEntries(
+      Object.entries(exported).map(([name, value]) => [
+        name,
+        value.replace(/^"(.*)"$/, '$1').replace('$PWD', '${{ github.workspace }}'),
+      ]),
+    );
+    expect(workflow.env).toEqual(asInWorkflow);
   });
 
   it('runs on pushes to main and on pull requests', () => {
