@@ -11,7 +11,6 @@
 import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { STATEFUL_RESOURCE_TYPES } from '../aspects/prevent-destroy';
 import {
   EMULATOR_OVERRIDE_FILE,
   diagnosticText,
@@ -23,40 +22,27 @@ import {
 } from '../tools/emulator/apply-cycle';
 import { Moto, startMoto } from '../tools/emulator/moto';
 import { emulatorOverride, emulatorRemoteStateOverride } from '../tools/emulator/override';
+import { PlanOutput, parsePlan, terraformAsync, terraformEnv } from '../tools/terraform/offline';
 import {
-  PlanOutput,
-  TerraformResult,
-  parsePlan,
-  terraformAsync,
-  terraformEnv,
-} from '../tools/terraform/offline';
+  EMULATOR_ACCOUNT,
+  JSON_RUN,
+  KEPT_TYPES,
+  StackJson,
+  changesOf,
+  ofApi,
+  only,
+  terraformSteps,
+} from '../test-support/retirement-on-emulator';
 import { CLI_CONFIG_FILE, SynthesizedEnvironment, synthEnvironment } from '../test-support/environment';
 
 const FOUNDATION = 'fargate-dev';
 const API = 'fargate-dev-svc-api';
 const STACKS = [FOUNDATION, API];
-const ACCOUNT = '111111111111';
-const KEPT_TYPES = [...STATEFUL_RESOURCE_TYPES, 'aws_cloudwatch_log_group'];
 const projectRoot = path.resolve(__dirname, '..');
 const summaryDir = path.join(projectRoot, '.work', 'emulator-apply');
 const failureLogs = path.join(summaryDir, 'retired-services-per-service');
-const JSON_RUN = ['-auto-approve', '-input=false', '-no-color', '-json', '-lock=false'];
 
 jest.setTimeout(30 * 60 * 1000);
-
-type Block = Record<string, unknown>;
-interface StackJson {
-  resource?: Record<string, Record<string, Block>>;
-  data?: Record<string, Record<string, Block>>;
-  removed?: Array<{ from: string }>;
-  [key: string]: unknown;
-}
-interface Change {
-  readonly address: string;
-  readonly mode: string;
-  readonly type: string;
-  readonly change: { readonly actions: string[] };
-}
 
 let scratch: string;
 let moto: Moto | undefined;
@@ -69,20 +55,7 @@ const afterApply = new Map<string, string[]>();
 const remaining = new Map<string, string[]>();
 let retriedAfter: string[] | undefined;
 
-const ofApi = (address: string) => /\.(Services_api_|ContainerRepository_api_)/.test(address);
-const only = (actions: string[], action: string) => actions.length === 1 && actions[0] === action;
-const changesOf = (plan: PlanOutput) =>
-  (plan.resource_changes as unknown as Change[]).filter((change) => change.mode === 'managed');
-
-async function tf(dir: string, step: string, args: string[]): Promise<TerraformResult> {
-  const result = await terraformAsync(args, dir, env);
-  writeFileSync(path.join(dir, `${step}.log`), `${result.stdout}\n${result.stderr}`, { flag: 'a' });
-  return result;
-}
-
-async function stateList(dir: string): Promise<string[]> {
-  return (await terraformAsync(['state', 'list'], dir, env)).stdout.split('\n').filter(Boolean);
-}
+const { tf, stateList } = terraformSteps(env);
 
 /** The state file of a stack, shared by its live and retired configurations. */
 const stateOf = (stack: string) => path.join(scratch, 'state', `${stack}.tfstate`);
@@ -112,7 +85,10 @@ async function applyLive(live: SynthesizedEnvironment): Promise<void> {
   for (let attempt = 1; ; attempt += 1) {
     rmSync(path.join(scratch, 'state'), { recursive: true, force: true });
     mkdirSync(path.join(scratch, 'state'));
-    moto = await startMoto({ accountId: ACCOUNT, logFile: path.join(scratch, `moto.${attempt}.log`) });
+    moto = await startMoto({
+      accountId: EMULATOR_ACCOUNT,
+      logFile: path.join(scratch, `moto.${attempt}.log`),
+    });
     const slower = attempt > 1 ? [`-parallelism=${RETRY_PARALLELISM}`] : [];
     const errors: string[] = [];
     for (const stack of STACKS) {

@@ -12,7 +12,6 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { STATEFUL_RESOURCE_TYPES } from '../aspects/prevent-destroy';
 import {
   Diff,
   EMULATOR_OVERRIDE_FILE,
@@ -25,38 +24,25 @@ import {
 } from '../tools/emulator/apply-cycle';
 import { Moto, startMoto } from '../tools/emulator/moto';
 import { emulatorEnv, emulatorOverride } from '../tools/emulator/override';
+import { PlanOutput, parsePlan, terraformAsync, terraformEnv } from '../tools/terraform/offline';
 import {
-  PlanOutput,
-  TerraformResult,
-  parsePlan,
-  terraformAsync,
-  terraformEnv,
-} from '../tools/terraform/offline';
+  EMULATOR_ACCOUNT,
+  JSON_RUN,
+  KEPT_TYPES,
+  StackJson,
+  changesOf,
+  ofApi,
+  only,
+  terraformSteps,
+} from '../test-support/retirement-on-emulator';
 import { CLI_CONFIG_FILE, SynthesizedEnvironment, synthEnvironment } from '../test-support/environment';
 
 const STACK = 'fargate-dev';
-const ACCOUNT = '111111111111';
-/** What retiring must keep: the types that hold data or keys, and the log groups. */
-const KEPT_TYPES = [...STATEFUL_RESOURCE_TYPES, 'aws_cloudwatch_log_group'];
 const projectRoot = path.resolve(__dirname, '..');
 const summaryDir = path.join(projectRoot, '.work', 'emulator-apply');
 const failureLogs = path.join(summaryDir, 'retired-services');
-const JSON_RUN = ['-auto-approve', '-input=false', '-no-color', '-json', '-lock=false'];
 
 jest.setTimeout(30 * 60 * 1000);
-
-type Block = Record<string, unknown>;
-interface StackJson {
-  resource?: Record<string, Record<string, Block>>;
-  removed?: Array<{ from: string }>;
-  [key: string]: unknown;
-}
-interface Change {
-  readonly address: string;
-  readonly mode: string;
-  readonly type: string;
-  readonly change: { readonly actions: string[] };
-}
 
 let scratch: string;
 let moto: Moto | undefined;
@@ -71,18 +57,7 @@ let afterApply: string[] | undefined;
 let keptInEmulator: { repositories: string[]; logGroups: string[] } | undefined;
 let remaining: string[] | undefined;
 
-/** State entries that belong to api: its construct paths are Services/api/… and ContainerRepository/api/…. */
-const ofApi = (address: string) => /\.(Services_api_|ContainerRepository_api_)/.test(address);
-
-async function tf(dir: string, step: string, args: string[]): Promise<TerraformResult> {
-  const result = await terraformAsync(args, dir, env);
-  writeFileSync(path.join(dir, `${step}.log`), `${result.stdout}\n${result.stderr}`, { flag: 'a' });
-  return result;
-}
-
-async function stateList(dir: string): Promise<string[]> {
-  return (await terraformAsync(['state', 'list'], dir, env)).stdout.split('\n').filter(Boolean);
-}
+const { tf, stateList } = terraformSteps(env);
 
 /** A scratch copy of a synthesized stack on the emulator (what it cannot serve left out), state at `statePath`. */
 function emulatorCopy(stackDir: string, workDir: string, statePath: string): StackJson {
@@ -102,7 +77,10 @@ function emulatorCopy(stackDir: string, workDir: string, statePath: string): Sta
 async function applyLive(live: SynthesizedEnvironment, dir: string): Promise<void> {
   for (let attempt = 1; ; attempt += 1) {
     rmSync(dir, { recursive: true, force: true });
-    moto = await startMoto({ accountId: ACCOUNT, logFile: path.join(scratch, `moto.${attempt}.log`) });
+    moto = await startMoto({
+      accountId: EMULATOR_ACCOUNT,
+      logFile: path.join(scratch, `moto.${attempt}.log`),
+    });
     emulatorCopy(live.stackDirs[STACK], dir, path.join(scratch, 'emulator.tfstate'));
     const init = await tf(dir, 'init', ['init', '-input=false', '-no-color']);
     if (init.code !== 0) throw new Error(`terraform init (live) failed: ${init.stderr}`);
@@ -157,10 +135,6 @@ async function destroy(dir: string): Promise<void> {
   }
   failures.push(...errors);
 }
-
-const changesOf = (json: PlanOutput) =>
-  (json.resource_changes as unknown as Change[]).filter((change) => change.mode === 'managed');
-const only = (actions: string[], action: string) => actions.length === 1 && actions[0] === action;
 
 /** Updates (attribute by attribute) not explained by the emulator's known wrong answers. */
 function unexpectedUpdates(json: PlanOutput): Diff[] {
