@@ -5,7 +5,7 @@ import { EcsClusterCapacityProviders } from '@cdktf/provider-aws/lib/ecs-cluster
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { ServiceDiscoveryHttpNamespace } from '@cdktf/provider-aws/lib/service-discovery-http-namespace';
 import { usesServiceConnect } from '../settings/service-networking';
-import { RegionSettings, Settings, topicRegion } from '../settings/schema';
+import { RegionSettings, Settings, topicsIn } from '../settings/schema';
 import { tierDefaults } from '../settings/tier-defaults';
 import { AccessLogBucket } from './access-log-bucket';
 import { WebAcl } from './web-acl';
@@ -266,7 +266,7 @@ export class RegionalPlatform extends Construct {
       namePrefix,
       loadBalancerArnSuffix: this.loadBalancer.arnSuffix,
       topicArn: this.alarmTopic.topic.arn,
-      additionalTopicArns: settings.alarms.topicArns.filter((arn) => topicRegion(arn) === region.name),
+      additionalTopicArns: topicsIn(settings.alarms.topicArns, region.name),
       http5xxCount: settings.alarms.http5xxCount,
       targetResponseTimeP99Seconds: settings.alarms.targetResponseTimeP99Seconds,
       periodSeconds: settings.alarms.periodSeconds,

@@ -551,6 +551,11 @@ export function topicRegion(arn: string): string {
   return arn.split(':')[3];
 }
 
+/** The topics of `arns` in `region`, each once: the ones an alarm of that region may notify. */
+export function topicsIn(arns: readonly string[], region: string): string[] {
+  return [...new Set(arns.filter((arn) => topicRegion(arn) === region))];
+}
+
 /** Where a service's own alarms go, beside the environment's alarm topic and `alarms.topicArns`. */
 const serviceAlarmsSchema = settingsObject({
   /**

@@ -6,7 +6,7 @@ import { PlatformService } from '../constructs/platform-service';
 import { RegionalPlatform } from '../constructs/regional-platform';
 import { imageReference, regionImage } from '../settings/image';
 import { providerAlias } from '../settings/regions';
-import { Settings, topicRegion } from '../settings/schema';
+import { Settings, topicsIn } from '../settings/schema';
 import { resolveEnvironment, resolveSecrets } from '../settings/secrets';
 import { serviceNames } from '../settings/service-names';
 import { REGIONAL_MOVES, moveFromSingleService } from './single-service-moves';
@@ -55,7 +55,7 @@ export function buildServices(
     const serviceScope = new Construct(servicesScope, name);
     if (Object.keys(service.tags).length > 0) Aspects.of(serviceScope).add(new ResourceTags(service.tags));
     // Its alarms go to the environment's topics and its team's, each in its own region.
-    const topicArns = [...new Set([...settings.alarms.topicArns, ...service.alarms.topicArns])];
+    const topicArns = [...settings.alarms.topicArns, ...service.alarms.topicArns];
     const byRegion = new Map<string, PlatformService>();
     for (const region of settings.regions) {
       const platform = foundation.regions.get(region.name) as RegionalPlatform;
@@ -78,7 +78,7 @@ export function buildServices(
         fileSystem: platform.fileSystem,
         dataBucket: platform.dataBucket,
         alarmTopic: platform.alarmTopic,
-        additionalTopicArns: topicArns.filter((arn) => topicRegion(arn) === region.name),
+        additionalTopicArns: topicsIn(topicArns, region.name),
         alarms: settings.alarms,
         logKmsKeyArn: platform.logKey.arn,
         logRetentionDays: settings.logRetentionDays,
