@@ -1,7 +1,9 @@
-/** Failed AWS Backup backup and copy jobs notify the region's alarm topic (issue 20). */
+/**
+ * Failed AWS Backup backup and copy jobs notify the region's alarm topic (issue 20): the construct.
+ * The platform's wiring in every region is in environments/backup-job-alerts.test.ts.
+ */
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { BackupJobAlerts } from '../constructs/backup-job-alerts';
-import { synthPlatformOnce } from '../test-support/platform';
 import { ref, resources, synthScopeJson } from '../test-support/synth';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:fargate-test-alarms';
@@ -35,19 +37,5 @@ describe('BackupJobAlerts', () => {
 
   it('refuses a rule name EventBridge would refuse, naming it', () => {
     expect(() => synthAlerts('no spaces allowed')).toThrow(/ruleName.*"no spaces allowed".*letters, digits/);
-  });
-});
-
-describe('the platform’s backup job alerts', () => {
-  it("watches every region's jobs, each notifying its own region's topic", () => {
-    const json = synthPlatformOnce();
-    const targets = Object.fromEntries(
-      resources(json, 'aws_cloudwatch_event_target').map((target) => [target.path, target]),
-    );
-    for (const region of ['us-east-1', 'eu-west-1']) {
-      const target = targets[`fargate-test/${region}/BackupJobAlerts/Target`];
-      expect(target.arn).toBe(ref(json, 'aws_sns_topic', `${region}/AlarmTopic/Topic`, 'arn'));
-      expect(target.provider).toBe(`aws.${region.replace(/-/g, '_')}`);
-    }
   });
 });

@@ -30,6 +30,69 @@ describe('the layout', () => {
   });
 });
 
+describe('the test layers', () => {
+  // What builds a whole environment: the app, the platform stack, a region's platform.
+  const ENVIRONMENT_BUILDERS = [
+    'stacks/app.ts',
+    'stacks/platform-stack.ts',
+    'constructs/regional-platform.ts',
+  ];
+  // Files that run Terraform, the emulator or the app as a process: neither layer below.
+  const PROCESS_LAYERS = /^(terraform|hcl-export|atlantis|emulator|cli)/;
+
+  /** The project's modules a file loads, through every relative import, itself included. */
+  function loads(file: string): Set<string> {
+    const seen = new Set<string>();
+    const pending = [file];
+    while (pending.length) {
+      const next = pending.pop() as string;
+      if (seen.has(next)) continue;
+      seen.add(next);
+      const text = readFileSync(path.join(root, next), 'utf8');
+      for (const [, specifier] of text.matchAll(/(?:from|require\(|import\()\s*'(\.{1,2}\/[^']+)'/g)) {
+        const target = path.join(path.dirname(next), specifier);
+        const found = [`${target}.ts`, path.join(target, 'index.ts')].find((f) =>
+          existsSync(path.join(root, f)),
+        );
+        if (found) pending.push(found);
+      }
+    }
+    return seen;
+  }
+  const builders = (file: string) => ENVIRONMENT_BUILDERS.filter((builder) => loads(file).has(builder));
+  const testFiles = (dir: string) =>
+    readdirSync(path.join(root, dir))
+      .filter((name) => name.endsWith('.test.ts'))
+      .map((name) => path.join(dir, name));
+
+  it('keeps whole environments out of the unit layer: no unit test file loads the app, the platform stack or a region', () => {
+    // GIVEN the unit layer: the in-process test files outside __tests__/environments/
+    const unit = testFiles('__tests__').filter((file) => !PROCESS_LAYERS.test(path.basename(file)));
+    expect(unit.length).toBeGreaterThan(40);
+    // THEN none of them reaches a builder of a whole environment, through any import
+    expect(unit.flatMap((file) => builders(file).map((builder) => `${file} loads ${builder}`))).toEqual([]);
+  });
+
+  it('keeps in __tests__/environments/ only files that build an environment', () => {
+    const environments = testFiles('__tests__/environments');
+    expect(environments.length).toBeGreaterThan(10);
+    expect(environments.filter((file) => builders(file).length === 0)).toEqual([]);
+  });
+
+  it('runs each layer from package.json: unit, environments, and everything in npm test', () => {
+    const scripts = (
+      JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+        scripts: Record<string, string>;
+      }
+    ).scripts;
+    expect(scripts['test:unit']).toContain(
+      "--testPathIgnorePatterns '/__tests__/(terraform|hcl-export|atlantis|emulator|cli|environments/)'",
+    );
+    expect(scripts['test:environments']).toContain('--testPathPattern /__tests__/environments/');
+    expect(scripts.test).toBe('CHECKPOINT_DISABLE=1 jest');
+  });
+});
+
 describe('the construct files', () => {
   const kebab = (name: string) => name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
 
@@ -58,7 +121,7 @@ describe('the README', () => {
       ...new Set(
         [
           ...readme.matchAll(
-            /`((?:constructs|stacks|aspects|settings|policies|tools|test-support)\/[\w./-]+\.ts)`/g,
+            /`((?:constructs|stacks|aspects|settings|policies|tools|test-support|__tests__)\/[\w./-]+\.ts)`/g,
           ),
         ].map((m) => m[1]),
       ),

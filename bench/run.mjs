@@ -16,18 +16,15 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const MEASURES = ['synth', 'floor', 'naive', 'unit', 'full', 'terraform', 'loop', 'services'];
+const MEASURES = ['synth', 'floor', 'naive', 'unit', 'environments', 'full', 'terraform', 'loop', 'services'];
 const TARGETS = {
   synthOverFloor: 1.5,
   synthSeconds: 1.5,
-  unitSeconds: 15,
+  unitSeconds: 20,
   fullSeconds: 90,
   loopSeconds: 15,
   noopSynthSeconds: 0.2,
 };
-// Test files that run Terraform, the emulator or the app as a process (cli-*): everything else,
-// in-process, is a unit test.
-const UNIT_IGNORE = ['terraform', 'hcl-export', 'atlantis', 'emulator', 'cli'];
 const TSNODE_PREFIX = path.join(os.tmpdir(), 'bench-tsnode');
 
 // ---------------------------------------------------------------- arguments
@@ -558,13 +555,21 @@ async function main() {
     for (const [label] of fast) rows[label] = summarize(label, describe[label], runs[label]);
   }
 
-  const unitArgs = ['jest', '--testPathIgnorePatterns', `/__tests__/(${UNIT_IGNORE.join('|')})`];
+  // The layers as package.json defines them (the layout test holds their definitions).
   if (!opts.skip.has('unit')) {
-    progress(`unit tests: npx ${unitArgs.join(' ')}`);
+    progress('unit tests: npm run test:unit');
     rows.unit = summarize(
       'unit tests',
-      `jest, in-process: no Terraform, emulator or app process (ignores ${UNIT_IGNORE.join(', ')})`,
-      await jestMeasure('unit', opts.slow, 'npx', unitArgs),
+      'npm run test:unit: in-process, no whole environment, no Terraform, emulator or app process',
+      await jestMeasure('unit', opts.slow, 'npm', ['run', 'test:unit', '--']),
+    );
+  }
+  if (!opts.skip.has('environments')) {
+    progress('environment tests: npm run test:environments');
+    rows.environments = summarize(
+      'environment tests',
+      'npm run test:environments: whole environments synthesized in-process (__tests__/environments/)',
+      await jestMeasure('environments', opts.slow, 'npm', ['run', 'test:environments', '--']),
     );
   }
   if (!opts.skip.has('full')) {
@@ -589,20 +594,6 @@ async function main() {
     .loadavg()
     .map((l) => l.toFixed(2))
     .join(' ');
-
-  // A package.json whose test:unit still runs Terraform-using files is worth pointing out.
-  try {
-    const script =
-      JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).scripts?.['test:unit'] ?? '';
-    const missing = UNIT_IGNORE.filter((pattern) => !script.includes(pattern));
-    if (!script) notes.push('package.json has no test:unit script.');
-    else if (missing.length)
-      notes.push(
-        `package.json test:unit ("${script}") does not ignore ${missing.join(', ')}, which run Terraform; the unit figure ignores them.`,
-      );
-  } catch {
-    /* no package.json: nothing to say */
-  }
 
   report(info, rows, terraform, notes);
   writeFileSync(
@@ -657,7 +648,7 @@ function report(info, rows, terraform, notes) {
   lines.push('Targets and ratios');
   const verdict = (value, limit) =>
     value === undefined ? 'not measured' : value <= limit ? 'met' : 'MISSED';
-  const { synth, floor, naive, unit, full } = rows;
+  const { synth, floor, naive, unit, environments, full } = rows;
   const ratio = synth && floor ? synth.seconds / floor.seconds : undefined;
   const target = (label, shown, value, limit, unitLabel) =>
     lines.push(
@@ -671,7 +662,7 @@ function report(info, rows, terraform, notes) {
     '×',
   );
   target('project synth, absolute', s(synth?.seconds), synth?.seconds, TARGETS.synthSeconds, ' s');
-  target('unit tests (no Terraform)', s(unit?.seconds), unit?.seconds, TARGETS.unitSeconds, ' s');
+  target('unit tests (npm run test:unit)', s(unit?.seconds), unit?.seconds, TARGETS.unitSeconds, ' s');
   target('full test suite', full ? s(full.seconds) : 'skipped', full?.seconds, TARGETS.fullSeconds, ' s');
   const { loopNow, loopOld, loopUnchanged } = rows;
   target(
@@ -699,7 +690,7 @@ function report(info, rows, terraform, notes) {
   }
   if (naive && floor) lines.push(`  naive / floor: ${(naive.seconds / floor.seconds).toFixed(1)}×`);
 
-  for (const row of [unit, full].filter(Boolean)) {
+  for (const row of [unit, environments, full].filter(Boolean)) {
     const withReport = row.runs.filter((run) => run.report);
     if (!withReport.length) continue;
     // The run closest to the median, for its per-file timings.

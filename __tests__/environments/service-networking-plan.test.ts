@@ -7,10 +7,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Testing } from 'cdktf';
-import { PlatformStack } from '../stacks/platform-stack';
-import { buildStacks, run } from '../stacks/app';
-import { loadEnvironmentSettings } from '../settings/load';
-import { securityGroupFlows } from '../test-support/security-group-flows';
+import { PlatformStack } from '../../stacks/platform-stack';
+import { buildStacks, run } from '../../stacks/app';
+import { loadEnvironmentSettings } from '../../settings/load';
+import { securityGroupFlows } from '../../test-support/security-group-flows';
 import {
   Block,
   SynthesizedJson,
@@ -18,7 +18,7 @@ import {
   resources,
   synthJson,
   testSettings,
-} from '../test-support/synth';
+} from '../../test-support/synth';
 
 const REGIONS = ['us-east-1', 'eu-west-1'];
 const SFTP_REASON = 'the payment provider publishes no fixed address range for its SFTP endpoint';
@@ -307,7 +307,7 @@ describe('egress to the whole internet', () => {
 describe('the app over a settings file', () => {
   /** dev's settings with `sftp` to the whole internet on port 22 for its api service; `reason` when given. */
   function runDev(reason?: string): { code: number; lines: string[]; outdirExists: boolean } {
-    const dev = JSON.parse(readFileSync(path.join(__dirname, '..', 'config', 'dev.json'), 'utf8')) as {
+    const dev = JSON.parse(readFileSync(path.join(__dirname, '../..', 'config', 'dev.json'), 'utf8')) as {
       services: Record<string, Record<string, unknown>>;
     };
     dev.services.api.egress = { sftp: { port: 22, cidrs: ['0.0.0.0/0'], ...(reason ? { reason } : {}) } };
@@ -318,7 +318,7 @@ describe('the app over a settings file', () => {
       const outdir = path.join(scratch, 'out');
       const code = run({
         env: { PLATFORM_ENV: 'dev', PLATFORM_CONFIG_DIR: scratch },
-        projectRoot: path.resolve(__dirname, '..'),
+        projectRoot: path.resolve(__dirname, '../..'),
         outdir,
         stderr: (line) => lines.push(line),
       });
@@ -348,7 +348,7 @@ describe('the app over a settings file', () => {
 describe('the shipped prod, per region, from its synthesized security groups', () => {
   // GIVEN config/prod.json: app and the worker mailer call api through Service Connect, api reaches
   // its database on 5432, nightly is a scheduled job
-  const settings = loadEnvironmentSettings({ PLATFORM_ENV: 'prod' }, path.resolve(__dirname, '..'));
+  const settings = loadEnvironmentSettings({ PLATFORM_ENV: 'prod' }, path.resolve(__dirname, '../..'));
   const json = synthJson(new PlatformStack(Testing.app(), 'prod', { settings }));
 
   it.each(REGIONS)('in %s: who may talk to whom is exactly what the settings ask for', (region) => {

@@ -1,9 +1,9 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- container definitions are free-form JSON */
 import { Testing } from 'cdktf';
-import { buildStacks } from '../stacks/app';
-import { PlatformStack } from '../stacks/platform-stack';
-import { Block, SynthesizedJson, ref, resources, synthJson, testSettings } from '../test-support/synth';
-import { synthPlatformOnce } from '../test-support/platform';
+import { buildStacks } from '../../stacks/app';
+import { PlatformStack } from '../../stacks/platform-stack';
+import { Block, SynthesizedJson, ref, resources, synthJson, testSettings } from '../../test-support/synth';
+import { synthPlatformOnce } from '../../test-support/platform';
 
 const synthPlatform = synthPlatformOnce;
 

@@ -1,6 +1,6 @@
 /** The global dashboard in every region (issue 20): the whole environment visible while one region is gone. */
-import { synthPlatformOnce } from '../test-support/platform';
-import { resources } from '../test-support/synth';
+import { synthPlatformOnce } from '../../test-support/platform';
+import { resources } from '../../test-support/synth';
 
 describe('the global dashboard in every region', () => {
   it('is in the primary region as before and in every other region, with the same widgets', () => {

@@ -7,12 +7,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { SettingsError, parseSettings } from '../settings/load';
-import { GUARDRAILS, NOT_SWITCHABLE } from '../settings/production-guardrails';
-import { isPlaceholderAccount, isPlaceholderZone } from '../settings/placeholders';
-import { run } from '../stacks/app';
+import { SettingsError, parseSettings } from '../../settings/load';
+import { GUARDRAILS, NOT_SWITCHABLE } from '../../settings/production-guardrails';
+import { isPlaceholderAccount, isPlaceholderZone } from '../../settings/placeholders';
+import { run } from '../../stacks/app';
 
-const root = path.resolve(__dirname, '..');
+const root = path.resolve(__dirname, '../..');
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a test edits the parsed file freely
 type Loose = Record<string, any>;
 const PROD = JSON.parse(readFileSync(path.join(root, 'config', 'prod.json'), 'utf8')) as Loose;

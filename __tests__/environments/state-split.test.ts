@@ -6,8 +6,8 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { stackAddresses } from '../tools/state-split';
-import { SynthesizedEnvironment, synthEnvironment } from '../test-support/environment';
+import { stackAddresses } from '../../tools/state-split';
+import { SynthesizedEnvironment, synthEnvironment } from '../../test-support/environment';
 
 describe('stackAddresses', () => {
   it('lists every resource and data source (but remote states) and the from of every moved block', () => {
@@ -35,7 +35,7 @@ describe('stackAddresses', () => {
       configDir = mkdtempSync(path.join(os.tmpdir(), 'state-split-unit-'));
       mkdirSync(path.join(configDir, 'config'));
       const dev = JSON.parse(
-        readFileSync(path.join(__dirname, '..', 'config', 'dev.json'), 'utf8'),
+        readFileSync(path.join(__dirname, '../..', 'config', 'dev.json'), 'utf8'),
       ) as Record<string, unknown>;
       writeFileSync(
         path.join(configDir, 'config', 'dev.json'),

@@ -2,8 +2,8 @@
  * PlatformService: each service of an environment in each region, on that region's foundation,
  * through a synthesized PlatformStack with several services.
  */
-import { Block, SynthesizedJson, ref, resources } from '../test-support/synth';
-import { synthPlatformOnce } from '../test-support/platform';
+import { Block, SynthesizedJson, ref, resources } from '../../test-support/synth';
+import { synthPlatformOnce } from '../../test-support/platform';
 
 const REGIONS = ['us-east-1', 'eu-west-1'];
 

@@ -1,5 +1,5 @@
-import { Block, SynthesizedJson, allBlocks, ref, resources } from '../test-support/synth';
-import { synthPlatformOnce } from '../test-support/platform';
+import { Block, SynthesizedJson, allBlocks, ref, resources } from '../../test-support/synth';
+import { synthPlatformOnce } from '../../test-support/platform';
 
 const synthPlatform = synthPlatformOnce;
 

@@ -6,11 +6,11 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { SettingsError, parseSettings } from '../settings/load';
-import { networkLines, vpcEndpointsEnabled } from '../settings/network-settings';
-import { run } from '../stacks/app';
+import { SettingsError, parseSettings } from '../../settings/load';
+import { networkLines, vpcEndpointsEnabled } from '../../settings/network-settings';
+import { run } from '../../stacks/app';
 
-const root = path.resolve(__dirname, '..');
+const root = path.resolve(__dirname, '../..');
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a test edits the parsed file freely
 type Loose = Record<string, any>;
 

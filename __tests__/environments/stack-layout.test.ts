@@ -5,14 +5,14 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { STATEFUL_RESOURCE_TYPES } from '../aspects/prevent-destroy';
-import { parseSettings } from '../settings/load';
-import { readSynthesizedManifest } from '../stacks/synthesized-manifest';
-import { dependentsOf } from '../tools/teardown';
-import { SynthesizedEnvironment, synthEnvironment } from '../test-support/environment';
-import { SynthesizedJson } from '../test-support/synth';
+import { STATEFUL_RESOURCE_TYPES } from '../../aspects/prevent-destroy';
+import { parseSettings } from '../../settings/load';
+import { readSynthesizedManifest } from '../../stacks/synthesized-manifest';
+import { dependentsOf } from '../../tools/teardown';
+import { SynthesizedEnvironment, synthEnvironment } from '../../test-support/environment';
+import { SynthesizedJson } from '../../test-support/synth';
 
-const root = path.resolve(__dirname, '..');
+const root = path.resolve(__dirname, '../..');
 const shipped = (env: string) =>
   JSON.parse(readFileSync(path.join(root, 'config', `${env}.json`), 'utf8')) as Record<string, unknown>;
 

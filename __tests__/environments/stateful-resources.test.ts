@@ -6,13 +6,13 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { TerraformStack, Testing } from 'cdktf';
-import { STATEFUL_RESOURCE_TYPES } from '../aspects/prevent-destroy';
-import { buildStacks, stackNames } from '../stacks/app';
-import { loadEnvironmentSettings } from '../settings/load';
-import { synthEnvironment } from '../test-support/environment';
-import { SynthesizedJson, resources, synthJson, testSettings } from '../test-support/synth';
+import { STATEFUL_RESOURCE_TYPES } from '../../aspects/prevent-destroy';
+import { buildStacks, stackNames } from '../../stacks/app';
+import { loadEnvironmentSettings } from '../../settings/load';
+import { synthEnvironment } from '../../test-support/environment';
+import { SynthesizedJson, resources, synthJson, testSettings } from '../../test-support/synth';
 
-const CONTRACT = path.join(__dirname, 'contracts', 'stateful-addresses.json');
+const CONTRACT = path.join(__dirname, '..', 'contracts', 'stateful-addresses.json');
 
 function statefulAddresses(json: SynthesizedJson): string[] {
   return STATEFUL_RESOURCE_TYPES.flatMap((type) =>
@@ -53,7 +53,7 @@ describe('stateful resources', () => {
   const settings = Object.fromEntries(
     environments.map((env) => [
       env,
-      loadEnvironmentSettings({ PLATFORM_ENV: env }, path.resolve(__dirname, '..')),
+      loadEnvironmentSettings({ PLATFORM_ENV: env }, path.resolve(__dirname, '../..')),
     ]),
   );
   const platform = (env: string) => stackNames(settings[env]).platform;

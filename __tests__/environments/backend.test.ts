@@ -1,8 +1,8 @@
 import { Testing } from 'cdktf';
-import { PlatformStack } from '../stacks/platform-stack';
-import { SimpleFargateStack } from '../stacks/simple-fargate-stack';
-import { BackendSettings } from '../stacks/backend';
-import { testSettings, synthJson } from '../test-support/synth';
+import { PlatformStack } from '../../stacks/platform-stack';
+import { SimpleFargateStack } from '../../stacks/simple-fargate-stack';
+import { BackendSettings } from '../../stacks/backend';
+import { testSettings, synthJson } from '../../test-support/synth';
 
 /** The `terraform` block of a small stack synthesized with `backend`. */
 function terraformBlock(backend: BackendSettings): Record<string, unknown> {

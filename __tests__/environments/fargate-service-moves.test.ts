@@ -10,10 +10,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { TerraformStack, Testing } from 'cdktf';
 import { Construct } from 'constructs';
-import { logicalIdAt } from '../stacks/single-service-moves';
-import { SynthesizedEnvironment, synthEnvironment } from '../test-support/environment';
-import { STAGE } from '../test-support/stage';
-import { SynthesizedJson } from '../test-support/synth';
+import { logicalIdAt } from '../../stacks/single-service-moves';
+import { SynthesizedEnvironment, synthEnvironment } from '../../test-support/environment';
+import { STAGE } from '../../test-support/stage';
+import { SynthesizedJson } from '../../test-support/synth';
 
 interface Move {
   readonly from: string;
@@ -163,7 +163,7 @@ describe('FargateService split: moved blocks', () => {
       // logicalIdAt names the old addresses exactly as cdktf named them.
       const recorded = (
         JSON.parse(
-          readFileSync(path.join(__dirname, 'contracts', 'web-kind-addresses.json'), 'utf8'),
+          readFileSync(path.join(__dirname, '..', 'contracts', 'web-kind-addresses.json'), 'utf8'),
         ) as Record<string, Record<string, string[]>>
       )[env][STACKS[env]].filter((address) => !address.startsWith('data.') && !address.startsWith('output.'));
       const json = stackOf(env);

@@ -1,11 +1,11 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { run } from '../stacks/app';
-import { readSynthesizedManifest } from '../stacks/synthesized-manifest';
-import { configWithExample } from '../test-support/example-config';
+import { run } from '../../stacks/app';
+import { readSynthesizedManifest } from '../../stacks/synthesized-manifest';
+import { configWithExample } from '../../test-support/example-config';
 
-const root = path.resolve(__dirname, '..');
+const root = path.resolve(__dirname, '../..');
 
 function runApp(env: NodeJS.ProcessEnv) {
   const outdir = path.join(mkdtempSync(path.join(os.tmpdir(), 'app-')), 'cdktf.out');

@@ -5,8 +5,8 @@
  * points), its key must still be there: otherwise it is scheduled for deletion and, after the
  * waiting period, the data it encrypts is unreadable.
  */
-import { synthEnvironment } from '../test-support/environment';
-import { SynthesizedJson } from '../test-support/synth';
+import { synthEnvironment } from '../../test-support/environment';
+import { SynthesizedJson } from '../../test-support/synth';
 
 /** Encrypted stores and the companion resources that carry the encryption of some of them. */
 const STORE_TYPES = [

@@ -6,9 +6,9 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { run } from '../stacks/app';
+import { run } from '../../stacks/app';
 
-const root = path.resolve(__dirname, '..');
+const root = path.resolve(__dirname, '../..');
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a test edits the parsed file freely
 type Loose = Record<string, any>;
 const PROD = JSON.parse(readFileSync(path.join(root, 'config', 'prod.json'), 'utf8')) as Loose;

@@ -1,7 +1,7 @@
 /** RPO and RTO per store, derived from the settings (issue 20). */
-import { recoveryObjectives, scheduleIntervalHours } from '../stacks/recovery-objectives';
-import { synthPlatformOnce } from '../test-support/platform';
-import { testSettings } from '../test-support/synth';
+import { recoveryObjectives, scheduleIntervalHours } from '../../stacks/recovery-objectives';
+import { synthPlatformOnce } from '../../test-support/platform';
+import { testSettings } from '../../test-support/synth';
 
 const PROD = {
   environment: 'prod',

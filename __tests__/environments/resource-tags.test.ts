@@ -2,9 +2,9 @@ import { TerraformStack, Testing, Aspects } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
-import { ResourceTags } from '../aspects/resource-tags';
-import { synthPlatformOnce } from '../test-support/platform';
-import { Block, SynthesizedJson, resources, synthJson } from '../test-support/synth';
+import { ResourceTags } from '../../aspects/resource-tags';
+import { synthPlatformOnce } from '../../test-support/platform';
+import { Block, SynthesizedJson, resources, synthJson } from '../../test-support/synth';
 
 describe('ResourceTags', () => {
   it('tags every resource that takes tags, keeps what a resource sets itself, passes over the rest', () => {

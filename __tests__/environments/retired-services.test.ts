@@ -7,12 +7,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Testing, TerraformStack } from 'cdktf';
-import { parseSettings } from '../settings/load';
-import { RemovedBlock } from '../stacks/removed-block';
-import { SynthesizedEnvironment, synthEnvironment } from '../test-support/environment';
-import { SynthesizedJson } from '../test-support/synth';
+import { parseSettings } from '../../settings/load';
+import { RemovedBlock } from '../../stacks/removed-block';
+import { SynthesizedEnvironment, synthEnvironment } from '../../test-support/environment';
+import { SynthesizedJson } from '../../test-support/synth';
 
-const root = path.resolve(__dirname, '..');
+const root = path.resolve(__dirname, '../..');
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const shippedDev = () => JSON.parse(readFileSync(path.join(root, 'config', 'dev.json'), 'utf8')) as Json;
 

@@ -5,8 +5,8 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { parseSettings } from '../settings/load';
-import { run } from '../stacks/app';
+import { parseSettings } from '../../settings/load';
+import { run } from '../../stacks/app';
 import {
   BrokenFile,
   CDKTF_STRING_TOKEN,
@@ -22,9 +22,9 @@ import {
   settingsMutation,
   settingsText,
   withSetting,
-} from '../test-support/settings-arbitraries';
+} from '../../test-support/settings-arbitraries';
 
-const root = path.resolve(__dirname, '..');
+const root = path.resolve(__dirname, '../..');
 let scratch: string;
 
 beforeAll(() => {

@@ -1,10 +1,10 @@
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { run } from '../stacks/app';
-import { recordSynth, synthInputsHash, synthIsCurrent } from '../tools/synth-cache';
+import { run } from '../../stacks/app';
+import { recordSynth, synthInputsHash, synthIsCurrent } from '../../tools/synth-cache';
 
-const root = path.resolve(__dirname, '..');
+const root = path.resolve(__dirname, '../..');
 
 describe('the synthesis cache', () => {
   let project: string;

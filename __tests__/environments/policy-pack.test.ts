@@ -4,15 +4,15 @@ import * as path from 'node:path';
 import { App, Aspects, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
-import { POLICY_PACK } from '../policies/pack';
-import { PolicyPack, PolicyViolationError, evaluatePolicies } from '../policies/policy-pack';
-import { SynthesizedStack } from '../policies/stack-view';
-import { suppressPolicy } from '../policies/suppressions';
-import { run } from '../stacks/app';
-import { PlatformStack } from '../stacks/platform-stack';
-import { synthEnvironment } from '../test-support/environment';
-import { configWithExample } from '../test-support/example-config';
-import { testSettings } from '../test-support/synth';
+import { POLICY_PACK } from '../../policies/pack';
+import { PolicyPack, PolicyViolationError, evaluatePolicies } from '../../policies/policy-pack';
+import { SynthesizedStack } from '../../policies/stack-view';
+import { suppressPolicy } from '../../policies/suppressions';
+import { run } from '../../stacks/app';
+import { PlatformStack } from '../../stacks/platform-stack';
+import { synthEnvironment } from '../../test-support/environment';
+import { configWithExample } from '../../test-support/example-config';
+import { testSettings } from '../../test-support/synth';
 
 /**
  * A platform stack checked by the pack (tier development), with an unencrypted topic in us-east-1
@@ -47,7 +47,7 @@ describe('the policy pack', () => {
 
   it('has a test file with compliant and non-compliant cases for every rule', () => {
     for (const rule of POLICY_PACK) {
-      const file = path.join(__dirname, 'policies', `${rule.id}.cases.ts`);
+      const file = path.join(__dirname, '..', 'policies', `${rule.id}.cases.ts`);
       const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
       // each case file asserts results maps holding both outcomes
       expect(`${rule.id}: ${/'compliant'/.test(text)} ${/'non-compliant'/.test(text)}`).toBe(
@@ -162,7 +162,7 @@ describe('the policy pack', () => {
     const outdir = path.join(mkdtempSync(path.join(os.tmpdir(), 'policy-')), 'out');
     const code = run({
       env: {},
-      projectRoot: path.resolve(__dirname, '..'),
+      projectRoot: path.resolve(__dirname, '../..'),
       outdir,
       stderr: (l) => lines.push(l),
     });
@@ -182,7 +182,7 @@ describe('the policy pack', () => {
     try {
       code = run({
         env: { PLATFORM_ENV: 'dev', PLATFORM_CONFIG_DIR: configDir },
-        projectRoot: path.resolve(__dirname, '..'),
+        projectRoot: path.resolve(__dirname, '../..'),
         outdir,
         stderr: (l) => lines.push(l),
       });

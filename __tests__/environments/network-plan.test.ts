@@ -6,10 +6,10 @@
  */
 import { readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
-import { providerAlias } from '../settings/regions';
-import { synthEnvironment } from '../test-support/environment';
-import { synthPlatformOnce } from '../test-support/platform';
-import { Block, SynthesizedJson, allBlocks, ref, resources } from '../test-support/synth';
+import { providerAlias } from '../../settings/regions';
+import { synthEnvironment } from '../../test-support/environment';
+import { synthPlatformOnce } from '../../test-support/platform';
+import { Block, SynthesizedJson, allBlocks, ref, resources } from '../../test-support/synth';
 
 const ACCOUNT = '123456789012';
 const EXISTING = {
@@ -212,7 +212,7 @@ describe('a region on an existing network (us-east-1)', () => {
 describe('the shipped environments keep every address', () => {
   // Recorded at 7834d6d, before the network work: resource address -> construct path.
   const before = JSON.parse(
-    readFileSync(path.join(__dirname, 'contracts', 'network-addresses.json'), 'utf8'),
+    readFileSync(path.join(__dirname, '..', 'contracts', 'network-addresses.json'), 'utf8'),
   ) as Record<string, Record<string, string>>;
   const now: Record<string, Record<string, string>> = {};
   /** Each stack's moved blocks, from -> to. */
