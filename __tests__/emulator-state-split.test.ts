@@ -21,7 +21,7 @@ import {
 import { Moto, startMoto } from '../tools/emulator/moto';
 import { emulatorOverride, emulatorRemoteStateOverride } from '../tools/emulator/override';
 import { splitState, stackAddresses } from '../tools/state-split';
-import { PlanOutput, TerraformResult, terraformAsync, terraformEnv } from '../tools/terraform/offline';
+import { PlanOutput, TerraformResult, parsePlan, terraformAsync, terraformEnv } from '../tools/terraform/offline';
 import { CLI_CONFIG_FILE, SynthesizedEnvironment, synthEnvironment } from '../test-support/environment';
 
 const FOUNDATION = 'fargate-dev';
@@ -174,7 +174,7 @@ beforeAll(async () => {
         continue;
       }
       const show = await terraformAsync(['show', '-json', 'split.tfplan'], dir, env);
-      plans.set(stack, JSON.parse(show.stdout) as PlanOutput);
+      plans.set(stack, parsePlan(show.stdout));
     }
   } finally {
     for (const stack of [...serviceStacks, FOUNDATION]) {

@@ -59,7 +59,10 @@ describe('the test layers', () => {
     }
     return seen;
   }
-  const builders = (file: string) => ENVIRONMENT_BUILDERS.filter((builder) => loads(file).has(builder));
+  const builders = (file: string) => {
+    const loaded = loads(file);
+    return ENVIRONMENT_BUILDERS.filter((builder) => loaded.has(builder));
+  };
   const testFiles = (dir: string) =>
     readdirSync(path.join(root, dir))
       .filter((name) => name.endsWith('.test.ts'))

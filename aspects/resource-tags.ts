@@ -1,4 +1,4 @@
-import { IAspect, TerraformResource } from 'cdktf';
+import { Aspects, IAspect, TerraformResource } from 'cdktf';
 import { IConstruct } from 'constructs';
 
 /** A resource whose type takes tags: cdktf's resource classes have `tags` and `tagsInput` then. */
@@ -14,6 +14,11 @@ interface TaggableResource {
  * resources this way, whichever construct builds them.
  */
 export class ResourceTags implements IAspect {
+  /** Tags every taggable resource below `scope` with `tags`; no tags, no aspect. */
+  public static applyTo(scope: IConstruct, tags: Readonly<Record<string, string>>): void {
+    if (Object.keys(tags).length > 0) Aspects.of(scope).add(new ResourceTags(tags));
+  }
+
   public constructor(private readonly tags: Readonly<Record<string, string>>) {}
 
   public visit(node: IConstruct): void {

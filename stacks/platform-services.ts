@@ -1,4 +1,4 @@
-import { Aspects, TerraformOutput, TerraformStack } from 'cdktf';
+import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { ResourceTags } from '../aspects/resource-tags';
@@ -53,7 +53,7 @@ export function buildServices(
   for (const name of serviceList) {
     const service = settings.services[name];
     const serviceScope = new Construct(servicesScope, name);
-    if (Object.keys(service.tags).length > 0) Aspects.of(serviceScope).add(new ResourceTags(service.tags));
+    ResourceTags.applyTo(serviceScope, service.tags);
     // Its alarms go to the environment's topics and its team's, each in its own region.
     const topicArns = [...settings.alarms.topicArns, ...service.alarms.topicArns];
     const byRegion = new Map<string, PlatformService>();

@@ -1,4 +1,4 @@
-import { Aspects, Lazy, TerraformOutput, TerraformStack, dependable } from 'cdktf';
+import { Lazy, TerraformOutput, TerraformStack, dependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
@@ -125,9 +125,7 @@ export class PlatformStack extends TerraformStack implements ServiceFoundation {
       // A service's tags reach its repository too (its replicas are ECR's, not Terraform's).
       for (const [name, service] of ownImages) {
         const repository = this.repository.repositories.get(names.get(name)?.repository as string);
-        if (repository && Object.keys(service.tags).length > 0) {
-          Aspects.of(repository).add(new ResourceTags(service.tags));
-        }
+        if (repository) ResourceTags.applyTo(repository, service.tags);
       }
     }
 

@@ -29,7 +29,7 @@ import {
 } from '../tools/emulator/apply-cycle';
 import { Moto, startMoto } from '../tools/emulator/moto';
 import { emulatorOverride, unmappedTypes } from '../tools/emulator/override';
-import { PlanOutput, TerraformResult, terraformAsync, terraformEnv } from '../tools/terraform/offline';
+import { PlanOutput, TerraformResult, parsePlan, terraformAsync, terraformEnv } from '../tools/terraform/offline';
 import { CLI_CONFIG_FILE, synthEnvironment } from '../test-support/environment';
 import { synthPreviousRelease } from '../test-support/previous-release';
 
@@ -173,7 +173,7 @@ export function describeMigration(release: ReleaseToUpgradeFrom): void {
       }
       const show = await terraformAsync(['show', '-json', 'migration.tfplan'], dir, env);
       writeFileSync(path.join(dir, 'migration-plan.json'), show.stdout);
-      const json = JSON.parse(show.stdout) as PlanOutput & { resource_changes: Change[] };
+      const json = parsePlan(show.stdout) as PlanOutput & { resource_changes: Change[] };
       const inConfig = new Set(resourceAddresses(served));
       const inState = new Set(applied?.state ?? []);
       planned = {

@@ -6,7 +6,7 @@
  */
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { PlanOutput, TerraformResult, terraformAsync, terraformEnv } from '../terraform/offline';
+import { PlanOutput, TerraformResult, parsePlan, terraformAsync, terraformEnv } from '../terraform/offline';
 import {
   AFTER_DESTROY_FAULT,
   EMULATOR_FAULTS,
@@ -475,7 +475,7 @@ export async function applyCycle(options: CycleOptions): Promise<CycleResult> {
       failures.push(`plan after apply: ${replan.stderr || replan.stdout}`);
     } else {
       const show = await terraform(['show', '-json', 'replan.tfplan'], workDir, env);
-      diffs = diffsAfterApply(JSON.parse(show.stdout) as PlanOutput, options.knownDiffs ?? KNOWN_DIFFS);
+      diffs = diffsAfterApply(parsePlan(show.stdout), options.knownDiffs ?? KNOWN_DIFFS);
       for (const diff of diffs.filter((d) => !d.known)) {
         failures.push(
           `diff after apply: ${diff.address} ${diff.actions.join('/')}${diff.attribute ? ` ${diff.attribute}` : ''}`,
