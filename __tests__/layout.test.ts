@@ -68,12 +68,16 @@ describe('the test layers', () => {
       .filter((name) => name.endsWith('.test.ts'))
       .map((name) => path.join(dir, name));
 
-  it('keeps whole environments out of the unit layer: no unit test file loads the app, the platform stack or a region', () => {
+  it('keeps the unit layer in-process and small: no unit test file loads the app, the platform stack or a region, or starts a process', () => {
     // GIVEN the unit layer: the in-process test files outside __tests__/environments/
     const unit = testFiles('__tests__').filter((file) => !PROCESS_LAYERS.test(path.basename(file)));
     expect(unit.length).toBeGreaterThan(40);
     // THEN none of them reaches a builder of a whole environment, through any import
     expect(unit.flatMap((file) => builders(file).map((builder) => `${file} loads ${builder}`))).toEqual([]);
+    // AND none starts a process: a script run as one is tested in a cli-* file
+    expect(
+      unit.filter((file) => /'(node:)?child_process'/.test(readFileSync(path.join(root, file), 'utf8'))),
+    ).toEqual([]);
   });
 
   it('keeps in __tests__/environments/ only files that build an environment', () => {
