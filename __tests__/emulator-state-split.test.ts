@@ -21,7 +21,13 @@ import {
 import { Moto, startMoto } from '../tools/emulator/moto';
 import { emulatorOverride, emulatorRemoteStateOverride } from '../tools/emulator/override';
 import { splitState, stackAddresses } from '../tools/state-split';
-import { PlanOutput, TerraformResult, parsePlan, terraformAsync, terraformEnv } from '../tools/terraform/offline';
+import {
+  PlanOutput,
+  TerraformResult,
+  parsePlan,
+  terraformAsync,
+  terraformEnv,
+} from '../tools/terraform/offline';
 import { CLI_CONFIG_FILE, SynthesizedEnvironment, synthEnvironment } from '../test-support/environment';
 
 const FOUNDATION = 'fargate-dev';

@@ -29,7 +29,13 @@ import {
 } from '../tools/emulator/apply-cycle';
 import { Moto, startMoto } from '../tools/emulator/moto';
 import { emulatorOverride, unmappedTypes } from '../tools/emulator/override';
-import { PlanOutput, TerraformResult, parsePlan, terraformAsync, terraformEnv } from '../tools/terraform/offline';
+import {
+  PlanOutput,
+  TerraformResult,
+  parsePlan,
+  terraformAsync,
+  terraformEnv,
+} from '../tools/terraform/offline';
 import { CLI_CONFIG_FILE, synthEnvironment } from '../test-support/environment';
 import { synthPreviousRelease } from '../test-support/previous-release';
 
