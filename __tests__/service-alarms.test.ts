@@ -375,6 +375,62 @@ describe('ServiceAlarms without a target group (service kind worker)', () => {
     ).toEqual(['CpuHigh', 'MemoryHigh', 'RunningTasksLow']);
   });
 
+  it('alarms when the oldest message of its queue is older than the limit, and not on an idle queue', () => {
+    // GIVEN a worker consuming fargate-test-emails, whose messages may wait 300 s
+    const json = synthAlarms({
+      loadBalancerArnSuffix: undefined,
+      targetGroupArnSuffix: undefined,
+      queue: { name: 'fargate-test-emails', maxMessageAgeSeconds: 300 },
+    });
+    // THEN one more alarm watches the queue's oldest message, notifying the same topic
+    expect(alarm(json, 'QueueMessageAge')).toMatchObject({
+      alarm_name: 'fargate-test-queue-message-age',
+      namespace: 'AWS/SQS',
+      metric_name: 'ApproximateAgeOfOldestMessage',
+      dimensions: { QueueName: 'fargate-test-emails' },
+      statistic: 'Maximum',
+      period: 60,
+      evaluation_periods: 2,
+      comparison_operator: 'GreaterThanThreshold',
+      threshold: 300,
+      treat_missing_data: 'notBreaching',
+      actions_enabled: true,
+      alarm_actions: [TOPIC],
+      ok_actions: [TOPIC],
+    });
+    expect(resources(json, 'aws_cloudwatch_metric_alarm')).toHaveLength(4);
+  });
+
+  it('keeps the queue alarm out of the deployment alarms, and silent while paused', () => {
+    const build = (paused: boolean) => {
+      let alarms: ServiceAlarms | undefined;
+      const json = synthScopeJson((scope) => {
+        const provider = new AwsProvider(scope, 'aws', { region: 'eu-west-1', alias: 'eu_west_1' });
+        alarms = new ServiceAlarms(scope, 'Alarms', {
+          provider,
+          namePrefix: 'fargate-test',
+          topicArn: TOPIC,
+          clusterName: 'fargate-test-cluster',
+          serviceName: 'fargate-test-service',
+          minRunningTasks: 1,
+          queue: { name: 'fargate-test-emails', maxMessageAgeSeconds: 900 },
+          paused,
+        });
+      });
+      return { alarms: alarms as ServiceAlarms, json };
+    };
+    const running = build(false).alarms;
+    expect(running.alarms).toContain(running.queueMessageAge);
+    expect(running.deploymentAlarms).toEqual([running.runningTasksLow]);
+    expect(alarm(build(true).json, 'QueueMessageAge').actions_enabled).toBe(false);
+  });
+
+  it.each([0, 1.5, -60])('rejects a queue age limit of %s seconds, naming the prop', (age) => {
+    expect(() => synthAlarms({ queue: { name: 'fargate-test-emails', maxMessageAgeSeconds: age } })).toThrow(
+      `ServiceAlarms: queue.maxMessageAgeSeconds ${age} is not allowed; use a whole number of seconds from 1`,
+    );
+  });
+
   it('names the running-tasks alarm as its deployment alarm, none while paused, and no client-impact alarm', () => {
     const build = (paused: boolean) => {
       let alarms: ServiceAlarms | undefined;

@@ -36,7 +36,11 @@ describe('settings of service kinds', () => {
       'inline',
     );
     expect(settings.services.mailer.kind).toBe('worker');
-    expect(settings.services.mailer.queue).toEqual({ name: 'fargate-test-emails', messagesPerTask: 50 });
+    expect(settings.services.mailer.queue).toEqual({
+      name: 'fargate-test-emails',
+      messagesPerTask: 50,
+      maxMessageAgeSeconds: 900,
+    });
     expect(settings.services.nightly.schedule).toEqual({
       expression: 'rate(1 day)',
       timezone: 'UTC',
@@ -150,8 +154,17 @@ describe('settings of service kinds', () => {
 
   it('refuses an unknown key in queue and schedule, listing the allowed ones', () => {
     expect(refusal({ mailer: { ...WORKER, queue: { ...WORKER.queue, arn: 'x' } } })).toContain(
-      'services.mailer.queue.arn: allowed here: name, messagesPerTask',
+      'services.mailer.queue.arn: allowed here: name, messagesPerTask, maxMessageAgeSeconds',
     );
+  });
+
+  it('refuses a queue age limit outside 60 s to 14 days, naming the setting and the value', () => {
+    for (const age of [59, 1209601, 90.5]) {
+      const message = refusal({
+        mailer: { ...WORKER, queue: { ...WORKER.queue, maxMessageAgeSeconds: age } },
+      });
+      expect(message).toContain(`services.mailer.queue.maxMessageAgeSeconds: got ${age};`);
+    }
   });
 
   it('checks the survivor capacity and the routing rules of web services only', () => {

@@ -178,6 +178,10 @@ export class PlatformService extends Construct {
         loadBalancerArnSuffix: this.routing ? props.loadBalancer.arnSuffix : undefined,
         targetGroupArnSuffix: this.routing?.targetGroupArnSuffix,
         minRunningTasks: service.minCapacity,
+        queue: settings.queue && {
+          name: settings.queue.name,
+          maxMessageAgeSeconds: settings.queue.maxMessageAgeSeconds,
+        },
         paused: service.paused,
         cpuHighPercent: props.alarms.cpuHighPercent,
         memoryHighPercent: props.alarms.memoryHighPercent,

@@ -10,6 +10,14 @@ import { ValidationError } from './validation-error';
 /** CloudWatch's limit on period × evaluation periods: one day for periods under an hour, else seven days. */
 const MAX_EVALUATION_RANGE_SECONDS = { underAnHour: 86400, hourOrLonger: 604800 } as const;
 
+/** A worker's queue, as its alarm sees it: the queue's name (the `QueueName` dimension) and the age limit. */
+export interface WorkerQueueAlarm {
+  /** Name of the SQS queue, in the service's region. */
+  readonly name: string;
+  /** Age of the oldest message, seconds (a whole number from 1), above which the alarm fires. */
+  readonly maxMessageAgeSeconds: number;
+}
+
 export interface ServiceAlarmsProps {
   /** The provider of the region the service runs in (alarms are regional, like the metrics). */
   readonly provider: AwsProvider;
@@ -36,6 +44,12 @@ export interface ServiceAlarmsProps {
    * @default - no target group (a worker): its deployment alarm is the running-tasks alarm
    */
   readonly targetGroupArnSuffix?: string;
+  /**
+   * The SQS queue a worker consumes: its oldest message older than `maxMessageAgeSeconds` raises an
+   * alarm (the worker runs but does not keep up, or never deletes what it takes).
+   * @default - no queue: no message-age alarm
+   */
+  readonly queue?: WorkerQueueAlarm;
   /** The service's autoscaling minimum, at least 1; fewer running tasks than this raises an alarm. */
   readonly minRunningTasks: number;
   /**
@@ -87,7 +101,8 @@ export interface ServiceAlarmsProps {
 /**
  * A region's alarms on one ECS service behind an ALB (seed 8.6), each notifying the alarm topic on
  * ALARM and on OK: high CPU (the seed's), high memory, 5xx responses, unhealthy targets, p99 response
- * time, and fewer running tasks than the autoscaling minimum.
+ * time, and fewer running tasks than the autoscaling minimum; for a worker with a queue, the age of
+ * the queue's oldest message.
  *
  * Missing data is chosen per alarm. The ECS utilization and ALB metrics are absent only when there
  * is nothing to measure (no task running, no request, no 5xx), which is not high usage, errors or
@@ -108,6 +123,8 @@ export class ServiceAlarms extends Construct {
   public readonly targetResponseTimeP99?: CloudwatchMetricAlarm;
   /** ECS/ContainerInsights RunningTaskCount, Minimum, below `minRunningTasks`. */
   public readonly runningTasksLow: CloudwatchMetricAlarm;
+  /** AWS/SQS ApproximateAgeOfOldestMessage of the worker's queue, Maximum, above its limit (with a queue). */
+  public readonly queueMessageAge?: CloudwatchMetricAlarm;
   /** Every alarm above, in that order. */
   public readonly alarms: CloudwatchMetricAlarm[];
   /**
@@ -249,14 +266,40 @@ export class ServiceAlarms extends Construct {
       actionsEnabled: !props.paused,
     });
 
+    if (props.queue) {
+      const { name, maxMessageAgeSeconds } = props.queue;
+      this.queueMessageAge = alarm('QueueMessageAge', {
+        alarmName: `${namePrefix}-queue-message-age`,
+        alarmDescription: `The oldest message in SQS queue ${name}, which ${props.serviceName} consumes, is older than ${maxMessageAgeSeconds} s`,
+        namespace: 'AWS/SQS',
+        metricName: 'ApproximateAgeOfOldestMessage',
+        dimensions: { QueueName: name },
+        statistic: 'Maximum',
+        period,
+        comparisonOperator: 'GreaterThanThreshold',
+        threshold: maxMessageAgeSeconds,
+        // SQS stops sending a queue's metrics after six hours without activity: nothing waits then.
+        treatMissingData: 'notBreaching',
+        // A paused worker leaves its messages waiting on purpose.
+        actionsEnabled: !props.paused,
+      });
+    }
+
     const targetGroupAlarms = [this.alb5xx, this.unhealthyHosts, this.targetResponseTimeP99].filter(
       (a): a is CloudwatchMetricAlarm => a !== undefined,
     );
-    this.alarms = [this.cpuHigh, this.memoryHigh, ...targetGroupAlarms, this.runningTasksLow];
+    this.alarms = [
+      this.cpuHigh,
+      this.memoryHigh,
+      ...targetGroupAlarms,
+      this.runningTasksLow,
+      ...(this.queueMessageAge ? [this.queueMessageAge] : []),
+    ];
     // Behind a load balancer a bad release shows as 5xx, slow or unhealthy targets. A worker has
     // none of those: a release whose tasks fail their container health check or exit keeps the
     // service below its minimum, which the running-tasks alarm sees (not while paused, when it is
-    // in ALARM on purpose and would roll back every deployment).
+    // in ALARM on purpose and would roll back every deployment). Its queue's message age is no
+    // deployment alarm: a burst from the producers ages the queue too, which a rollback does not fix.
     this.deploymentAlarms =
       props.targetGroupArnSuffix !== undefined
         ? [this.alb5xx, this.targetResponseTimeP99, this.unhealthyHosts].filter(
@@ -322,6 +365,10 @@ function validate(props: ServiceAlarmsProps): void {
   }
   const p99 = props.targetResponseTimeP99Seconds;
   if (known(p99) && !(p99 > 0)) fail('targetResponseTimeP99Seconds', p99, 'use a number of seconds above 0');
+  const age = props.queue?.maxMessageAgeSeconds;
+  if (known(age) && !(Number.isInteger(age) && age >= 1)) {
+    fail('queue.maxMessageAgeSeconds', age, 'use a whole number of seconds from 1');
+  }
   const minTasks = props.minRunningTasks;
   if (known(minTasks) && !(Number.isInteger(minTasks) && minTasks >= 1)) {
     fail('minRunningTasks', minTasks, 'use a whole number from 1 (with 0 the alarm could never fire)');

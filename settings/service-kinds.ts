@@ -29,50 +29,51 @@ export const serviceKindSchema = z
 /** SQS queue names: 1 to 80 letters, digits, hyphens and underscores; FIFO queues end in `.fifo`. */
 const SQS_QUEUE_NAME = /^(?=.{1,80}$)[A-Za-z0-9_-]+(\.fifo)?$/;
 
+/** A strict object whose unknown keys are refused with the keys allowed there, read from its shape. */
+function kindSettings<T extends z.ZodRawShape>(shape: T) {
+  const allowed = `allowed here: ${Object.keys(shape).join(', ')}`;
+  return z.strictObject(shape, {
+    error: (issue) => (issue.code === 'unrecognized_keys' ? allowed : undefined),
+  });
+}
+
 /** `services.<name>.queue` (workers only): scale on the backlog of an SQS queue the worker consumes. */
-export const workerQueueSchema = z.strictObject(
-  {
-    /**
-     * Name of the SQS queue the worker consumes, the same name in every region (the platform
-     * resolves it to `arn:aws:sqs:<region>:<account>:<name>` in each); the queue itself belongs to
-     * the producer.
-     */
-    name: z.string().regex(SQS_QUEUE_NAME, {
-      error: 'expected an SQS queue name: 1 to 80 letters, digits, - or _, optionally ending in .fifo',
-    }),
-    /**
-     * Visible messages one task may have waiting (the acceptable latency divided by the time one
-     * message takes): target tracking keeps `ApproximateNumberOfMessagesVisible / running tasks` at it.
-     */
-    messagesPerTask: z.number().int().min(1).max(1000000),
-  },
-  {
-    error: (issue) =>
-      issue.code === 'unrecognized_keys' ? 'allowed here: name, messagesPerTask' : undefined,
-  },
-);
+export const workerQueueSchema = kindSettings({
+  /**
+   * Name of the SQS queue the worker consumes, the same name in every region (the platform
+   * resolves it to `arn:aws:sqs:<region>:<account>:<name>` in each); the queue itself belongs to
+   * the producer.
+   */
+  name: z.string().regex(SQS_QUEUE_NAME, {
+    error: 'expected an SQS queue name: 1 to 80 letters, digits, - or _, optionally ending in .fifo',
+  }),
+  /**
+   * Visible messages one task may have waiting (the acceptable latency divided by the time one
+   * message takes): target tracking keeps `ApproximateNumberOfMessagesVisible / running tasks` at it.
+   */
+  messagesPerTask: z.number().int().min(1).max(1000000),
+  /**
+   * Age of the oldest message, seconds, above which the worker's queue alarm fires
+   * (`ApproximateAgeOfOldestMessage`): the worker runs but does not keep up, or takes messages
+   * without ever deleting them. 60 s to 14 days (SQS's longest retention).
+   * @default 900
+   */
+  maxMessageAgeSeconds: z.number().int().min(60).max(1209600).default(900),
+});
 
 /** `services.<name>.schedule` (scheduled jobs only): when EventBridge Scheduler starts the task. */
-export const jobScheduleSchema = z.strictObject(
-  {
-    /** `cron(minutes hours day-of-month month day-of-week year)`, `rate(n units)` or `at(yyyy-mm-ddThh:mm:ss)`. */
-    expression: z.string(),
-    /** IANA time zone the expression is read in, e.g. `Europe/Dublin`. */
-    timezone: z.string().default('UTC'),
-    /** Minutes the start may drift, so Scheduler can spread invocations; omitted: starts on time. */
-    flexibleWindowMinutes: z.number().int().min(1).max(1440).optional(),
-    /** Retries of a start that fails (RunTask refused or throttled), 0 to 185. */
-    retryAttempts: z.number().int().min(0).max(185).default(2),
-    /** Seconds a start may keep being retried, 60 to 86400; then it goes to the dead-letter queue. */
-    maxEventAgeSeconds: z.number().int().min(60).max(86400).default(3600),
-  },
-  {
-    error: (issue) =>
-      issue.code === 'unrecognized_keys'
-        ? 'allowed here: expression, timezone, flexibleWindowMinutes, retryAttempts, maxEventAgeSeconds'
-        : undefined,
-  },
-);
+export const jobScheduleSchema = kindSettings({
+  /** `cron(minutes hours day-of-month month day-of-week year)`, `rate(n units)` or `at(yyyy-mm-ddThh:mm:ss)`. */
+  expression: z.string(),
+  /** IANA time zone the expression is read in, e.g. `Europe/Dublin`. */
+  timezone: z.string().default('UTC'),
+  /** Minutes the start may drift, so Scheduler can spread invocations; omitted: starts on time. */
+  flexibleWindowMinutes: z.number().int().min(1).max(1440).optional(),
+  /** Retries of a start that fails (RunTask refused or throttled), 0 to 185. */
+  retryAttempts: z.number().int().min(0).max(185).default(2),
+  /** Seconds a start may keep being retried, 60 to 86400; then it goes to the dead-letter queue. */
+  maxEventAgeSeconds: z.number().int().min(60).max(86400).default(3600),
+});
 
 /** The service fields of kinds, spread into the service's schema. */
 export const serviceKindFields = {

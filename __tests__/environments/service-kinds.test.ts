@@ -125,28 +125,38 @@ describe('a worker and a scheduled job beside a web service, per region', () => 
     expect(policy.role).toBe(ref(json, 'aws_iam_role', `/Services/mailer/${region}/Service/Roles/TaskRole`));
   });
 
-  it.each(REGIONS)('in %s the worker alarms and deployment alarms need no target group', (region) => {
-    const alarms = under('aws_cloudwatch_metric_alarm', 'mailer', region).map((alarm) => alarm.alarm_name);
-    expect(alarms.sort()).toEqual([
-      'fargate-test-mailer-high-cpu',
-      'fargate-test-mailer-high-memory',
-      'fargate-test-mailer-low-running-tasks',
-    ]);
-    const service = resourceAt(json, 'aws_ecs_service', `/Services/mailer/${region}/Service/Service`);
-    expect(service.alarms).toEqual({
-      alarm_names: [
-        ref(
-          json,
-          'aws_cloudwatch_metric_alarm',
-          `/Services/mailer/${region}/Alarms/RunningTasksLow`,
-          'alarm_name',
-        ),
-      ],
-      enable: true,
-      rollback: true,
-    });
-    expect(under('aws_cloudwatch_dashboard', 'mailer', region)).toHaveLength(1);
-  });
+  it.each(REGIONS)(
+    'in %s the worker alarms (with its queue’s message age) and deployment alarms need no target group',
+    (region) => {
+      const alarms = under('aws_cloudwatch_metric_alarm', 'mailer', region).map((alarm) => alarm.alarm_name);
+      expect(alarms.sort()).toEqual([
+        'fargate-test-mailer-high-cpu',
+        'fargate-test-mailer-high-memory',
+        'fargate-test-mailer-low-running-tasks',
+        'fargate-test-mailer-queue-message-age',
+      ]);
+      expect(
+        resourceAt(json, 'aws_cloudwatch_metric_alarm', `/Services/mailer/${region}/Alarms/QueueMessageAge`),
+      ).toMatchObject({
+        dimensions: { QueueName: 'fargate-test-emails' },
+        threshold: 900,
+      });
+      const service = resourceAt(json, 'aws_ecs_service', `/Services/mailer/${region}/Service/Service`);
+      expect(service.alarms).toEqual({
+        alarm_names: [
+          ref(
+            json,
+            'aws_cloudwatch_metric_alarm',
+            `/Services/mailer/${region}/Alarms/RunningTasksLow`,
+            'alarm_name',
+          ),
+        ],
+        enable: true,
+        rollback: true,
+      });
+      expect(under('aws_cloudwatch_dashboard', 'mailer', region)).toHaveLength(1);
+    },
+  );
 
   it.each(REGIONS)(
     'in %s the scheduled job has a task definition and no ECS service or scaling',
