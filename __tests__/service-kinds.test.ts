@@ -154,7 +154,7 @@ describe('settings of service kinds', () => {
 
   it('refuses an unknown key in queue and schedule, listing the allowed ones', () => {
     expect(refusal({ mailer: { ...WORKER, queue: { ...WORKER.queue, arn: 'x' } } })).toContain(
-      'services.mailer.queue.arn: allowed here: name, messagesPerTask, maxMessageAgeSeconds',
+      'services.mailer.queue.arn: unknown setting "arn"; allowed here: name, messagesPerTask, maxMessageAgeSeconds',
     );
   });
 

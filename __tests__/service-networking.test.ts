@@ -124,7 +124,7 @@ describe('settings: Service Connect', () => {
     [
       'an unknown key',
       { orders: { serviceConnect: { offer: [] } } },
-      'services.orders.serviceConnect.offer: unknown setting offer; allowed here: offers, calls',
+      'services.orders.serviceConnect.offer: unknown setting "offer"; allowed here: offers, calls',
     ],
   ])('refuses %s', (_, change, message) => {
     // GIVEN the change WHEN parsed THEN refused with the setting, the value and what is allowed

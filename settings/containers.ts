@@ -7,7 +7,8 @@
 import { z } from 'zod';
 import type { ServiceSettings } from './schema';
 import { checkedPath, mountPathProblem } from './path-settings';
-import { quote, shorten } from './quote';
+import { quote } from './quote';
+import { strictSettings } from './strict-settings';
 import {
   KMS_KEY_ARN,
   SECRETS_MANAGER_ARN,
@@ -56,17 +57,6 @@ const ECR_HOST = /^\d{12}\.dkr\.ecr(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/
 /** A Secrets Manager secret name (what ECS accepts in place of the ARN in the task's own region). */
 const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
 
-/** A strict object whose unknown keys are listed with the keys allowed (as schema.ts's settingsObject). */
-function strictObject<T extends z.ZodRawShape>(shape: T) {
-  const allowed = Object.keys(shape).join(', ');
-  return z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === 'unrecognized_keys'
-        ? `unknown setting ${issue.keys.map((key) => shorten(key)).join(', ')}; allowed here: ${allowed}`
-        : undefined,
-  });
-}
-
 const credentialsSecret = z
   .string()
   .refine(
@@ -78,7 +68,7 @@ const credentialsSecret = z
   );
 
 /** `image.credentials`: the Secrets Manager secret ECS pulls a private registry's image with. */
-export const registryCredentialsSchema = strictObject({
+export const registryCredentialsSchema = strictSettings({
   /** Secret name or ARN; an ARN of another region names that region's replica (same name). */
   secret: credentialsSecret,
   /** Customer-managed key encrypting the secret; omitted: AWS's managed key (no kms:Decrypt grant needed). */
@@ -86,14 +76,14 @@ export const registryCredentialsSchema = strictObject({
 });
 
 /** `regions.<region>.imageCredentials`: that region's own secret or key. */
-export const regionRegistryCredentialsSchema = strictObject({
+export const regionRegistryCredentialsSchema = strictSettings({
   secret: credentialsSecret.optional(),
   kmsKeyArn: kmsKeyArn.optional(),
 });
 
-const sidecarSecretSchema = strictObject(secretFields);
+const sidecarSecretSchema = strictSettings(secretFields);
 
-const dependencySchema = strictObject({
+const dependencySchema = strictSettings({
   /** The container waited for: a sidecar, `log-router`, `otel-collector` or (for a sidecar) `app`. */
   container: z.string(),
   /** START (started), COMPLETE (exited), SUCCESS (exited 0) or HEALTHY (its health check passes). */
@@ -102,7 +92,7 @@ const dependencySchema = strictObject({
   }),
 });
 
-const healthCheckSchema = strictObject({
+const healthCheckSchema = strictSettings({
   /** ["CMD", executable, args...] or ["CMD-SHELL", "shell command"]. */
   command: z
     .array(z.string())
@@ -139,7 +129,7 @@ const baselineShape = {
 };
 
 /** One additional container of the task. */
-const sidecarSchema = strictObject({
+const sidecarSchema = strictSettings({
   /** Full image reference with a tag or digest, e.g. `public.ecr.aws/envoyproxy/envoy:v1.31.2`. */
   image: z.string().regex(IMAGE_REFERENCE, {
     error:
@@ -158,13 +148,13 @@ const sidecarSchema = strictObject({
   /** Overrides the image's ENTRYPOINT. */
   entryPoint: z.array(z.string().min(1).max(4096)).min(1).optional(),
   /** Plain variables; a name that looks like a secret is refused (use secrets). */
-  environment: z.array(strictObject({ name: variableName, value: z.string().max(32768) })).default([]),
+  environment: z.array(strictSettings({ name: variableName, value: z.string().max(32768) })).default([]),
   /** Secrets as variables (Secrets Manager or SSM); the execution role may read exactly these. */
   secrets: z.array(sidecarSecretSchema).default([]),
   /** Ports the container listens on, inside the task (no load balancer reaches them). */
   portMappings: z
     .array(
-      strictObject({
+      strictSettings({
         containerPort: z.number().int().min(1).max(65535),
         protocol: z.enum(['tcp', 'udp']).default('tcp'),
       }),
@@ -178,7 +168,7 @@ const sidecarSchema = strictObject({
 });
 
 /** The FireLens log router (AWS for Fluent Bit): the application's logs to the service's log group. */
-const logRouterSchema = strictObject({
+const logRouterSchema = strictSettings({
   /** Another reference of AWS for Fluent Bit (a mirror, a newer pin), with tag or digest. */
   image: z
     .string()
@@ -192,7 +182,7 @@ const logRouterSchema = strictObject({
 });
 
 /** The OpenTelemetry collector (ADOT): traces to X-Ray, metrics as EMF to the service's metrics log group. */
-const collectorSchema = strictObject({
+const collectorSchema = strictSettings({
   /** Another reference of the ADOT collector (a mirror, a newer pin), with tag or digest. */
   image: z
     .string()
@@ -214,7 +204,7 @@ const collectorSchema = strictObject({
 });
 
 /** `services.<name>.sidecars`: the containers beside the application. */
-export const sidecarsSchema = strictObject({
+export const sidecarsSchema = strictSettings({
   /** Additional containers, keyed by their container name (DNS-safe; not app, log-router, otel-collector). */
   containers: z.record(z.string(), sidecarSchema).default({}),
   /** Containers the application waits for, with the condition (the router and collector are added at START). */

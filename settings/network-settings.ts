@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { vpcEndpointsDefault } from './tier-defaults';
+import { strictSettings } from './strict-settings';
 
 /** The formats of the IDs an existing network is named by. */
 export const EXISTING_ID_FORMATS = {
@@ -18,17 +19,6 @@ export function existingIdProblem(kind: keyof typeof EXISTING_ID_FORMATS, id: st
   return new RegExp(`^${kind}-([0-9a-f]{8}|[0-9a-f]{17})$`).test(id) ? undefined : EXISTING_ID_FORMATS[kind];
 }
 
-/** A strict object whose unknown keys are named with the keys allowed there. */
-function strict<T extends z.ZodRawShape>(shape: T) {
-  const allowed = Object.keys(shape).join(', ');
-  return z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === 'unrecognized_keys'
-        ? `unknown setting ${issue.keys.map((key) => JSON.stringify(key)).join(', ')}; allowed here: ${allowed}`
-        : undefined,
-  });
-}
-
 const idOf = (kind: keyof typeof EXISTING_ID_FORMATS) =>
   z.string().refine((id) => existingIdProblem(kind, id) === undefined, { error: EXISTING_ID_FORMATS[kind] });
 
@@ -37,7 +27,7 @@ const idOf = (kind: keyof typeof EXISTING_ID_FORMATS) =>
  * creating one. One private and one public subnet per availability zone, listed in the order of
  * `regions[].availabilityZones` (the zones are not looked up: no AWS call at plan time).
  */
-export const existingNetworkSchema = strict({
+export const existingNetworkSchema = strictSettings({
   /** The VPC's ID. */
   vpcId: idOf('vpc'),
   /** Private subnets (tasks, EFS mount targets): one per availability zone, in zone order. */
@@ -49,7 +39,7 @@ export const existingNetworkSchema = strict({
 export type ExistingNetworkSettings = z.output<typeof existingNetworkSchema>;
 
 /** `vpcEndpoints`: interface endpoints for the AWS APIs the tasks call, and an S3 gateway endpoint. */
-export const vpcEndpointsSchema = strict({
+export const vpcEndpointsSchema = strictSettings({
   /**
    * Create them in every region whose network the platform creates.
    * Omitted: on with tier `production`, off with `development`.

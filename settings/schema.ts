@@ -6,7 +6,7 @@ import { availabilityZonesOf } from './availability-zones';
 import { hasHostBits, overlaps, parseCidr } from './cidr';
 import { SEED_BACKUP_RULES, cronProblem } from './backup-rules';
 import { fargateSizeProblem } from './fargate';
-import { shorten } from './quote';
+import { strictSettings } from './strict-settings';
 import { arnRegion, keyRegionProblem, secretSource } from './secrets';
 import { credentialInValue, looksSecret } from '../policies/rules/ecs-no-plaintext-secrets';
 import { checkedPath, httpPathProblem, mountPathProblem } from './path-settings';
@@ -73,26 +73,6 @@ function tagMapSchema() {
       }
     })
     .transform((tags) => Object.fromEntries(Object.entries(tags ?? {})) as Record<string, string>);
-}
-
-/**
- * A strict object: an unknown key is an error that lists the keys allowed at that place, so a typo
- * (`vpcCird`) fails loudly instead of silently falling back to a default.
- */
-function settingsObject<T extends z.ZodRawShape>(shape: T, moved: Record<string, string> = {}) {
-  const allowed = Object.keys(shape).join(', ');
-  return z.strictObject(shape, {
-    error: (issue) => {
-      if (issue.code !== 'unrecognized_keys') return undefined;
-      const where = [
-        ...new Set(issue.keys.filter((key) => Object.hasOwn(moved, key)).map((key) => moved[key])),
-      ];
-      const unknown = `unknown setting ${issue.keys.map((key) => shorten(key)).join(', ')}`;
-      return where.length > 0
-        ? `${unknown}; ${where.join('; ')}; allowed here: ${allowed}`
-        : `${unknown}; allowed here: ${allowed}`;
-    },
-  });
 }
 
 /** Where the settings of the single-service platform went when services arrived. */
@@ -209,16 +189,16 @@ export function requiredSlash24Count(azCount: number): number {
 export const PLATFORM_VARIABLES = ['S3_BUCKET', 'S3_PREFIX', 'AWS_REGION'] as const;
 
 /** One plain environment variable: `{ "name": "LOG_LEVEL", "value": "info" }`. */
-const variableSchema = settingsObject({
+const variableSchema = strictSettings({
   name: variableName,
   value: z.string().max(32768),
 });
 
 /** One secret the container receives as a variable (settings/secret-fields.ts). */
-const secretSchema = settingsObject(secretFields);
+const secretSchema = strictSettings(secretFields);
 
 /** One region's own ARN or key for a secret of task.secrets. */
-const secretOverrideSchema = settingsObject({
+const secretOverrideSchema = strictSettings({
   /** Name of the task.secrets entry this overrides. */
   name: variableName,
   /** The secret or parameter ARN in this region. */
@@ -228,7 +208,7 @@ const secretOverrideSchema = settingsObject({
 });
 
 /** An Application Auto Scaling schedule: at these times, the service's capacity range becomes min to max. */
-const scheduleSchema = settingsObject({
+const scheduleSchema = strictSettings({
   /** Unique name of the schedule, e.g. business-hours. */
   name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'expected 1 to 64 of A-Z a-z 0-9 _ -' }),
   /** `cron(minutes hours day-of-month month day-of-week year)`, `rate(n units)` or `at(yyyy-mm-ddThh:mm:ss)`. */
@@ -247,7 +227,7 @@ const scheduleSchema = settingsObject({
 });
 
 /** One capacity provider of the service's strategy. */
-const capacityProviderSchema = settingsObject({
+const capacityProviderSchema = strictSettings({
   /** `FARGATE` (on demand) or `FARGATE_SPOT` (spare capacity, interrupted with a two-minute warning). */
   capacityProvider: z.enum(['FARGATE', 'FARGATE_SPOT']),
   /** Tasks placed on this provider before the weights apply (0 to 100000; only one provider may have a base). */
@@ -271,14 +251,14 @@ const imageDigestSchema = z.string().regex(IMAGE_DIGEST, {
 });
 
 /** A region's own image for a release wave; replaces the environment's tag and digest in that region. */
-const regionImageSchema = settingsObject({
+const regionImageSchema = strictSettings({
   /** Tag this region runs instead of `image.tag`. */
   tag: imageTagSchema.optional(),
   /** Digest this region runs instead of `image.digest`; wins over `tag` in the image reference. */
   digest: imageDigestSchema.optional(),
 });
 
-const regionSchema = settingsObject(
+const regionSchema = strictSettings(
   {
     /** AWS region code, e.g. `us-east-1`. */
     name: z.enum(AWS_REGIONS),
@@ -323,7 +303,7 @@ const regionSchema = settingsObject(
   { image: REGION_OVERRIDE_MOVE, environment: REGION_OVERRIDE_MOVE, secrets: REGION_OVERRIDE_MOVE },
 );
 
-const imageSchema = settingsObject({
+const imageSchema = strictSettings({
   /**
    * Image repository without the tag, e.g. `public.ecr.aws/nginx/nginx`.
    * Omitted: the environment's own ECR repository, created in the primary region and replicated to the others.
@@ -347,7 +327,7 @@ const imageSchema = settingsObject({
   credentials: registryCredentialsSchema.optional(),
 });
 
-const taskSchema = settingsObject({
+const taskSchema = strictSettings({
   /** Task CPU units (Fargate sizes: 256, 512, 1024, 2048, 4096, 8192, 16384). */
   cpu: z.number().int().default(1024),
   /** Task memory in MiB; must be valid for the CPU (Fargate's table). */
@@ -410,7 +390,7 @@ const taskSchema = settingsObject({
   writablePaths: z.array(checkedPath(mountPathProblem)).default(['/tmp']),
 });
 
-const serviceSchema = settingsObject({
+const serviceSchema = strictSettings({
   /** Tasks at creation; autoscaling owns the count afterwards. */
   desiredCount: z.number().int().min(0).max(1000).default(2),
   /** Autoscaling minimum. */
@@ -484,7 +464,7 @@ const serviceSchema = settingsObject({
 });
 
 /** A service's own values in one region: its release wave, variables and secrets there. */
-const serviceRegionSchema = settingsObject({
+const serviceRegionSchema = strictSettings({
   /**
    * This region's image during a release wave: `tag` and/or `digest`, replacing the service's
    * `image.tag` and `image.digest` here only. Omitted: the service's image.
@@ -504,7 +484,7 @@ const HOST_NAME = /^(?=.{1,128}$)(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[
 const PATH_PATTERN = /^\/[A-Za-z0-9_\-.$/~"'@:+*?&=%]{0,127}$/;
 
 /** How the shared load balancer sends requests to a service: host names and/or paths, at a priority. */
-const routingSchema = settingsObject({
+const routingSchema = strictSettings({
   /**
    * Host names (the Host header) this service answers, e.g. `api.example.com`. With a domain each
    * must lie in its zone: the certificate covers it and DNS gets a record for it.
@@ -557,7 +537,7 @@ export function topicsIn(arns: readonly string[], region: string): string[] {
 }
 
 /** Where a service's own alarms go, beside the environment's alarm topic and `alarms.topicArns`. */
-const serviceAlarmsSchema = settingsObject({
+const serviceAlarmsSchema = strictSettings({
   /**
    * Existing SNS topics of the team that runs the service (its on-call, its chat channel): every
    * alarm of this service, and its recovery, notifies them in their region, beside the environment's
@@ -567,7 +547,7 @@ const serviceAlarmsSchema = settingsObject({
 });
 
 /** One service of the environment: its image, task, ECS service, routing and per-region values. */
-const appServiceSchema = settingsObject({
+const appServiceSchema = strictSettings({
   /** The service's image. */
   image: imageSchema,
   /** The task definition (seed 8.3). */
@@ -607,7 +587,7 @@ const appServiceSchema = settingsObject({
   retired: retiredSchema.default(false),
 });
 
-const efsSchema = settingsObject({
+const efsSchema = strictSettings({
   /**
    * Replicate each region's file system to the next region (a read-only replica, promoted when its
    * source region is lost); omitted: on in production (issue 20).
@@ -633,7 +613,7 @@ const efsSchema = settingsObject({
     .default('AFTER_30_DAYS'),
 });
 
-const domainSchema = settingsObject({
+const domainSchema = strictSettings({
   /** The hosted zone's domain, e.g. `example.com`. */
   zoneName: z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
     error: 'expected a lower-case DNS domain such as example.com',
@@ -652,7 +632,7 @@ const domainSchema = settingsObject({
     .default('app'),
 });
 
-const acceleratorSchema = settingsObject({
+const acceleratorSchema = strictSettings({
   /** `IPV4`, or `DUAL_STACK` (adds an AAAA record; the endpoints must then be dual-stack). */
   ipAddressType: z.enum(['IPV4', 'DUAL_STACK']).default('IPV4'),
   /** `SOURCE_IP` keeps a client on one endpoint; `NONE` spreads its flows. */
@@ -668,7 +648,7 @@ const acceleratorSchema = settingsObject({
     .optional(),
 });
 
-const edgeSchema = settingsObject({
+const edgeSchema = strictSettings({
   /** ALB access logs to a per-region log bucket; omitted: on with tier production. */
   accessLogs: z.boolean().optional(),
   /** ALB connection logs (TLS handshakes, client certificates) to the same bucket; omitted: as accessLogs. */
@@ -683,7 +663,7 @@ const edgeSchema = settingsObject({
   plainHttpReason: z.string().trim().min(20, { error: 'explain in at least 20 characters' }).optional(),
 });
 
-const backupRuleSchema = settingsObject({
+const backupRuleSchema = strictSettings({
   /** Rule name, e.g. DailyBackups. */
   name: z.string(),
   /** AWS Backup schedule, e.g. cron(0 5 ? * * *). */
@@ -700,14 +680,14 @@ const backupRuleSchema = settingsObject({
 
 type BackupRuleSettings = z.output<typeof backupRuleSchema>;
 
-const backupSchema = settingsObject({
+const backupSchema = strictSettings({
   /** Backup rules; the seed's daily (30 days) and weekly (90 days) rules by default. */
   rules: z
     .array(backupRuleSchema)
     .min(1)
     .default(() => SEED_BACKUP_RULES.map((rule) => ({ ...rule }))),
   /** Vault lock: recovery points cannot be deleted early, not even by an administrator. Omitted: no lock. */
-  vaultLock: settingsObject({
+  vaultLock: strictSettings({
     minRetentionDays: z.number().int().min(1).max(36500),
     maxRetentionDays: z.number().int().min(1).max(36500),
     /** Days until a compliance-mode lock becomes immutable (at least 3); omitted: governance mode. */
@@ -715,14 +695,14 @@ const backupSchema = settingsObject({
   }).optional(),
 });
 
-const replicationSchema = settingsObject({
+const replicationSchema = strictSettings({
   /** S3 Replication Time Control: 15-minute replication SLA, with metrics. */
   replicationTimeControl: z.boolean().default(false),
   /** Replicate every region's bucket to every other region as well (active-active, full mesh); omitted: on in production. */
   bidirectional: z.boolean().optional(),
 });
 
-const alarmsSchema = settingsObject({
+const alarmsSchema = strictSettings({
   /** Email addresses subscribed to every region's alarm topic (each must confirm). */
   emails: z.array(z.email({ error: 'expected an email address' })).default([]),
   /**
@@ -755,7 +735,7 @@ const alarmsSchema = settingsObject({
   evaluationPeriods: z.number().int().min(1).default(2),
 });
 
-const failoverDrillsSchema = settingsObject({
+const failoverDrillsSchema = strictSettings({
   /**
    * AWS FIS experiment templates per region (stop the region's tasks; black-hole its private
    * subnets). Creating them runs nothing. Omitted: on with tier `production`.
@@ -769,11 +749,11 @@ const backendSchema = z
   .discriminatedUnion(
     'type',
     [
-      settingsObject({
+      strictSettings({
         /** State in terraform.tfstate.d/<stack>.tfstate at the project root (one person, one machine). */
         type: z.literal('local'),
       }),
-      settingsObject({
+      strictSettings({
         /** State in S3, one object per stack: <keyPrefix>/<stack>.tfstate. */
         type: z.literal('s3'),
         /** Existing, versioned state bucket. */
@@ -801,7 +781,7 @@ const backendSchema = z
         /** KMS key (ARN or alias) encrypting the state objects; S3's default encryption otherwise. */
         kmsKeyId: z.string().optional(),
       }),
-      settingsObject({
+      strictSettings({
         /** Terraform Cloud / Enterprise: one workspace per stack, named after the stack. */
         type: z.literal('cloud'),
         /** Organization that owns the workspaces. */
@@ -818,7 +798,7 @@ const backendSchema = z
   )
   .prefault({ type: 'local' });
 
-const checkedSettingsSchema = settingsObject(
+const checkedSettingsSchema = strictSettings(
   {
     /** Application name: lower-case letters, digits and hyphens; prefixes every resource name. */
     app: z.string().regex(APP_NAME, {
@@ -915,7 +895,7 @@ const checkedSettingsSchema = settingsObject(
      * ECS Fargate Cluster Example" (8.8) as stack `<app>-<env>-simple` (public IPs, fixed names: never
      * in tier production).
      */
-    examples: settingsObject({
+    examples: strictSettings({
       /** Build the seed's 8.8 example as stack `<app>-<env>-simple`. */
       simpleFargate: z.boolean().default(false),
     }).prefault({}),

@@ -14,6 +14,7 @@
  */
 import { z } from 'zod';
 import { shorten } from './quote';
+import { strictSettings } from './strict-settings';
 
 export const SERVICE_KINDS = ['web', 'worker', 'scheduled'] as const;
 export type ServiceKind = (typeof SERVICE_KINDS)[number];
@@ -29,16 +30,8 @@ export const serviceKindSchema = z
 /** SQS queue names: 1 to 80 letters, digits, hyphens and underscores; FIFO queues end in `.fifo`. */
 const SQS_QUEUE_NAME = /^(?=.{1,80}$)[A-Za-z0-9_-]+(\.fifo)?$/;
 
-/** A strict object whose unknown keys are refused with the keys allowed there, read from its shape. */
-function kindSettings<T extends z.ZodRawShape>(shape: T) {
-  const allowed = `allowed here: ${Object.keys(shape).join(', ')}`;
-  return z.strictObject(shape, {
-    error: (issue) => (issue.code === 'unrecognized_keys' ? allowed : undefined),
-  });
-}
-
 /** `services.<name>.queue` (workers only): scale on the backlog of an SQS queue the worker consumes. */
-export const workerQueueSchema = kindSettings({
+export const workerQueueSchema = strictSettings({
   /**
    * Name of the SQS queue the worker consumes, the same name in every region (the platform
    * resolves it to `arn:aws:sqs:<region>:<account>:<name>` in each); the queue itself belongs to
@@ -62,7 +55,7 @@ export const workerQueueSchema = kindSettings({
 });
 
 /** `services.<name>.schedule` (scheduled jobs only): when EventBridge Scheduler starts the task. */
-export const jobScheduleSchema = kindSettings({
+export const jobScheduleSchema = strictSettings({
   /** `cron(minutes hours day-of-month month day-of-week year)`, `rate(n units)` or `at(yyyy-mm-ddThh:mm:ss)`. */
   expression: z.string(),
   /** IANA time zone the expression is read in, e.g. `Europe/Dublin`. */

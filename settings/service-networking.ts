@@ -22,6 +22,7 @@
 import { isIPv6 } from 'node:net';
 import { z } from 'zod';
 import { hasHostBits, parseCidr } from './cidr';
+import { strictSettings } from './strict-settings';
 
 /** Port names: a DNS label of at most 32 characters, so `<service>-<port>` stays a valid discovery name. */
 export const PORT_NAME = /^[a-z]([a-z0-9-]{0,30}[a-z0-9])?$/;
@@ -40,17 +41,6 @@ export const MAX_RULES_PER_SECURITY_GROUP = 60;
 const BUILT_IN_INGRESS_RULES = 1;
 const BUILT_IN_EGRESS_RULES = 2;
 
-/** A strict object whose unknown keys are named with the keys allowed there. */
-function strict<T extends z.ZodRawShape>(shape: T) {
-  const allowed = Object.keys(shape).join(', ');
-  return z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === 'unrecognized_keys'
-        ? `unknown setting ${issue.keys.join(', ')}; allowed here: ${allowed}`
-        : undefined,
-  });
-}
-
 const reasonSchema = z
   .string()
   .refine((reason) => /^[^\p{Cc}\u2028\u2029]{20,500}$/u.test(reason.trim()), {
@@ -61,7 +51,7 @@ const reasonSchema = z
 const portSchema = z.number().int().min(1).max(65535);
 
 /** A port the service offers to the environment's other services through Service Connect. */
-const offeredPortSchema = strict({
+const offeredPortSchema = strictSettings({
   /** The port's name (the task definition's port mapping name), unique in the service, DNS-safe. */
   portName: z.string(),
   /** The container port behind it. Omitted: `task.containerPort`. */
@@ -73,7 +63,7 @@ const offeredPortSchema = strict({
 });
 
 /** `services.<name>.serviceConnect`: the ports a service offers and the services it calls. */
-export const serviceConnectSchema = strict({
+export const serviceConnectSchema = strictSettings({
   /** Ports this service offers; every one a port of its container. */
   offers: z.array(offeredPortSchema).default([]),
   /** The services (keys of `services`) this service calls; they must offer a port. */
@@ -81,7 +71,7 @@ export const serviceConnectSchema = strict({
 }).optional();
 
 /** An existing destination's IDs in one region: prefix lists and security groups are regional. */
-const egressRegionSchema = strict({
+const egressRegionSchema = strictSettings({
   /** Managed prefix list IDs (`pl-…`) of this region. */
   prefixListIds: z
     .array(z.string().regex(PREFIX_LIST_ID, { error: 'expected a prefix list ID, pl-…' }))
@@ -93,7 +83,7 @@ const egressRegionSchema = strict({
 });
 
 /** One named egress rule: a port or range over one protocol, to CIDRs, prefix lists or security groups. */
-const egressRuleSchema = strict({
+const egressRuleSchema = strictSettings({
   /** `tcp` or `udp`. */
   protocol: z.enum(['tcp', 'udp']).default('tcp'),
   /** The port, or the first port of a range. */
