@@ -276,8 +276,12 @@ describe.each(['dev', 'prod', 'stage'])('the global layer and observability of %
     const efsLag = fileSystemReplicationEnabled(settings) ? regionCount : 0;
     // per region: a web service's 6, a worker's 3 (CPU, memory, running tasks), a scheduled job's 2
     // (failed invocations, dead letters), the load balancer's 2
+    // A worker with a queue has one more: its oldest message's age.
     const perKind = { web: 6, worker: 3, scheduled: 2 };
-    const serviceAlarms = Object.values(settings.services).reduce((sum, s) => sum + perKind[s.kind], 0);
+    const serviceAlarms = Object.values(settings.services).reduce(
+      (sum, s) => sum + perKind[s.kind] + (s.queue ? 1 : 0),
+      0,
+    );
     expect(alarms.length).toBe((serviceAlarms + 2) * regionCount + efsLag + 2 * s3Rules);
     for (const alarm of alarms) {
       for (const actions of ['alarm_actions', 'ok_actions']) {
