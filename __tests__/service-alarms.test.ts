@@ -366,6 +366,24 @@ describe('ServiceAlarms', () => {
 });
 
 describe('ServiceAlarms without a target group (service kind worker)', () => {
+  /** A worker's alarms (no load balancer, one task at least), the construct and its synthesized JSON. */
+  const buildWorker = (props: Overrides = {}) => {
+    let alarms: ServiceAlarms | undefined;
+    const json = synthScopeJson((scope) => {
+      const provider = new AwsProvider(scope, 'aws', { region: 'eu-west-1', alias: 'eu_west_1' });
+      alarms = new ServiceAlarms(scope, 'Alarms', {
+        provider,
+        namePrefix: 'fargate-test',
+        topicArn: TOPIC,
+        clusterName: 'fargate-test-cluster',
+        serviceName: 'fargate-test-service',
+        minRunningTasks: 1,
+        ...props,
+      });
+    });
+    return { alarms: alarms as ServiceAlarms, json };
+  };
+
   it('watches CPU, memory and running tasks only', () => {
     const json = synthAlarms({ loadBalancerArnSuffix: undefined, targetGroupArnSuffix: undefined });
     expect(
@@ -402,27 +420,11 @@ describe('ServiceAlarms without a target group (service kind worker)', () => {
   });
 
   it('keeps the queue alarm out of the deployment alarms, and silent while paused', () => {
-    const build = (paused: boolean) => {
-      let alarms: ServiceAlarms | undefined;
-      const json = synthScopeJson((scope) => {
-        const provider = new AwsProvider(scope, 'aws', { region: 'eu-west-1', alias: 'eu_west_1' });
-        alarms = new ServiceAlarms(scope, 'Alarms', {
-          provider,
-          namePrefix: 'fargate-test',
-          topicArn: TOPIC,
-          clusterName: 'fargate-test-cluster',
-          serviceName: 'fargate-test-service',
-          minRunningTasks: 1,
-          queue: { name: 'fargate-test-emails', maxMessageAgeSeconds: 900 },
-          paused,
-        });
-      });
-      return { alarms: alarms as ServiceAlarms, json };
-    };
-    const running = build(false).alarms;
+    const queue = { name: 'fargate-test-emails', maxMessageAgeSeconds: 900 };
+    const running = buildWorker({ queue }).alarms;
     expect(running.alarms).toContain(running.queueMessageAge);
     expect(running.deploymentAlarms).toEqual([running.runningTasksLow]);
-    expect(alarm(build(true).json, 'QueueMessageAge').actions_enabled).toBe(false);
+    expect(alarm(buildWorker({ queue, paused: true }).json, 'QueueMessageAge').actions_enabled).toBe(false);
   });
 
   it.each([0, 1.5, -60])('rejects a queue age limit of %s seconds, naming the prop', (age) => {
@@ -432,22 +434,7 @@ describe('ServiceAlarms without a target group (service kind worker)', () => {
   });
 
   it('names the running-tasks alarm as its deployment alarm, none while paused, and no client-impact alarm', () => {
-    const build = (paused: boolean) => {
-      let alarms: ServiceAlarms | undefined;
-      synthScopeJson((scope) => {
-        const provider = new AwsProvider(scope, 'aws', { region: 'eu-west-1', alias: 'eu_west_1' });
-        alarms = new ServiceAlarms(scope, 'Alarms', {
-          provider,
-          namePrefix: 'fargate-test',
-          topicArn: TOPIC,
-          clusterName: 'fargate-test-cluster',
-          serviceName: 'fargate-test-service',
-          minRunningTasks: 1,
-          paused,
-        });
-      });
-      return alarms as ServiceAlarms;
-    };
+    const build = (paused: boolean) => buildWorker({ paused }).alarms;
     const running = build(false);
     expect(running.deploymentAlarms).toEqual([running.runningTasksLow]);
     expect(running.clientImpactAlarms).toEqual([]);
