@@ -556,20 +556,21 @@ async function main() {
   }
 
   // The layers as package.json defines them (the layout test holds their definitions).
-  if (!opts.skip.has('unit')) {
-    progress('unit tests: npm run test:unit');
-    rows.unit = summarize(
-      'unit tests',
-      'npm run test:unit: in-process, no whole environment, no Terraform, emulator or app process',
-      await jestMeasure('unit', opts.slow, 'npm', ['run', 'test:unit', '--']),
-    );
-  }
-  if (!opts.skip.has('environments')) {
-    progress('environment tests: npm run test:environments');
-    rows.environments = summarize(
+  const layers = [
+    ['unit', 'unit tests', 'in-process, no whole environment, no Terraform, emulator or app process'],
+    [
+      'environments',
       'environment tests',
-      'npm run test:environments: whole environments synthesized in-process (__tests__/environments/)',
-      await jestMeasure('environments', opts.slow, 'npm', ['run', 'test:environments', '--']),
+      'whole environments synthesized in-process (__tests__/environments/)',
+    ],
+  ];
+  for (const [measure, name, what] of layers) {
+    if (opts.skip.has(measure)) continue;
+    progress(`${name}: npm run test:${measure}`);
+    rows[measure] = summarize(
+      name,
+      `npm run test:${measure}: ${what}`,
+      await jestMeasure(measure, opts.slow, 'npm', ['run', `test:${measure}`, '--']),
     );
   }
   if (!opts.skip.has('full')) {
