@@ -2,18 +2,13 @@
  * AWS's apply-time limits (settings/aws-limits.ts) checked at synth through the app: the task
  * definition size, on the dev settings with many environment variables.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { run } from '../../stacks/app';
+import { runAppOn } from '../../test-support/run-app';
 
 const root = path.resolve(__dirname, '../..');
 
 describe('task definition size', () => {
-  /** The scratch folders of the synths, removed after the tests. */
-  const scratch: string[] = [];
-  afterAll(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-
   /** Runs the app on the dev settings with `variables` plain environment variables for the service `service`. */
   function synthWithVariables(variables: number, service = 'app') {
     const dev = JSON.parse(readFileSync(path.join(root, 'config', 'dev.json'), 'utf8')) as {
@@ -23,17 +18,7 @@ describe('task definition size', () => {
       name: `SETTING_${i}`,
       value: `value-${i}-abcdefghij`,
     }));
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'limits-'));
-    scratch.push(dir);
-    writeFileSync(path.join(dir, 'dev.json'), JSON.stringify(dev));
-    const errors: string[] = [];
-    const code = run({
-      env: { PLATFORM_ENV: 'dev', PLATFORM_CONFIG_DIR: dir },
-      projectRoot: root,
-      outdir: path.join(dir, 'out'),
-      stderr: (line) => errors.push(line),
-      stdout: () => undefined,
-    });
+    const { code, stderr: errors } = runAppOn('dev', dev);
     return { code, errors: errors.join('\n') };
   }
 

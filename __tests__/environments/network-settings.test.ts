@@ -3,12 +3,11 @@
  * and the VPC endpoints (`vpcEndpoints`), refused with the setting's path, the value and what is
  * allowed; the production guardrail; the lines the synthesis prints.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { SettingsError, parseSettings } from '../../settings/load';
 import { networkLines, vpcEndpointsEnabled } from '../../settings/network-settings';
-import { run } from '../../stacks/app';
+import { runAppOn } from '../../test-support/run-app';
 
 const root = path.resolve(__dirname, '../..');
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a test edits the parsed file freely
@@ -168,24 +167,7 @@ describe('vpcEndpoints', () => {
 
 describe('the production guardrail vpcEndpoints.enabled', () => {
   const PROD = JSON.parse(readFileSync(path.join(root, 'config', 'prod.json'), 'utf8')) as Loose;
-  const scratch: string[] = [];
-  afterAll(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-
-  function synth(settings: Loose) {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'network-settings-'));
-    scratch.push(dir);
-    writeFileSync(path.join(dir, 'prod.json'), JSON.stringify(settings));
-    const stdout: string[] = [];
-    const stderr: string[] = [];
-    const code = run({
-      env: { PLATFORM_ENV: 'prod', PLATFORM_CONFIG_DIR: dir },
-      projectRoot: root,
-      outdir: path.join(dir, 'out'),
-      stdout: (line) => stdout.push(line),
-      stderr: (line) => stderr.push(line),
-    });
-    return { code, stdout, stderr, dir };
-  }
+  const synth = (settings: Loose) => runAppOn('prod', settings);
 
   it('refuses turning the endpoints off in production without a reason', () => {
     const { code, stderr } = synth({ ...PROD, vpcEndpoints: { enabled: false } });

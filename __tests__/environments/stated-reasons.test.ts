@@ -3,36 +3,20 @@
  * with its reason the synthesis succeeds and the reason is printed as a visible line; without it,
  * the settings are refused naming the reason's setting.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { run } from '../../stacks/app';
+import { runAppOn } from '../../test-support/run-app';
 
 const root = path.resolve(__dirname, '../..');
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a test edits the parsed file freely
 type Loose = Record<string, any>;
 const PROD = JSON.parse(readFileSync(path.join(root, 'config', 'prod.json'), 'utf8')) as Loose;
 
-/** The scratch folders of the synths, removed after the tests. */
-const scratch: string[] = [];
-afterAll(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-
 /** Runs the app on prod.json with `edit` applied; returns the exit code and both channels. */
 function synth(edit: (settings: Loose) => void) {
   const settings = structuredClone(PROD);
   edit(settings);
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'reasons-'));
-  scratch.push(dir);
-  writeFileSync(path.join(dir, 'prod.json'), JSON.stringify(settings));
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const code = run({
-    env: { PLATFORM_ENV: 'prod', PLATFORM_CONFIG_DIR: dir },
-    projectRoot: root,
-    outdir: path.join(dir, 'out'),
-    stdout: (line) => stdout.push(line),
-    stderr: (line) => stderr.push(line),
-  });
+  const { code, stdout, stderr } = runAppOn('prod', settings);
   return { code, stdout: stdout.join('\n'), stderr: stderr.join('\n') };
 }
 
