@@ -1,9 +1,9 @@
 /**
  * The app as a process: the app command of cdktf.json run through a shell as the cdktf CLI runs it,
  * the cdktf CLI itself, and the built entry point on hostile settings files. These tests start
- * processes (Node.js, a shell, the cdktf CLI), so they run in `npm test`, not in the in-process unit
- * layer (`npm run test:unit`); the same behaviours in-process are in app.test.ts and
- * settings-properties.test.ts.
+ * processes (Node.js, a shell, the cdktf CLI), so they run in `npm test` and `npm run test:app`, not
+ * in the in-process layers; the same behaviours in-process are in environments/app.test.ts and
+ * environments/settings-properties.test.ts.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';

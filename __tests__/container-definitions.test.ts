@@ -18,8 +18,9 @@ import {
   measureBytes,
 } from '../constructs/container-definitions';
 import { ADOT_COLLECTOR_IMAGE, FLUENT_BIT_IMAGE } from '../settings/containers';
-import { ACCOUNT } from '../test-support/container-definitions-fixtures';
 import { SynthesizedJson, dataAt, ref, resourceAt, resources, synthScopeJson } from '../test-support/synth';
+
+const ACCOUNT = '123456789012';
 
 const APP: AppContainer = {
   name: 'app',

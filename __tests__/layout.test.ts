@@ -49,7 +49,11 @@ describe('the test layers', () => {
       if (seen.has(next)) continue;
       seen.add(next);
       const text = readFileSync(path.join(root, next), 'utf8');
-      for (const [, specifier] of text.matchAll(/(?:from|require\(|import\()\s*'(\.{1,2}\/[^']+)'/g)) {
+      // import … from, import '…' (for its effects), require(…), import(…); either quote.
+      const specifiers = text.matchAll(
+        /(?:\bfrom|^import|\brequire\(|\bimport\()\s*['"](\.{1,2}\/[^'"]+)['"]/gm,
+      );
+      for (const [, specifier] of specifiers) {
         const target = path.join(path.dirname(next), specifier);
         const found = [`${target}.ts`, path.join(target, 'index.ts')].find((f) =>
           existsSync(path.join(root, f)),
@@ -63,6 +67,9 @@ describe('the test layers', () => {
     const loaded = loads(file);
     return ENVIRONMENT_BUILDERS.filter((builder) => loaded.has(builder));
   };
+  /** The test files among `files` that import child_process themselves. */
+  const startingProcesses = (files: string[]) =>
+    files.filter((file) => /['"](node:)?child_process['"]/.test(readFileSync(path.join(root, file), 'utf8')));
   const testFiles = (dir: string) =>
     readdirSync(path.join(root, dir))
       .filter((name) => name.endsWith('.test.ts'))
@@ -75,15 +82,14 @@ describe('the test layers', () => {
     // THEN none of them reaches a builder of a whole environment, through any import
     expect(unit.flatMap((file) => builders(file).map((builder) => `${file} loads ${builder}`))).toEqual([]);
     // AND none starts a process: a script run as one is tested in a cli-* file
-    expect(
-      unit.filter((file) => /'(node:)?child_process'/.test(readFileSync(path.join(root, file), 'utf8'))),
-    ).toEqual([]);
+    expect(startingProcesses(unit)).toEqual([]);
   });
 
-  it('keeps in __tests__/environments/ only files that build an environment', () => {
+  it('keeps in __tests__/environments/ only files that build an environment, in-process', () => {
     const environments = testFiles('__tests__/environments');
     expect(environments.length).toBeGreaterThan(10);
     expect(environments.filter((file) => builders(file).length === 0)).toEqual([]);
+    expect(startingProcesses(environments)).toEqual([]);
   });
 
   it('runs each layer from package.json: unit, environments, and everything in npm test', () => {

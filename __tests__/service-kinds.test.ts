@@ -156,6 +156,9 @@ describe('settings of service kinds', () => {
     expect(refusal({ mailer: { ...WORKER, queue: { ...WORKER.queue, arn: 'x' } } })).toContain(
       'services.mailer.queue.arn: unknown setting "arn"; allowed here: name, messagesPerTask, maxMessageAgeSeconds',
     );
+    expect(refusal({ nightly: { ...JOB, schedule: { ...JOB.schedule, timeZone: 'UTC' } } })).toContain(
+      'services.nightly.schedule.timeZone: unknown setting "timeZone"; allowed here: expression, timezone, flexibleWindowMinutes, retryAttempts, maxEventAgeSeconds',
+    );
   });
 
   it('refuses a queue age limit outside 60 s to 14 days, naming the setting and the value', () => {

@@ -22,8 +22,8 @@ import { STAGE } from '../test-support/stage';
 import { loadEnvironmentSettings, parseSettings } from '../settings/load';
 import { Settings } from '../settings/schema';
 import { providerAlias } from '../settings/regions';
+import { tierDefaults } from '../settings/tier-defaults';
 import { stackNames } from '../stacks/app';
-import { fileSystemReplicationEnabled } from '../stacks/data-protection';
 import {
   execSessionsUsed,
   interfaceEndpointServices,
@@ -273,7 +273,7 @@ describe.each(['dev', 'prod', 'stage'])('the global layer and observability of %
     // from the primary to each other region, from every region to every other with bidirectional.
     const bidirectional = settings.replication.bidirectional ?? settings.tier === 'production';
     const s3Rules = bidirectional ? regionCount * (regionCount - 1) : regionCount - 1;
-    const efsLag = fileSystemReplicationEnabled(settings) ? regionCount : 0;
+    const efsLag = tierDefaults(settings).efsReplication ? regionCount : 0;
     // per region: a web service's 6, a worker's 3 (CPU, memory, running tasks), a scheduled job's 2
     // (failed invocations, dead letters), the load balancer's 2
     // A worker with a queue has one more: its oldest message's age.

@@ -46,7 +46,7 @@ export interface ServiceAlarmsProps {
   readonly targetGroupArnSuffix?: string;
   /**
    * The SQS queue a worker consumes: its oldest message older than `maxMessageAgeSeconds` raises an
-   * alarm (the worker runs but does not keep up, or never deletes what it takes).
+   * alarm (the worker has stopped taking messages, or does not keep up).
    * @default - no queue: no message-age alarm
    */
   readonly queue?: WorkerQueueAlarm;

@@ -47,8 +47,8 @@ export const workerQueueSchema = strictSettings({
   messagesPerTask: z.number().int().min(1).max(1000000),
   /**
    * Age of the oldest message, seconds, above which the worker's queue alarm fires
-   * (`ApproximateAgeOfOldestMessage`): the worker runs but does not keep up, or takes messages
-   * without ever deleting them. 60 s to 14 days (SQS's longest retention).
+   * (`ApproximateAgeOfOldestMessage`): the worker has stopped taking messages, or does not keep
+   * up. 60 s to 14 days (SQS's longest retention).
    * @default 900
    */
   maxMessageAgeSeconds: z.number().int().min(60).max(1209600).default(900),

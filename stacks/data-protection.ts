@@ -5,11 +5,6 @@ import { RegionalPlatform } from '../constructs/regional-platform';
 import { Settings } from '../settings/schema';
 import { tierDefaults } from '../settings/tier-defaults';
 
-/** Whether each region's file system is replicated: `efs.replication`, else on in production. */
-export function fileSystemReplicationEnabled(settings: Settings): boolean {
-  return tierDefaults(settings).efsReplication;
-}
-
 /**
  * With `efs.replication` (on by default in production), each region's file system is replicated to
  * the next region of the list (the last to the first), as its backups are copied: a read-only
@@ -22,7 +17,7 @@ export function replicateFileSystems(
   platforms: ReadonlyMap<string, RegionalPlatform>,
   providerOf: (region: string) => AwsProvider,
 ): FileSystemReplication[] {
-  if (!fileSystemReplicationEnabled(settings)) return [];
+  if (!tierDefaults(settings).efsReplication) return [];
   return settings.regions.map((region, index) => {
     const next = settings.regions[(index + 1) % settings.regions.length].name;
     const source = platforms.get(region.name) as RegionalPlatform;

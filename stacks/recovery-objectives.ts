@@ -2,7 +2,6 @@ import { TerraformOutput, TerraformStack } from 'cdktf';
 import { EFS_REPLICATION_RPO_SECONDS } from '../constructs/file-system-replication';
 import { Settings } from '../settings/schema';
 import { tierDefaults } from '../settings/tier-defaults';
-import { fileSystemReplicationEnabled } from './data-protection';
 
 /** What losing a region costs one kind of store: data (RPO) and time to get it back (RTO). */
 export interface RecoveryObjective {
@@ -50,7 +49,7 @@ export function recoveryObjectives(settings: Settings): RecoveryObjective[] {
     : `one schedule's interval (${settings.backup.rules.map((rule) => rule.scheduleExpression).join(', ')})`;
   const backupRto = 'hours: an AWS Backup restore job in the surviving region, into a new file system';
 
-  const efs: RecoveryObjective = fileSystemReplicationEnabled(settings)
+  const efs: RecoveryObjective = tierDefaults(settings).efsReplication
     ? {
         store: 'efs',
         rpo: `${minutes(EFS_REPLICATION_RPO_SECONDS)} (EFS replication to the next region, AWS's stated objective; alarm after ${minutes(2 * EFS_REPLICATION_RPO_SECONDS)} without a sync)`,

@@ -5,10 +5,11 @@
  */
 import { Testing } from 'cdktf';
 import { buildStacks } from '../../stacks/app';
-import { ACCOUNT } from '../../test-support/container-definitions-fixtures';
 import { synthEnvironment } from '../../test-support/environment';
 import { synthPlatformOnce } from '../../test-support/platform';
 import { allBlocks, dataAt, ref, resourceAt, resources, testSettings } from '../../test-support/synth';
+
+const ACCOUNT = '123456789012';
 
 const REGIONS = ['us-east-1', 'eu-west-1'];
 

@@ -3,12 +3,12 @@
  * read from the synthesized security groups and rules (test-support/security-group-flows.ts), and
  * how the ECS services, task definitions and the region's namespace are wired.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Testing } from 'cdktf';
 import { PlatformStack } from '../../stacks/platform-stack';
-import { buildStacks, run } from '../../stacks/app';
+import { buildStacks } from '../../stacks/app';
+import { runAppOn } from '../../test-support/run-app';
 import { loadEnvironmentSettings } from '../../settings/load';
 import { securityGroupFlows } from '../../test-support/security-group-flows';
 import {
@@ -311,21 +311,9 @@ describe('the app over a settings file', () => {
       services: Record<string, Record<string, unknown>>;
     };
     dev.services.api.egress = { sftp: { port: 22, cidrs: ['0.0.0.0/0'], ...(reason ? { reason } : {}) } };
-    const scratch = mkdtempSync(path.join(os.tmpdir(), 'egress-'));
-    const lines: string[] = [];
-    try {
-      writeFileSync(path.join(scratch, 'dev.json'), JSON.stringify(dev));
-      const outdir = path.join(scratch, 'out');
-      const code = run({
-        env: { PLATFORM_ENV: 'dev', PLATFORM_CONFIG_DIR: scratch },
-        projectRoot: path.resolve(__dirname, '../..'),
-        outdir,
-        stderr: (line) => lines.push(line),
-      });
-      return { code, lines, outdirExists: existsSync(outdir) };
-    } finally {
-      rmSync(scratch, { recursive: true, force: true });
-    }
+    // What the app prints, on either channel (its notices go to standard output).
+    const { code, stdout, stderr, outdir } = runAppOn('dev', dev);
+    return { code, lines: [...stderr, ...stdout], outdirExists: existsSync(outdir) };
   }
 
   it('refuses egress to the whole internet on port 22 without a reason, and synthesizes nothing', () => {

@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+/** Settings files through the app: a third region is one more entry. */
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { run } from '../../stacks/app';
+import { runAppOn } from '../../test-support/run-app';
 import { twoRegions } from '../../test-support/settings-fixtures';
 
 const root = path.resolve(__dirname, '../..');
@@ -9,7 +9,6 @@ const root = path.resolve(__dirname, '../..');
 describe('settings files', () => {
   it('takes a third region as one more entry: config/dev.json plus ap-southeast-2 synthesizes', () => {
     // GIVEN the shipped dev settings (their first two regions) with a third region
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'settings-'));
     const dev = JSON.parse(readFileSync(path.join(root, 'config', 'dev.json'), 'utf8')) as {
       regions?: unknown[];
     };
@@ -18,18 +17,14 @@ describe('settings files', () => {
       vpcCidr: '10.2.0.0/16',
       availabilityZones: ['ap-southeast-2a', 'ap-southeast-2b'],
     };
-    writeFileSync(
-      path.join(dir, 'dev.json'),
-      JSON.stringify({ ...dev, regions: [...(dev.regions ?? twoRegions).slice(0, 2), third] }),
-    );
     // WHEN the app synthesizes it
-    const errors: string[] = [];
-    const outdir = path.join(dir, 'out');
-    const code = run({
-      env: { PLATFORM_ENV: 'dev', PLATFORM_CONFIG_DIR: dir },
-      projectRoot: root,
+    const {
+      code,
+      stderr: errors,
       outdir,
-      stderr: (l) => errors.push(l),
+    } = runAppOn('dev', {
+      ...dev,
+      regions: [...(dev.regions ?? twoRegions).slice(0, 2), third],
     });
     // THEN it synthesizes, with the third region's provider, file system and both services
     expect(code).toBe(0);
