@@ -4,17 +4,9 @@
  * environments/recovery-objectives.test.ts.
  */
 import { recoveryObjectives, scheduleIntervalHours } from '../stacks/recovery-objectives';
-import { testSettings } from '../test-support/synth';
+import { productionOverrides, testSettings } from '../test-support/synth';
 
-const PROD = {
-  environment: 'prod',
-  tier: 'production' as const,
-  image: { tag: '1.0.0' },
-  backup: { vaultLock: { minRetentionDays: 7, maxRetentionDays: 365 } },
-  alarms: { emails: ['oncall@example.com'] },
-  task: { healthCheckCommand: ['CMD-SHELL', 'curl -f http://localhost/ || exit 1'] },
-  edge: { plainHttpReason: 'test fixture: recovery objectives only, no domain needed' },
-};
+const PROD = productionOverrides('test fixture: recovery objectives only, no domain needed');
 const byStore = (settings: ReturnType<typeof testSettings>) =>
   Object.fromEntries(recoveryObjectives(settings).map((o) => [o.store, o]));
 

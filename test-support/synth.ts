@@ -55,6 +55,22 @@ export function testSettings(overrides: SingleServiceOverrides = {}): Settings {
   );
 }
 
+/**
+ * The smallest production settings testSettings takes (single-service shape): a vault lock, an alarm
+ * e-mail, a container health check, and plain HTTP with `plainHttpReason` (no domain needed).
+ */
+export function productionOverrides(plainHttpReason: string) {
+  return {
+    environment: 'prod',
+    tier: 'production' as const,
+    image: { tag: '1.0.0' },
+    backup: { vaultLock: { minRetentionDays: 7, maxRetentionDays: 365 } },
+    alarms: { emails: ['oncall@example.com'] },
+    task: { healthCheckCommand: ['CMD-SHELL', 'curl -f http://localhost/ || exit 1'] },
+    edge: { plainHttpReason },
+  };
+}
+
 export type Block = Record<string, unknown> & { provider?: string };
 
 export interface SynthesizedJson {

@@ -3,18 +3,10 @@
  * by default in production only).
  */
 import { synthPlatformOnce } from '../../test-support/platform';
-import { SynthesizedJson, ref, resources } from '../../test-support/synth';
+import { SynthesizedJson, productionOverrides, ref, resources } from '../../test-support/synth';
 
 describe('the platform’s file system replication', () => {
-  const PROD = {
-    environment: 'prod',
-    tier: 'production' as const,
-    image: { tag: '1.0.0' },
-    backup: { vaultLock: { minRetentionDays: 7, maxRetentionDays: 365 } },
-    alarms: { emails: ['oncall@example.com'] },
-    task: { healthCheckCommand: ['CMD-SHELL', 'curl -f http://localhost/ || exit 1'] },
-    edge: { plainHttpReason: 'test fixture: replication only, no domain needed' },
-  };
+  const PROD = productionOverrides('test fixture: replication only, no domain needed');
   const replications = (json: SynthesizedJson) => resources(json, 'aws_efs_replication_configuration');
 
   it('is on by default in production: each region to the next, with the next region’s EFS key, in its own scope', () => {

@@ -2,7 +2,15 @@
 import { Testing } from 'cdktf';
 import { buildStacks } from '../../stacks/app';
 import { PlatformStack } from '../../stacks/platform-stack';
-import { Block, SynthesizedJson, ref, resources, synthJson, testSettings } from '../../test-support/synth';
+import {
+  Block,
+  SynthesizedJson,
+  productionOverrides,
+  ref,
+  resources,
+  synthJson,
+  testSettings,
+} from '../../test-support/synth';
 import { synthPlatformOnce } from '../../test-support/platform';
 
 const synthPlatform = synthPlatformOnce;
@@ -407,15 +415,7 @@ describe('RegionalPlatform (through PlatformStack)', () => {
   });
 
   describe('failover drills', () => {
-    const prodSettings = {
-      environment: 'prod',
-      tier: 'production' as const,
-      image: { tag: '1.0.0' },
-      backup: { vaultLock: { minRetentionDays: 7, maxRetentionDays: 365 } },
-      alarms: { emails: ['oncall@example.com'] },
-      task: { healthCheckCommand: ['CMD-SHELL', 'curl -f http://localhost/ || exit 1'] },
-      edge: { plainHttpReason: 'test fixture: failover drills only, no domain needed' },
-    };
+    const prodSettings = productionOverrides('test fixture: failover drills only, no domain needed');
 
     it('creates a stop-tasks and a black-hole template per region by default with tier production', () => {
       const json = synthJson(
