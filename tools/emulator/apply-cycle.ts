@@ -194,6 +194,14 @@ export function diagnosticText(error: Diagnostic): string {
   return detail ? `${error.summary}: ${detail}` : error.summary;
 }
 
+/**
+ * The managed resources among `terraform state list` entries: data sources (`data.…`, also inside
+ * modules) are in a state too, but a destroy neither deletes nor counts them.
+ */
+export function managedAddresses(entries: readonly string[]): string[] {
+  return entries.filter((address) => !/(^|\.)data\./.test(address));
+}
+
 /** Managed resources a `-json` apply or destroy completed (data source reads not counted). */
 function countApplied(result: TerraformResult): number {
   let count = 0;
@@ -581,12 +589,12 @@ export async function applyCycle(options: CycleOptions): Promise<CycleResult> {
     // destroy on the same emulator refreshes it out of the state and deletes what it held up.
     log(`${stack}: destroy met an emulator fault, destroying again: ${destroyFailures.join('; ')}`);
     destroyRetried = destroyFailures;
-    const held = (await stateList()).length;
+    const held = managedAddresses(await stateList()).length;
     const again = await tf('destroy', destroyArgs);
     destroyed += countApplied(again);
     destroyFailures = destroyErrors(again);
     // What the state held and this destroy neither deleted nor left: refreshed away as gone.
-    goneBeforeDestroy = held - countApplied(again) - (await stateList()).length;
+    goneBeforeDestroy = held - countApplied(again) - managedAddresses(await stateList()).length;
   }
   failures.push(...destroyFailures);
   const remaining = await stateList();
